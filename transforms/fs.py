@@ -1,0 +1,71 @@
+"""Tiny filesystem helpers over Beam's ``FileSystems`` (local paths, ``s3://``, ``gs://``).
+
+Local writes are atomic (temp file in the same directory + ``os.replace``); object stores already make
+a single-object write atomic. Temp files hold only what the final file holds (never raw PII).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from apache_beam.io.filesystems import FileSystems
+
+
+def is_remote(path: str) -> bool:
+    return "://" in path and not path.startswith("file://")
+
+
+def join(base: str, *parts: str) -> str:
+    if is_remote(base):
+        return "/".join([base.rstrip("/"), *[p.strip("/") for p in parts]])
+    return os.path.join(base, *parts)
+
+
+def exists(path: str) -> bool:
+    return FileSystems.exists(path)
+
+
+def read_bytes(path: str) -> bytes:
+    with FileSystems.open(path, compression_type="uncompressed") as fh:
+        return fh.read()
+
+
+def read_text(path: str) -> str:
+    return read_bytes(path).decode("utf-8")
+
+
+def write_bytes_atomic(path: str, data: bytes, *, mode: int = 0o644) -> None:
+    if is_remote(path):
+        with FileSystems.create(path, compression_type="uncompressed") as fh:
+            fh.write(data)
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_text_atomic(path: str, text: str, *, mode: int = 0o644) -> None:
+    write_bytes_atomic(path, text.encode("utf-8"), mode=mode)
+
+
+def list_files(pattern: str) -> list[str]:
+    """Paths matching a glob pattern, sorted."""
+    result = FileSystems.match([pattern])[0]
+    return sorted(m.path for m in result.metadata_list)
+
+
+def delete(paths: list[str]) -> None:
+    if paths:
+        FileSystems.delete(paths)

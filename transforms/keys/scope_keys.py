@@ -1,0 +1,146 @@
+"""``ScopeKeys``: the unwrapped keys of one key scope, hard to misuse.
+
+* Built only from an encrypted keyset document + the KEK (``ScopeKeys.open``); no raw key accessor.
+* Refuses pickling (Beam must rebuild it in ``DoFn.setup()``), ``repr`` shows ids only.
+* ``tokenize``: Tink deterministic AEAD (AES256-SIV) over the normalized value, associated data binding
+  entity type and scope. The pseudonym is the first 64 bits of the SIV, so it is deterministic per
+  (scope, key, type, value) and reversible only through the vault ciphertext + KEK.
+* ``seal``/``unseal``: randomized AEAD (AES256-GCM) for raw payloads such as quarantined records.
+
+Leaks by design: equal values give equal tokens (equality and frequency are visible).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import tink
+from tink import aead, daead
+
+from transforms.errors import KeyAccessError, ShreddedScopeError
+from transforms.keys.kek import open_kek
+from transforms.keys.store import KeysetFile, KeysetStore, now_iso, validate_scope, wrap_ad
+
+log = logging.getLogger(__name__)
+
+daead.register()
+aead.register()
+
+TOKEN_HEX_CHARS = 16  # 64-bit pseudonyms
+_TINK_PREFIX = 5
+
+
+def token_ad(entity_type: str, scope: str) -> bytes:
+    return f"redact-token/v1|type={entity_type}|scope={scope}".encode()
+
+
+def seal_ad(context: str, scope: str) -> bytes:
+    return f"redact-seal/v1|ctx={context}|scope={scope}".encode()
+
+
+class ScopeKeys:
+    """Primitives for one scope. Construct with ``ScopeKeys.open`` or ``ScopeKeys.create``."""
+
+    __slots__ = ("_aead", "_daead", "kek_uri", "key_id", "scope")
+
+    def __init__(self, *, _token: object, scope: str, kek_uri: str, daead_handle, aead_handle) -> None:
+        if _token is not _CONSTRUCT:
+            raise TypeError("use ScopeKeys.open() or ScopeKeys.create()")
+        self.scope = scope
+        self.kek_uri = kek_uri
+        self.key_id = str(daead_handle.keyset_info().primary_key_id)
+        self._daead = daead_handle.primitive(daead.DeterministicAead)
+        self._aead = aead_handle.primitive(aead.Aead)
+
+    # -- construction -------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, store: KeysetStore, scope: str, kek_uri: str) -> ScopeKeys:
+        """Create a new keyset for ``scope`` wrapped under ``kek_uri``. Refuses to overwrite."""
+        validate_scope(scope)
+        if store.exists(scope):
+            raise KeyAccessError(f"scope {scope!r} already has a keyset under {store.root}")
+        kek = open_kek(kek_uri)
+        dh = tink.new_keyset_handle(daead.deterministic_aead_key_templates.AES256_SIV)
+        ah = tink.new_keyset_handle(aead.aead_key_templates.AES256_GCM)
+        doc = KeysetFile(
+            scope=scope,
+            kek_uri=kek_uri,
+            created_at=now_iso(),
+            daead=_wrap(dh, kek, scope, "daead"),
+            aead=_wrap(ah, kek, scope, "aead"),
+            primary_key_id=dh.keyset_info().primary_key_id,
+            history=[{"event": "created", "at": now_iso(), "key_id": dh.keyset_info().primary_key_id}],
+        )
+        store.save(doc)
+        log.info("created keyset for scope %s (key id %s)", scope, doc.primary_key_id)
+        return cls(_token=_CONSTRUCT, scope=scope, kek_uri=kek_uri, daead_handle=dh, aead_handle=ah)
+
+    @classmethod
+    def open(cls, store: KeysetStore, scope: str, kek_uri: str, *, create: bool = False) -> ScopeKeys:
+        """Unwrap the scope's keysets with the KEK (one KMS call per keyset)."""
+        validate_scope(scope)
+        if create and not store.exists(scope):
+            return cls.create(store, scope, kek_uri)
+        doc = store.load(scope)
+        if doc.status == "shredded" or doc.daead is None or doc.aead is None:
+            raise ShreddedScopeError(f"scope {scope!r} was shredded: its tokens cannot be revealed")
+        if doc.kek_uri != kek_uri:
+            raise KeyAccessError(
+                f"scope {scope!r} is wrapped under a different KEK ({doc.kek_uri}); not authorized with {kek_uri}"
+            )
+        kek = open_kek(kek_uri, create_local=False)
+        dh = _unwrap(doc.daead, kek, scope, "daead")
+        ah = _unwrap(doc.aead, kek, scope, "aead")
+        return cls(_token=_CONSTRUCT, scope=scope, kek_uri=kek_uri, daead_handle=dh, aead_handle=ah)
+
+    # -- tokens -------------------------------------------------------------------------------------
+    def tokenize(self, entity_type: str, normalized_value: str) -> tuple[str, bytes]:
+        """Return (pseudonym hex, ciphertext). Same inputs give the same outputs in every run."""
+        ct = self._daead.encrypt_deterministically(normalized_value.encode("utf-8"), token_ad(entity_type, self.scope))
+        return ct[_TINK_PREFIX : _TINK_PREFIX + TOKEN_HEX_CHARS // 2].hex(), ct
+
+    def reveal(self, entity_type: str, ciphertext: bytes) -> str:
+        """Decrypt a vault ciphertext. Fails if type or scope differ from those it was made with."""
+        try:
+            return self._daead.decrypt_deterministically(ciphertext, token_ad(entity_type, self.scope)).decode("utf-8")
+        except tink.TinkError:
+            raise KeyAccessError(
+                f"ciphertext does not decrypt in scope {self.scope!r} as {entity_type} "
+                "(other scope, other type, rotated-out key or tampered vault)"
+            ) from None
+
+    # -- sealed payloads (quarantine) ---------------------------------------------------------------
+    def seal(self, payload: bytes, context: str) -> bytes:
+        return self._aead.encrypt(payload, seal_ad(context, self.scope))
+
+    def unseal(self, ciphertext: bytes, context: str) -> bytes:
+        try:
+            return self._aead.decrypt(ciphertext, seal_ad(context, self.scope))
+        except tink.TinkError:
+            raise KeyAccessError(f"sealed payload does not open in scope {self.scope!r}") from None
+
+    # -- hygiene ------------------------------------------------------------------------------------
+    def __reduce__(self):
+        raise TypeError("ScopeKeys holds key material and cannot be pickled; open it in DoFn.setup()")
+
+    def __getstate__(self):
+        raise TypeError("ScopeKeys holds key material and cannot be pickled; open it in DoFn.setup()")
+
+    def __repr__(self) -> str:
+        return f"ScopeKeys(scope={self.scope!r}, key_id={self.key_id}, kek_uri={self.kek_uri!r})"
+
+
+_CONSTRUCT = object()
+
+
+def _wrap(handle, kek: aead.Aead, scope: str, purpose: str) -> str:
+    return tink.json_proto_keyset_format.serialize_encrypted(handle, kek, wrap_ad(scope, purpose))
+
+
+def _unwrap(data: str, kek: aead.Aead, scope: str, purpose: str):
+    try:
+        return tink.json_proto_keyset_format.parse_encrypted(data, kek, wrap_ad(scope, purpose))
+    except tink.TinkError:
+        raise KeyAccessError(
+            f"cannot unwrap the {purpose} keyset of scope {scope!r}: wrong KEK, not authorized, or tampered keyset"
+        ) from None

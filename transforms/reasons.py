@@ -1,0 +1,21 @@
+"""Reason codes for quarantine and policy drops. Stable strings: they appear in summaries and manifests."""
+
+# Parsing
+PARSE_INVALID_UTF8 = "parse.invalid_utf8"
+PARSE_INVALID_JSON = "parse.invalid_json"
+PARSE_NOT_OBJECT = "parse.not_object"
+PARSE_MISSING_TEXT = "parse.missing_text"
+PARSE_BAD_MESSAGES = "parse.bad_messages"
+PARSE_TOO_DEEP = "parse.too_deep"
+PARSE_UNSUPPORTED = "parse.unsupported_format"
+PARSE_ERROR = "parse.error"
+READ_ERROR = "read.error"
+
+# Detection and tokenization
+DETECT_ERROR = "detect.error"
+DETECT_REGEX_TIMEOUT = "detect.regex_timeout"
+TOKENIZE_ERROR = "tokenize.error"
+
+# Policy drops (not failures: counted under "dropped")
+DROP_NO_CONSENT = "policy.no_consent"
+DROP_EMPTY = "policy.empty"

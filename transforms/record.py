@@ -1,0 +1,124 @@
+"""The one record type that flows through every transform, plus the small side-output types.
+
+Privacy contract: before ``TokenizeRecords`` a ``Record`` holds raw text and must only travel between
+stages or into the encrypted quarantine; after it, ``text``/``turns`` hold redacted text only and
+``redacted`` is True. Lineage and retention are typed because policy (purge, gates) enforces them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Span:
+    """A detected entity: character offsets into the (canonicalized) text, end-exclusive."""
+
+    start: int
+    end: int
+    label: str
+    score: float
+
+
+@dataclass(slots=True)
+class Turn:
+    """One turn of a conversation or transcript. ``speaker`` may be PII and is redacted like text."""
+
+    speaker: str
+    text: str
+    start_ms: int | None = None
+    end_ms: int | None = None
+
+
+@dataclass(slots=True)
+class Lineage:
+    """Where a record came from and what processed it. No raw PII: identifying path parts are hashed."""
+
+    source_uri: str = ""
+    source_sha256: str = ""
+    source_record: str = ""
+    ingested_at: str = ""
+    run_id: str = ""
+    pipeline_version: str = ""
+    detector_config_sha256: str = ""
+    nlp_model_name: str = ""
+    nlp_model_version: str = ""
+    nlp_model_sha256: str = ""
+    key_scope: str = ""
+    key_id: str = ""
+    canonicalization: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Retention:
+    """Which policy governs the record and until when it may be kept (ISO-8601 UTC, or None)."""
+
+    policy_id: str = ""
+    policy_version: str = ""
+    category: str = ""
+    expires_at: str | None = None
+    legal_hold: bool = False
+    consent: bool | None = None
+
+
+@dataclass(slots=True)
+class Record:
+    """A document (``text``) or a conversation/transcript (``turns``).
+
+    ``subject_raw`` is the raw data-subject id from the input; ``TokenizeRecords`` turns it into
+    ``subject_ref`` (a SUBJECT token) and clears it, so it never reaches an output.
+    """
+
+    doc_id: str
+    content_type: str
+    text: str = ""
+    turns: list[Turn] | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    subject_ref: str | None = None
+    subject_raw: str | None = None
+    lineage: Lineage = field(default_factory=Lineage)
+    retention: Retention = field(default_factory=Retention)
+    spans: list[Span] = field(default_factory=list)
+    turn_spans: list[list[Span]] | None = None
+    entity_counts: dict[str, int] = field(default_factory=dict)
+    redacted: bool = False
+
+    @property
+    def is_conversation(self) -> bool:
+        return self.turns is not None
+
+
+@dataclass(slots=True)
+class VaultEntry:
+    """Token -> AES-SIV ciphertext of the normalized value. Never plaintext."""
+
+    token: str
+    entity_type: str
+    ciphertext: bytes
+    key_scope: str
+    key_id: str
+    doc_id: str
+    subject_ref: str | None = None
+
+
+@dataclass(slots=True)
+class QuarantineItem:
+    """A record (or whole file) that failed a stage. ``payload`` is raw and is encrypted before writing."""
+
+    reason: str
+    stage: str
+    source_uri: str
+    source_record: str
+    payload: bytes
+    doc_id: str = ""
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class Drop:
+    """A record removed by policy (consent, empty): counted with a reason, nothing of it is written."""
+
+    reason: str
+    source_uri: str
+    source_record: str
+    doc_id: str = ""
