@@ -1,14 +1,14 @@
 """Key hierarchy: KEK (KMS or local dev key) -> one Tink keyset per scope -> tokens and sealed payloads."""
 
-from transforms.keys.kek import DEFAULT_DEV_KEK_PATH, default_kek_uri, open_kek, validate_kek_uri
+from transforms.keys.kek import default_kek_uri, dev_kek_path, open_kek, validate_kek_uri
 from transforms.keys.scope_keys import ScopeKeys
 from transforms.keys.store import KeysetStore
 
 __all__ = [
-    "DEFAULT_DEV_KEK_PATH",
     "KeysetStore",
     "ScopeKeys",
     "default_kek_uri",
+    "dev_kek_path",
     "open_kek",
     "validate_kek_uri",
 ]

@@ -25,8 +25,11 @@ log = logging.getLogger(__name__)
 
 aead.register()
 
-_CONFIG_HOME = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-DEFAULT_DEV_KEK_PATH = _CONFIG_HOME / "redact" / "dev-kek.json"
+
+def dev_kek_path() -> Path:
+    """``$XDG_CONFIG_HOME/redact/dev-kek.json`` (default ``~/.config``): outside outputs and repositories."""
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "redact" / "dev-kek.json"
+
 
 _AWS_RE = re.compile(r"^aws-kms://arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+$")
 _GCP_RE = re.compile(
@@ -36,7 +39,7 @@ _GCP_RE = re.compile(
 
 def default_kek_uri() -> str:
     """The embedded default: a local development KEK in the user's config directory."""
-    return f"local://{DEFAULT_DEV_KEK_PATH}"
+    return f"local://{dev_kek_path()}"
 
 
 def validate_kek_uri(uri: str) -> str:
