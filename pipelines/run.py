@@ -68,10 +68,11 @@ def _check_output_outside_inputs(inputs: list[str], output: str) -> None:
         return
     out = os.path.realpath(output)
     for raw in inputs:
-        if fs.is_remote(raw):
+        # Only recursive inputs (directories, ``**`` globs) could read a previous run's outputs back in.
+        if fs.is_remote(raw) or not (os.path.isdir(raw) or "**" in raw):
             continue
-        base = os.path.realpath(raw if os.path.isdir(raw) else os.path.dirname(raw) or ".")
-        if out == base or out.startswith(base + os.sep):
+        base = os.path.realpath(raw if os.path.isdir(raw) else raw.split("**", 1)[0] or ".")
+        if out == base or out.startswith(base.rstrip(os.sep) + os.sep):
             raise InputError(f"output {output} is inside input {raw}; choose an output outside the inputs")
 
 
