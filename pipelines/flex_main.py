@@ -1,0 +1,28 @@
+"""Entry point of the Dataflow Flex Template: template parameters -> ``redact run`` arguments.
+
+Flex templates pass ``--name=value`` with underscores; the CLI uses dashes for its own options.
+Everything else (``--runner``, ``--project``, ``--temp_location`` ...) goes to Beam unchanged.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from pipelines.cli import main
+
+_OWN = {"--kek_uri": "--kek-uri", "--summary_json": "--summary-json"}
+
+
+def translate(argv: list[str]) -> list[str]:
+    out = []
+    for arg in argv:
+        name, sep, value = arg.partition("=")
+        if name == "--input" and sep:
+            out.extend(f"--input={v}" for v in value.split(",") if v)
+            continue
+        out.append(_OWN.get(name, name) + sep + value)
+    return ["run", *out]
+
+
+if __name__ == "__main__":
+    sys.exit(main(translate(sys.argv[1:])))
