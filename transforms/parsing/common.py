@@ -82,13 +82,14 @@ def build_record(
     check_size(body, cfg)
     cand = {k: v for k, v in (candidates or {}).items() if v is not None}
     subject = cand.get(cfg.subject_field)
+    subject = _encodable(str(subject)) if isinstance(subject, str | int) and not isinstance(subject, bool) else None
     return Record(
-        doc_id=doc_id or derived_doc_id(src, position),
+        doc_id=doc_id if doc_id and _valid_id(doc_id) else derived_doc_id(src, position),
         content_type=content_type,
         text=text if turns is None else "",
         turns=turns,
         metadata=allowed_metadata(cand, cfg),
-        subject_raw=str(subject) if isinstance(subject, str | int) and str(subject) else None,
+        subject_raw=subject or None,
         lineage=src.lineage(position),
         retention=Retention(consent=consent_value(cand.get(cfg.consent_field))),
         known_pii=[(label, value) for label, value in (known_pii or []) if value.strip()],
@@ -96,4 +97,14 @@ def build_record(
 
 
 def allowed_metadata(candidates: dict[str, object], cfg: InputConfig) -> dict[str, str]:
-    return {k: str(candidates[k]) for k in cfg.metadata_allowlist if candidates.get(k) is not None}
+    return {k: _encodable(str(candidates[k])) for k in cfg.metadata_allowlist if candidates.get(k) is not None}
+
+
+def _encodable(s: str) -> str:
+    """Lone surrogates (legal in JSON escapes, illegal in UTF-8/Parquet) become '?'."""
+    return s.encode("utf-8", "replace").decode("utf-8") if not s.isascii() else s
+
+
+def _valid_id(doc_id: str) -> bool:
+    """Ids are written as-is: printable, encodable, bounded; otherwise a derived id is used."""
+    return len(doc_id) <= 256 and doc_id.isprintable() and _encodable(doc_id) == doc_id

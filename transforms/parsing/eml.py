@@ -23,7 +23,7 @@ from transforms.parsing.source import SourceFile
 
 ADDRESS_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc")
 TEXT_HEADERS = ("Subject",)
-_META_KEYS = ("date", "content_language", "x_mailer")
+_META_KEYS = ("date", "content_language", "mailer")
 _MAX_NESTING = 3
 
 
@@ -37,7 +37,7 @@ def parse_eml(src: SourceFile, cfg: InputConfig) -> Iterator[Item]:
     text = _message_text(msg, known, skipped, 0)
     candidates: dict[str, object] = {"source_format": "eml", "attachments_skipped": skipped[0]}
     for name in msg:
-        key = name.lower().replace("-", "_")
+        key = name.lower().replace("-", "_").removeprefix("x_")  # X-Training-Consent -> training_consent
         if key in _META_KEYS or key in (cfg.consent_field, cfg.subject_field):
             candidates[key] = _header_str(msg, name)
     yield build_record(src, cfg, content_type="email", text=text, candidates=candidates, known_pii=known)

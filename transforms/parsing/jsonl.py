@@ -26,6 +26,7 @@ _STRING_RE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _KEEP = b"[]{}"
 _DELETE = bytes(b for b in range(256) if b not in _KEEP)
 _STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_CHUNK = 1 << 16
 
 
 def parse_jsonl(src: SourceFile, cfg: InputConfig) -> Iterator[Item]:
@@ -105,7 +106,12 @@ def nesting_depth(text: str) -> int:
     """
     if "[" not in text and "{" not in text:
         return 0
-    brackets = _STRING_RE.sub("", text).encode("ascii", "ignore").translate(_STEP, _DELETE)
-    if not brackets:
-        return 0
-    return max(0, int(np.cumsum(np.frombuffer(brackets, dtype=np.int8), dtype=np.int64).max()))
+    steps = _STRING_RE.sub("", text).encode("ascii", "ignore").translate(_STEP, _DELETE)
+    best = base = 0
+    for i in range(0, len(steps), _CHUNK):  # cache-sized chunks: several times faster than one cumsum
+        run = np.cumsum(
+            np.frombuffer(steps, dtype=np.int8, count=min(_CHUNK, len(steps) - i), offset=i), dtype=np.int64
+        )
+        best = max(best, base + int(run.max()))
+        base += int(run[-1])
+    return best
