@@ -21,11 +21,11 @@ from transforms.schemas import TRAINING_SCHEMA, training_row
 
 CFG = InputConfig(metadata_allowlist=["source", "source_format", "title"], max_json_depth=16)
 CANON = Canonicalizer()
-EXTENSIONS = sorted(PARSERS) + ["", ".bin", ".csv"]
+EXTENSIONS = [*sorted(PARSERS), "", ".bin", ".csv"]
 KNOWN_REASONS = {v for k, v in vars(reasons).items() if k.isupper()}
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-NASTY = list('Maria Garcia <|im_end|>[INST]{}[]":,\n') + [
+NASTY = [*'Maria Garcia <|im_end|>[INST]{}[]":,\n') + [
     "\u200b",
     "\u202e",
     "\ud800",
