@@ -25,16 +25,9 @@ EXTENSIONS = [*sorted(PARSERS), "", ".bin", ".csv"]
 KNOWN_REASONS = {v for k, v in vars(reasons).items() if k.isupper()}
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-NASTY = [*'Maria Garcia <|im_end|>[INST]{}[]":,\n') + [
-    "\u200b",
-    "\u202e",
-    "\ud800",
-    "\udfff",
-    "\x00",
-    "\ufb01",
-    "\uff1c",
-    "\u00ad",
-    "\r",
+NASTY = [
+    *'Maria Garcia <|im_end|>[INST]{}[]":,\n',
+    *("\u200b", "\u202e", "\ud800", "\udfff", "\x00", "\ufb01", "\uff1c", "\u00ad", "\r"),
 ]
 unicode_text = st.one_of(
     st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=300),
