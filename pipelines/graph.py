@@ -63,7 +63,8 @@ def _jsonl(rows, prefix: str, label: str) -> None:
     (
         rows
         | f"{label}Json" >> beam.Map(lambda r: json.dumps(r, sort_keys=True))
-        | f"Write{label}" >> beam.io.WriteToText(prefix, file_name_suffix=".jsonl")
+        # skip_if_empty: Beam's S3 uploader cannot complete a zero-byte object (empty multipart upload)
+        | f"Write{label}" >> beam.io.WriteToText(prefix, file_name_suffix=".jsonl", skip_if_empty=True)
     )
 
 

@@ -22,6 +22,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from pipelines.graph import GraphSpec, build_graph
 from pipelines.layout import Layout
 from pipelines.manifest import describe_files, publish, write_manifest
+from pipelines.storage import configure_filesystems, with_storage_env
 from transforms import PIPELINE_VERSION, fs
 from transforms.config import RunConfig
 from transforms.context import KeysRef, RunContext
@@ -107,7 +108,7 @@ def prepare(req: RunRequest) -> tuple[GraphSpec, ScopeKeys]:
 
 
 def pipeline_options(beam_args: list[str]) -> PipelineOptions:
-    options = PipelineOptions(beam_args)
+    options = PipelineOptions(with_storage_env(beam_args))
     std = options.view_as(StandardOptions)
     if not std.runner:
         std.runner = "DirectRunner"
@@ -189,9 +190,8 @@ def check_vault_collisions(layout: Layout, scope: str) -> None:
 
     seen: dict[str, bytes] = {}
     for path in fs.list_files(fs.join(layout.vault, scope, "*", "*.parquet")):
-        table = pq.read_table(path, columns=["token", "ciphertext"]) if not fs.is_remote(path) else None
-        if table is None:
-            continue
+        with fs.open_read(path) as fh:
+            table = pq.read_table(fh, columns=["token", "ciphertext"])
         for tok, ct in zip(table.column("token").to_pylist(), table.column("ciphertext").to_pylist(), strict=True):
             if seen.setdefault(tok, ct) != ct:
                 raise IntegrityError(f"token collision on {tok} across vault versions of scope {scope!r}")
@@ -206,6 +206,7 @@ def _read_jsonl(pattern: str) -> list[dict]:
 
 def run(req: RunRequest, gate=None) -> dict:
     """Run the main job. Returns the summary; raises ``RedactError`` on failure (nothing published)."""
+    configure_filesystems(pipeline_options(req.beam_args))
     spec, _keys = prepare(req)
     ctx, layout = spec.ctx, spec.layout
     log.info("run %s -> version %s (scope %s, key %s)", ctx.run_id, ctx.version, ctx.key_scope, ctx.key_id)
@@ -254,7 +255,7 @@ def run(req: RunRequest, gate=None) -> dict:
         gate_result = gate(layout, ctx.version, manifest)
         manifest["gate"] = gate_result
     manifest_path = write_manifest(layout, ctx.version, manifest)
-    fs.delete([staging]) if fs.exists(staging) else None
+    fs.delete_tree(staging)
     published = False
     if not failures and req.publish and (gate_result is None or gate_result.get("success")):
         publish(layout, ctx.version)

@@ -1,7 +1,7 @@
 """Canonicalization before detection (Beam-free).
 
-NFKC; zero-width, bidi-control and other control characters removed (newline/tab kept); model special
-tokens neutralized so training text cannot smuggle control sequences. Returns the counts of what
+NFKC; zero-width/invisible, bidi-control and other control characters and lone surrogates removed
+(newline/tab/CR kept); model special tokens neutralized so training text cannot smuggle control sequences. Returns the counts of what
 changed (recorded in lineage). Runs before detection so that "Jo\u200bhn" is seen as "John".
 """
 
@@ -34,15 +34,26 @@ DEFAULT_SPECIAL_TOKENS = (
     "<mask>",
 )
 
-_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u180e\u00ad"
+# Invisible characters that can split a name so detection misses it ("Ma\u200bria"): zero-width and other
+# format characters, invisible operators, Hangul fillers, variation selectors and the Unicode tag block.
+_ZERO_WIDTH = (
+    "\u200b\u200c\u200d\u2060\ufeff\u180e\u00ad\u034f\u2061-\u2064\u115f\u1160\u3164\uffa0"
+    "\u17b4\u17b5\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0000-\U000e007f\U000e0100-\U000e01ef"
+)
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 _ZW_RE = re.compile(f"[{_ZERO_WIDTH}]")
 _BIDI_RE = re.compile(f"[{_BIDI}]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")  # lone surrogates (e.g. JSON "\\ud800") cannot be encoded
 
 
 class Canonicalizer:
-    """Compiled once per configuration; ``apply`` is pure."""
+    """Compiled once per configuration; ``apply`` is pure.
+
+    Order: invisible/bidi/control characters and lone surrogates are removed first (so NFKC can compose
+    what they separated), then NFKC, then a second removal pass (NFKC may expose new ones), then special
+    tokens are neutralized (so a full-width or zero-width-split ``<|im_end|>`` is caught too).
+    """
 
     def __init__(self, special_tokens: tuple[str, ...] | list[str] = DEFAULT_SPECIAL_TOKENS) -> None:
         toks = sorted({t for t in special_tokens if t}, key=len, reverse=True)
@@ -50,19 +61,27 @@ class Canonicalizer:
 
     def apply(self, text: str) -> tuple[str, Counter[str]]:
         counts: Counter[str] = Counter()
+        text = _strip(text, counts)
         nfkc = unicodedata.normalize("NFKC", text)
         if nfkc != text:
             counts["nfkc_changed"] += 1
-        text, n = _ZW_RE.subn("", nfkc)
-        counts["zero_width_removed"] += n
-        text, n = _BIDI_RE.subn("", text)
-        counts["bidi_removed"] += n
-        text, n = _CONTROL_RE.subn("", text)
-        counts["control_removed"] += n
+            text = _strip(nfkc, counts)
         if self._special is not None:
             text, n = self._special.subn(_neutralize, text)
             counts["special_tokens_neutralized"] += n
         return text, +counts
+
+
+def _strip(text: str, counts: Counter[str]) -> str:
+    for name, rx in (
+        ("zero_width_removed", _ZW_RE),
+        ("bidi_removed", _BIDI_RE),
+        ("control_removed", _CONTROL_RE),
+        ("surrogates_removed", _SURROGATE_RE),
+    ):
+        text, n = rx.subn("", text)
+        counts[name] += n
+    return text
 
 
 def _neutralize(m: re.Match) -> str:

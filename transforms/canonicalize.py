@@ -12,8 +12,13 @@ from transforms.record import Record
 
 
 def canonicalize_record(record: Record, canon: Canonicalizer) -> Record:
-    """Beam-free core: canonical text/turns/speakers; the counts add up in ``lineage.canonicalization``."""
+    """Beam-free core: canonical text/turns/speakers; the counts add up in ``lineage.canonicalization``.
+
+    Known-PII values are canonicalized the same way (not counted) so they still match the canonical text.
+    """
     total: Counter[str] = Counter(record.lineage.canonicalization)
+    if record.known_pii:
+        record = replace(record, known_pii=[(label, canon.apply(v)[0]) for label, v in record.known_pii])
     if record.turns is not None:
         turns = []
         for t in record.turns:

@@ -90,6 +90,8 @@ class InputConfig(_Strict):
     consent_field: str = "training_consent"
     metadata_allowlist: list[str] = Field(default_factory=list)
     max_json_depth: int = Field(64, ge=2, le=10_000)
+    max_record_chars: int = Field(5_000_000, ge=1_000, description="longer records are quarantined (too_large)")
+    max_unpacked_bytes: int = Field(256 * 2**20, ge=2**20, description="zip bomb guard for .docx")
 
 
 class CanonicalizationConfig(_Strict):

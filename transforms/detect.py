@@ -11,6 +11,7 @@ from apache_beam.metrics import Metrics
 from transforms.config import DetectionConfig
 from transforms.counters import NS
 from transforms.errors import RecordError
+from transforms.known_pii import add_known_spans
 from transforms.record import QuarantineItem, Record
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class _DetectFn(beam.DoFn):
                 record.turn_spans = self.detector.detect_turns([t.text for t in record.turns])
             else:
                 record.spans = self.detector.detect(record.text)
+            add_known_spans(record)  # header addresses/names and speaker labels, wherever they recur
         except RecordError as exc:
             Metrics.counter(NS, f"quarantined.{exc.reason}").inc()
             yield beam.pvalue.TaggedOutput("quarantine", to_quarantine(record, exc.reason, "detect"))

@@ -26,8 +26,12 @@ def exists(path: str) -> bool:
     return FileSystems.exists(path)
 
 
+def open_read(path: str):
+    return FileSystems.open(path, compression_type="uncompressed")
+
+
 def read_bytes(path: str) -> bytes:
-    with FileSystems.open(path, compression_type="uncompressed") as fh:
+    with open_read(path) as fh:
         return fh.read()
 
 
@@ -69,3 +73,11 @@ def list_files(pattern: str) -> list[str]:
 def delete(paths: list[str]) -> None:
     if paths:
         FileSystems.delete(paths)
+
+
+def delete_tree(path: str) -> None:
+    """Delete a directory (local) or every object under a prefix (object stores); absent is fine."""
+    if is_remote(path):
+        delete(list_files(join(path, "**")))
+    elif os.path.exists(path):
+        FileSystems.delete([path])

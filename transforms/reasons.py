@@ -19,3 +19,11 @@ TOKENIZE_ERROR = "tokenize.error"
 # Policy drops (not failures: counted under "dropped")
 DROP_NO_CONSENT = "policy.no_consent"
 DROP_EMPTY = "policy.empty"
+
+# Parsing: formats beyond JSON Lines (issue 4)
+PARSE_BINARY = "parse.binary"
+PARSE_TOO_LARGE = "parse.too_large"
+PARSE_ENCRYPTED = "parse.encrypted"
+PARSE_TRUNCATED = "parse.truncated"
+PARSE_CORRUPT = "parse.corrupt"
+PARSE_BAD_TRANSCRIPT = "parse.bad_transcript"

@@ -66,7 +66,9 @@ class Record:
     """A document (``text``) or a conversation/transcript (``turns``).
 
     ``subject_raw`` is the raw data-subject id from the input; ``TokenizeRecords`` turns it into
-    ``subject_ref`` (a SUBJECT token) and clears it, so it never reaches an output.
+    ``subject_ref`` (a SUBJECT token) and clears it, so it never reaches an output. ``known_pii`` holds
+    (entity type, raw value) pairs the parser knows are PII (e-mail header addresses and names): detection
+    adds every occurrence as a span; ``TokenizeRecords`` clears it.
     """
 
     doc_id: str
@@ -82,6 +84,7 @@ class Record:
     turn_spans: list[list[Span]] | None = None
     entity_counts: dict[str, int] = field(default_factory=dict)
     redacted: bool = False
+    known_pii: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def is_conversation(self) -> bool:

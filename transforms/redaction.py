@@ -72,6 +72,7 @@ class Redactor:
             turns=turns,
             spans=[],
             turn_spans=None,
+            known_pii=[],
             entity_counts=dict(Counter(entity for _, entity, _ in sink)),
             redacted=True,
             lineage=replace(record.lineage, key_scope=self.keys.scope, key_id=self.keys.key_id),

@@ -1,0 +1,40 @@
+"""Object-store options for Beam's filesystems (``s3://`` via boto3, ``gs://`` via the GCS client).
+
+Beam's S3 filesystem takes its endpoint, region and credentials from ``S3Options`` (``--s3_endpoint_url``,
+``--s3_region_name``, ...). The standard AWS variables ``AWS_ENDPOINT_URL_S3`` / ``AWS_ENDPOINT_URL`` and
+``AWS_REGION`` / ``AWS_DEFAULT_REGION`` are mapped onto those options when the flags are not given, so a
+MinIO/Ceph/moto endpoint works the same for the driver (listing inputs, manifest, CURRENT) and for
+remote workers, which do not inherit the driver's environment. Credentials are never copied into
+options: workers use their own credential chain (instance role, workload identity, env).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import PipelineOptions
+
+_ENV_FLAGS = (
+    ("--s3_endpoint_url", ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")),
+    ("--s3_region_name", ("AWS_REGION", "AWS_DEFAULT_REGION")),
+)
+
+
+def with_storage_env(beam_args: list[str], environ: Mapping[str, str] | None = None) -> list[str]:
+    """``beam_args`` plus S3 flags taken from the standard AWS environment variables (flags win)."""
+    env = os.environ if environ is None else environ
+    args = list(beam_args)
+    for flag, names in _ENV_FLAGS:
+        if any(a == flag or a.startswith(flag + "=") for a in args):
+            continue
+        value = next((env[n] for n in names if env.get(n)), None)
+        if value:
+            args.append(f"{flag}={value}")
+    return args
+
+
+def configure_filesystems(options: PipelineOptions) -> None:
+    """Make the driver's own reads/writes (input listing, manifest, CURRENT) use the same options."""
+    FileSystems.set_options(options)
