@@ -35,14 +35,15 @@ def keys_ref(tmp_path, kek_uri) -> KeysRef:
 
 
 def test_read_records_splits_records_quarantine_and_drops(tmp_path):
+    # an empty conversation is a counted policy drop, like an empty file
     write_jsonl(tmp_path / "in" / "a.jsonl", [{"id": "1", "text": "x"}, "{broken", {"messages": []}])
     (tmp_path / "in" / "empty.jsonl").write_text("")
     (tmp_path / "in" / ".hidden.jsonl").write_text('{"id": "h", "text": "x"}\n')
     with TestPipeline() as p:
         out = p | ReadRecords([str(tmp_path / "in" / "**")], InputConfig())
-        assert_that(out.records | beam.Map(lambda r: r.content_type), equal_to(["document", "chat"]), label="Recs")
+        assert_that(out.records | beam.Map(lambda r: r.content_type), equal_to(["document"]), label="Recs")
         assert_that(out.quarantine | beam.Map(lambda q: q.reason), equal_to([reasons.PARSE_INVALID_JSON]), label="Q")
-        assert_that(out.drops | beam.Map(lambda d: d.reason), equal_to([reasons.DROP_EMPTY]), label="D")
+        assert_that(out.drops | beam.Map(lambda d: d.reason), equal_to([reasons.DROP_EMPTY] * 2), label="D")
         assert_that(out.sources | beam.Map(lambda s: s[2]), equal_to([3, 1]), label="S")
 
 
