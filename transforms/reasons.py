@@ -19,3 +19,9 @@ TOKENIZE_ERROR = "tokenize.error"
 # Policy drops (not failures: counted under "dropped")
 DROP_NO_CONSENT = "policy.no_consent"
 DROP_EMPTY = "policy.empty"
+DROP_RETENTION_CONSENT = "policy.retention_consent_required"
+
+# Purge (records removed from a new dataset version; counted in the purge audit event)
+PURGE_EXPIRED = "purge.expired"
+PURGE_SUBJECT = "purge.subject_erasure"
+PURGE_HELD = "purge.legal_hold"  # would have been purged, kept because of a legal hold
