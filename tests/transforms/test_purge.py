@@ -66,9 +66,7 @@ def test_classify_rows_outputs():
             equal_to([("b", PURGE, reasons.PURGE_SUBJECT, "p@1"), ("c", HELD, reasons.PURGE_EXPIRED, "p@1")]),
             label="decisions",
         )
-        assert_that(
-            out.sources | "S" >> beam.Map(lambda s: s[2]), equal_to([KEEP, PURGE, HELD]), label="sources"
-        )
+        assert_that(out.sources | "S" >> beam.Map(lambda s: s[2]), equal_to([KEEP, PURGE, HELD]), label="sources")
 
 
 def test_filter_vault_collects_garbage_and_narrows_refs():

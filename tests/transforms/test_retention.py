@@ -120,7 +120,9 @@ def test_policy_file_errors(tmp_path: Path):
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_policy(str(bad))
     good = tmp_path / "good.yaml"
-    good.write_text("policy_id: p\nversion: '1'\nrules:\n  - id: r\n    match: {content_type: chat}\n    retention: P1M\n")
+    good.write_text(
+        "policy_id: p\nversion: '1'\nrules:\n  - id: r\n    match: {content_type: chat}\n    retention: P1M\n"
+    )
     assert load_policy(str(good)).rules[0].retention == "P1M"
 
 
