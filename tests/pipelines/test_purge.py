@@ -19,6 +19,7 @@ from tests.pipelines.purge_helpers import (
     current,
     future,
     rows,
+    subject_token,
     training_versions,
     tree_digest,
     vault_rows,
@@ -76,8 +77,6 @@ def three_versions(tmp_path, kek_uri):
 
 def test_subject_erasure_removes_every_record_from_every_version_and_nothing_else(three_versions):
     out, cfg, kek_uri, (v_c, v_a, v_b) = three_versions
-    from tests.pipelines.purge_helpers import subject_token
-
     zeta, omega = subject_token(out, kek_uri, ZETA), subject_token(out, kek_uri, OMEGA)
     assert _subject_rows(out, v_a, zeta) == ["a-1", "a-2"] and _subject_rows(out, v_b, zeta) == ["b-1"]
     rows_b, files_c = rows(out, v_b), tree_digest(out / "training" / v_c)
