@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import apache_beam as beam
 
@@ -16,6 +16,7 @@ from transforms.detect import DetectPII
 from transforms.lineage import AttachLineage
 from transforms.minimize import MinimizeRecords
 from transforms.read import ReadRecords
+from transforms.retention import RetentionPolicy, default_policy
 from transforms.tokenize import TokenizeRecords
 from transforms.vault import BuildVault
 from transforms.write import WriteQuarantine, WriteTraining, WriteVault
@@ -28,18 +29,19 @@ class GraphSpec:
     ctx: RunContext
     keys: KeysRef
     layout: Layout
+    policy: RetentionPolicy = field(default_factory=default_policy)
 
 
 def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     cfg, ctx, layout = spec.cfg, spec.ctx, spec.layout
-    read = p | "ReadRecords" >> ReadRecords(spec.patterns, cfg.input)
+    read = p | "ReadRecords" >> ReadRecords(spec.patterns, cfg.input, spec.policy, cfg.retention.uri_policy)
     canonical = read.records | "Canonicalize" >> CanonicalizeRecords(cfg.canonicalization.special_tokens)
-    minimized = canonical | "Minimize" >> MinimizeRecords(cfg.minimization)
+    minimized = canonical | "Minimize" >> MinimizeRecords(cfg.minimization, spec.policy)
     detected = minimized.records | "DetectPII" >> DetectPII(cfg.detection, cfg.progress_every)
     tokenized = detected.records | "TokenizeRecords" >> TokenizeRecords(spec.keys)
     (
         tokenized.records
-        | "AttachLineage" >> AttachLineage(ctx)
+        | "AttachLineage" >> AttachLineage(ctx, spec.policy)
         | "WriteTraining" >> WriteTraining(fs.join(layout.version_dir(ctx.version), "part"))
     )
     (

@@ -19,6 +19,7 @@ import apache_beam as beam
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
+from pipelines.card import retention_summary, write_card
 from pipelines.graph import GraphSpec, build_graph
 from pipelines.layout import Layout
 from pipelines.manifest import describe_files, publish, write_manifest
@@ -30,6 +31,8 @@ from transforms.counters import NS
 from transforms.detection.model_integrity import verify_model
 from transforms.errors import InputError, IntegrityError, PipelineFailure, RedactError
 from transforms.keys import KeysetStore, ScopeKeys
+from transforms.retention import load_policy, policy_identity
+from transforms.schemas import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,7 @@ def prepare(req: RunRequest) -> tuple[GraphSpec, ScopeKeys]:
     patterns = expand_inputs(req.inputs)
     _check_output_outside_inputs(req.inputs, req.output)
     layout = Layout.build(req.output, cfg.outputs)
+    policy = load_policy(cfg.retention.policy_file)
     model = verify_model(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file)
     keys = ScopeKeys.open(KeysetStore(layout.keys), cfg.keys.scope, cfg.keys.kek_uri, create=True)
     now = datetime.now(UTC).replace(microsecond=0)
@@ -104,7 +108,8 @@ def prepare(req: RunRequest) -> tuple[GraphSpec, ScopeKeys]:
         key_id=keys.key_id,
     )
     keys_ref = KeysRef(keys_root=layout.keys, scope=keys.scope, kek_uri=cfg.keys.kek_uri)
-    return GraphSpec(patterns=patterns, cfg=cfg, ctx=ctx, keys=keys_ref, layout=layout), keys
+    spec = GraphSpec(patterns=patterns, cfg=cfg, ctx=ctx, keys=keys_ref, layout=layout, policy=policy)
+    return spec, keys
 
 
 def pipeline_options(beam_args: list[str]) -> PipelineOptions:
@@ -245,6 +250,13 @@ def run(req: RunRequest, gate=None) -> dict:
             "sha256": ctx.nlp_model_sha256,
         },
         "keys": {"scope": ctx.key_scope, "key_id": ctx.key_id, "kek_uri": req.config.keys.kek_uri},
+        "produced_by": "run",
+        "code": {"pipeline_version": ctx.pipeline_version, "schema_version": SCHEMA_VERSION},
+        "retention_policy": policy_identity(spec.policy),
+        "uri_policy": req.config.retention.uri_policy,
+        "retention_summary": retention_summary(outputs["training"]),
+        "purge_history": [],
+        "gate": None,
         "inputs": sources,
         "drops": drops,
         "outputs": outputs,
@@ -254,6 +266,7 @@ def run(req: RunRequest, gate=None) -> dict:
     if not failures and gate is not None:
         gate_result = gate(layout, ctx.version, manifest)
         manifest["gate"] = gate_result
+    manifest["outputs"]["card"] = [write_card(layout, ctx.version, manifest)]
     manifest_path = write_manifest(layout, ctx.version, manifest)
     fs.delete_tree(staging)
     published = False

@@ -102,6 +102,20 @@ class MinimizationConfig(_Strict):
     consent_rule: Literal["drop_if_false", "require_true", "ignore"] = "drop_if_false"
 
 
+class RetentionConfig(_Strict):
+    """Retention policy, source-URI policy and raw-source deletion (see docs/purge.md).
+
+    ``uri_policy`` decides how source URIs appear in lineage, manifests and quarantine: ``hash`` (default;
+    scheme and bucket kept, path replaced by a hash), ``scheme_bucket`` (scheme and bucket only) or
+    ``keep`` (the URI in clear: only for paths known to hold no personal data).
+    """
+
+    policy_file: str | None = None
+    uri_policy: Literal["hash", "scheme_bucket", "keep"] = "hash"
+    source_roots: list[str] = Field(default_factory=list)
+    delete_sources: bool = False
+
+
 class RunConfig(_Strict):
     """Top-level configuration of ``redact run`` (YAML file, all sections optional)."""
 
@@ -111,6 +125,7 @@ class RunConfig(_Strict):
     canonicalization: CanonicalizationConfig = CanonicalizationConfig()
     minimization: MinimizationConfig = MinimizationConfig()
     outputs: OutputsConfig = OutputsConfig()
+    retention: RetentionConfig = RetentionConfig()
     max_quarantine_fraction: float = Field(
         0.1, ge=0.0, le=1.0, description="fail the run when more than this share of records is quarantined"
     )

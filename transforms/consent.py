@@ -4,6 +4,9 @@ Consent rule (``minimization.consent_rule``):
 * ``drop_if_false`` (default): drop when the consent field is present and false-like;
 * ``require_true``: keep only records whose consent field is true-like (missing -> dropped);
 * ``ignore``: no consent filtering.
+
+A matched retention rule with ``consent: required`` additionally keeps only records whose consent is
+true-like (reason ``policy.retention_consent_required``), whatever the consent rule says.
 """
 
 from __future__ import annotations
@@ -30,3 +33,10 @@ def consent_decision(consent: bool | None, rule: str) -> str | None:
     if rule == "require_true":
         return None if consent is True else reasons.DROP_NO_CONSENT
     return reasons.DROP_NO_CONSENT if consent is False else None
+
+
+def policy_consent_decision(consent: bool | None, requirement: str) -> str | None:
+    """A drop reason when the matched retention terms require consent and the record lacks it."""
+    if requirement == "required" and consent is not True:
+        return reasons.DROP_RETENTION_CONSENT
+    return None

@@ -11,14 +11,18 @@ from transforms.counters import NS
 from transforms.parsing.registry import parse_source
 from transforms.parsing.source import SourceFile
 from transforms.record import Drop, QuarantineItem, Record
+from transforms.retention import RetentionPolicy
 
 
 class ReadRecords(beam.PTransform):
     """Outputs ``records``, ``quarantine``, ``drops`` and ``sources`` ((public uri, sha256, items))."""
 
-    def __init__(self, patterns: list[str], cfg: InputConfig) -> None:
+    def __init__(
+        self, patterns: list[str], cfg: InputConfig, policy: RetentionPolicy | None = None, uri_policy: str = "hash"
+    ) -> None:
         super().__init__()
         self.patterns, self.cfg = list(patterns), cfg
+        self.policy, self.uri_policy = policy, uri_policy
 
     def expand(self, pbegin):
         return (
@@ -27,24 +31,32 @@ class ReadRecords(beam.PTransform):
             | "Match" >> fileio.MatchAll()
             | "SkipHidden" >> beam.Filter(lambda m: not m.path.rstrip("/").rsplit("/", 1)[-1].startswith("."))
             | "Open" >> fileio.ReadMatches()
-            | "Parse" >> beam.ParDo(_ParseFile(self.cfg)).with_outputs("quarantine", "drops", "sources", main="records")
+            | "Parse"
+            >> beam.ParDo(_ParseFile(self.cfg, self.policy, self.uri_policy)).with_outputs(
+                "quarantine", "drops", "sources", main="records"
+            )
         )
 
 
 class _ParseFile(beam.DoFn):
-    def __init__(self, cfg: InputConfig) -> None:
-        self.cfg = cfg
+    """Parses one file. The only place that sees the raw URI: it evaluates the retention policy's source
+    globs here and lets records carry just the matching rule ids (the URI itself is hashed by policy)."""
+
+    def __init__(self, cfg: InputConfig, policy: RetentionPolicy | None, uri_policy: str) -> None:
+        self.cfg, self.policy, self.uri_policy = cfg, policy, uri_policy
         self.read = Metrics.counter(NS, "read")
         self.files = Metrics.counter(NS, "files")
 
     def process(self, readable):
-        src = SourceFile(uri=readable.metadata.path, data=readable.read())
+        src = SourceFile(uri=readable.metadata.path, data=readable.read(), uri_policy=self.uri_policy)
+        source_rules = self.policy.source_rule_ids(src.uri) if self.policy else ()
         self.files.inc()
         n = 0
         for item in parse_source(src, self.cfg):
             n += 1
             self.read.inc()
             if isinstance(item, Record):
+                item.retention.source_rules = source_rules
                 yield item
             elif isinstance(item, QuarantineItem):
                 Metrics.counter(NS, f"quarantined.{item.reason}").inc()

@@ -27,3 +27,11 @@ PARSE_ENCRYPTED = "parse.encrypted"
 PARSE_TRUNCATED = "parse.truncated"
 PARSE_CORRUPT = "parse.corrupt"
 PARSE_BAD_TRANSCRIPT = "parse.bad_transcript"
+
+# Policy drops (retention rules)
+DROP_RETENTION_CONSENT = "policy.retention_consent_required"
+
+# Purge (records removed from a new dataset version; counted in the purge audit event)
+PURGE_EXPIRED = "purge.expired"
+PURGE_SUBJECT = "purge.subject_erasure"
+PURGE_HELD = "purge.legal_hold"  # would have been purged, kept because of a legal hold

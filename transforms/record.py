@@ -59,6 +59,9 @@ class Retention:
     expires_at: str | None = None
     legal_hold: bool = False
     consent: bool | None = None
+    # Ids of retention rules whose source glob matched the raw URI, set by the reader (the only stage
+    # that sees it) and used when the policy is applied. Not written to any output.
+    source_rules: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

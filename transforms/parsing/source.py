@@ -13,6 +13,7 @@ from transforms.record import Lineage
 class SourceFile:
     uri: str
     data: bytes
+    uri_policy: str = "hash"
 
     @property
     def sha256(self) -> str:
@@ -23,18 +24,34 @@ class SourceFile:
         return os.path.splitext(self.uri.rsplit("/", 1)[-1])[1].lower()
 
     def lineage(self, position: str) -> Lineage:
-        return Lineage(source_uri=public_uri(self.uri), source_sha256=self.sha256, source_record=position)
+        return Lineage(
+            source_uri=public_uri(self.uri, self.uri_policy), source_sha256=self.sha256, source_record=position
+        )
 
 
-def public_uri(uri: str) -> str:
-    """The source URI as recorded in outputs: scheme and bucket kept, the path replaced by a hash.
+URI_POLICIES = ("hash", "scheme_bucket", "keep")
 
-    Path parts often name people (``/exports/jane_doe/chat.json``), so they never appear in clear.
+
+def public_uri(uri: str, policy: str = "hash") -> str:
+    """The source URI as recorded in outputs (``retention.uri_policy``).
+
+    * ``hash`` (default): scheme and bucket kept, the path replaced by a hash (plus its extension);
+    * ``scheme_bucket``: scheme and bucket only (``s3://bucket/``, ``file://``);
+    * ``keep``: the URI unchanged, for paths known to hold no personal data.
+
+    Path parts often name people (``/exports/jane_doe/chat.json``), so by default they never appear in
+    clear. The path hash is unkeyed: someone who can guess a full path can confirm it.
     """
+    if policy == "keep":
+        return uri
+    if policy not in URI_POLICIES:
+        raise ValueError(f"unknown uri policy {policy!r}")
     scheme, sep, rest = uri.partition("://")
     if not sep:
         scheme, rest = "file", uri
     bucket, _, path = rest.partition("/") if scheme in ("s3", "gs") else ("", "", rest)
+    if policy == "scheme_bucket":
+        return f"{scheme}://{bucket + '/' if bucket else ''}"
     digest = hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     ext = os.path.splitext(path)[1].lower()
     ext = ext if ext.isascii() and len(ext) <= 8 else ""

@@ -1,0 +1,138 @@
+"""Dataset card (Markdown) per dataset version: ``<training>/<version>/DATASET_CARD.md``.
+
+Rendered only from the version's manifest (ids, hashes, counts, labels), so it can hold no record
+value: sources appear as hashed URIs and content sha256, keys as scope + key id (never a KEK URI or
+material). Written by ``redact run`` and ``redact purge`` before the manifest, which lists its sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
+
+from pipelines.layout import Layout
+from transforms import fs
+
+CARD_NAME = "DATASET_CARD.md"
+
+
+def card_path(layout: Layout, version: str) -> str:
+    return fs.join(layout.version_dir(version), CARD_NAME)
+
+
+def retention_summary(training_files: list[dict]) -> dict:
+    """Counts by policy/category, legal holds and the expiry range of a version's training rows."""
+    by_policy: dict[str, int] = {}
+    by_category: dict[str, int] = {}
+    held = never = 0
+    expiries: list[str] = []
+    for f in training_files:
+        with FileSystems.open(f["path"], compression_type="uncompressed") as fh:
+            col = pq.read_table(fh, columns=["retention"]).column("retention").to_pylist()
+        for r in col:
+            key = f"{r['policy_id']}@{r['policy_version']}"
+            by_policy[key] = by_policy.get(key, 0) + 1
+            by_category[r["category"]] = by_category.get(r["category"], 0) + 1
+            held += bool(r["legal_hold"])
+            if r["expires_at"]:
+                expiries.append(r["expires_at"])
+            else:
+                never += 1
+    return {
+        "by_policy": dict(sorted(by_policy.items())),
+        "by_category": dict(sorted(by_category.items())),
+        "legal_hold": held,
+        "never_expires": never,
+        "earliest_expiry": min(expiries) if expiries else None,
+        "latest_expiry": max(expiries) if expiries else None,
+    }
+
+
+def _table(headers: list[str], rows: list[list[object]]) -> list[str]:
+    if not rows:
+        return ["(none)", ""]
+    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return [*out, ""]
+
+
+def render_card(version: str, m: dict) -> str:
+    counts, keys, model = m.get("counts", {}), m.get("keys", {}), m.get("nlp_model", {})
+    pol, ret = m.get("retention_policy", {}), m.get("retention_summary", {})
+    lines = [f"# Dataset card: {version}", ""]
+    lines += [
+        f"- Status: {m.get('status', '?')}; produced by `redact {m.get('produced_by', 'run')}` "
+        f"(run {m.get('run_id', '?')}) at {m.get('created_at', '?')}",
+        f"- Pipeline version: {m.get('pipeline_version', '?')}; config sha256 `{m.get('config_sha256', '?')}`",
+        f"- Source URIs recorded as: {m.get('uri_policy', 'hash')}",
+        "",
+        "## Sources",
+        "",
+    ]
+    lines += _table(
+        ["source (public URI)", "sha256", "items"],
+        [[f"`{s['uri']}`", f"`{s['sha256']}`", s.get("items", "")] for s in m.get("inputs", [])],
+    )
+    lines += ["## Counts", ""]
+    lines += _table(
+        ["measure", "value"],
+        [
+            ["records read", counts.get("read", "")],
+            ["training rows", counts.get("written", "")],
+            ["quarantined", f"{counts.get('quarantined_total', 0)} {counts.get('quarantined') or ''}".strip()],
+            ["dropped by policy", f"{counts.get('dropped_total', 0)} {counts.get('dropped') or ''}".strip()],
+            ["vault tokens", counts.get("vault_tokens", "")],
+            ["reconciled", "yes" if m.get("reconciliation", {}).get("ok") else "no"],
+        ],
+    )
+    lines += ["## Entity statistics (replaced values by type)", ""]
+    lines += _table(["entity type", "count"], [[k, v] for k, v in sorted(m.get("entities", {}).items())])
+    lines += ["## Retention policy", ""]
+    lines += [
+        f"- Policy `{pol.get('policy_id', '?')}` version `{pol.get('version', '?')}` "
+        f"(sha256 `{pol.get('sha256', '?')}`), {pol.get('rules', 0)} rules, default retention "
+        f"{pol.get('default_retention', '?')}",
+        f"- Rows by category: {ret.get('by_category', {})}; under legal hold: {ret.get('legal_hold', 0)}; "
+        f"never expire: {ret.get('never_expires', 0)}",
+        f"- Expiry range: {ret.get('earliest_expiry')} .. {ret.get('latest_expiry')}",
+        "",
+        "## Model and keys",
+        "",
+        f"- NLP model: {model.get('name', '?')} {model.get('version', '?')} (sha256 `{model.get('sha256', '?')}`)",
+        f"- Detector configuration sha256: `{m.get('detector_config_sha256', '?')}`",
+        f"- Key scope `{keys.get('scope', '?')}`, key id `{keys.get('key_id', '?')}`",
+        "",
+        "## Quality gate",
+        "",
+        _gate_line(m.get("gate"), m.get("gate_inherited")),
+        "",
+        "## Purge history",
+        "",
+    ]
+    lines += _table(
+        ["at", "from version", "as of", "removed", "held", "policy"],
+        [
+            [h["at"], h["from_version"], h["as_of"], h.get("removed", {}), h.get("held", 0), h.get("policy", "")]
+            for h in m.get("purge_history", [])
+        ],
+    )
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _gate_line(gate: dict | None, inherited: dict | None) -> str:
+    if gate:
+        ok = gate.get("success")
+        return f"- Result: {'passed' if ok else 'FAILED' if ok is False else gate}"
+    if inherited:
+        return f"- Not re-run (rows only removed); source version gate: {'passed' if inherited.get('success') else inherited}"
+    return "- Not run for this version"
+
+
+def write_card(layout: Layout, version: str, manifest: dict) -> dict:
+    """Write the card; returns its file entry (path, sha256, bytes) for the manifest."""
+    data = render_card(version, manifest).encode("utf-8")
+    path = card_path(layout, version)
+    fs.write_bytes_atomic(path, data)
+    return {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}

@@ -1,0 +1,80 @@
+"""``redact purge``: retention expiry, subject erasure, legal hold, crypto-shred; audited."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pipelines.commands.common import add_config_options, config_from_args
+from pipelines.purge import PurgeRequest, purge
+from transforms.errors import ConfigError
+from transforms.periods import parse_instant
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "purge",
+        help="write a new dataset version without expired or erased records (audited)",
+        description="Remove records whose retention expired at --as-of and records of the named subjects "
+        "from the published dataset version (legal holds win), publish the result, delete older versions "
+        "that still hold removed records, and garbage-collect the vault. Unknown options go to Apache Beam.",
+    )
+    p.add_argument("--dataset", required=True, metavar="OUT", help="the output root given to 'redact run'")
+    p.add_argument(
+        "--as-of", required=True, metavar="DATE", help="ISO date or datetime (UTC unless an offset is given), or now"
+    )
+    p.add_argument("--subject", action="append", default=[], metavar="ID", help="raw subject id to erase; repeatable")
+    p.add_argument(
+        "--subject-file",
+        metavar="FILE",
+        help="file with one raw subject id per line (keeps ids out of process listings and shell history)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="change nothing; report what would be removed")
+    p.add_argument(
+        "--shred-scope", action="store_true", help="after the purge, crypto-shred the key scope named by --scope"
+    )
+    p.add_argument(
+        "--delete-sources", action="store_true", help="delete raw sources of removed records (retention.source_roots)"
+    )
+    p.add_argument("--summary-json", metavar="FILE", help="write the purge report (ids and counts only) here")
+    add_config_options(p)
+    p.set_defaults(func=main, accepts_extra=True)
+
+
+def _subjects(args: argparse.Namespace) -> list[str]:
+    subjects = list(args.subject)
+    if args.subject_file:
+        path = Path(args.subject_file)
+        if not path.is_file():
+            raise ConfigError(f"subject file not found: {args.subject_file}")
+        subjects += [line.strip() for line in path.read_text().splitlines() if line.strip()]
+    return subjects
+
+
+def main(args: argparse.Namespace) -> int:
+    cfg = config_from_args(args)
+    try:
+        as_of = parse_instant(args.as_of)
+    except ValueError:
+        raise ConfigError("--as-of must be an ISO date (2027-01-31), datetime, 'today' or 'now'") from None
+    if args.shred_scope and not args.scope:
+        raise ConfigError("--shred-scope needs an explicit --scope NAME (shredding is irreversible)")
+    req = PurgeRequest(
+        dataset=args.dataset,
+        as_of=as_of,
+        subjects=_subjects(args),
+        dry_run=args.dry_run,
+        shred_scope=args.scope if args.shred_scope else None,
+        delete_sources=args.delete_sources,
+        config=cfg,
+        kek_uri=args.kek_uri,
+        beam_args=args.extra,
+    )
+    report = purge(req)
+    text = json.dumps(report, indent=2, sort_keys=True)
+    if args.summary_json:
+        Path(args.summary_json).write_text(text + "\n")
+    print(text, file=sys.stdout)
+    return 0

@@ -1,0 +1,88 @@
+"""The Beam graph of ``redact purge``.
+
+Reads the published version (all columns) and every other complete version (the columns purge needs),
+classifies each row, and unless this is a dry run writes the new version: kept training rows
+unchanged, the vault narrowed to kept documents, the quarantine without rows linked to removed records.
+Decisions (ids, verdicts, reason codes) and (source, verdict) pairs go to a staging prefix.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import apache_beam as beam
+
+from transforms import fs
+from transforms.purge import ClassifyRows, FilterQuarantine, FilterVault
+from transforms.purge_rules import PurgeCriteria
+from transforms.schemas import QUARANTINE_SCHEMA, TRAINING_SCHEMA, VAULT_SCHEMA
+from transforms.write import WriteParquet
+
+SCAN_COLUMNS = ["doc_id", "subject_ref", "lineage", "retention"]
+
+
+@dataclass(frozen=True)
+class PurgeGraphSpec:
+    criteria: PurgeCriteria
+    current: str
+    current_training: list[str]  # files
+    current_vault: list[str]
+    current_quarantine: list[str]
+    others: dict[str, list[str]]  # version -> training files
+    staging: str
+    new_version: str | None = None  # None: dry run, nothing written
+    new_training_prefix: str | None = None
+    new_vault_prefix: str | None = None
+    new_quarantine_prefix: str | None = None
+
+
+def _read(p, label: str, files: list[str], columns: list[str] | None = None):
+    if not files:
+        return p | f"Empty{label}" >> beam.Create([])
+    return p | f"Files{label}" >> beam.Create(files) | f"Read{label}" >> beam.io.ReadAllFromParquet(columns=columns)
+
+
+def build_purge_graph(p: beam.Pipeline, spec: PurgeGraphSpec) -> None:
+    current = _read(p, "Current", spec.current_training) | "ClassifyCurrent" >> ClassifyRows(
+        spec.criteria, spec.current, "current"
+    )
+    decisions = [current.decisions]
+    sources = [current.sources | "TagCurrent" >> beam.Map(lambda s, v: (v, *s), spec.current)]
+    for i, (version, files) in enumerate(sorted(spec.others.items())):
+        other = _read(p, f"Other{i}", files, SCAN_COLUMNS) | f"ClassifyOther{i}" >> ClassifyRows(
+            spec.criteria, version, "other"
+        )
+        decisions.append(other.decisions)
+        sources.append(other.sources | f"TagOther{i}" >> beam.Map(lambda s, v: (v, *s), version))
+    all_decisions = decisions | "AllDecisions" >> beam.Flatten()
+    _jsonl(all_decisions, fs.join(spec.staging, "decisions"), "Decisions")
+    distinct = sources | "AllSources" >> beam.Flatten() | "DistinctSources" >> beam.Distinct()
+    _jsonl(distinct | "SourceDicts" >> beam.MapTuple(_source_row), fs.join(spec.staging, "sources"), "Sources")
+    if spec.new_training_prefix is None:
+        return
+    current.kept | "WriteTraining" >> WriteParquet(spec.new_training_prefix, TRAINING_SCHEMA)
+    vault = _read(p, "Vault", spec.current_vault)
+    (
+        (vault, current.kept)
+        | "FilterVault" >> FilterVault(spec.new_version)
+        | "WriteVault" >> WriteParquet(spec.new_vault_prefix, VAULT_SCHEMA)
+    )
+    quarantine = _read(p, "Quarantine", spec.current_quarantine)
+    (
+        (quarantine, current.decisions)
+        | "FilterQuarantine" >> FilterQuarantine()
+        | "WriteQuarantine" >> WriteParquet(spec.new_quarantine_prefix, QUARANTINE_SCHEMA)
+    )
+
+
+def _source_row(version: str, uri: str, sha256: str, verdict: str) -> dict:
+    return {"version": version, "uri": uri, "sha256": sha256, "verdict": verdict}
+
+
+def _jsonl(rows, prefix: str, label: str) -> None:
+    (
+        rows
+        | f"{label}Json" >> beam.Map(lambda r: json.dumps(r, sort_keys=True))
+        | f"Write{label}" >> beam.io.WriteToText(prefix, file_name_suffix=".jsonl")
+    )

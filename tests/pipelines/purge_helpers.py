@@ -1,0 +1,144 @@
+"""Synthetic corpora and dataset inspection helpers for the purge tests (all values invented)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from pipelines.layout import Layout
+from tests.conftest import write_jsonl
+from transforms.keys import KeysetStore, ScopeKeys
+from transforms.keys.tokens import format_token
+
+ZETA = "subj-ZETA-4242"  # the subject whose erasure is requested
+OMEGA = "subj-OMEGA-7"
+# Planted values that must never appear in an audit log, card, manifest or command output.
+PLANTED = [ZETA, OMEGA, "Marisol", "Quintanilla", "marisol.qb@example.net", "Winterbottom", "marisol_quintanilla"]
+
+
+def _chat(doc_id, subject, name):
+    return {
+        "id": doc_id,
+        "subject_id": subject,
+        "messages": [
+            {"role": "user", "content": f"Hello, I am {name} and my parcel is late."},
+            {"role": "assistant", "content": f"Sorry {name}, let me check the order."},
+        ],
+    }
+
+
+CORPUS = {
+    "main": [
+        {"id": "a-1", "subject_id": ZETA, "text": "Marisol Quintanilla-Brandt wrote from marisol.qb@example.net."},
+        _chat("a-2", ZETA, "Marisol Quintanilla-Brandt"),
+        {"id": "a-3", "subject_id": OMEGA, "text": "Theodor Winterbottom asked about shipping to Rotterdam."},
+        {"id": "a-4", "text": "General FAQ: reset your password in Settings, then choose Security."},
+        _chat("a-6", OMEGA, "Theodor Winterbottom"),
+    ],
+    "hold": [
+        {"id": "h-1", "subject_id": ZETA, "category": "litigation", "text": "Case file: Marisol Quintanilla-Brandt."},
+    ],
+    "b": [
+        {"id": "b-1", "subject_id": ZETA, "text": "Follow-up: Marisol Quintanilla-Brandt confirmed the address."},
+        {"id": "b-2", "text": "Release notes: the export button moved to the toolbar."},
+        {"id": "b-3", "subject_id": OMEGA, "text": "Theodor Winterbottom renewed the subscription."},
+    ],
+    "c": [
+        {"id": "c-1", "subject_id": OMEGA, "text": "Theodor Winterbottom left a five star review."},
+        {"id": "c-2", "text": "Warehouse inventory count finished on schedule."},
+    ],
+}
+
+POLICY_YAML = """\
+policy_id: test-policy
+version: "7"
+category_field: category
+default: {retention: P10Y}
+rules:
+  - id: litigation
+    match: {category: litigation}
+    retention: P1D
+    legal_hold: true
+  - id: chats
+    match: {content_type: chat}
+    retention: P30D
+"""
+
+
+def write_corpus(root: Path, *names: str) -> Path:
+    """Files under a directory that names a person (path hashing must hide it)."""
+    base = root / "exports" / "marisol_quintanilla"
+    for name in names:
+        write_jsonl(base / f"{name}.jsonl", CORPUS[name])
+    return base
+
+
+def write_config(tmp: Path, kek_uri: str, **retention) -> Path:
+    policy = tmp / "policy.yaml"
+    policy.write_text(POLICY_YAML)
+    cfg = {
+        "keys": {"kek_uri": kek_uri},
+        "input": {"metadata_allowlist": ["category"]},
+        "retention": {"policy_file": str(policy), **retention},
+    }
+    path = tmp / "config.yaml"
+    path.write_text(json.dumps(cfg))
+    return path
+
+
+def current(out: Path) -> str:
+    return (out / "training" / "CURRENT").read_text().strip()
+
+
+def training_versions(out: Path) -> list[str]:
+    return sorted(p.name for p in (out / "training").iterdir() if p.is_dir())
+
+
+def manifest(out: Path, version: str) -> dict:
+    return json.loads((out / "training" / version / "_MANIFEST.json").read_text())
+
+
+def rows(out: Path, version: str) -> dict[str, str]:
+    """doc_id -> canonical JSON of the whole row (the definition of "identical" used by the tests)."""
+    out_rows = {}
+    for f in sorted((out / "training" / version).glob("*.parquet")):
+        for r in pq.read_table(f).to_pylist():
+            out_rows[r["doc_id"]] = json.dumps(r, sort_keys=True, default=str)
+    return out_rows
+
+
+def vault_rows(out: Path, scope: str = "default") -> dict[str, list[dict]]:
+    """version -> vault rows."""
+    res = {}
+    for d in sorted((out / "vault" / scope).iterdir()) if (out / "vault" / scope).exists() else []:
+        res[d.name] = [r for f in sorted(d.glob("*.parquet")) for r in pq.read_table(f).to_pylist()]
+    return res
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    out = {}
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            p = Path(dirpath) / name
+            out[str(p.relative_to(root))] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def subject_token(out: Path, kek_uri: str, raw: str, scope: str = "default") -> str:
+    keys = ScopeKeys.open(KeysetStore(str(Layout.build(str(out)).keys)), scope, kek_uri)
+    return format_token("SUBJECT", keys.tokenize("SUBJECT", raw)[0])
+
+
+def future(days: int) -> str:
+    return (datetime.now(UTC) + timedelta(days=days)).strftime("%Y-%m-%d")
+
+
+def assert_no_planted(text: str, where: str) -> None:
+    low = text.lower()
+    for value in PLANTED:
+        assert value.lower() not in low, f"planted value leaked into {where}"

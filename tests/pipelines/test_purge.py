@@ -1,0 +1,190 @@
+"""``pipelines.purge`` in process: subject erasure over every version, legal hold, vault garbage
+collection, dry run, raw-source deletion, crypto-shredding, audit hygiene."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from pipelines.layout import Layout
+from pipelines.purge import PurgeRequest, purge
+from pipelines.reveal import reveal
+from pipelines.run import RunRequest, run
+from tests.pipelines.purge_helpers import (
+    OMEGA,
+    ZETA,
+    assert_no_planted,
+    current,
+    future,
+    rows,
+    subject_token,
+    training_versions,
+    tree_digest,
+    vault_rows,
+    write_config,
+    write_corpus,
+)
+from transforms.config import load_config
+from transforms.errors import ShreddedScopeError
+from transforms.keys.tokens import TOKEN_RE
+from transforms.periods import parse_instant
+
+pytestmark = pytest.mark.slow
+
+
+def _run(out, inputs, cfg_path) -> str:
+    res = run(RunRequest(inputs=[str(inputs)], output=str(out), config=load_config(str(cfg_path))))
+    assert res["status"] == "complete" and res["published"]
+    return res["version"]
+
+
+def _purge(out, cfg_path, as_of="now", **kw) -> dict:
+    return purge(PurgeRequest(dataset=str(out), as_of=parse_instant(as_of), config=load_config(str(cfg_path)), **kw))
+
+
+def _subject_rows(out, version, token) -> list[str]:
+    return [d for d, r in rows(out, version).items() if json.loads(r)["subject_ref"] == token]
+
+
+def _check_vault_invariants(out) -> None:
+    """Every vault row points at live documents of its own version, every token in live text is in the
+    vault (nothing over-collected), and no vault directory outlives its version."""
+    live = set(training_versions(out))
+    for version, vrows in vault_rows(out).items():
+        assert version in live, f"vault of deleted version {version} left behind"
+        docs = {d: json.loads(r) for d, r in rows(out, version).items()}
+        tokens = {r["token"] for r in vrows}
+        for r in vrows:
+            assert r["dataset_version"] == version and r["doc_ids"]
+            assert set(r["doc_ids"]) <= set(docs), "vault row references a removed document"
+            assert set(r["subject_refs"]) <= {docs[d]["subject_ref"] for d in r["doc_ids"]}
+        used = {m.group(0) for d in docs.values() for m in TOKEN_RE.finditer(d["text"])}
+        assert used <= tokens, "a token still used by a live record lost its vault entry"
+
+
+@pytest.fixture
+def three_versions(tmp_path, kek_uri):
+    """C (no ZETA), A (ZETA x2), B (ZETA x1, published)."""
+    cfg = write_config(tmp_path, kek_uri)
+    out = tmp_path / "out"
+    v_c = _run(out, write_corpus(tmp_path / "c", "c"), cfg)
+    v_a = _run(out, write_corpus(tmp_path / "a", "main"), cfg)
+    v_b = _run(out, write_corpus(tmp_path / "b", "b"), cfg)
+    return out, cfg, kek_uri, (v_c, v_a, v_b)
+
+
+def test_subject_erasure_removes_every_record_from_every_version_and_nothing_else(three_versions):
+    out, cfg, kek_uri, (v_c, v_a, v_b) = three_versions
+    zeta, omega = subject_token(out, kek_uri, ZETA), subject_token(out, kek_uri, OMEGA)
+    assert _subject_rows(out, v_a, zeta) == ["a-1", "a-2"] and _subject_rows(out, v_b, zeta) == ["b-1"]
+    rows_b, files_c = rows(out, v_b), tree_digest(out / "training" / v_c)
+    vault_c = tree_digest(out / "vault" / "default" / v_c)
+    zeta_only = {r["token"] for vr in vault_rows(out).values() for r in vr if r["subject_refs"] == [zeta]}
+    assert zeta_only
+
+    report = _purge(out, cfg, subjects=[ZETA])
+
+    v_new = current(out)
+    assert report["new_version"] == v_new and report["removed"] == {"purge.subject_erasure": 1}
+    assert sorted(report["versions_deleted"]) == sorted([v_a, v_b])
+    assert training_versions(out) == sorted([v_c, v_new])
+    for version in training_versions(out):  # every version on disk
+        assert _subject_rows(out, version, zeta) == []
+    # nothing else: the other rows of the published version are identical, the untouched version too
+    after = rows(out, v_new)
+    assert set(after) == {"b-2", "b-3"} and all(after[k] == rows_b[k] for k in after)
+    assert tree_digest(out / "training" / v_c) == files_c and tree_digest(out / "vault" / "default" / v_c) == vault_c
+    assert _subject_rows(out, v_new, omega) == ["b-3"]
+    # vault garbage collection
+    _check_vault_invariants(out)
+    remaining = {r["token"] for vr in vault_rows(out).values() for r in vr}
+    assert not (zeta_only & remaining)
+    layout = Layout.build(str(out))
+    revealed = reveal(layout, "default", kek_uri, sorted(zeta_only)[:3], "test: erased subject")
+    assert all(v is None for v in revealed.values())
+    assert not (out / "quarantine" / v_a).exists() and not (out / "vault" / "default" / v_a).exists()
+    assert list((out / ".purge").glob("*.json")) == []
+    # audit: counts, hashes, policy version, operator; never the planted values
+    event = json.loads(next((out / "audit" / "purge").glob("*.json")).read_text())
+    assert event["operator"] and event["policy_versions"] == ["test-policy@7"]
+    assert len(event["records"]) == 3 and all(
+        re.fullmatch(r"[0-9a-f]{32}", r["doc_id_sha256"]) for r in event["records"]
+    )
+    assert zeta not in json.dumps(event)
+    for p in (out / "audit").rglob("*.json"):
+        assert_no_planted(p.read_text(), str(p))
+    assert_no_planted((out / "training" / v_new / "DATASET_CARD.md").read_text(), "card")
+
+
+def test_legal_hold_wins_over_erasure(tmp_path, kek_uri):
+    cfg = write_config(tmp_path, kek_uri)
+    out = tmp_path / "out"
+    v_old = _run(out, write_corpus(tmp_path / "h", "hold", "c"), cfg)
+    v_cur = _run(out, write_corpus(tmp_path / "m", "main", "hold"), cfg)
+    old_files = tree_digest(out / "training" / v_old)
+
+    report = _purge(out, cfg, as_of=future(60), subjects=[ZETA])
+
+    new = rows(out, current(out))
+    assert set(new) == {"a-3", "a-4", "h-1"}  # a-1/a-2 erased, a-6 expired, h-1 held
+    assert report["removed"] == {"purge.expired": 1, "purge.subject_erasure": 2}
+    assert report["held"] == {"purge.subject_erasure": 1}
+    # the older version only holds a held record of the subject (and unrelated rows): a hold keeps it
+    assert report["versions"][v_old] == {"held": {"purge.subject_erasure": 1}, "purge": {}}
+    assert v_old in training_versions(out) and tree_digest(out / "training" / v_old) == old_files
+    assert v_cur not in training_versions(out)
+    _check_vault_invariants(out)
+
+
+def test_dry_run_changes_nothing_and_reports(three_versions):
+    out, cfg, _, (_, v_a, v_b) = three_versions
+    before = tree_digest(out)
+    report = _purge(out, cfg, subjects=[ZETA], dry_run=True)
+    assert tree_digest(out) == before
+    assert report["dry_run"] and not report["published"] and report["removed"] == {"purge.subject_erasure": 1}
+    assert sorted(report["versions_deleted"]) == sorted([v_a, v_b])
+    real = _purge(out, cfg, subjects=[ZETA])
+    assert real["removed"] == report["removed"] and real["versions_deleted"] == report["versions_deleted"]
+
+
+def test_delete_sources_only_when_no_live_record_remains(tmp_path, kek_uri):
+    src = tmp_path / "src"
+    corpus = write_corpus(src, "main", "b")
+    cfg = write_config(tmp_path, kek_uri, source_roots=[str(src)])
+    out = tmp_path / "out"
+    _run(out, corpus, cfg)
+    report = _purge(out, cfg, subjects=[ZETA], delete_sources=True)
+    assert report["sources_deleted"] == []  # both files still hold other people's live records
+    assert sorted(p.name for p in corpus.iterdir()) == ["b.jsonl", "main.jsonl"]
+    dry = _purge(out, cfg, as_of=future(60), delete_sources=True, dry_run=True)
+    assert len(dry["sources_to_delete"]) == 0  # main.jsonl keeps a-1/a-3/a-4 (P10Y)
+    report = _purge(out, cfg, as_of=future(365 * 11), delete_sources=True)
+    assert len(report["sources_deleted"]) == 2 and all(
+        u.startswith("file://sha256-") for u in report["sources_deleted"]
+    )
+    assert list(corpus.iterdir()) == []
+    assert rows(out, current(out)) == {}
+
+
+def test_source_changed_since_ingestion_is_not_deleted(tmp_path, kek_uri):
+    src = tmp_path / "src"
+    corpus = write_corpus(src, "c")
+    cfg = write_config(tmp_path, kek_uri, source_roots=[str(src)])
+    out = tmp_path / "out"
+    _run(out, corpus, cfg)
+    (corpus / "c.jsonl").write_text((corpus / "c.jsonl").read_text() + "\n")
+    report = _purge(out, cfg, as_of=future(365 * 11), delete_sources=True)
+    assert report["removed"] and report["sources_deleted"] == [] and (corpus / "c.jsonl").exists()
+
+
+def test_shred_scope_after_purge(tmp_path, kek_uri):
+    cfg = write_config(tmp_path, kek_uri)
+    out = tmp_path / "out"
+    _run(out, write_corpus(tmp_path / "c", "c"), cfg)
+    token = vault_rows(out)[current(out)][0]["token"]
+    report = _purge(out, cfg, subjects=[OMEGA], shred_scope="default")
+    assert report["scope_shredded"] == "default"
+    with pytest.raises(ShreddedScopeError):
+        reveal(Layout.build(str(out)), "default", kek_uri, [token], "test")

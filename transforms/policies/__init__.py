@@ -1,0 +1,1 @@
+"""Embedded policy files (package data)."""
