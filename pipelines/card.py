@@ -1,4 +1,4 @@
-"""Dataset card (Markdown) per dataset version: ``<training>/<version>/DATASET_CARD.md``.
+"""Dataset card (Markdown) per dataset version: ``<training>/<version>/_DATASET_CARD.md`` (leading underscore: Parquet dataset readers skip it).
 
 Rendered only from the version's manifest (ids, hashes, counts, labels), so it can hold no record
 value: sources appear as hashed URIs and content sha256, keys as scope + key id (never a KEK URI or
@@ -15,7 +15,7 @@ from apache_beam.io.filesystems import FileSystems
 from pipelines.layout import Layout
 from transforms import fs
 
-CARD_NAME = "DATASET_CARD.md"
+CARD_NAME = "_DATASET_CARD.md"
 
 
 def card_path(layout: Layout, version: str) -> str:

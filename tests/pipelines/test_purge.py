@@ -115,7 +115,7 @@ def test_subject_erasure_removes_every_record_from_every_version_and_nothing_els
     assert zeta not in json.dumps(event)
     for p in (out / "audit").rglob("*.json"):
         assert_no_planted(p.read_text(), str(p))
-    assert_no_planted((out / "training" / v_new / "DATASET_CARD.md").read_text(), "card")
+    assert_no_planted((out / "training" / v_new / "_DATASET_CARD.md").read_text(), "card")
 
 
 def test_legal_hold_wins_over_erasure(tmp_path, kek_uri):
