@@ -2,7 +2,7 @@
 
 Both bind 127.0.0.1 on a free port and are driven by the *real* clients (boto3 over HTTP, the
 google-cloud-kms gapic client over a gRPC channel). Import the fixtures into a test module:
-``from tests.kms_servers import moto_kms, gcp_kms  # noqa: F401``.
+registered as a pytest plugin in tests/conftest.py.
 """
 
 from __future__ import annotations

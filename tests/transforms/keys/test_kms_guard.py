@@ -17,7 +17,6 @@ from botocore.config import Config
 from botocore.stub import Stubber
 from tink.integration import awskms
 
-from tests.kms_servers import aws_env, gcp_kms, gcp_kms_server, moto_kms  # noqa: F401
 from transforms.errors import ConfigError, KeyAccessError
 from transforms.keys.kek import open_kek, validate_kek_uri
 from transforms.keys.kms_guard import Failure, GuardedAead, RetryPolicy, classify_aws, classify_gcp

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from tests.kms_servers import gcp_kms, gcp_kms_server  # noqa: F401
 from transforms.errors import KeyAccessError, ShreddedScopeError
 from transforms.keys import KeysetStore, ScopeKeys
 from transforms.keys.lifecycle import rotate_data_key, rotate_kek, shred_scope
 
 VALUES = [("PERSON", "katherine johnson"), ("EMAIL_ADDRESS", "kj@example.org")]  # synthetic
+
+
+def _read_doc(path: str) -> dict:
+    return json.loads(Path(path).read_text())
 
 
 @pytest.fixture
@@ -54,7 +58,7 @@ def test_rotate_data_key_starts_new_token_space(store, kek_uri):
     for (etype, value), (_, ct) in zip(VALUES, old, strict=True):  # old vault ciphertexts still reveal
         assert rotated.reveal(etype, ct) == value
     assert _tokens(ScopeKeys.open(store, "s", kek_uri)) == new  # deterministic in the new space
-    doc = json.loads(open(store.path("s")).read())
+    doc = _read_doc(store.path("s"))
     assert doc["key_ids"] == [old_id, new_id] and doc["primary_key_id"] == new_id
     assert doc["history"][-1] == {**doc["history"][-1], "event": "data_key_rotated", "to_key_id": new_id}
 
@@ -75,9 +79,9 @@ def test_rotate_shredded_scope_fails(store, kek_uri, tmp_path):
 
 
 def test_shred_makes_old_ciphertexts_unrecoverable(store, kek_uri):
-    _, ct = ScopeKeys.create(store, "s", kek_uri).tokenize(*VALUES[0])
+    ScopeKeys.create(store, "s", kek_uri).tokenize(*VALUES[0])
     shred_scope(store, "s", operator="tester")
-    text = open(store.path("s")).read()
+    text = Path(store.path("s")).read_text()
     assert "encryptedKeyset" not in text
     with pytest.raises(ShreddedScopeError):
         ScopeKeys.open(store, "s", kek_uri)
@@ -96,4 +100,4 @@ def test_rotate_kek_local_to_gcp_and_back(store, kek_uri, gcp_kms):
         ScopeKeys.open(store, "s", gcp)
     with pytest.raises(KeyAccessError, match="not authorized"):
         rotate_kek(store, "s", gcp, kek_uri)
-    assert json.loads(open(store.path("s")).read())["kek_uri"] == gcp  # unchanged after the failure
+    assert _read_doc(store.path("s"))["kek_uri"] == gcp  # unchanged after the failure

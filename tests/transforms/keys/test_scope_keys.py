@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import pickle
+from pathlib import Path
 
 import pytest
 import tink
@@ -16,6 +17,10 @@ from transforms.keys.lifecycle import shred_scope
 from transforms.keys.scope_keys import token_ad
 
 NAME = "grace hopper"  # synthetic test value
+
+
+def _read_doc(path: str) -> dict:
+    return json.loads(Path(path).read_text())
 
 
 @pytest.fixture
@@ -30,7 +35,7 @@ def keys(store, kek_uri) -> ScopeKeys:
 
 def _edit(store: KeysetStore, scope: str, fn) -> None:
     path = store.path(scope)
-    doc = json.loads(open(path).read())
+    doc = _read_doc(path)
     fn(doc)
     with open(path, "w") as fh:
         fh.write(json.dumps(doc))
@@ -57,7 +62,7 @@ def test_create_refuses_to_overwrite_fails(store, kek_uri, keys):
 
 
 def test_keyset_file_holds_no_cleartext_key(store, keys):
-    text = open(store.path("tenant-a")).read()
+    text = Path(store.path("tenant-a")).read_text()
     doc = json.loads(text)
     assert doc["status"] == "active" and doc["key_ids"] == [int(keys.key_id)]
     for blob in (doc["daead"], doc["aead"]):
@@ -136,7 +141,7 @@ def test_keyset_copied_to_another_scope_fails(store, kek_uri, keys):
     ScopeKeys.create(store, "tenant-b", kek_uri)
 
     def take_a(doc):
-        a = json.loads(open(store.path("tenant-a")).read())
+        a = _read_doc(store.path("tenant-a"))
         doc.update(daead=a["daead"], aead=a["aead"])
 
     _edit(store, "tenant-b", take_a)
@@ -164,7 +169,7 @@ def test_shredded_scope_fails(store, kek_uri, keys):
     shred_scope(store, "tenant-a", operator="test")
     with pytest.raises(ShreddedScopeError, match="shredded"):
         ScopeKeys.open(store, "tenant-a", kek_uri)
-    doc = json.loads(open(store.path("tenant-a")).read())
+    doc = _read_doc(store.path("tenant-a"))
     assert doc["daead"] is None and doc["aead"] is None and doc["history"][-1]["event"] == "shredded"
     shred_scope(store, "tenant-a")  # idempotent
 
