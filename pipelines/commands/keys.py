@@ -20,7 +20,12 @@ from transforms.keys.store import KeysetFile
 
 
 def register(sub) -> None:
-    p = sub.add_parser("keys", help="create, inspect, rotate or shred a key scope")
+    p = sub.add_parser(
+        "keys",
+        help="create, inspect, rotate or shred a key scope",
+        description="Manage the keyset of a key scope (tenant or dataset). Shows metadata only, never key "
+        "material; every change is recorded under OUT/audit/keys/. See docs/keys.md.",
+    )
     ksub = p.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
 
     c = ksub.add_parser("create", help="create the keyset of a scope, wrapped under the KEK")

@@ -229,3 +229,14 @@ def test_retry_policy_env_validation_fails(monkeypatch):
 def test_retry_delays_are_bounded():
     delays = list(RetryPolicy(attempts=10, base_seconds=1.0, cap_seconds=3.0).delays())
     assert len(delays) == 9 and max(delays) <= 3.0 and min(delays) >= 0.5
+
+
+def test_aws_without_credentials_is_not_authorized_fails(monkeypatch):
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/aws-config")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # no instance-metadata lookups from tests
+    monkeypatch.setenv("AWS_ENDPOINT_URL_KMS", f"http://127.0.0.1:{_closed_port()}")
+    with pytest.raises(KeyAccessError, match=r"not authorized: no valid AWS credentials .*NoCredentialsError"):
+        open_kek(URI).decrypt(SECRET, b"ad")
