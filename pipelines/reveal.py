@@ -31,7 +31,7 @@ def find_vault_rows(layout: Layout, scope: str, tokens: set[str]) -> dict[str, d
         return found
     for path in fs.list_files(fs.join(layout.vault, scope, "*", "*.parquet")):
         with fs_open(path) as fh:
-            table = pq.read_table(fh, columns=["token", "entity_type", "ciphertext"])
+            table = pq.read_table(fh, columns=["token", "entity_type", "ciphertext"], use_threads=False)
         for row in table.to_pylist():
             if row["token"] in tokens:
                 found.setdefault(row["token"], row)
@@ -173,7 +173,7 @@ def reveal_dataset(
         docs = []
         for path in fs.list_files(fs.join(layout.version_dir(version), "*.parquet")):
             with fs_open(path) as fh:
-                docs.extend(pq.read_table(fh, columns=["doc_id", "text"]).to_pylist())
+                docs.extend(pq.read_table(fh, columns=["doc_id", "text"], use_threads=False).to_pylist())
         wanted = {m.group(0) for d in docs for m in TOKEN_RE.finditer(d["text"] or "")}
         event["tokens"] = len(wanted)
         keys = _open_keys(layout, scope, kek_uri, gcp_kms_endpoint)
