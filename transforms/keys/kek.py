@@ -131,7 +131,7 @@ def _open_aws(uri: str, retry: RetryPolicy | None) -> aead.Aead:
         retries={"mode": "standard", "total_max_attempts": 1},
     )
     try:
-        client = boto3.client("kms", config=config)
+        client = boto3.session.Session().client("kms", config=config)  # fresh credential chain per KEK open
         inner = awskms.new_client(boto3_client=client, key_uri=uri).get_aead(uri)
     except (tink.TinkError, BotoCoreError, ValueError) as exc:
         raise KeyAccessError(f"cannot use AWS KMS key {uri}: {type(exc).__name__}") from None
