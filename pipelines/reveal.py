@@ -1,24 +1,37 @@
 """Authorized detokenization: token -> vault ciphertext -> value, through the scope keys (KEK decrypt).
 
-Every call appends an audit event (operator, time, scope, token count, reason; never values).
+Privacy contract:
+* Revealing needs KMS decrypt on the scope's KEK (to unwrap the keyset) and read access to the vault.
+* Every attempt appends an audit event (operator, time, scope, key id, token counts, reason, outcome),
+  also when it is refused; never a value, never a token list.
+* Revealed values go to stdout or to a file the caller names (created 0600, never overwritten);
+  nothing revealed is logged.
 """
 
 from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
 
 import pyarrow.parquet as pq
 
 from pipelines.audit import append_event
 from pipelines.layout import Layout
+from pipelines.manifest import published_version, read_manifest
 from transforms import fs
+from transforms.errors import ConfigError, InputError, KeyAccessError, ShreddedScopeError
 from transforms.keys import KeysetStore, ScopeKeys
-from transforms.keys.tokens import parse_token
+from transforms.keys.tokens import TOKEN_RE, parse_token
 
 
 def find_vault_rows(layout: Layout, scope: str, tokens: set[str]) -> dict[str, dict]:
     found: dict[str, dict] = {}
+    if not tokens:
+        return found
     for path in fs.list_files(fs.join(layout.vault, scope, "*", "*.parquet")):
         with fs_open(path) as fh:
-            table = pq.read_table(fh, columns=["token", "entity_type", "ciphertext"])
+            table = pq.read_table(fh, columns=["token", "entity_type", "ciphertext"], use_threads=False)
         for row in table.to_pylist():
             if row["token"] in tokens:
                 found.setdefault(row["token"], row)
@@ -31,27 +44,151 @@ def fs_open(path: str):
     return FileSystems.open(path, compression_type="uncompressed")
 
 
-def reveal(layout: Layout, scope: str, kek_uri: str, tokens: list[str], reason: str) -> dict[str, str | None]:
-    """Map each token to its (normalized) value, or None when the vault has no entry for it."""
-    wanted = []
-    for t in tokens:
-        parse_token(t)  # ValueError for malformed input, handled by the caller
-        wanted.append(t.strip())
-    keys = ScopeKeys.open(KeysetStore(layout.keys), scope, kek_uri)
-    rows = find_vault_rows(layout, scope, set(wanted))
-    out: dict[str, str | None] = {}
+def _outcome(exc: BaseException) -> str:
+    if isinstance(exc, ShreddedScopeError):
+        return "shredded"
+    if isinstance(exc, KeyAccessError):
+        return "not_authorized" if "not authorized" in str(exc) else "key_error"
+    return "error"
+
+
+class _Audited:
+    """Appends exactly one audit event per reveal attempt, success or failure."""
+
+    def __init__(self, layout: Layout, scope: str, reason: str, mode: str, **extra) -> None:
+        self.layout = layout
+        self.event = {"scope": scope, "reason": reason, "mode": mode, **extra}
+
+    def __enter__(self) -> dict:
+        return self.event
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.event["outcome"] = "ok" if exc is None else _outcome(exc)
+        path = append_event(self.layout, "reveal", self.event)
+        if exc is None:
+            self.event["audit_path"] = path
+
+
+def _open_keys(layout: Layout, scope: str, kek_uri: str, gcp_kms_endpoint: str | None) -> ScopeKeys:
+    return ScopeKeys.open(KeysetStore(layout.keys), scope, kek_uri, gcp_kms_endpoint=gcp_kms_endpoint)
+
+
+def _reveal_all(keys: ScopeKeys, rows: dict[str, dict]) -> dict[str, str]:
+    return {t: keys.reveal(r["entity_type"], r["ciphertext"]) for t, r in rows.items()}
+
+
+def reveal(
+    layout: Layout,
+    scope: str,
+    kek_uri: str,
+    tokens: Iterable[str],
+    reason: str,
+    *,
+    gcp_kms_endpoint: str | None = None,
+) -> dict[str, str | None]:
+    """Map each token to its (normalized) value, or None when the scope's vault has no entry for it.
+
+    Raises ``ValueError`` for a malformed token (before any key is touched), ``KeyAccessError`` /
+    ``ShreddedScopeError`` when the keys cannot be opened.
+    """
+    wanted = list(dict.fromkeys(t.strip() for t in tokens))
     for t in wanted:
-        row = rows.get(t)
-        out[t] = keys.reveal(row["entity_type"], row["ciphertext"]) if row else None
-    append_event(
-        layout,
-        "reveal",
-        {
-            "scope": scope,
-            "key_id": keys.key_id,
-            "tokens": len(wanted),
-            "found": sum(v is not None for v in out.values()),
-            "reason": reason,
-        },
-    )
-    return out
+        parse_token(t)
+    with _Audited(layout, scope, reason, "tokens", tokens=len(wanted)) as event:
+        keys = _open_keys(layout, scope, kek_uri, gcp_kms_endpoint)
+        event["key_id"] = keys.key_id
+        values = _reveal_all(keys, find_vault_rows(layout, scope, set(wanted)))
+        event["found"] = len(values)
+    return {t: values.get(t) for t in wanted}
+
+
+def read_tokens_file(path: str) -> list[str]:
+    """One token per line; blank lines and ``#`` comments are ignored."""
+    if not os.path.isfile(path):
+        raise InputError(f"tokens file not found: {path}")
+    with open(path, encoding="utf-8") as fh:
+        lines = [ln.strip() for ln in fh.read().splitlines()]
+    return [ln for ln in lines if ln and not ln.startswith("#")]
+
+
+def resolve_version(layout: Layout, version: str | None) -> str:
+    if version:
+        if not fs.exists(layout.manifest(version)):
+            raise InputError(f"dataset version {version} has no manifest under {layout.training}")
+        return version
+    current = published_version(layout)
+    if current is None:
+        raise InputError(f"no published dataset version under {layout.training} (pass --version)")
+    return current
+
+
+def open_exclusive(path: str):
+    """Create ``path`` for revealed output: mode 0600, refuses to overwrite an existing file."""
+    if fs.is_remote(path):
+        raise ConfigError("--write must be a local file (revealed text never goes to shared storage)")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise ConfigError(f"--write file {path} already exists; choose a new file") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot create --write file {path}: {type(exc).__name__}") from None
+    return os.fdopen(fd, "w", encoding="utf-8")
+
+
+def check_write_target(layout: Layout, path: str) -> None:
+    """Before revealing anything: the target must be new, local, and outside every output root."""
+    if fs.is_remote(path):
+        raise ConfigError("--write must be a local file (revealed text never goes to shared storage)")
+    if os.path.exists(path):
+        raise ConfigError(f"--write file {path} already exists; choose a new file")
+    target = os.path.realpath(path)
+    for root in (layout.training, layout.vault, layout.quarantine, layout.audit, layout.keys):
+        if fs.is_remote(root):
+            continue
+        base = os.path.realpath(root)
+        if target == base or target.startswith(base + os.sep):
+            raise ConfigError(f"--write {path} is inside an output root ({root}); write revealed text elsewhere")
+
+
+def reveal_dataset(
+    layout: Layout,
+    scope: str,
+    kek_uri: str,
+    version: str | None,
+    reason: str,
+    write_path: str,
+    *,
+    gcp_kms_endpoint: str | None = None,
+) -> dict:
+    """Write ``{"doc_id", "text"}`` JSON lines with every token of a version's ``text`` column revealed.
+
+    Tokens without a vault entry stay as they are (and are counted). Returns counts only.
+    """
+    version = resolve_version(layout, version)
+    manifest_scope = read_manifest(layout, version).get("keys", {}).get("scope")
+    if manifest_scope != scope:
+        raise ConfigError(f"dataset version {version} was tokenized in scope {manifest_scope!r}; pass --scope")
+    check_write_target(layout, write_path)
+    with _Audited(layout, scope, reason, "dataset", dataset_version=version) as event:
+        docs = []
+        for path in fs.list_files(fs.join(layout.version_dir(version), "*.parquet")):
+            with fs_open(path) as fh:
+                docs.extend(pq.read_table(fh, columns=["doc_id", "text"], use_threads=False).to_pylist())
+        wanted = {m.group(0) for d in docs for m in TOKEN_RE.finditer(d["text"] or "")}
+        event["tokens"] = len(wanted)
+        keys = _open_keys(layout, scope, kek_uri, gcp_kms_endpoint)
+        event["key_id"] = keys.key_id
+        values = _reveal_all(keys, find_vault_rows(layout, scope, wanted))
+        event["found"] = len(values)
+        event["documents"] = len(docs)
+        with open_exclusive(write_path) as out:
+            for d in docs:
+                text = TOKEN_RE.sub(lambda m: values.get(m.group(0), m.group(0)), d["text"] or "")
+                out.write(json.dumps({"doc_id": d["doc_id"], "text": text}, ensure_ascii=False) + "\n")
+    return {
+        "version": version,
+        "documents": len(docs),
+        "tokens": len(wanted),
+        "found": len(values),
+        "missing": len(wanted) - len(values),
+    }

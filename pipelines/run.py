@@ -92,7 +92,7 @@ def prepare(req: RunRequest) -> tuple[GraphSpec, ScopeKeys]:
     layout = Layout.build(req.output, cfg.outputs)
     policy = load_policy(cfg.retention.policy_file)
     model = verify_model(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file)
-    keys = ScopeKeys.open(KeysetStore(layout.keys), cfg.keys.scope, cfg.keys.kek_uri, create=True)
+    keys = open_run_keys(layout, cfg)
     now = datetime.now(UTC).replace(microsecond=0)
     run_id = uuid.uuid4().hex[:12]
     ctx = RunContext(
@@ -107,9 +107,27 @@ def prepare(req: RunRequest) -> tuple[GraphSpec, ScopeKeys]:
         key_scope=keys.scope,
         key_id=keys.key_id,
     )
-    keys_ref = KeysRef(keys_root=layout.keys, scope=keys.scope, kek_uri=cfg.keys.kek_uri)
+    keys_ref = KeysRef(
+        keys_root=layout.keys,
+        scope=keys.scope,
+        kek_uri=cfg.keys.kek_uri,
+        gcp_kms_endpoint=cfg.keys.gcp_kms_endpoint,
+        key_id=keys.key_id,
+    )
     spec = GraphSpec(patterns=patterns, cfg=cfg, ctx=ctx, keys=keys_ref, layout=layout, policy=policy)
     return spec, keys
+
+
+def open_run_keys(layout: Layout, cfg: RunConfig) -> ScopeKeys:
+    """Open the scope's keys. A missing keyset is created only under a local dev KEK: with a KMS KEK a
+    typo in ``--scope`` must not silently start a new token space (use ``redact keys create``)."""
+    store = KeysetStore(layout.keys)
+    local = cfg.keys.kek_uri.startswith("local://")
+    if local and not store.exists(cfg.keys.scope):
+        log.warning("scope %s has no keyset yet: creating one under the local development KEK", cfg.keys.scope)
+    return ScopeKeys.open(
+        store, cfg.keys.scope, cfg.keys.kek_uri, create=local, gcp_kms_endpoint=cfg.keys.gcp_kms_endpoint
+    )
 
 
 def pipeline_options(beam_args: list[str]) -> PipelineOptions:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.kms_servers"]  # loopback KMS fixtures (moto, gRPC Cloud KMS)
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("REDACT_SHARED_DIR") or REPO.parent / "shared")
 

@@ -56,8 +56,12 @@ class DetectionConfig(_Strict):
 
 
 class KeysConfig(_Strict):
+    """KEK and key scope. ``gcp_kms_endpoint`` overrides the GCP KMS endpoint (``host:port``; loopback
+    hosts get an insecure channel for emulators/tests); default: ``REDACT_GCP_KMS_ENDPOINT`` or Google's."""
+
     kek_uri: str = Field(default_factory=default_kek_uri)
     scope: str = "default"
+    gcp_kms_endpoint: str | None = Field(None, pattern=r"^[A-Za-z0-9.\-\[\]:]+:\d{1,5}$")
 
     @field_validator("kek_uri")
     @classmethod

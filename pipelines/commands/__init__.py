@@ -1,5 +1,5 @@
 """Subcommands of ``redact``. Each module has ``register(subparsers)`` that sets ``func``."""
 
-from pipelines.commands import model_hashes, purge, reveal, run
+from pipelines.commands import keys, model_hashes, purge, reveal, run
 
-COMMANDS = [run, reveal, model_hashes, purge]
+COMMANDS = [run, reveal, keys, purge, model_hashes]

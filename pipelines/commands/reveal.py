@@ -1,39 +1,103 @@
-"""``redact reveal``: show the original (normalized) value of tokens, audited."""
+"""``redact reveal``: show the original (normalized) values of tokens, audited.
+
+Sources (exactly one): TOKEN arguments, ``--tokens-file FILE``, or ``--dataset`` (the published version's
+``text`` column, or ``--version V``; needs ``--write FILE``). Values go to stdout or ``--write FILE``
+(created 0600), never to logs. ``--reason`` is required and recorded in the audit log.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from pipelines.commands.common import add_config_options, config_from_args
 from pipelines.layout import Layout
-from pipelines.reveal import reveal
+from pipelines.reveal import check_write_target, open_exclusive, read_tokens_file, reveal, reveal_dataset
 from transforms.errors import ConfigError
+
+MAX_REASON_CHARS = 500
 
 
 def register(sub) -> None:
-    p = sub.add_parser("reveal", help="detokenize tokens (needs KMS decrypt on the KEK; audited)")
-    p.add_argument("tokens", nargs="+", metavar="TOKEN", help="e.g. '<PERSON_3f9a1c7b2d4e5f60>'")
+    p = sub.add_parser(
+        "reveal",
+        help="detokenize tokens or a dataset version (needs KMS decrypt on the KEK; audited)",
+        description="Reveal the normalized values behind tokens. Needs KMS decrypt on the scope's KEK and "
+        "read access to the vault. Every attempt is recorded under OUT/audit/reveal/ (never the values).",
+    )
+    p.add_argument("tokens", nargs="*", metavar="TOKEN", help="e.g. '<PERSON_3f9a1c7b2d4e5f60>'")
+    p.add_argument("--tokens-file", metavar="FILE", help="file with one token per line")
+    p.add_argument(
+        "--dataset",
+        action="store_true",
+        help="reveal every token in the text column of the published version (or --version); needs --write",
+    )
+    p.add_argument("--version", metavar="V", help="with --dataset: this dataset version instead of CURRENT")
+    p.add_argument("--write", metavar="FILE", help="write revealed output to this new file (0600) instead of stdout")
     p.add_argument("--output", required=True, metavar="DIR", help="the output root given to 'redact run'")
     p.add_argument("--reason", required=True, help="why you need the values (recorded in the audit log)")
     add_config_options(p)
     p.set_defaults(func=main)
 
 
-def main(args: argparse.Namespace) -> int:
-    if not args.reason.strip():
+def _check_args(args: argparse.Namespace) -> None:
+    reason = args.reason.strip()
+    if not reason:
         raise ConfigError("--reason must not be empty")
+    if len(reason) > MAX_REASON_CHARS or "\n" in reason:
+        raise ConfigError(f"--reason must be one line of at most {MAX_REASON_CHARS} characters")
+    sources = sum([bool(args.tokens), bool(args.tokens_file), bool(args.dataset)])
+    if sources != 1:
+        raise ConfigError("give exactly one of: TOKEN..., --tokens-file FILE, --dataset")
+    if args.version and not args.dataset:
+        raise ConfigError("--version only applies with --dataset")
+    if args.dataset and not args.write:
+        raise ConfigError("--dataset needs --write FILE (revealed text is never printed)")
+
+
+def main(args: argparse.Namespace) -> int:
+    _check_args(args)
     cfg = config_from_args(args)
-    try:
-        values = reveal(
-            Layout.build(args.output, cfg.outputs), cfg.keys.scope, cfg.keys.kek_uri, args.tokens, args.reason
+    layout = Layout.build(args.output, cfg.outputs)
+    keys, reason = cfg.keys, args.reason.strip()
+    if args.dataset:
+        stats = reveal_dataset(
+            layout,
+            keys.scope,
+            keys.kek_uri,
+            args.version,
+            reason,
+            args.write,
+            gcp_kms_endpoint=keys.gcp_kms_endpoint,
         )
+        print(
+            f"revealed {stats['found']} of {stats['tokens']} distinct tokens in {stats['documents']} documents "
+            f"of {stats['version']} -> {args.write}"
+            + (
+                f" ({stats['missing']} not in the vault of scope {keys.scope!r}, left as tokens)"
+                if stats["missing"]
+                else ""
+            )
+        )
+        return 0
+    tokens = args.tokens or read_tokens_file(args.tokens_file)
+    if not tokens:
+        raise ConfigError(f"no tokens in {args.tokens_file}")
+    if args.write:
+        check_write_target(layout, args.write)
+    try:
+        values = reveal(layout, keys.scope, keys.kek_uri, tokens, reason, gcp_kms_endpoint=keys.gcp_kms_endpoint)
     except ValueError:
         raise ConfigError("every TOKEN must look like <TYPE_0123456789abcdef>") from None
+    out = open_exclusive(args.write) if args.write else sys.stdout
     missing = 0
-    for token, value in values.items():
-        if value is None:
-            missing += 1
-            print(f"{token}\t(not in vault)")
-        else:
-            print(f"{token}\t{value}")
+    try:
+        for token, value in values.items():
+            missing += value is None
+            out.write(f"{token}\t{'(not in vault)' if value is None else value}\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if missing:
+        print(f"redact: {missing} of {len(values)} tokens not in the vault of scope {keys.scope!r}", file=sys.stderr)
     return 1 if missing else 0

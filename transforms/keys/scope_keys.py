@@ -54,21 +54,22 @@ class ScopeKeys:
 
     # -- construction -------------------------------------------------------------------------------
     @classmethod
-    def create(cls, store: KeysetStore, scope: str, kek_uri: str) -> ScopeKeys:
+    def create(cls, store: KeysetStore, scope: str, kek_uri: str, *, gcp_kms_endpoint: str | None = None) -> ScopeKeys:
         """Create a new keyset for ``scope`` wrapped under ``kek_uri``. Refuses to overwrite."""
         validate_scope(scope)
         if store.exists(scope):
             raise KeyAccessError(f"scope {scope!r} already has a keyset under {store.root}")
-        kek = open_kek(kek_uri)
+        kek = open_kek(kek_uri, gcp_kms_endpoint=gcp_kms_endpoint)
         dh = tink.new_keyset_handle(daead.deterministic_aead_key_templates.AES256_SIV)
         ah = tink.new_keyset_handle(aead.aead_key_templates.AES256_GCM)
         doc = KeysetFile(
             scope=scope,
             kek_uri=kek_uri,
             created_at=now_iso(),
-            daead=_wrap(dh, kek, scope, "daead"),
-            aead=_wrap(ah, kek, scope, "aead"),
+            daead=wrap_keyset(dh, kek, scope, "daead"),
+            aead=wrap_keyset(ah, kek, scope, "aead"),
             primary_key_id=dh.keyset_info().primary_key_id,
+            key_ids=[dh.keyset_info().primary_key_id],
             history=[{"event": "created", "at": now_iso(), "key_id": dh.keyset_info().primary_key_id}],
         )
         store.save(doc)
@@ -76,21 +77,33 @@ class ScopeKeys:
         return cls(_token=_CONSTRUCT, scope=scope, kek_uri=kek_uri, daead_handle=dh, aead_handle=ah)
 
     @classmethod
-    def open(cls, store: KeysetStore, scope: str, kek_uri: str, *, create: bool = False) -> ScopeKeys:
-        """Unwrap the scope's keysets with the KEK (one KMS call per keyset)."""
+    def open(
+        cls,
+        store: KeysetStore,
+        scope: str,
+        kek_uri: str,
+        *,
+        create: bool = False,
+        gcp_kms_endpoint: str | None = None,
+    ) -> ScopeKeys:
+        """Unwrap the scope's keysets with the KEK (one KMS call per keyset).
+
+        The configured ``kek_uri`` must equal the one recorded in the keyset document: the document is
+        not trusted to choose the KEK (otherwise whoever can write it could substitute keys).
+        """
         validate_scope(scope)
         if create and not store.exists(scope):
-            return cls.create(store, scope, kek_uri)
+            return cls.create(store, scope, kek_uri, gcp_kms_endpoint=gcp_kms_endpoint)
         doc = store.load(scope)
         if doc.status == "shredded" or doc.daead is None or doc.aead is None:
             raise ShreddedScopeError(f"scope {scope!r} was shredded: its tokens cannot be revealed")
         if doc.kek_uri != kek_uri:
             raise KeyAccessError(
-                f"scope {scope!r} is wrapped under a different KEK ({doc.kek_uri}); not authorized with {kek_uri}"
+                f"scope {scope!r} is wrapped under KEK {doc.kek_uri}, not {kek_uri} (pass --kek-uri {doc.kek_uri})"
             )
-        kek = open_kek(kek_uri, create_local=False)
-        dh = _unwrap(doc.daead, kek, scope, "daead")
-        ah = _unwrap(doc.aead, kek, scope, "aead")
+        kek = open_kek(kek_uri, create_local=False, gcp_kms_endpoint=gcp_kms_endpoint)
+        dh = unwrap_keyset(doc.daead, kek, scope, "daead")
+        ah = unwrap_keyset(doc.aead, kek, scope, "aead")
         return cls(_token=_CONSTRUCT, scope=scope, kek_uri=kek_uri, daead_handle=dh, aead_handle=ah)
 
     # -- tokens -------------------------------------------------------------------------------------
@@ -133,11 +146,13 @@ class ScopeKeys:
 _CONSTRUCT = object()
 
 
-def _wrap(handle, kek: aead.Aead, scope: str, purpose: str) -> str:
+def wrap_keyset(handle, kek: aead.Aead, scope: str, purpose: str) -> str:
+    """Tink encrypted-keyset JSON of ``handle`` under the KEK, bound to (scope, purpose). Keys package only."""
     return tink.json_proto_keyset_format.serialize_encrypted(handle, kek, wrap_ad(scope, purpose))
 
 
-def _unwrap(data: str, kek: aead.Aead, scope: str, purpose: str):
+def unwrap_keyset(data: str, kek: aead.Aead, scope: str, purpose: str):
+    """Inverse of ``wrap_keyset``. Keys package only: callers outside it use ``ScopeKeys``."""
     try:
         return tink.json_proto_keyset_format.parse_encrypted(data, kek, wrap_ad(scope, purpose))
     except tink.TinkError:

@@ -32,7 +32,11 @@ def wrap_ad(scope: str, purpose: str) -> bytes:
 
 @dataclass
 class KeysetFile:
-    """The on-disk document for one scope. ``daead``/``aead`` are encrypted keysets (or None if shredded)."""
+    """The on-disk document for one scope. ``daead``/``aead`` are encrypted keysets (or None if shredded).
+
+    ``key_ids`` lists every token key id ever in the keyset (oldest first); ``primary_key_id`` is the one
+    new tokens are made with. Metadata only: nothing here is secret.
+    """
 
     scope: str
     kek_uri: str
@@ -41,6 +45,7 @@ class KeysetFile:
     daead: str | None = None
     aead: str | None = None
     primary_key_id: int | None = None
+    key_ids: list[int] = field(default_factory=list)
     history: list[dict] = field(default_factory=list)
 
     def to_json(self) -> str:
@@ -78,6 +83,12 @@ class KeysetStore:
         if doc.scope != scope:
             raise KeyAccessError(f"keyset file {path} belongs to scope {doc.scope!r}, not {scope!r}")
         return doc
+
+    def scopes(self) -> list[str]:
+        """Every scope with a keyset document under this root."""
+        suffix = ".keyset.json"
+        paths = fs.list_files(fs.join(self.root, f"*{suffix}")) if fs.exists(self.root) else []
+        return sorted(p.rsplit("/", 1)[-1][: -len(suffix)] for p in paths)
 
     def save(self, doc: KeysetFile) -> None:
         fs.write_text_atomic(self.path(doc.scope), doc.to_json(), mode=0o600)
