@@ -82,6 +82,7 @@ class Record:
     turn_spans: list[list[Span]] | None = None
     entity_counts: dict[str, int] = field(default_factory=dict)
     redacted: bool = False
+    canary: bool = False  # synthetic recall probe: routed to the canary output, never to training
 
     @property
     def is_conversation(self) -> bool:
