@@ -31,7 +31,7 @@ from transforms.errors import GateFailure, InputError, RedactError
 from transforms.gates import frames as F
 from transforms.gates.canaries import canaries_digest, load_canaries
 from transforms.gates.ge_runner import REPO_EXPECTATIONS, load_suites, validate
-from transforms.gates.ner_scan import NerScanner
+from transforms.gates.ner_scan import shared_scanner
 from transforms.schemas import TRAINING_SCHEMA, VAULT_SCHEMA
 
 FORMAT = "redact-gate/v1"
@@ -105,7 +105,7 @@ def _gate(layout: Layout, version: str, manifest: dict, cfg: RunConfig, now: dat
     vault_tables = [_read(p) for p in vault_files]
     vault_tokens = F.tokens_of(t for t in vault_tables if "token" in t.schema.names)
     training_tables = [_read(f["path"]) for f in on_disk]
-    scanner = NerScanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, gcfg.ner_labels)
+    scanner = shared_scanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, tuple(gcfg.ner_labels))
     training = _concat(
         [F.training_frame(t, vault_tokens, scanner.scan_many(_texts(t))) for t in training_tables],
         F.training_columns(),
@@ -156,7 +156,9 @@ def _gate(layout: Layout, version: str, manifest: dict, cfg: RunConfig, now: dat
             "expected": len(canaries),
             "set_sha256": canaries_digest(canaries),
             "not_found": [r.canary_id for r in canary.itertuples() if not r.found],
-            "leaking": [r.canary_id for r in canary.itertuples() if r.found and (r.values_leaked or r.residual_structured)],
+            "leaking": [
+                r.canary_id for r in canary.itertuples() if r.found and (r.values_leaked or r.residual_structured)
+            ],
         },
         "thresholds": gcfg.model_dump(exclude={"canaries"}),
         "suites": {name: {**res, **_suite_file(name, gcfg.expectations_dir)} for name, res in results.items()},
@@ -253,4 +255,3 @@ def publish_gated(layout: Layout, version: str) -> None:
     if on_disk != gated:
         raise GateFailure(f"the files of version {version} changed after its gate ran; re-run the gate")
     publish(layout, version)
-

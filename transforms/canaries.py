@@ -27,11 +27,7 @@ class InjectCanaries(beam.PTransform):
         self.records = [canary_record(c) for c in load_canaries(cfg)]
 
     def expand(self, pbegin):
-        return (
-            pbegin
-            | "Create" >> beam.Create(self.records)
-            | "Count" >> beam.Map(_count, "canaries.injected")
-        )
+        return pbegin | "Create" >> beam.Create(self.records) | "Count" >> beam.Map(_count, "canaries.injected")
 
 
 class SplitCanaries(beam.PTransform):

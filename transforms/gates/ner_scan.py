@@ -8,6 +8,7 @@ per record; the gate compares shares against thresholds. No entity text leaves t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from transforms.detection.model_integrity import verify_model
 from transforms.keys.tokens import TOKEN_RE
@@ -38,9 +39,8 @@ class NerScanner:
 
         ensure_offline()
         self.model = verify_model(model_name, hashes_file)
-        nlp = spacy.load(model_name)
-        keep = {"tok2vec", "ner"}
-        self.nlp = spacy.load(model_name, disable=[p for p in nlp.pipe_names if p not in keep])
+        self.nlp = spacy.load(model_name)
+        self.nlp.select_pipes(enable=[p for p in ("tok2vec", "ner") if p in self.nlp.pipe_names])
         self.nlp.max_length = max(self.nlp.max_length, _MAX_CHARS + 1)
         self.labels = frozenset(labels)
 
@@ -52,3 +52,9 @@ class NerScanner:
             scanned = len(doc.text) - doc.text.count(FILLER) * len(FILLER)
             out.append(NerResidual(len(ents), sum(len(e.text) for e in ents), max(scanned, 0)))
         return out
+
+
+@lru_cache(maxsize=2)
+def shared_scanner(model_name: str, hashes_file: str | None, labels: tuple[str, ...]) -> NerScanner:
+    """One scanner per process and configuration (the model is verified and loaded once)."""
+    return NerScanner(model_name, hashes_file, list(labels))
