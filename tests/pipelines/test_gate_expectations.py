@@ -80,7 +80,7 @@ def _vault_extra_column(c):
 
 def _vault_null_token(c):
     c.vault_schema = VAULT_SCHEMA.set(0, pa.field("token", pa.string(), nullable=True))
-    c.vault = c.auto_vault() + [{**D.vault_row(D.tok("PERSON", 77)), "token": None}]
+    c.vault = [*c.auto_vault(), {**D.vault_row(D.tok("PERSON", 77)), "token": None}]
 
 
 def _other_scope_dir(c):
