@@ -9,6 +9,7 @@ import apache_beam as beam
 
 from pipelines.layout import Layout
 from transforms import fs
+from transforms.canaries import InjectCanaries, SplitCanaries, WriteCanaries
 from transforms.canonicalize import CanonicalizeRecords
 from transforms.config import RunConfig
 from transforms.context import KeysRef, RunContext
@@ -37,13 +38,15 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     read = p | "ReadRecords" >> ReadRecords(spec.patterns, cfg.input, spec.policy, cfg.retention.uri_policy)
     canonical = read.records | "Canonicalize" >> CanonicalizeRecords(cfg.canonicalization.special_tokens)
     minimized = canonical | "Minimize" >> MinimizeRecords(cfg.minimization, spec.policy)
-    detected = minimized.records | "DetectPII" >> DetectPII(cfg.detection, cfg.progress_every)
+    canaries = p | "InjectCanaries" >> InjectCanaries(cfg.gates)
+    to_detect = (minimized.records, canaries) | "WithCanaries" >> beam.Flatten()
+    detected = to_detect | "DetectPII" >> DetectPII(cfg.detection, cfg.progress_every)
     tokenized = detected.records | "TokenizeRecords" >> TokenizeRecords(spec.keys)
-    (
-        tokenized.records
-        | "AttachLineage" >> AttachLineage(ctx, spec.policy)
-        | "WriteTraining" >> WriteTraining(fs.join(layout.version_dir(ctx.version), "part"))
+    real, canary = (
+        tokenized.records | "AttachLineage" >> AttachLineage(ctx, spec.policy) | "SplitCanaries" >> SplitCanaries()
     )
+    real | "WriteTraining" >> WriteTraining(fs.join(layout.version_dir(ctx.version), "part"))
+    canary | "WriteCanaries" >> WriteCanaries(fs.join(layout.canary_dir(ctx.version), "part"))
     (
         tokenized.vault
         | "BuildVault" >> BuildVault(ctx.version)

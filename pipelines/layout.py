@@ -49,5 +49,13 @@ class Layout:
     def quarantine_dir(self, version: str) -> str:
         return fs.join(self.quarantine, version)
 
+    def canary_dir(self, version: str) -> str:
+        """Canary output of a run (synthetic, redacted): beside, never inside, the training root."""
+        return fs.join(self.out, "canaries", version)
+
+    def gate_dir(self, version: str) -> str:
+        """Gate report of a version (``summary.json``, ``data_docs/``): no Parquet, ``_``-prefixed."""
+        return fs.join(self.version_dir(version), "_gate")
+
     def staging(self, run_id: str) -> str:
         return fs.join(self.out, ".runs", run_id)

@@ -185,11 +185,14 @@ def reconcile(counters: dict[str, int], outputs: dict[str, list[dict]]) -> dict:
     dropped = {k.split(".", 1)[1]: v for k, v in counters.items() if k.startswith("dropped.")}
     read, written = counters.get("read", 0), counters.get("written", 0)
     q_total, d_total = sum(quarantined.values()), sum(dropped.values())
+    canaries = {"injected": counters.get("canaries.injected", 0), "written": counters.get("canaries.written", 0)}
     rows = {name: sum(f.get("rows", 0) for f in files) for name, files in outputs.items()}
     checks = {
-        "read_equals_written_quarantined_dropped": read == written + q_total + d_total,
+        "read_equals_written_quarantined_dropped": read + canaries["injected"]
+        == written + canaries["written"] + q_total + d_total,
         "training_rows_equal_written": rows.get("training", 0) == written,
         "quarantine_rows_equal_quarantined": rows.get("quarantine", 0) == q_total,
+        "canary_rows_equal_written": rows.get("canaries", 0) == canaries["written"],
     }
     return {
         "counts": {
@@ -201,6 +204,7 @@ def reconcile(counters: dict[str, int], outputs: dict[str, list[dict]]) -> dict:
             "dropped": dict(sorted(dropped.items())),
             "dropped_total": d_total,
             "vault_tokens": rows.get("vault", 0),
+            "canaries": canaries,
         },
         "entities": {k.split(".", 1)[1]: v for k, v in sorted(counters.items()) if k.startswith("entities.")},
         "reconciliation": {"ok": all(checks.values()), "checks": checks},
@@ -238,6 +242,7 @@ def run(req: RunRequest, gate=None) -> dict:
         "training": describe_files(fs.join(layout.version_dir(ctx.version), "*.parquet")),
         "vault": describe_files(fs.join(layout.vault_dir(ctx.key_scope, ctx.version), "*.parquet")),
         "quarantine": describe_files(fs.join(layout.quarantine_dir(ctx.version), "*.parquet")),
+        "canaries": describe_files(fs.join(layout.canary_dir(ctx.version), "*.parquet")),
     }
     summary = reconcile(counters, outputs)
     staging = layout.staging(ctx.run_id)

@@ -120,6 +120,40 @@ class RetentionConfig(_Strict):
     delete_sources: bool = False
 
 
+class CanaryConfig(_Strict):
+    """A synthetic record injected into every run; ``values`` are its planted PII strings (all synthetic)."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    text: str = Field(min_length=1)
+    values: list[str] = Field(min_length=1)
+
+    @field_validator("values")
+    @classmethod
+    def _values_in_text(cls, v: list[str], info) -> list[str]:
+        text = info.data.get("text", "")
+        for i, value in enumerate(v):
+            if not value.strip() or value not in text:
+                raise ValueError(f"canary value #{i} must be a non-empty substring of the canary text")
+        return v
+
+
+class GatesConfig(_Strict):
+    """Thresholds of the quality gate (``redact gate``). Fractions are shares of training records."""
+
+    min_rows: int = Field(1, ge=0)
+    min_text_chars: int = Field(1, ge=0)
+    max_short_text_fraction: float = Field(0.05, ge=0.0, le=1.0)
+    max_empty_text_fraction: float = Field(0.0, ge=0.0, le=1.0)
+    ner_labels: list[str] = Field(default_factory=lambda: ["PERSON", "GPE", "LOC"])
+    max_ner_record_fraction: float = Field(0.25, ge=0.0, le=1.0)
+    max_ner_char_fraction: float = Field(0.01, ge=0.0, le=1.0)
+    max_duplicate_fraction: float = Field(1.0, ge=0.0, le=1.0, description="1.0: duplicates are only reported")
+    min_canary_recall: float = Field(1.0, ge=0.0, le=1.0)
+    canaries: list[CanaryConfig] | None = Field(None, description="None: the built-in synthetic canaries")
+    canaries_file: str | None = Field(None, description="YAML/JSON list of canaries; replaces ``canaries``")
+    expectations_dir: str | None = Field(None, description="None: the suites in the repo's expectations/")
+
+
 class RunConfig(_Strict):
     """Top-level configuration of ``redact run`` (YAML file, all sections optional)."""
 
@@ -130,6 +164,8 @@ class RunConfig(_Strict):
     minimization: MinimizationConfig = MinimizationConfig()
     outputs: OutputsConfig = OutputsConfig()
     retention: RetentionConfig = RetentionConfig()
+
+    gates: GatesConfig = GatesConfig()
     max_quarantine_fraction: float = Field(
         0.1, ge=0.0, le=1.0, description="fail the run when more than this share of records is quarantined"
     )

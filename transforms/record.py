@@ -88,6 +88,7 @@ class Record:
     entity_counts: dict[str, int] = field(default_factory=dict)
     redacted: bool = False
     known_pii: list[tuple[str, str]] = field(default_factory=list)
+    canary: bool = False  # synthetic recall probe: routed to the canary output, never to training
 
     @property
     def is_conversation(self) -> bool:

@@ -8,8 +8,9 @@ import time
 from pathlib import Path
 
 from pipelines.commands.common import add_config_options, config_from_args
+from pipelines.gate import gate_version
 from pipelines.run import RunRequest, run
-from transforms.errors import PipelineFailure
+from transforms.errors import GateFailure, PipelineFailure
 
 
 def register(sub) -> None:
@@ -29,7 +30,7 @@ def register(sub) -> None:
     p.add_argument("--output", required=True, metavar="DIR", help="output root (training/, vault/, quarantine/ ...)")
     add_config_options(p)
     p.add_argument("--summary-json", metavar="FILE", help="write a machine-readable run summary here")
-    p.add_argument("--no-publish", action="store_true", help="write and check the version but do not publish it")
+    p.add_argument("--no-publish", action="store_true", help="write, check and gate the version but do not publish it")
     p.set_defaults(func=main, accepts_extra=True)
 
 
@@ -47,13 +48,19 @@ def main(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     started = time.monotonic()
     with console.status("[bold]redacting[/] (reading, detecting, tokenizing, writing)…", spinner="dots"):
-        summary = run(req)
+        summary = run(req, gate=lambda layout, version, manifest: gate_version(layout, version, manifest, cfg))
     summary["elapsed_seconds"] = round(time.monotonic() - started, 2)
     if args.summary_json:
         Path(args.summary_json).write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
     print_summary(Console(), summary)
     if summary["status"] != "complete":
         raise PipelineFailure(f"version {summary['version']} failed: {'; '.join(summary.get('failures', []))}")
+    gate = summary.get("gate") or {}
+    if not gate.get("success"):
+        raise GateFailure(
+            f"version {summary['version']} failed its gate ({len(gate.get('failed', []))} expectations); "
+            f"not published; see {gate.get('summary')}"
+        )
     return 0
 
 
@@ -68,6 +75,8 @@ def print_summary(console, s: dict) -> None:
     t.add_row("dropped by policy", f"{c['dropped_total']} {c['dropped'] or ''}")
     t.add_row("entities", ", ".join(f"{k} {v}" for k, v in s["entities"].items()) or "none")
     t.add_row("reconciled", "yes" if s["reconciliation"]["ok"] else "NO")
+    gate = s.get("gate") or {}
+    t.add_row("gate", ("passed" if gate.get("success") else "FAILED") + f" (report: {gate.get('data_docs')})")
     t.add_row("published", "yes (CURRENT updated)" if s["published"] else "no")
     t.add_row("training", s["outputs"]["training"])
     t.add_row("vault", s["outputs"]["vault"])

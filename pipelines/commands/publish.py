@@ -1,0 +1,30 @@
+"""``redact publish``: point ``CURRENT`` at a version whose gate passed (for versions gated later)."""
+
+from __future__ import annotations
+
+import argparse
+
+from pipelines.gate import publish_gated
+from pipelines.layout import Layout
+from transforms.config import load_config
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "publish",
+        help="publish a gated dataset version (atomically replaces OUT/training/CURRENT)",
+        description="Refuses (exit 6) unless the version's manifest is complete, its last gate passed and its "
+        "files are unchanged since; exit 2 when the version is missing or incomplete.",
+    )
+    p.add_argument("--dataset", required=True, metavar="OUT", help="the output root given to 'redact run'")
+    p.add_argument("--version", required=True, metavar="V", help="the dataset version to publish")
+    p.add_argument("--config", metavar="FILE", help="YAML configuration (output roots)")
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    cfg = load_config(args.config)
+    layout = Layout.build(args.dataset, cfg.outputs)
+    publish_gated(layout, args.version)
+    print(f"published {args.version} ({layout.current})")
+    return 0

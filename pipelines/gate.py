@@ -1,0 +1,257 @@
+"""The quality gate of a dataset version, and publishing a gated version.
+
+``gate_version`` reads the version's Parquet files (training, vault of its key scope, canary output),
+derives the gate frames (``transforms/gates/frames.py``), validates them with the versioned GE suites
+in ``expectations/`` and writes, next to the version, ``_gate/summary.json`` and ``_gate/data_docs/``
+(GE Data Docs, HTML). ``_gate/`` holds no Parquet file and starts with ``_``, so dataset readers skip it.
+
+Privacy contract: the report holds suite/expectation names, thresholds, counts, rates, hashes and
+canary ids. Never a value from a record: GE sees no free text, and runs without unexpected-value lists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines.layout import Layout
+from pipelines.manifest import describe_files, publish, read_manifest
+from transforms import fs
+from transforms.config import RunConfig
+from transforms.errors import GateFailure, InputError, RedactError
+from transforms.gates import frames as F
+from transforms.gates.canaries import canaries_digest, load_canaries
+from transforms.gates.ge_runner import REPO_EXPECTATIONS, load_suites, validate
+from transforms.gates.ner_scan import shared_scanner
+from transforms.schemas import TRAINING_SCHEMA, VAULT_SCHEMA
+
+FORMAT = "redact-gate/v1"
+SUMMARY_NAME = "summary.json"
+DOCS_NAME = "data_docs"
+
+
+def complete_versions(layout: Layout) -> list[str]:
+    """Versions whose manifest says ``complete``, oldest first (by manifest creation time, then name)."""
+    found = []
+    for path in fs.list_files(fs.join(layout.training, "*", "_MANIFEST.json")):
+        try:
+            m = json.loads(fs.read_text(path))
+        except ValueError:
+            continue
+        if m.get("status") == "complete" and m.get("version"):
+            found.append((m.get("created_at", ""), m["version"]))
+    return [v for _, v in sorted(found)]
+
+
+def latest_complete_version(layout: Layout) -> str:
+    versions = complete_versions(layout)
+    if not versions:
+        raise InputError(f"no complete dataset version under {layout.training}")
+    return versions[-1]
+
+
+def load_complete_manifest(layout: Layout, version: str) -> dict:
+    if not fs.exists(layout.manifest(version)):
+        raise InputError(f"version {version} has no manifest under {layout.training} (missing or incomplete)")
+    try:
+        manifest = read_manifest(layout, version)
+    except ValueError:
+        raise InputError(f"manifest of version {version} is not valid JSON") from None
+    if manifest.get("status") != "complete":
+        raise InputError(f"version {version} is not complete (manifest status {manifest.get('status')!r})")
+    return manifest
+
+
+def gate_version(layout: Layout, version: str, manifest: dict, cfg: RunConfig, now: datetime | None = None) -> dict:
+    """Validate ``version``; write the report; return the compact result recorded in the manifest."""
+    try:
+        return _gate(layout, version, manifest, cfg, now or datetime.now(UTC))
+    except RedactError:
+        raise
+    except Exception as exc:  # fail closed, without echoing library messages that could carry data
+        raise GateFailure(f"gate could not run on version {version} ({type(exc).__name__})") from None
+
+
+def _read(path: str) -> pa.Table:
+    return pq.read_table(pa.BufferReader(fs.read_bytes(path)))
+
+
+def _same_schema(table: pa.Table, expected: pa.Schema) -> bool:
+    return table.schema.remove_metadata().equals(expected.remove_metadata())
+
+
+def _file_ids(files: list[dict]) -> list[tuple[str, str]]:
+    return sorted((f["path"].rstrip("/").rsplit("/", 1)[-1], f["sha256"]) for f in files)
+
+
+def _gate(layout: Layout, version: str, manifest: dict, cfg: RunConfig, now: datetime) -> dict:
+    gcfg = cfg.gates
+    scope = manifest.get("keys", {}).get("scope", cfg.keys.scope)
+    key_id = manifest.get("keys", {}).get("key_id")
+    canaries = load_canaries(gcfg)
+    suites = load_suites(gcfg.expectations_dir)
+    on_disk = describe_files(fs.join(layout.version_dir(version), "*.parquet"))
+    declared = manifest.get("outputs", {}).get("training", [])
+    vault_files = fs.list_files(fs.join(layout.vault_dir(scope, version), "*.parquet"))
+    vault_tables = [_read(p) for p in vault_files]
+    vault_tokens = F.tokens_of(t for t in vault_tables if "token" in t.schema.names)
+    training_tables = [_read(f["path"]) for f in on_disk]
+    scanner = shared_scanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, tuple(gcfg.ner_labels))
+    training = _concat(
+        [F.training_frame(t, vault_tokens, scanner.scan_many(_texts(t))) for t in training_tables],
+        F.training_columns(),
+    )
+    vault = _concat([F.vault_frame(t) for t in vault_tables], [*F.VAULT_COLUMNS, "type_matches_token"])
+    canary_files = fs.list_files(fs.join(layout.canary_dir(version), "*.parquet"))
+    canary_table = pa.concat_tables([_read(p) for p in canary_files]) if canary_files else None
+    canary = F.canary_frame(canary_table, canaries, vault_tokens)
+    other_scopes = [p for p in fs.list_files(fs.join(layout.vault, "*", version, "*.parquet")) if p not in vault_files]
+    facts = {
+        "training_schema_ok": all(_same_schema(t, TRAINING_SCHEMA) for t in training_tables),
+        "vault_schema_ok": all(_same_schema(t, VAULT_SCHEMA) for t in vault_tables),
+        "files_match_manifest": bool(declared) and _file_ids(declared) == _file_ids(on_disk),
+        "vault_single_scope": not other_scopes,
+    }
+    metrics = F.metrics_frame(training, canary, gcfg.min_text_chars, facts)
+    params = _params(version, manifest, scope, key_id, gcfg, len(canaries), now)
+    with tempfile.TemporaryDirectory(prefix="redact-gate-") as tmp:
+        results = validate(
+            {"training": training, "vault": vault, "canaries": canary, "gate_metrics": metrics},
+            suites,
+            params,
+            tmp,
+        )
+        docs_index = _copy_docs(tmp, fs.join(layout.gate_dir(version), DOCS_NAME))
+    failed = [
+        f"{name}: {r['expectation']}({r['column'] or ''})"
+        for name, res in results.items()
+        for r in res["results"]
+        if not r["success"]
+    ]
+    success = all(res["success"] for res in results.values()) and not failed
+    summary = {
+        "format": FORMAT,
+        "version": version,
+        "gated_at": now.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "success": success,
+        "failed": failed,
+        "dataset": {
+            "training_files": [{"name": n, "sha256": h} for n, h in _file_ids(on_disk)],
+            "rows": len(training),
+            "key_scope": scope,
+            "key_id": key_id,
+            "run_id": manifest.get("run_id"),
+        },
+        "metrics": {k: _plain(v) for k, v in metrics.iloc[0].to_dict().items()},
+        "canaries": {
+            "expected": len(canaries),
+            "set_sha256": canaries_digest(canaries),
+            "not_found": [r.canary_id for r in canary.itertuples() if not r.found],
+            "leaking": [
+                r.canary_id for r in canary.itertuples() if r.found and (r.values_leaked or r.residual_structured)
+            ],
+        },
+        "thresholds": gcfg.model_dump(exclude={"canaries"}),
+        "suites": {name: {**res, **_suite_file(name, gcfg.expectations_dir)} for name, res in results.items()},
+        "data_docs": docs_index,
+    }
+    summary_path = fs.join(layout.gate_dir(version), SUMMARY_NAME)
+    fs.write_text_atomic(summary_path, json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    return {
+        "success": success,
+        "gated_at": summary["gated_at"],
+        "failed": failed,
+        "suites": {name: res["success"] for name, res in results.items()},
+        "summary": summary_path,
+        "data_docs": docs_index,
+    }
+
+
+def _texts(t: pa.Table) -> list[str]:
+    return [x or "" for x in t.column("text").to_pylist()] if "text" in t.schema.names else [""] * t.num_rows
+
+
+def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+
+
+def _params(version, manifest, scope, key_id, gcfg, n_canaries: int, now: datetime) -> dict:
+    return {
+        "now_epoch": now.timestamp(),
+        "run_ids": [manifest.get("run_id")],
+        "key_scopes": [scope],
+        "key_ids": [key_id],
+        "versions": [version],
+        "min_rows": gcfg.min_rows,
+        "max_empty_text_fraction": gcfg.max_empty_text_fraction,
+        "max_short_text_fraction": gcfg.max_short_text_fraction,
+        "max_ner_record_fraction": gcfg.max_ner_record_fraction,
+        "max_ner_char_fraction": gcfg.max_ner_char_fraction,
+        "max_duplicate_fraction": gcfg.max_duplicate_fraction,
+        "min_canary_recall": gcfg.min_canary_recall,
+        "canaries_expected": n_canaries,
+    }
+
+
+def _plain(v):
+    return v.item() if hasattr(v, "item") else v
+
+
+def _suite_file(suite_name: str, directory: str | None) -> dict:
+    root = Path(directory) if directory else REPO_EXPECTATIONS
+    for path in sorted(root.glob("*.json")):
+        data = path.read_bytes()
+        if json.loads(data).get("name") == suite_name:
+            return {"suite_file": path.name, "suite_sha256": hashlib.sha256(data).hexdigest()}
+    return {}
+
+
+def _copy_docs(src: str, dest: str) -> str:
+    """Copy the rendered Data Docs site to ``dest`` (replacing an older report); return index.html."""
+    if fs.is_remote(dest):
+        for root, _dirs, files in os.walk(src):
+            for name in files:
+                local = os.path.join(root, name)
+                rel = os.path.relpath(local, src).replace(os.sep, "/")
+                fs.write_bytes_atomic(fs.join(dest, rel), Path(local).read_bytes())
+    else:
+        staged = dest + ".new"
+        shutil.rmtree(staged, ignore_errors=True)
+        shutil.copytree(src, staged)
+        shutil.rmtree(dest, ignore_errors=True)
+        os.replace(staged, dest)
+    return fs.join(dest, "index.html")
+
+
+def read_gate_summary(layout: Layout, version: str) -> dict | None:
+    path = fs.join(layout.gate_dir(version), SUMMARY_NAME)
+    if not fs.exists(path):
+        return None
+    try:
+        return json.loads(fs.read_text(path))
+    except ValueError:
+        return None
+
+
+def publish_gated(layout: Layout, version: str) -> None:
+    """Move ``CURRENT`` to ``version`` only if it is complete, its gate passed, and its files are unchanged."""
+    load_complete_manifest(layout, version)
+    summary = read_gate_summary(layout, version)
+    if summary is None:
+        raise GateFailure(f"version {version} has not been gated; run 'redact gate --version {version}' first")
+    if not summary.get("success") or summary.get("version") != version:
+        raise GateFailure(f"version {version} did not pass its gate; not publishing")
+    on_disk = _file_ids(describe_files(fs.join(layout.version_dir(version), "*.parquet")))
+    gated = sorted((f["name"], f["sha256"]) for f in summary.get("dataset", {}).get("training_files", []))
+    if on_disk != gated:
+        raise GateFailure(f"the files of version {version} changed after its gate ran; re-run the gate")
+    publish(layout, version)

@@ -1,0 +1,70 @@
+"""Table-driven tests of the independent residual-PII scanner (all values synthetic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from transforms.gates.pii_scan import card_ok, iban_ok, luhn_ok, mask_tokens, scan, token_stats
+
+FOUND = [
+    ("mail jane.doe@example.com now", "email"),
+    ("mail J.Doe+tag@mail.example.co.uk.", "email"),
+    ("call +1 415-555-0198", "phone"),
+    ("call (212) 555-0143 today", "phone"),
+    ("call 312.555.0199", "phone"),
+    ("tel +49 30 123456789", "phone"),
+    ("card 4012 8888 8888 1881", "credit_card"),
+    ("card 5555-5555-5555-4444", "credit_card"),
+    ("amex 378282246310005", "credit_card"),
+    ("iban GB82 WEST 1234 5698 7654 32", "iban"),
+    ("iban DE89370400440532013000", "iban"),
+    ("ssn 536-90-4417", "ssn"),
+    ("ssn 536 90 4417", "ssn"),
+    ("from 198.51.100.23.", "ip"),
+    ("from 2001:db8:85a3::8a2e:370:7334", "ip"),
+    ("from fe80::1ff:fe23:4567:890a now", "ip"),
+]
+
+CLEAN = [
+    "card 4012 8888 8888 1882",  # Luhn fails
+    "number 1234567890123",  # no card IIN / Luhn
+    "iban GB82 WEST 1234 5698 7654 33",  # mod-97 fails
+    "ssn 000-12-3456",
+    "ssn 666-12-3456",
+    "ssn 912-12-3456",
+    "ssn 536-00-4417",
+    "version 1.2.3 and 10.20.30.400",
+    "leading zero 10.01.2.3",
+    "at 12:30:45, std::map, a::b",
+    "year 2024, 10,000 items, order #55512",
+    "call 123-555-0199",  # NANP area code cannot start with 1
+    "hello <PERSON_14dde3fb1090fcb9> at <EMAIL_ADDRESS_7acd949c1bdaad3c> via <IP_ADDRESS_0000000000000001>",
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), FOUND)
+def test_structured_pii_is_found(text, kind):
+    assert scan(text).get(kind, 0) >= 1, scan(text)
+
+
+@pytest.mark.parametrize("text", CLEAN)
+def test_clean_text_has_no_findings(text):
+    assert scan(text) == {}
+
+
+def test_validators():
+    assert luhn_ok("4012888888881881") and not luhn_ok("4012888888881882")
+    assert card_ok("4111 1111 1111 1111") and not card_ok("9111 1111 1111 1111")
+    assert iban_ok("GB82WEST12345698765432") and not iban_ok("GB82WEST1234569876543")
+
+
+def test_tokens_are_masked_and_counted():
+    text = "a <PERSON_14dde3fb1090fcb9> b <PERSON_14DDE3> c <EMAIL_ADDRESS_12ab34cd>"
+    tokens, malformed = token_stats(text)
+    assert tokens == ["<PERSON_14dde3fb1090fcb9>"]
+    assert malformed == 2
+    assert "14dde3fb" not in mask_tokens(text)
+
+
+def test_card_digits_are_not_also_counted_as_phone():
+    assert scan("card 4012 8888 8888 1881") == {"credit_card": 1}

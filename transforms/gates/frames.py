@@ -1,0 +1,222 @@
+"""Gate frames: the pandas tables Great Expectations validates, derived from the Parquet outputs.
+
+Privacy by construction: free-text columns (``text``, ``turns``, ``metadata`` values, ``doc_id``) never
+enter a frame. They are represented by derived numbers (lengths, residual-PII counts per type, token
+counts) and hashes. Only structured metadata columns (lineage, retention, content type) are passed
+as-is; they hold no PII by contract, and GE runs with result formats that list no values anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable
+from datetime import datetime
+
+import pandas as pd
+import pyarrow as pa
+
+from transforms.config import CanaryConfig
+from transforms.gates import pii_scan
+from transforms.gates.canaries import canary_doc_id, leaked_values
+from transforms.gates.ner_scan import NerResidual
+from transforms.keys.tokens import TOKEN_RE
+
+LINEAGE_FIELDS = (
+    "source_uri",
+    "source_sha256",
+    "source_record",
+    "ingested_at",
+    "run_id",
+    "pipeline_version",
+    "detector_config_sha256",
+    "key_scope",
+    "key_id",
+)
+MODEL_FIELDS = ("name", "version", "sha256")
+RETENTION_FIELDS = ("policy_id", "policy_version", "category", "expires_at")
+
+
+def sha256_hex(s: str) -> str:
+    return hashlib.sha256(s.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _blank_to_none(v):
+    return None if v is None or (isinstance(v, str) and not v.strip()) else v
+
+
+def expires_epoch(value: str | None) -> float:
+    """Seconds since the epoch; NaN when there is no expiry, -1 when the value is not ISO-8601 UTC."""
+    if value is None or not str(value).strip():
+        return math.nan
+    try:
+        dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return -1.0
+    return dt.timestamp() if dt.tzinfo else -1.0
+
+
+def _subject_ok(ref: str | None) -> bool:
+    if ref is None:
+        return True
+    m = TOKEN_RE.fullmatch(ref)
+    return bool(m and m.group(1) == "SUBJECT")
+
+
+def _scan_texts(row: dict) -> str:
+    meta = row.get("metadata") or []
+    return "\n".join([row.get("text") or "", *[str(v) for _, v in meta if v is not None]])
+
+
+def training_frame(table: pa.Table, vault_tokens: set[str], ner: list[NerResidual]) -> pd.DataFrame:
+    """One row per training record; see the module docstring for what is (not) included."""
+    rows = []
+    for row, n in zip(table.to_pylist(), ner, strict=True):
+        text = row.get("text") or ""
+        lin, ret = row.get("lineage") or {}, row.get("retention") or {}
+        model = lin.get("nlp_model") or {}
+        tokens, malformed = pii_scan.token_stats(text)
+        residual = pii_scan.scan(_scan_texts(row))
+        out = {
+            "doc_id_sha256": sha256_hex(row["doc_id"]) if row.get("doc_id") else None,
+            "content_type": _blank_to_none(row.get("content_type")),
+            "text_chars": len(text.strip()),
+            "content_sha256": sha256_hex(text),
+            **{f"lineage_{k}": _blank_to_none(lin.get(k)) for k in LINEAGE_FIELDS},
+            **{f"lineage_nlp_model_{k}": _blank_to_none(model.get(k)) for k in MODEL_FIELDS},
+            **{f"retention_{k}": _blank_to_none(ret.get(k)) for k in RETENTION_FIELDS},
+            "retention_legal_hold": ret.get("legal_hold"),
+            "retention_expires_epoch": expires_epoch(ret.get("expires_at")),
+            **{f"residual_{t}": residual.get(t, 0) for t in pii_scan.TYPES},
+            "tokens_total": len(tokens),
+            "tokens_unresolved": sum(1 for t in tokens if t not in vault_tokens),
+            "tokens_malformed": malformed,
+            "subject_ref_valid": _subject_ok(row.get("subject_ref")),
+            "ner_entities": n.entities,
+            "ner_chars": n.chars,
+            "ner_scanned_chars": n.scanned_chars,
+        }
+        rows.append(out)
+    frame = pd.DataFrame(rows, columns=training_columns())
+    return frame.drop(columns=_columns_without_source(table.schema.names))
+
+
+_DERIVED_FROM = {
+    "doc_id": ("doc_id_sha256",),
+    "content_type": ("content_type",),
+    "text": ("text_chars", "content_sha256", "residual_", "tokens_", "ner_"),
+    "lineage": ("lineage_",),
+    "retention": ("retention_",),
+    "subject_ref": ("subject_ref_valid",),
+}
+
+
+def _columns_without_source(names: list[str]) -> list[str]:
+    """Derived columns whose Parquet source field is missing: left out, so the column check fails."""
+    gone = [p for field, prefixes in _DERIVED_FROM.items() if field not in names for p in prefixes]
+    return [c for c in training_columns() if any(c == p or (p.endswith("_") and c.startswith(p)) for p in gone)]
+
+
+def training_columns() -> list[str]:
+    return [
+        "doc_id_sha256",
+        "content_type",
+        "text_chars",
+        "content_sha256",
+        *[f"lineage_{k}" for k in LINEAGE_FIELDS],
+        *[f"lineage_nlp_model_{k}" for k in MODEL_FIELDS],
+        *[f"retention_{k}" for k in RETENTION_FIELDS],
+        "retention_legal_hold",
+        "retention_expires_epoch",
+        *[f"residual_{t}" for t in pii_scan.TYPES],
+        "tokens_total",
+        "tokens_unresolved",
+        "tokens_malformed",
+        "subject_ref_valid",
+        "ner_entities",
+        "ner_chars",
+        "ner_scanned_chars",
+    ]
+
+
+VAULT_COLUMNS = ["token", "entity_type", "key_scope", "key_id", "dataset_version", "ciphertext_bytes", "doc_refs"]
+
+
+def vault_frame(table: pa.Table) -> pd.DataFrame:
+    """One row per vault entry. Ciphertexts are represented by their length only."""
+    rows = []
+    for r in table.to_pylist():
+        rows.append(
+            {
+                "token": r.get("token"),
+                "entity_type": r.get("entity_type"),
+                "key_scope": r.get("key_scope"),
+                "key_id": r.get("key_id"),
+                "dataset_version": r.get("dataset_version"),
+                "ciphertext_bytes": len(r.get("ciphertext") or b""),
+                "doc_refs": len(r.get("doc_ids") or []),
+                "type_matches_token": _type_matches(r.get("token"), r.get("entity_type")),
+            }
+        )
+    return pd.DataFrame(rows, columns=[*VAULT_COLUMNS, "type_matches_token"])
+
+
+def _type_matches(token: str | None, entity_type: str | None) -> bool:
+    m = TOKEN_RE.fullmatch(token or "")
+    return bool(m and m.group(1) == entity_type)
+
+
+def canary_frame(table: pa.Table | None, canaries: list[CanaryConfig], vault_tokens: set[str]) -> pd.DataFrame:
+    """One row per configured canary: found in the canary output? values leaked? residual PII?"""
+    by_id = {r["doc_id"]: r.get("text") or "" for r in (table.to_pylist() if table is not None else [])}
+    rows = []
+    for c in canaries:
+        text = by_id.get(canary_doc_id(c.id))
+        tokens, _ = pii_scan.token_stats(text or "")
+        rows.append(
+            {
+                "canary_id": c.id,
+                "found": text is not None,
+                "values_planted": len(c.values),
+                "values_leaked": len(c.values) if text is None else leaked_values(text, c),
+                "residual_structured": sum(pii_scan.scan(text or "").values()),
+                "tokens_unresolved": sum(1 for t in tokens if t not in vault_tokens),
+            }
+        )
+    cols = ["canary_id", "found", "values_planted", "values_leaked", "residual_structured", "tokens_unresolved"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def fraction(n: float, d: float) -> float:
+    return float(n) / float(d) if d else 0.0
+
+
+def metrics_frame(
+    training: pd.DataFrame, canaries: pd.DataFrame, min_text_chars: int, facts: dict[str, bool]
+) -> pd.DataFrame:
+    """The one-row table of dataset-level rates and facts (thresholds live in the suite parameters)."""
+    n = len(training)
+    planted = int(canaries["values_planted"].sum()) if len(canaries) else 0
+    leaked = int(canaries["values_leaked"].sum()) if len(canaries) else 0
+    row = {
+        **facts,
+        "rows": n,
+        "empty_text_fraction": fraction((training["text_chars"] == 0).sum(), n),
+        "short_text_fraction": fraction((training["text_chars"] < min_text_chars).sum(), n),
+        "ner_record_fraction": fraction((training["ner_entities"] > 0).sum(), n),
+        "ner_char_fraction": fraction(training["ner_chars"].sum(), training["ner_scanned_chars"].sum()),
+        "duplicate_records": int(n - training["content_sha256"].nunique()),
+        "duplicate_fraction": fraction(n - training["content_sha256"].nunique(), n),
+        "canaries_found": int(canaries["found"].sum()) if len(canaries) else 0,
+        "canary_values_planted": planted,
+        "canary_values_leaked": leaked,
+        "canary_recall": fraction(planted - leaked, planted) if planted else 1.0,
+    }
+    return pd.DataFrame([row])
+
+
+def tokens_of(tables: Iterable[pa.Table]) -> set[str]:
+    out: set[str] = set()
+    for t in tables:
+        out.update(x for x in t.column("token").to_pylist() if x)
+    return out
