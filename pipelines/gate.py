@@ -113,7 +113,9 @@ def _gate(layout: Layout, version: str, manifest: dict, cfg: RunConfig, now: dat
     vault = _concat([F.vault_frame(t) for t in vault_tables], [*F.VAULT_COLUMNS, "type_matches_token"])
     canary_files = fs.list_files(fs.join(layout.canary_dir(version), "*.parquet"))
     canary_table = pa.concat_tables([_read(p) for p in canary_files]) if canary_files else None
-    canary = F.canary_frame(canary_table, canaries, vault_tokens)
+    canary_vault_files = fs.list_files(fs.join(layout.canary_vault_dir(version), "*.parquet"))
+    canary_tokens = F.tokens_of(_read(p) for p in canary_vault_files) | vault_tokens
+    canary = F.canary_frame(canary_table, canaries, canary_tokens)
     other_scopes = [p for p in fs.list_files(fs.join(layout.vault, "*", version, "*.parquet")) if p not in vault_files]
     facts = {
         "training_schema_ok": all(_same_schema(t, TRAINING_SCHEMA) for t in training_tables),

@@ -47,10 +47,17 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     )
     real | "WriteTraining" >> WriteTraining(fs.join(layout.version_dir(ctx.version), "part"))
     canary | "WriteCanaries" >> WriteCanaries(fs.join(layout.canary_dir(ctx.version), "part"))
+    # Canary tokens go to their own vault next to the canary output: the real vault references real records only.
+    real_vault, canary_vault = tokenized.vault | "SplitCanaryVault" >> beam.Partition(lambda e, _: int(e.canary), 2)
     (
-        tokenized.vault
+        real_vault
         | "BuildVault" >> BuildVault(ctx.version)
         | "WriteVault" >> WriteVault(fs.join(layout.vault_dir(ctx.key_scope, ctx.version), "part"))
+    )
+    (
+        canary_vault
+        | "BuildCanaryVault" >> BuildVault(ctx.version)
+        | "WriteCanaryVault" >> WriteVault(fs.join(layout.canary_vault_dir(ctx.version), "part"))
     )
     (
         (read.quarantine, detected.quarantine, tokenized.quarantine)

@@ -53,6 +53,9 @@ class Layout:
         """Canary output of a run (synthetic, redacted): beside, never inside, the training root."""
         return fs.join(self.out, "canaries", version)
 
+    def canary_vault_dir(self, version: str) -> str:
+        return fs.join(self.canary_dir(version), "vault")
+
     def gate_dir(self, version: str) -> str:
         """Gate report of a version (``summary.json``, ``data_docs/``): no Parquet, ``_``-prefixed."""
         return fs.join(self.version_dir(version), "_gate")

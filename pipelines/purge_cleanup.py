@@ -83,11 +83,11 @@ def version_files(layout: Layout, version: str, scope: str) -> dict[str, list[st
 
 
 def delete_version(layout: Layout, version: str, scope: str) -> None:
-    """Manifest first (the version stops looking complete), then vault, quarantine, training files."""
+    """Manifest first (the version stops looking complete), then vault, quarantine, canaries, training files."""
     manifest = layout.manifest(version)
     if fs.exists(manifest):
         fs.delete([manifest])
-    dirs = [layout.quarantine_dir(version), layout.version_dir(version)]
+    dirs = [layout.quarantine_dir(version), layout.canary_dir(version), layout.version_dir(version)]
     if scope:
         dirs.insert(0, layout.vault_dir(scope, version))
     for d in dirs:

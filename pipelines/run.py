@@ -243,6 +243,7 @@ def run(req: RunRequest, gate=None) -> dict:
         "vault": describe_files(fs.join(layout.vault_dir(ctx.key_scope, ctx.version), "*.parquet")),
         "quarantine": describe_files(fs.join(layout.quarantine_dir(ctx.version), "*.parquet")),
         "canaries": describe_files(fs.join(layout.canary_dir(ctx.version), "*.parquet")),
+        "canary_vault": describe_files(fs.join(layout.canary_vault_dir(ctx.version), "*.parquet")),
     }
     summary = reconcile(counters, outputs)
     staging = layout.staging(ctx.run_id)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+CONTENT_TYPES = ("document", "chat", "transcript", "email")
+
 
 @dataclass(slots=True)
 class Span:
@@ -106,6 +108,7 @@ class VaultEntry:
     key_id: str
     doc_id: str
     subject_ref: str | None = None
+    canary: bool = False  # entries of synthetic canary records go to the canary vault, not the real one
 
 
 @dataclass(slots=True)

@@ -86,6 +86,7 @@ class Redactor:
                 key_id=self.keys.key_id,
                 doc_id=record.doc_id,
                 subject_ref=subject_ref,
+                canary=record.canary,
             )
             for tok, entity, ct in sink
         ]

@@ -48,7 +48,8 @@ class _TokenizeFn(beam.DoFn):
             return
         self.tokenized.inc()
         for entity, n in redacted.entity_counts.items():
-            Metrics.counter(NS, f"entities.{entity}").inc(n)
+            # canary entities are counted apart so the run's entity statistics describe real data only
+            Metrics.counter(NS, f"{'canary_entities' if record.canary else 'entities'}.{entity}").inc(n)
         for entry in entries:
             yield beam.pvalue.TaggedOutput("vault", entry)
         yield redacted

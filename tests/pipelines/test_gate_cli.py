@@ -174,3 +174,18 @@ def test_run_no_publish_gates_but_keeps_current(tmp_path, kek_uri):
     assert not (out / "training" / "CURRENT").exists()
     assert run_cli("publish", "--dataset", str(out), "--version", s["version"]).returncode == 0
     assert (out / "training" / "CURRENT").read_text().strip() == s["version"]
+
+
+def test_training_suite_accepts_exactly_the_record_content_types():
+    import json
+
+    from tests.conftest import REPO
+    from transforms.record import CONTENT_TYPES
+
+    suite = json.loads((REPO / "expectations" / "training.json").read_text())
+    sets = [
+        e["kwargs"]["value_set"]
+        for e in suite["expectations"]
+        if e.get("kwargs", {}).get("column") == "content_type" and "value_set" in e.get("kwargs", {})
+    ]
+    assert sets and all(sorted(s) == sorted(CONTENT_TYPES) for s in sets)

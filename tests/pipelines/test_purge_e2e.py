@@ -32,7 +32,7 @@ def test_run_then_purge_as_of_future_date(tmp_path, kek_uri):
     # lineage/manifest contract of a run
     assert m1["status"] == "complete" and m1["reconciliation"]["ok"]
     assert {"inputs", "outputs", "counts", "config_sha256", "nlp_model", "keys", "retention_policy", "gate"} <= set(m1)
-    assert m1["gate"] is None  # no gate wired in this test: the key is there for the gate helper
+    assert m1["gate"]["success"] is True  # `redact run` gates before it publishes
     assert all(i["uri"].startswith("file://sha256-") and len(i["sha256"]) == 64 for i in m1["inputs"])
     assert all(len(f["sha256"]) == 64 and "rows" in f for f in m1["outputs"]["training"])
     assert m1["retention_policy"]["policy_id"] == "test-policy" and m1["retention_policy"]["version"] == "7"
