@@ -33,6 +33,9 @@ class NlpModelConfig(_Strict):
 
 class DetectionConfig(_Strict):
     nlp: NlpModelConfig = NlpModelConfig()
+    recognizers_file: str | None = Field(
+        None, description="recognizer YAML (see docs/detection.md); default: transforms/detection/recognizers.yaml"
+    )
     entities: list[str] | None = None
     score_threshold: float = Field(0.35, ge=0.0, le=1.0)
     thresholds: dict[str, float] = Field(default_factory=dict)

@@ -1,5 +1,5 @@
 """Subcommands of ``redact``. Each module has ``register(subparsers)`` that sets ``func``."""
 
-from pipelines.commands import model_hashes, reveal, run
+from pipelines.commands import detect, eval, model_hashes, reveal, run
 
-COMMANDS = [run, reveal, model_hashes]
+COMMANDS = [run, reveal, model_hashes, detect, eval]

@@ -1,9 +1,14 @@
 """``Detector``: text -> spans, fail-closed.
 
+Pipeline per document (or per conversation): lowercase ASR-style text is truecased for analysis
+(known names capitalized, same length, so offsets do not move); Presidio analyzes it (spaCy batched
+via ``nlp.pipe``; texts longer than ``chunk_chars`` in overlapping chunks so entities on a boundary are
+still caught); NER spans pass the precision guards; thresholds and the allow-list apply; confident
+values propagate over the whole document/conversation; overlaps are merged (``spans.resolve_overlaps``).
+
 Presidio skips a regex that times out and only logs a warning; here that warning turns into a
 ``RecordError(DETECT_REGEX_TIMEOUT)`` so the record is quarantined instead of passing half-scanned.
-Texts longer than ``chunk_chars`` are analysed in overlapping chunks so entities on a boundary are
-still caught. Errors carry reason codes only, never text.
+Errors carry reason codes only, never text.
 """
 
 from __future__ import annotations
@@ -14,10 +19,17 @@ import threading
 from transforms import reasons
 from transforms.config import DetectionConfig
 from transforms.detection.analyzer import build_analyzer
+from transforms.detection.guards import Guards
 from transforms.detection.model_integrity import ModelInfo
+from transforms.detection.propagation import Propagator
+from transforms.detection.recognizer_config import load_recognizers_file
+from transforms.detection.recognizers.persons import is_lowercase_text
 from transforms.detection.spans import filter_spans, resolve_overlaps
+from transforms.detection.truecase import truecase
 from transforms.errors import RecordError
 from transforms.record import Span
+
+NER_RECOGNIZER = "SpacyRecognizer"
 
 
 class _TimeoutWatch(logging.Handler):
@@ -44,38 +56,103 @@ class Detector:
 
     def __init__(self, cfg: DetectionConfig) -> None:
         self.cfg = cfg
-        self.engine, self.model_info = build_analyzer(cfg)
+        self.rules = load_recognizers_file(cfg.recognizers_file)
+        self.engine, self.model_info = build_analyzer(cfg, self.rules)
         self._allow = {w.casefold() for w in cfg.allow_list}
+        self.guards = Guards(self.rules.guards)
+        self.propagator = Propagator(self.rules.propagation, self.rules.guards.stop_words)
         self._watch = _TimeoutWatch()
-        logging.getLogger("presidio-analyzer").addHandler(self._watch)
+        logger = logging.getLogger("presidio-analyzer")
+        logger.addHandler(self._watch)
+        if logger.getEffectiveLevel() > logging.WARNING:
+            logger.setLevel(logging.WARNING)
 
     @property
     def model(self) -> ModelInfo:
         return self.model_info
 
     def detect(self, text: str) -> list[Span]:
-        """Spans in ``text`` after thresholds, allow-list and the overlap policy."""
+        """Spans in ``text`` after guards, thresholds, allow-list, propagation and the overlap policy."""
+        return self.detect_turns([text])[0]
+
+    def detect_many(self, texts: list[str]) -> list[list[Span] | RecordError]:
+        """One result per independent document; spaCy runs batched. Failures are returned, not raised."""
+        prepared = [self._prepare(t) for t in texts]
+        batchable = [i for i, t in enumerate(prepared) if t.strip() and len(t) <= self.cfg.chunk_chars]
+        artifacts = {}
+        if batchable:
+            nlp = self.engine.nlp_engine.process_batch([prepared[i] for i in batchable], "en", batch_size=32)
+            artifacts = {i: art for i, (_, art) in zip(batchable, nlp, strict=True)}
+        out: list[list[Span] | RecordError] = []
+        for i, text in enumerate(texts):
+            try:
+                spans = self._spans(text, prepared[i], artifacts.get(i), None)
+                out.append(self._finish([text], [spans])[0])
+            except RecordError as exc:
+                out.append(exc)
+        return out
+
+    def detect_turns(self, texts: list[str], speakers: list[str] | None = None) -> list[list[Span]]:
+        """Spans per turn; propagation spans all turns, and each turn sees the previous turn as context."""
+        per_turn, previous = [], ""
+        for text in texts:
+            ctx = previous.split()[-self.rules.transcript.turn_context_words :] if previous else None
+            per_turn.append(self._spans(text, self._prepare(text), None, ctx or None))
+            previous = text
+        return self._finish(texts, per_turn, speakers)
+
+    def _prepare(self, text: str) -> str:
+        t = self.rules.transcript
+        if t.truecase and is_lowercase_text(text, t.max_upper_ratio):
+            return truecase(text, self.rules.guards.stop_words, t.name_max_zipf)
+        return text
+
+    def _spans(self, text: str, analysis_text: str, artifacts, context) -> list[Span]:
         if not text.strip():
             return []
         raw: list[Span] = []
-        for offset, chunk in self._chunks(text):
-            raw.extend(Span(r.start + offset, r.end + offset, r.entity_type, r.score) for r in self._analyze(chunk))
-        kept = filter_spans(
+        for offset, chunk in self._chunks(analysis_text):
+            arts = artifacts if offset == 0 and len(chunk) == len(analysis_text) else None
+            for r in self._analyze(chunk, arts, context):
+                start, end = r.start + offset, r.end + offset
+                source = (r.recognition_metadata or {}).get("recognizer_name")
+                if source == NER_RECOGNIZER and not self.guards.keep(text[start:end], r.entity_type):
+                    continue
+                raw.append(Span(start, end, r.entity_type, r.score))
+        return filter_spans(
             raw,
             text,
             default_threshold=self.cfg.score_threshold,
             thresholds=self.cfg.thresholds,
             allow_list=self._allow,
         )
-        return resolve_overlaps(kept)
 
-    def detect_turns(self, texts: list[str]) -> list[list[Span]]:
-        return [self.detect(t) for t in texts]
+    def _finish(self, texts: list[str], spans: list[list[Span]], speakers: list[str] | None = None):
+        extra: dict = {}
+        for sp in speakers or []:
+            from transforms.redaction import GENERIC_SPEAKERS
 
-    def _analyze(self, chunk: str):
+            if sp.strip() and not GENERIC_SPEAKERS.match(sp.strip()):
+                self.propagator.add_value(extra, sp, "PERSON")
+        try:
+            spans = self.propagator.apply(texts, spans, extra)
+        except TimeoutError:
+            raise RecordError(reasons.DETECT_REGEX_TIMEOUT, "propagation regex timed out") from None
+        out = []
+        for text, doc_spans in zip(texts, spans, strict=True):
+            kept = [s for s in doc_spans if not self._allowed(text[s.start : s.end])]
+            out.append(resolve_overlaps(kept))
+        return out
+
+    def _allowed(self, value: str) -> bool:
+        return bool(self._allow) and value.strip().casefold() in self._allow
+
+    def _analyze(self, chunk: str, artifacts, context):
         self._watch.reset()
         try:
-            results = self.engine.analyze(text=chunk, language="en", entities=self.cfg.entities)
+            results = self.engine.analyze(
+                text=chunk, language="en", entities=self.cfg.entities, nlp_artifacts=artifacts, context=context
+            )
         except Exception as exc:  # foreign errors may echo input: keep the type only
             raise RecordError(reasons.DETECT_ERROR, f"detection failed: {type(exc).__name__}") from None
         if self._watch.hit:

@@ -1,0 +1,52 @@
+"""Precision guards for NER spans (Beam-free): over-redaction destroys training value.
+
+Applied to spans produced by the statistical NER (``SpacyRecognizer``) for the guarded entities only;
+pattern/checksum recognizers are not second-guessed here. A span is dropped when:
+- it has fewer than ``min_alnum_chars`` letters/digits;
+- every word in it is a stop word or a common English word (Zipf >= ``common_word_min_zipf``) that is
+  not a Census first name/surname: capitalized UI words and headings ("Settings", "Reset",
+  "Account Overview") are not names;
+- it looks like a unit or quantity ("5 kg", "20ms") or a product/model code ("XR-2000", "A4").
+"""
+
+from __future__ import annotations
+
+import regex
+
+from transforms.detection import lexicon
+from transforms.detection.recognizer_config import GuardSpec
+
+WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}'’]+")
+UNIT_RE = regex.compile(
+    r"^\d+(?:[.,]\d+)?\s?(?:k?g|mg|µg|t|ml|l|cl|dl|km|m|cm|mm|µm|nm|mi|ft|in|yd|lbs?|oz|kb|mb|gb|tb|kib|mib|gib|"
+    r"b|bits?|bytes?|hz|khz|mhz|ghz|v|mv|kv|w|kw|mw|kwh|mah|a|ma|°c|°f|c|f|k|%|px|pt|em|rem|dpi|fps|ms|s|sec|min|h|hrs?|x)$",
+    regex.IGNORECASE,
+)
+CODE_RE = regex.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Z0-9]{1,6}(?:[-/.][A-Z0-9]{1,8}){0,3}$|^[A-Z]{1,5}[- ]?\d{1,6}[A-Z]?$")
+
+
+class Guards:
+    def __init__(self, spec: GuardSpec) -> None:
+        self.spec = spec
+        self.entities = set(spec.entities)
+        self.stop = {w.lower() for w in spec.stop_words}
+
+    def keep(self, value: str, label: str) -> bool:
+        """False if an NER span with this text and label should not be redacted."""
+        if label not in self.entities:
+            return True
+        core = value.strip()
+        if sum(c.isalnum() for c in core) < self.spec.min_alnum_chars:
+            return False
+        if UNIT_RE.match(core) or CODE_RE.match(core):
+            return False
+        words = WORD_RE.findall(core)
+        return not words or not all(self._common(w) for w in words)
+
+    def _common(self, word: str) -> bool:
+        w = word.lower().rstrip("'’s") if word.lower().endswith(("'s", "’s")) else word.lower()
+        if w in self.stop:
+            return True
+        if w.isdigit() or lexicon.is_name_token(w):
+            return False
+        return lexicon.zipf(w) >= self.spec.common_word_min_zipf
