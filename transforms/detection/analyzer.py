@@ -55,11 +55,22 @@ def _configure_predefined(engine, rules: RecognizersFile) -> None:
         cls = getattr(predefined_recognizers, name, None)
         if cls is None or name not in present:
             raise ConfigError(f"recognizers file: unknown predefined recognizer {name!r}")
+        regions = params.get("supported_regions")
+        if regions is not None:
+            _check_regions(regions)
         engine.registry.remove_recognizer(name)
         try:
             engine.registry.add_recognizer(cls(**params))
         except TypeError:
             raise ConfigError(f"recognizers file: bad parameters for {name}") from None
+
+
+def _check_regions(regions) -> None:
+    import phonenumbers
+
+    bad = [r for r in regions if not isinstance(r, str) or r.upper() not in phonenumbers.SUPPORTED_REGIONS]
+    if bad:
+        raise ConfigError(f"recognizers file: unknown phone regions {bad} (quote codes such as \"NO\" in YAML)")
 
 
 def _add_yaml_recognizers(engine, rules: RecognizersFile) -> None:

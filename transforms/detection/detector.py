@@ -29,9 +29,6 @@ from transforms.detection.truecase import truecase
 from transforms.errors import RecordError
 from transforms.record import Span
 
-NER_RECOGNIZER = "SpacyRecognizer"
-
-
 class _TimeoutWatch(logging.Handler):
     """Notes Presidio's "timed out" warnings raised on the current thread."""
 
@@ -111,12 +108,13 @@ class Detector:
         if not text.strip():
             return []
         raw: list[Span] = []
+        cased = analysis_text is text
         for offset, chunk in self._chunks(analysis_text):
             arts = artifacts if offset == 0 and len(chunk) == len(analysis_text) else None
             for r in self._analyze(chunk, arts, context):
                 start, end = r.start + offset, r.end + offset
                 source = (r.recognition_metadata or {}).get("recognizer_name")
-                if source == NER_RECOGNIZER and not self.guards.keep(text[start:end], r.entity_type):
+                if self.guards.applies(source) and not self.guards.keep(text[start:end], r.entity_type, cased):
                     continue
                 raw.append(Span(start, end, r.entity_type, r.score))
         return filter_spans(

@@ -1,7 +1,8 @@
 """Precision guards for NER spans (Beam-free): over-redaction destroys training value.
 
-Applied to spans produced by the statistical NER (``SpacyRecognizer``) for the guarded entities only;
+Applied to spans of the listed recognizers (default: the statistical NER, ``SpacyRecognizer``);
 pattern/checksum recognizers are not second-guessed here. A span is dropped when:
+- in cased text, it is all lowercase (proper nouns are capitalized; "mission", "salesperson");
 - it has fewer than ``min_alnum_chars`` letters/digits;
 - every word in it is a stop word or a common English word (Zipf >= ``common_word_min_zipf``) that is
   not a Census first name/surname: capitalized UI words and headings ("Settings", "Reset",
@@ -29,13 +30,20 @@ class Guards:
     def __init__(self, spec: GuardSpec) -> None:
         self.spec = spec
         self.entities = set(spec.entities)
+        self.recognizers = set(spec.recognizers)
+        self.lowercase = set(spec.lowercase_entities)
         self.stop = {w.lower() for w in spec.stop_words}
 
-    def keep(self, value: str, label: str) -> bool:
-        """False if an NER span with this text and label should not be redacted."""
+    def applies(self, recognizer: str | None) -> bool:
+        return recognizer in self.recognizers
+
+    def keep(self, value: str, label: str, cased_text: bool = True) -> bool:
+        """False if a span with this text and label (from a guarded recognizer) should not be redacted."""
+        core = value.strip()
+        if cased_text and label in self.lowercase and core and core == core.lower() and any(c.isalpha() for c in core):
+            return False
         if label not in self.entities:
             return True
-        core = value.strip()
         if sum(c.isalnum() for c in core) < self.spec.min_alnum_chars:
             return False
         if UNIT_RE.match(core) or CODE_RE.match(core):

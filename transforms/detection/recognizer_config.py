@@ -127,8 +127,13 @@ class TranscriptSpec(_Strict):
 
 
 class GuardSpec(_Strict):
-    """Precision guards applied to NER-type spans (see ``guards``)."""
+    """Precision guards applied to spans of the listed recognizers (see ``guards``)."""
 
+    recognizers: list[str] = Field(default_factory=lambda: ["SpacyRecognizer"])
+    lowercase_entities: list[str] = Field(
+        default_factory=lambda: ["PERSON", "ORGANIZATION", "LOCATION", "NRP"],
+        description="in cased text, an all-lowercase span of these entities is not a proper noun",
+    )
     entities: list[str] = Field(default_factory=lambda: ["PERSON", "ORGANIZATION", "LOCATION", "NRP"])
     common_word_min_zipf: float = Field(3.0, ge=0.0, le=8.0)
     stop_words: list[str] = Field(default_factory=list)

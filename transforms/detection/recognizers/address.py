@@ -19,6 +19,8 @@ from transforms.detection.recognizers.base import CodeRecognizer, finditer, word
 
 NAME = r"[\p{Lu}\d][\p{L}\p{M}\d'’.-]*"
 CAPWORD = r"[\p{Lu}][\p{L}\p{M}'’.-]*"
+LOWER_NAME = r"[\p{L}\d][\p{L}\p{M}\d'’.-]*"
+LOWER_WORD = r"[\p{L}][\p{L}\p{M}'’.-]*"
 NUM = r"\d{1,6}[A-Za-z]?\b"
 
 
@@ -35,29 +37,37 @@ class AddressRecognizer(CodeRecognizer):
 
     def __init__(self, name, entity, options, context=None) -> None:
         super().__init__(name, entity, options, context)
+        self.cased = self._compile(options, NAME, CAPWORD)
+        self.lower = self._compile(options, LOWER_NAME, LOWER_WORD)
+        self.score = options.get("score", 0.7)
+        self.unit_score = options.get("unit_score", 0.5)
+        self.max_parts = options.get("max_block_parts", 8)
+        ctx = words_alt([w for w in (context or [])])
+        self.context_re = regex.compile(rf"\b(?:{ctx})\b", regex.I) if ctx else None
+
+    def _compile(self, options, NAME: str, CAPWORD: str) -> dict:  # noqa: N803
         after = words_alt(options.get("street_words_after", []))
         before = words_alt(options.get("street_words_before", []))
         endings = words_alt(options.get("street_word_endings", []))
         units = words_alt(options.get("unit_words", []))
-        self.score = options.get("score", 0.7)
-        self.unit_score = options.get("unit_score", 0.5)
-        self.max_parts = options.get("max_block_parts", 8)
         lead = rf"(?:\b\d{{1,6}}[A-Za-z]?[ \t]+){{0,2}}"
-        self.unit = rf"(?i:\b(?:{units}))\.?[ \t]*#?[ \t]*\d{{1,5}}[A-Za-z]?\b"
+        unit = rf"(?i:\b(?:{units}))\.?[ \t]*#?[ \t]*\d{{1,5}}[A-Za-z]?\b"
         cores = [
             rf"{lead}\b(?:{NAME}[ \t]+){{0,4}}(?i:(?:{after}))\b\.?(?:[ \t]+{NUM})?",
             rf"{lead}\b(?i:(?:{before}))(?:\.|\b)[ \t]+(?:[\p{{L}}\p{{M}}'’.-]+[ \t]+){{0,4}}?{NUM}",
             rf"{lead}\b{CAPWORD}(?i:(?:{endings}))\b\.?[ \t]+{NUM}\.?",
             r"\b(?i:P\.?[ \t]?O\.?[ \t]+Box)[ \t]+\d{1,6}\b",
             r"\b(?:PSC|Unit|USNS|USNV|USS|USCGC)[ \t]+[\p{L}\d ]{1,30}?(?:,[ \t]*Box[ \t]+\d+)?[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5}\b",
-            self.unit,
+            rf"\b(?i:(?:the[ \t]+)?corner[ \t]+of)[ \t]+{NAME}(?:[ \t]+{NAME}){{0,5}}?[ \t]+(?i:and|&)[ \t]+{NAME}(?:[ \t]+{CAPWORD}){{0,4}}",
+            unit,
         ]
-        self.core_re = regex.compile("|".join(f"(?:{c})" for c in cores), regex.V1)
-        self.generic_re = regex.compile(rf"\b\d{{1,6}}[ \t]+{CAPWORD}(?:[ \t]+{CAPWORD}){{0,3}}[ \t]+\d{{1,5}}[A-Za-z]?\b\.?")
-        self.unit_only_re = regex.compile(self.unit)
+        c = {}
+        c["core"] = regex.compile("|".join(f"(?:{c})" for c in cores), regex.V1)
+        c["generic"] = regex.compile(rf"\b\d{{1,6}}[ \t]+{CAPWORD}(?:[ \t]+{CAPWORD}){{0,3}}[ \t]+\d{{1,5}}[A-Za-z]?\b\.?")
+        c["unit"] = regex.compile(unit)
         part = "|".join(
             [
-                self.unit,
+                unit,
                 r"\(\p{L}+\)",
                 r"\b[A-Z]{0,2}\d[A-Z0-9]{1,3}(?:[ -][A-Z0-9]{2,4})?\b",
                 r"\b\d{3,6}(?:-\d{3,4})?\b",
@@ -65,24 +75,31 @@ class AddressRecognizer(CodeRecognizer):
             ]
         )
         sep = r"(?:[ \t]*[,\n>][ \t]*)+|[ \t]+"
-        self.part_re = regex.compile(rf"(?:{sep})(?:{part})(?=[ \t]*(?:[,\n>(]|\d|$|[.?!][ \t]*(?:\n|$)))", regex.V1)
+        c["part"] = regex.compile(rf"(?:{sep})(?:{part})(?=[ \t]*(?:[,\n>(]|\d|$|[.?!][ \t]*(?:\n|$)))", regex.V1)
+        return c
 
     def analyze(self, text, entities, nlp_artifacts=None):
+        from transforms.detection.recognizers.persons import is_lowercase_text
+
+        c = self.lower if is_lowercase_text(text) else self.cased
         out = []
-        for m in finditer(self.core_re, text, self.name):
-            is_unit = self.unit_only_re.fullmatch(m.group(0)) is not None
-            end, parts = self._extend(text, m.end())
+        for m in finditer(c["core"], text, self.name):
+            is_unit = c["unit"].fullmatch(m.group(0)) is not None
+            end, parts = self._extend(c, text, m.end())
             out.append(self.result(m.start(), end, self.unit_score if is_unit and not parts else self.score))
-        for m in finditer(self.generic_re, text, self.name):
-            end, parts = self._extend(text, m.end())
-            if parts:
+        for m in finditer(c["generic"], text, self.name):
+            end, parts = self._extend(c, text, m.end())
+            if parts or self._has_context(text, m.start()):
                 out.append(self.result(m.start(), end, self.score))
         return out
 
-    def _extend(self, text: str, pos: int) -> tuple[int, int]:
+    def _has_context(self, text: str, start: int) -> bool:
+        return self.context_re is not None and self.context_re.search(text, max(0, start - 40), start) is not None
+
+    def _extend(self, c: dict, text: str, pos: int) -> tuple[int, int]:
         parts = 0
         while parts < self.max_parts:
-            m = self.part_re.match(text, pos, timeout=5)
+            m = c["part"].match(text, pos, timeout=5)
             if not m or m.end() == pos:
                 break
             pos, parts = m.end(), parts + 1

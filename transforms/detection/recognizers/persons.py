@@ -69,7 +69,7 @@ class ContextPersonRecognizer(CodeRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         cased = not is_lowercase_text(text, self.max_upper)
         out = []
-        for m in finditer(self.trigger_re, text, self.name):
+        for m in finditer(self.trigger_re, text, self.name, overlapped=True):
             conf = self.tokens.namelike(m.group(1), cased)
             if not conf:
                 continue
