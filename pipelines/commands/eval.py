@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-
 from itertools import islice
 from pathlib import Path
 
@@ -23,7 +22,9 @@ def register(sub) -> None:
         description="Recall, precision, F2, leak rate, entity recall and per-label recall (label-agnostic, over "
         "alphanumeric characters), printed as JSON.",
     )
-    p.add_argument("--gold", required=True, metavar="FILE", help='JSONL: {"id", "text", "spans": [{start, end, label}]}')
+    p.add_argument(
+        "--gold", required=True, metavar="FILE", help='JSONL: {"id", "text", "spans": [{start, end, label}]}'
+    )
     p.add_argument("--baseline", choices=["presidio"], help="also score vanilla Presidio on the same data")
     p.add_argument("--limit", type=int, metavar="N", help="only the first N documents")
     p.add_argument("--output", metavar="FILE", help="also write the JSON here")
@@ -65,6 +66,3 @@ def main(args: argparse.Namespace) -> int:
     if args.output:
         Path(args.output).write_text(text + "\n")
     return 0
-
-
-

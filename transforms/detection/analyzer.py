@@ -70,7 +70,7 @@ def _check_regions(regions) -> None:
 
     bad = [r for r in regions if not isinstance(r, str) or r.upper() not in phonenumbers.SUPPORTED_REGIONS]
     if bad:
-        raise ConfigError(f"recognizers file: unknown phone regions {bad} (quote codes such as \"NO\" in YAML)")
+        raise ConfigError(f'recognizers file: unknown phone regions {bad} (quote codes such as "NO" in YAML)')
 
 
 def _add_yaml_recognizers(engine, rules: RecognizersFile) -> None:

@@ -29,6 +29,7 @@ from transforms.detection.truecase import truecase
 from transforms.errors import RecordError
 from transforms.record import Span
 
+
 class _TimeoutWatch(logging.Handler):
     """Notes Presidio's "timed out" warnings raised on the current thread."""
 

@@ -23,7 +23,9 @@ UNIT_RE = regex.compile(
     r"b|bits?|bytes?|hz|khz|mhz|ghz|v|mv|kv|w|kw|mw|kwh|mah|a|ma|°c|°f|c|f|k|%|px|pt|em|rem|dpi|fps|ms|s|sec|min|h|hrs?|x)$",
     regex.IGNORECASE,
 )
-CODE_RE = regex.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Z0-9]{1,6}(?:[-/.][A-Z0-9]{1,8}){0,3}$|^[A-Z]{1,5}[- ]?\d{1,6}[A-Z]?$")
+CODE_RE = regex.compile(
+    r"^(?=.*\d)(?=.*[A-Za-z])[A-Z0-9]{1,6}(?:[-/.][A-Z0-9]{1,8}){0,3}$|^[A-Z]{1,5}[- ]?\d{1,6}[A-Z]?$"
+)
 
 
 class Guards:

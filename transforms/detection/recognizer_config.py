@@ -84,7 +84,9 @@ class RecognizerSpec(_Strict):
             if not self.patterns and not self.deny_list:
                 raise ValueError(f"recognizer {self.name}: a pattern recognizer needs patterns or a deny_list")
         elif self.type not in REGISTRY:
-            raise ValueError(f"recognizer {self.name}: unknown type {self.type!r} (known: pattern, {', '.join(REGISTRY)})")
+            raise ValueError(
+                f"recognizer {self.name}: unknown type {self.type!r} (known: pattern, {', '.join(REGISTRY)})"
+            )
         else:
             REGISTRY[self.type].check_options(self.options)
         return self

@@ -45,12 +45,12 @@ class AddressRecognizer(CodeRecognizer):
         ctx = words_alt([w for w in (context or [])])
         self.context_re = regex.compile(rf"\b(?:{ctx})\b", regex.I) if ctx else None
 
-    def _compile(self, options, NAME: str, CAPWORD: str) -> dict:  # noqa: N803
+    def _compile(self, options, NAME: str, CAPWORD: str) -> dict:
         after = words_alt(options.get("street_words_after", []))
         before = words_alt(options.get("street_words_before", []))
         endings = words_alt(options.get("street_word_endings", []))
         units = words_alt(options.get("unit_words", []))
-        lead = rf"(?:\b\d{{1,6}}[A-Za-z]?[ \t]+){{0,2}}"
+        lead = r"(?:\b\d{1,6}[A-Za-z]?[ \t]+){0,2}"
         unit = rf"(?i:\b(?:{units}))\.?[ \t]*#?[ \t]*\d{{1,5}}[A-Za-z]?\b"
         cores = [
             rf"{lead}\b(?:{NAME}[ \t]+){{0,4}}(?i:(?:{after}))\b\.?(?:[ \t]+{NUM})?",
@@ -63,7 +63,9 @@ class AddressRecognizer(CodeRecognizer):
         ]
         c = {}
         c["core"] = regex.compile("|".join(f"(?:{c})" for c in cores), regex.V1)
-        c["generic"] = regex.compile(rf"\b\d{{1,6}}[ \t]+{CAPWORD}(?:[ \t]+{CAPWORD}){{0,3}}[ \t]+\d{{1,5}}[A-Za-z]?\b\.?")
+        c["generic"] = regex.compile(
+            rf"\b\d{{1,6}}[ \t]+{CAPWORD}(?:[ \t]+{CAPWORD}){{0,3}}[ \t]+\d{{1,5}}[A-Za-z]?\b\.?"
+        )
         c["unit"] = regex.compile(unit)
         part = "|".join(
             [

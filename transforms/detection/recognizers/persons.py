@@ -86,16 +86,31 @@ class ContextPersonRecognizer(CodeRecognizer):
 
 
 class GazetteerPersonRecognizer(CodeRecognizer):
-    OPTIONS: ClassVar = {"stop_words": list, "rare_max_zipf": float, "name_max_zipf": float, "score": float}
+    OPTIONS: ClassVar = {
+        "stop_words": list,
+        "rare_max_zipf": float,
+        "name_max_zipf": float,
+        "score": float,
+        "single_max_zipf": float,
+        "single_score": float,
+    }
 
     def __init__(self, name, entity, options, context=None) -> None:
         super().__init__(name, entity, options, context)
         self.tokens = _NameTokens(options)
-        self.re = regex.compile(rf"\b(\p{{Lu}}{WORD})[ \t]+(?:\p{{Lu}}\.[ \t]+)?(\p{{Lu}}{WORD})\b")
+        self.re = regex.compile(rf"\b(\p{{Lu}}{WORD})[ \t]+(?:\p{{Lu}}\.?[ \t]+)?(\p{{Lu}}{WORD})\b")
+        self.single_re = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}\p{Ll}+(?![\p{L}\p{M}])")
         self.score = options.get("score", 0.6)
+        self.single_zipf = options.get("single_max_zipf", 0.0)
+        self.single_score = options.get("single_score", 0.5)
 
     def analyze(self, text, entities, nlp_artifacts=None):
         out = []
+        if self.single_zipf > 0 and not is_lowercase_text(text):
+            for m in finditer(self.single_re, text, self.name):
+                w = m.group(0).lower()
+                if w in lexicon.first_names() and w not in self.tokens.stop and lexicon.zipf(w) < self.single_zipf:
+                    out.append(self.result(m.start(), m.end(), self.single_score))
         for m in finditer(self.re, text, self.name, overlapped=True):
             first, last = m.group(1), m.group(2)
             if first.lower() not in lexicon.first_names() or first.lower() in self.tokens.stop:
