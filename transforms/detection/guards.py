@@ -17,7 +17,7 @@ import regex
 from transforms.detection import lexicon
 from transforms.detection.recognizer_config import GuardSpec
 
-WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}'’]+")
+WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}'\u2019]+")
 UNIT_RE = regex.compile(
     r"^\d+(?:[.,]\d+)?\s?(?:k?g|mg|µg|t|ml|l|cl|dl|km|m|cm|mm|µm|nm|mi|ft|in|yd|lbs?|oz|kb|mb|gb|tb|kib|mib|gib|"
     r"b|bits?|bytes?|hz|khz|mhz|ghz|v|mv|kv|w|kw|mw|kwh|mah|a|ma|°c|°f|c|f|k|%|px|pt|em|rem|dpi|fps|ms|s|sec|min|h|hrs?|x)$",
@@ -54,7 +54,7 @@ class Guards:
         return not words or not all(self._common(w) for w in words)
 
     def _common(self, word: str) -> bool:
-        w = word.lower().rstrip("'’s") if word.lower().endswith(("'s", "’s")) else word.lower()
+        w = word.lower().rstrip("'\u2019s") if word.lower().endswith(("'s", "\u2019s")) else word.lower()
         if w in self.stop:
             return True
         if w.isdigit() or lexicon.is_name_token(w):

@@ -16,8 +16,8 @@ from transforms.detection import lexicon
 from transforms.detection.recognizer_config import PropagationSpec
 from transforms.record import Span
 
-PART_RE = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
-POSSESSIVE_RE = regex.compile(r"(?:'s|’s|'|’)$")
+PART_RE = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'\u2019-]*")
+POSSESSIVE_RE = regex.compile(r"(?:'s|\u2019s|'|\u2019)$")
 COMMON_PART_ZIPF = 4.0
 
 

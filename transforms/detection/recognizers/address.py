@@ -17,10 +17,10 @@ import regex
 
 from transforms.detection.recognizers.base import CodeRecognizer, finditer, words_alt
 
-NAME = r"[\p{Lu}\d][\p{L}\p{M}\d'’.-]*"
-CAPWORD = r"[\p{Lu}][\p{L}\p{M}'’.-]*"
-LOWER_NAME = r"[\p{L}\d][\p{L}\p{M}\d'’.-]*"
-LOWER_WORD = r"[\p{L}][\p{L}\p{M}'’.-]*"
+NAME = r"[\p{Lu}\d][\p{L}\p{M}\d'\u2019.-]*"
+CAPWORD = r"[\p{Lu}][\p{L}\p{M}'\u2019.-]*"
+LOWER_NAME = r"[\p{L}\d][\p{L}\p{M}\d'\u2019.-]*"
+LOWER_WORD = r"[\p{L}][\p{L}\p{M}'\u2019.-]*"
 NUM = r"\d{1,6}[A-Za-z]?\b"
 
 
@@ -54,7 +54,7 @@ class AddressRecognizer(CodeRecognizer):
         unit = rf"(?i:\b(?:{units}))\.?[ \t]*#?[ \t]*\d{{1,5}}[A-Za-z]?\b"
         cores = [
             rf"{lead}\b(?:{NAME}[ \t]+){{0,4}}(?i:(?:{after}))\b\.?(?:[ \t]+{NUM})?",
-            rf"{lead}\b(?i:(?:{before}))(?:\.|\b)[ \t]+(?:[\p{{L}}\p{{M}}'’.-]+[ \t]+){{0,4}}?{NUM}",
+            rf"{lead}\b(?i:(?:{before}))(?:\.|\b)[ \t]+(?:[\p{{L}}\p{{M}}'\u2019.-]+[ \t]+){{0,4}}?{NUM}",
             rf"{lead}\b{CAPWORD}(?i:(?:{endings}))\b\.?[ \t]+{NUM}\.?",
             r"\b(?i:P\.?[ \t]?O\.?[ \t]+Box)[ \t]+\d{1,6}\b",
             r"\b(?:PSC|Unit|USNS|USNV|USS|USCGC)[ \t]+[\p{L}\d ]{1,30}?(?:,[ \t]*Box[ \t]+\d+)?[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5}\b",

@@ -16,7 +16,7 @@ import regex
 from transforms.detection import lexicon
 from transforms.detection.recognizers.base import CodeRecognizer, finditer, words_alt
 
-WORD = r"[\p{L}\p{M}][\p{L}\p{M}'’-]*"
+WORD = r"[\p{L}\p{M}][\p{L}\p{M}'\u2019-]*"
 
 
 def is_lowercase_text(text: str, max_upper_ratio: float = 0.02) -> bool:
@@ -32,7 +32,7 @@ class _NameTokens:
 
     def namelike(self, token: str, cased: bool) -> float:
         """0 = not a name; otherwise a confidence for this token alone."""
-        t = token.rstrip("'’").lower()
+        t = token.rstrip("'\u2019").lower()
         if len(t) < 2 or t in self.stop or not t.replace("-", "").isalpha():
             return 0.0
         if cased and not token[0].isupper():
@@ -62,7 +62,7 @@ class ContextPersonRecognizer(CodeRecognizer):
         trig = words_alt(options.get("triggers", []))
         self.trigger_re = regex.compile(rf"(?:^|(?<=[^\p{{L}}]))(?:{trig})[ \t]+({WORD})(?:[ \t]+({WORD}))?", regex.I)
         nouns = words_alt(options.get("possessive_nouns", []))
-        self.poss_re = regex.compile(rf"\b({WORD})(?:'s|’s|s')[ \t]+(?:{nouns})\b", regex.I) if nouns else None
+        self.poss_re = regex.compile(rf"\b({WORD})(?:'s|\u2019s|s')[ \t]+(?:{nouns})\b", regex.I) if nouns else None
         self.max_upper = options.get("max_upper_ratio", 0.02)
         self.score = options.get("score", 0.6)
 
