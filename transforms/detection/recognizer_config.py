@@ -178,6 +178,13 @@ def resolve_validator(name: str):
     return mod.is_valid
 
 
+def recognizers_file_sha256(path: str | None = None) -> str:
+    import hashlib
+
+    p = Path(path) if path else DEFAULT_FILE
+    return hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else ""
+
+
 @functools.lru_cache(maxsize=8)
 def load_recognizers_file(path: str | None = None) -> RecognizersFile:
     p = Path(path) if path else DEFAULT_FILE

@@ -71,13 +71,13 @@ class AddressRecognizer(CodeRecognizer):
             [
                 unit,
                 r"\(\p{L}+\)",
-                r"\b[A-Z]{0,2}\d[A-Z0-9]{1,3}(?:[ -][A-Z0-9]{2,4})?\b",
+                r"\b(?=[A-Z0-9]{2})[A-Z]{0,2}\d[A-Z0-9]{0,3}(?:[ -][A-Z0-9]{2,4})?\b",
                 r"\b\d{3,6}(?:-\d{3,4})?\b",
-                rf"{CAPWORD}(?:[ \t-]+(?:{CAPWORD}|de|do|da|del|la|le|nad|am|an|im|sur|upon|on))*?(?:[ \t]+{CAPWORD})?",
+                rf"{CAPWORD}(?:[ \t-]+(?:{CAPWORD}|de|do|da|del|la|le|nad|am|an|im|sur|upon|on))*?(?:[ \t]+{CAPWORD})?(?![\p{{L}}\p{{N}}])",
             ]
         )
         sep = r"(?:[ \t]*[,\n>][ \t]*)+|[ \t]+"
-        c["part"] = regex.compile(rf"(?:{sep})(?:{part})(?=[ \t]*(?:[,\n>(]|\d|$|[.?!][ \t]*(?:\n|$)))", regex.V1)
+        c["part"] = regex.compile(rf"(?:{sep})(?:{part})(?=[ \t]*(?:[,\n>(]|\d|$|[.?!]|[ \t]\p{{L}}))", regex.V1)
         return c
 
     def analyze(self, text, entities, nlp_artifacts=None):
