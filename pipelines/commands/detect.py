@@ -34,6 +34,10 @@ def register(sub) -> None:
 def read_texts(path: str, text_field: str = "text", id_field: str = "id") -> Iterator[tuple[str, str]]:
     """(id, text) pairs; a malformed line is an ``InputError`` naming the line, never its content."""
     fh = sys.stdin if path == "-" else _open(path)
+    return _rows(fh, path, text_field, id_field)
+
+
+def _rows(fh, path: str, text_field: str, id_field: str) -> Iterator[tuple[str, str]]:
     with fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():

@@ -35,7 +35,13 @@ def build_analyzer(cfg: DetectionConfig, rules: RecognizersFile | None = None):
             "ner_model_configuration": rules.ner.model_dump(),
         }
     )
-    engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+    presidio_log = logging.getLogger("presidio-analyzer")
+    level = presidio_log.level
+    presidio_log.setLevel(logging.ERROR)  # registry warns about every non-English recognizer it skips
+    try:
+        engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+    finally:
+        presidio_log.setLevel(level)
     _configure_predefined(engine, rules)
     _add_yaml_recognizers(engine, rules)
     _add_deny_lists(engine, cfg)

@@ -159,12 +159,21 @@ class Detector:
         return results
 
     def _chunks(self, text: str):
+        """Overlapping windows cut at whitespace (when there is some near the edge), so no chunk starts or
+        ends mid-word and an entity up to ``chunk_overlap_chars`` long is whole in at least one chunk."""
         size, overlap = self.cfg.chunk_chars, self.cfg.chunk_overlap_chars
         if len(text) <= size:
             yield 0, text
             return
-        step = max(1, size - overlap)
-        for start in range(0, len(text), step):
-            yield start, text[start : start + size]
-            if start + size >= len(text):
+        start = 0
+        while True:
+            end = min(len(text), start + size)
+            if end < len(text):
+                cut = max(text.rfind(" ", end - overlap // 2, end), text.rfind("\n", end - overlap // 2, end))
+                end = cut if cut > start else end
+            yield start, text[start:end]
+            if end >= len(text):
                 break
+            nxt = max(start + 1, end - overlap)
+            ws = max(text.find(" ", nxt, end), -1)
+            start = ws + 1 if ws > nxt and ws - nxt < overlap // 2 else nxt
