@@ -18,9 +18,10 @@ import regex
 from transforms.detection.recognizers.base import CodeRecognizer, finditer, words_alt
 
 NAME = r"[\p{Lu}\d][\p{L}\p{M}\d'\u2019.-]*"
-CAPWORD = r"[\p{Lu}][\p{L}\p{M}'\u2019.-]*"
+STOP = r"(?!(?i:the|his|her|their|our|my|your|its|this|that|we|he|she|they|please|call|phone|email|mobile|tel|fax|and|or|but)\b)"
+CAPWORD = STOP + r"[\p{Lu}][\p{L}\p{M}'\u2019-]*(?:\.[\p{L}\p{M}'\u2019-]+)*"
 LOWER_NAME = r"[\p{L}\d][\p{L}\p{M}\d'\u2019.-]*"
-LOWER_WORD = r"[\p{L}][\p{L}\p{M}'\u2019.-]*"
+LOWER_WORD = STOP + r"[\p{L}][\p{L}\p{M}'\u2019-]*(?:\.[\p{L}\p{M}'\u2019-]+)*"
 NUM = r"\d{1,6}[A-Za-z]?\b"
 
 
