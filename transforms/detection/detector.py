@@ -115,7 +115,9 @@ class Detector:
             for r in self._analyze(chunk, arts, context):
                 start, end = r.start + offset, r.end + offset
                 source = (r.recognition_metadata or {}).get("recognizer_name")
-                if self.guards.applies(source) and not self.guards.keep(text[start:end], r.entity_type, cased):
+                if self.guards.applies(source) and not self.guards.keep(
+                    text[start:end], r.entity_type, cased, analysis_text[start:end]
+                ):
                     continue
                 raw.append(Span(start, end, r.entity_type, r.score))
         return filter_spans(

@@ -3,6 +3,7 @@
 Applied to spans of the listed recognizers (default: the statistical NER, ``SpacyRecognizer``);
 pattern/checksum recognizers are not second-guessed here. A span is dropped when:
 - in cased text, it is all lowercase (proper nouns are capitalized; "mission", "salesperson");
+- in lowercase (ASR) text, it has no known-name and no rare word ("change light colour to blue");
 - it has fewer than ``min_alnum_chars`` letters/digits;
 - every word in it is a stop word or a common English word (Zipf >= ``common_word_min_zipf``) that is
   not a Census first name/surname: capitalized UI words and headings ("Settings", "Reset",
@@ -39,11 +40,16 @@ class Guards:
     def applies(self, recognizer: str | None) -> bool:
         return recognizer in self.recognizers
 
-    def keep(self, value: str, label: str, cased_text: bool = True) -> bool:
-        """False if a span with this text and label (from a guarded recognizer) should not be redacted."""
+    def keep(self, value: str, label: str, cased_text: bool = True, analysis_value: str | None = None) -> bool:
+        """False if a span with this text and label (from a guarded recognizer) should not be redacted.
+
+        ``analysis_value`` is the span in the truecased analysis text of a lowercase document."""
         core = value.strip()
-        if cased_text and label in self.lowercase and core and core == core.lower() and any(c.isalpha() for c in core):
-            return False
+        if label in self.lowercase and core and any(c.isalpha() for c in core):
+            if cased_text and core == core.lower():
+                return False
+            if not cased_text and not self._has_name_word(analysis_value or core):
+                return False
         if label not in self.entities:
             return True
         if sum(c.isalnum() for c in core) < self.spec.min_alnum_chars:
@@ -52,6 +58,16 @@ class Guards:
             return False
         words = WORD_RE.findall(core)
         return not words or not all(self._common(w) for w in words)
+
+    def _has_name_word(self, value: str) -> bool:
+        """Lowercase text: a proper-noun span needs a truecased name, a Census first name or a rare word."""
+        for w in WORD_RE.findall(value):
+            low = w.lower()
+            if low in self.stop:
+                continue
+            if w[0].isupper() or low in lexicon.first_names() or lexicon.zipf(low) < self.spec.common_word_min_zipf:
+                return True
+        return False
 
     def _common(self, word: str) -> bool:
         w = word.lower().rstrip("'\u2019s") if word.lower().endswith(("'s", "\u2019s")) else word.lower()
