@@ -19,9 +19,21 @@ from transforms.detection.recognizers.base import CodeRecognizer, finditer, word
 WORD = r"[\p{L}\p{M}][\p{L}\p{M}'\u2019-]*"
 
 
+CAP_RE = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]*")
+
+
 def is_lowercase_text(text: str, max_upper_ratio: float = 0.02) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) <= max_upper_ratio * len(letters)
+    """ASR-style text: (almost) no capitals, ignoring "I" and known names (which truecasing capitalizes)."""
+    letters = sum(c.isalpha() for c in text)
+    if not letters:
+        return False
+    upper = sum(c.isupper() for c in text)
+    if upper > max_upper_ratio * letters:
+        for m in CAP_RE.finditer(text):
+            w = m.group(0)
+            if w == "I" or lexicon.is_name_token(w):
+                upper -= 1
+    return upper <= max_upper_ratio * letters
 
 
 class _NameTokens:
@@ -100,6 +112,7 @@ class GazetteerPersonRecognizer(CodeRecognizer):
         self.tokens = _NameTokens(options)
         self.re = regex.compile(rf"\b(\p{{Lu}}{WORD})[ \t]+(?:\p{{Lu}}\.?[ \t]+)?(\p{{Lu}}{WORD})\b")
         self.single_re = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}\p{Ll}+(?![\p{L}\p{M}])")
+        self.pair_re = regex.compile(rf"(?<![\p{{L}}\p{{M}}])({WORD})[ \t]+({WORD})(?![\p{{L}}\p{{M}}])")
         self.score = options.get("score", 0.6)
         self.single_zipf = options.get("single_max_zipf", 0.0)
         self.single_score = options.get("single_score", 0.5)
@@ -111,6 +124,8 @@ class GazetteerPersonRecognizer(CodeRecognizer):
                 w = m.group(0).lower()
                 if w in lexicon.first_names() and w not in self.tokens.stop and lexicon.zipf(w) < self.single_zipf:
                     out.append(self.result(m.start(), m.end(), self.single_score))
+        if is_lowercase_text(text):
+            out.extend(self._lowercase_pairs(text))
         for m in finditer(self.re, text, self.name, overlapped=True):
             first, last = m.group(1), m.group(2)
             if first.lower() not in lexicon.first_names() or first.lower() in self.tokens.stop:
@@ -120,3 +135,15 @@ class GazetteerPersonRecognizer(CodeRecognizer):
             if self.tokens.namelike(last, cased=True) or lexicon.zipf(last) < 4.0:
                 out.append(self.result(m.start(), m.end(), self.score))
         return out
+
+    def _lowercase_pairs(self, text: str):
+        """ASR text: a first name followed by a surname-like token (rare word or uncommon Census surname)."""
+        for m in finditer(self.pair_re, text, self.name, overlapped=True):
+            first, last = m.group(1).lower(), m.group(2).lower().removesuffix("'s")
+            if first in self.tokens.stop or first not in lexicon.first_names():
+                continue
+            if lexicon.zipf(first) >= self.tokens.name_zipf or last in self.tokens.stop or len(last) < 3:
+                continue
+            z = lexicon.zipf(last)
+            if z < self.tokens.rare_zipf or (last in lexicon.surnames() and z < 4.0):
+                yield self.result(m.start(1), m.start(2) + len(last), self.score)
