@@ -8,6 +8,8 @@ pattern/checksum recognizers are not second-guessed here. A span is dropped when
 - every word in it is a stop word or a common English word (Zipf >= ``common_word_min_zipf``) that is
   not a Census first name/surname: capitalized UI words and headings ("Settings", "Reset",
   "Account Overview") are not names;
+- it is a DATE_TIME made only of relative-time words ("today", "tomorrow morning", "the last five
+  minutes"): such expressions identify no one, and redacting them costs training value;
 - it looks like a unit or quantity ("5 kg", "20ms") or a product/model code ("XR-2000", "A4").
 """
 
@@ -35,6 +37,7 @@ class Guards:
         self.entities = set(spec.entities)
         self.recognizers = set(spec.recognizers)
         self.lowercase = set(spec.lowercase_entities)
+        self.relative_dates = {w.lower() for w in spec.relative_date_words}
         self.stop = {w.lower() for w in spec.stop_words}
 
     def applies(self, recognizer: str | None) -> bool:
@@ -45,6 +48,10 @@ class Guards:
 
         ``analysis_value`` is the span in the truecased analysis text of a lowercase document."""
         core = value.strip()
+        if label == "DATE_TIME" and self.relative_dates:
+            words = WORD_RE.findall(core.lower())
+            if words and all(w in self.relative_dates for w in words):
+                return False
         if label in self.lowercase and core and any(c.isalpha() for c in core):
             if cased_text and core == core.lower():
                 return False

@@ -79,6 +79,7 @@ def test_lowercase_transcripts(detector, text, value):
         "Open Settings and click Reset to continue.",
         "Set the weight to 5 kg and the power to 20 W.",
         "Account Overview\nBilling History\nPayment Methods",
+        "Remind me tomorrow morning about the report.",
     ],
 )
 def test_precision_guards(detector, text):
