@@ -116,7 +116,7 @@ class Detector:
                 start, end = r.start + offset, r.end + offset
                 source = (r.recognition_metadata or {}).get("recognizer_name")
                 if self.guards.applies(source) and not self.guards.keep(
-                    text[start:end], r.entity_type, cased, analysis_text[start:end]
+                    text[start:end], r.entity_type, cased, analysis_text[start:end], text[max(0, start - 30) : start]
                 ):
                     continue
                 raw.append(Span(start, end, r.entity_type, r.score))

@@ -10,6 +10,7 @@ pattern/checksum recognizers are not second-guessed here. A span is dropped when
   "Account Overview") are not names;
 - it is a DATE_TIME made only of relative-time words ("today", "tomorrow morning", "the last five
   minutes"): such expressions identify no one, and redacting them costs training value;
+- it follows (or starts with) a UI verb ("click Save", "open Settings", "tap Reset"): a UI label;
 - it looks like a unit or quantity ("5 kg", "20ms") or a product/model code ("XR-2000", "A4").
 """
 
@@ -27,7 +28,7 @@ UNIT_RE = regex.compile(
     regex.IGNORECASE,
 )
 CODE_RE = regex.compile(
-    r"^(?=.*\d)(?=.*[A-Za-z])[A-Z0-9]{1,6}(?:[-/.][A-Z0-9]{1,8}){0,3}$|^[A-Z]{1,5}[- ]?\d{1,6}[A-Z]?$"
+    r"^(?=.*\d)(?=.*[A-Za-z])[A-Z0-9]{1,6}(?:[-/.][A-Z0-9]{1,8}){0,3}$|^[A-Z]{1,5}[- ]?\d{1,6}(?:\.\d{1,4})*[A-Z]?$"
 )
 
 
@@ -38,19 +39,26 @@ class Guards:
         self.recognizers = set(spec.recognizers)
         self.lowercase = set(spec.lowercase_entities)
         self.relative_dates = {w.lower() for w in spec.relative_date_words}
+        self.ui_verbs = {w.lower() for w in spec.ui_verbs}
         self.stop = {w.lower() for w in spec.stop_words}
 
     def applies(self, recognizer: str | None) -> bool:
         return recognizer in self.recognizers
 
-    def keep(self, value: str, label: str, cased_text: bool = True, analysis_value: str | None = None) -> bool:
+    def keep(
+        self, value: str, label: str, cased_text: bool = True, analysis_value: str | None = None, before: str = ""
+    ) -> bool:
         """False if a span with this text and label (from a guarded recognizer) should not be redacted.
 
-        ``analysis_value`` is the span in the truecased analysis text of a lowercase document."""
+        ``analysis_value`` is the span in the truecased analysis text of a lowercase document; ``before``
+        is the text just before the span."""
         core = value.strip()
+        if label in self.entities and self.ui_verbs and self._after_ui_verb(core, before):
+            return False
         if label == "DATE_TIME" and self.relative_dates:
             words = WORD_RE.findall(core.lower())
-            if words and all(w in self.relative_dates for w in words):
+            named = [w for w in words if not (w.isdigit() and len(w) <= 3)]
+            if named and all(w in self.relative_dates for w in named):  # "24 hours", "the next two weeks"
                 return False
         if label in self.lowercase and core and any(c.isalpha() for c in core):
             if cased_text and core == core.lower():
@@ -65,6 +73,12 @@ class Guards:
             return False
         words = WORD_RE.findall(core)
         return not words or not all(self._common(w) for w in words)
+
+    def _after_ui_verb(self, core: str, before: str) -> bool:
+        words = WORD_RE.findall(core)
+        prev = WORD_RE.findall(before[-30:])
+        first = words[0].lower() if words else ""
+        return first in self.ui_verbs or (bool(prev) and prev[-1].lower() in self.ui_verbs)
 
     def _has_name_word(self, value: str) -> bool:
         """Lowercase text: a proper-noun span needs a truecased name, a Census first name or a rare word."""

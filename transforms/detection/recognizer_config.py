@@ -138,6 +138,9 @@ class GuardSpec(_Strict):
     )
     entities: list[str] = Field(default_factory=lambda: ["PERSON", "ORGANIZATION", "LOCATION", "NRP"])
     common_word_min_zipf: float = Field(3.0, ge=0.0, le=8.0)
+    ui_verbs: list[str] = Field(
+        default_factory=list, description="a span right after (or starting with) one of these is a UI label"
+    )
     relative_date_words: list[str] = Field(
         default_factory=list, description="DATE_TIME spans made only of these words are not redacted"
     )

@@ -19,6 +19,9 @@ CASES = [
     ("change light colour to blue", "LOCATION", False, "change light colour to blue", False),
     ("tomorrow morning", "DATE_TIME", True, None, False),
     ("the last five minutes", "DATE_TIME", True, None, False),
+    ("24 hours", "DATE_TIME", True, None, False),
+    ("Click Save", "PERSON", True, None, False),
+    ("TLS 1.3", "ORGANIZATION", True, None, False),
     ("Margarethe Vollmer", "PERSON", True, None, True),
     ("Mark", "PERSON", True, None, True),
     ("Berlin", "LOCATION", True, None, True),
@@ -33,6 +36,11 @@ CASES = [
 @pytest.mark.parametrize(("value", "label", "cased", "analysis", "kept"), CASES)
 def test_guard(value, label, cased, analysis, kept):
     assert GUARDS.keep(value, label, cased, analysis) is kept
+
+
+def test_ui_verb_before_span():
+    assert GUARDS.keep("Settings", "ORGANIZATION", True, None, before="then open ") is False
+    assert GUARDS.keep("Kestrel Holdings", "ORGANIZATION", True, None, before="I work for ") is True
 
 
 def test_guards_apply_only_to_listed_recognizers():

@@ -54,7 +54,8 @@ class AddressRecognizer(CodeRecognizer):
         lead = r"(?:\b\d{1,6}[A-Za-z]?[ \t]+){0,2}"
         unit = rf"(?i:\b(?:{units}))\.?[ \t]*#?[ \t]*\d{{1,5}}[A-Za-z]?\b"
         cores = [
-            rf"{lead}\b(?:{NAME}[ \t]+){{0,4}}(?i:(?:{after}))\b\.?(?:[ \t]+{NUM})?",
+            rf"{lead}\b\d{{1,6}}[A-Za-z]?[ \t]+(?:{NAME}[ \t]+){{1,4}}(?i:(?:{after}))\b\.?(?:[ \t]+{NUM})?",
+            rf"\b(?:{NAME}[ \t]+){{1,4}}(?i:(?:{after}))\b\.?[ \t]+{NUM}",
             rf"{lead}\b(?i:(?:{before}))(?:\.|\b)[ \t]+(?:[\p{{L}}\p{{M}}'\u2019.-]+[ \t]+){{0,4}}?{NUM}",
             rf"{lead}\b{CAPWORD}(?i:(?:{endings}))\b\.?[ \t]+{NUM}\.?",
             r"\b(?i:P\.?[ \t]?O\.?[ \t]+Box)[ \t]+\d{1,6}\b",
