@@ -19,13 +19,14 @@ import threading
 from transforms import reasons
 from transforms.config import DetectionConfig
 from transforms.detection.analyzer import build_analyzer
+from transforms.detection.blocks import contact_block_spans
 from transforms.detection.guards import Guards
 from transforms.detection.model_integrity import ModelInfo
 from transforms.detection.propagation import Propagator
 from transforms.detection.recognizer_config import load_recognizers_file
 from transforms.detection.recognizers.persons import is_lowercase_text
 from transforms.detection.spans import filter_spans, resolve_overlaps
-from transforms.detection.truecase import truecase
+from transforms.detection.truecase import decapitalize_shouting, truecase
 from transforms.errors import RecordError
 from transforms.record import Span
 
@@ -100,16 +101,21 @@ class Detector:
         return self._finish(texts, per_turn, speakers)
 
     def _prepare(self, text: str) -> str:
+        """The text spaCy sees: same length and offsets, casing normalized (see ``truecase``)."""
         t = self.rules.transcript
         if t.truecase and is_lowercase_text(text, t.max_upper_ratio):
             return truecase(text, self.rules.guards.stop_words, t.name_max_zipf)
+        if t.decapitalize_shouting:
+            fixed = decapitalize_shouting(text)
+            if fixed != text:
+                return fixed
         return text
 
     def _spans(self, text: str, analysis_text: str, artifacts, context) -> list[Span]:
         if not text.strip():
             return []
         raw: list[Span] = []
-        cased = analysis_text is text
+        cased = not is_lowercase_text(text, self.rules.transcript.max_upper_ratio)
         for offset, chunk in self._chunks(analysis_text):
             arts = artifacts if offset == 0 and len(chunk) == len(analysis_text) else None
             for r in self._analyze(chunk, arts, context):
@@ -135,6 +141,8 @@ class Detector:
 
             if sp.strip() and not GENERIC_SPEAKERS.match(sp.strip()):
                 self.propagator.add_value(extra, sp, "PERSON")
+        stop = self.propagator.stop
+        spans = [doc + contact_block_spans(text, doc, stop) for text, doc in zip(texts, spans, strict=True)]
         try:
             spans = self.propagator.apply(texts, spans, extra)
         except TimeoutError:

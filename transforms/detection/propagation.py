@@ -6,6 +6,9 @@ casing, possessives ("Smith's"), and, for person names, the first or last name a
 name. Name parts that are common words (e.g. "Grant", "Rose") are matched case-sensitively only, so
 "rose" the flower stays; rare parts match in any casing. Speaker labels of a conversation that are
 names (not generic roles) are propagated into its turns as PERSON values.
+
+Coordination: in a list of capitalized names ("Monjeau, Graves and Reed"), when one item is a
+detected PERSON, the other items that are not common words are PERSON too.
 """
 
 from __future__ import annotations
@@ -19,6 +22,11 @@ from transforms.record import Span
 PART_RE = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'\u2019-]*")
 POSSESSIVE_RE = regex.compile(r"(?:'s|\u2019s|'|\u2019)$")
 COMMON_PART_ZIPF = 4.0
+ITEM = r"\p{Lu}[\p{Ll}\p{M}'\u2019-]+(?:[ \t]\p{Lu}[\p{Ll}\p{M}'\u2019-]+)?"
+LIST_RE = regex.compile(
+    rf"(?<![\p{{L}}\p{{M}}]){ITEM}(?:,[ \t]+{ITEM})*,?[ \t]+(?:and|or|&)[ \t]+{ITEM}(?![\p{{L}}\p{{M}}])"
+)
+ITEM_RE = regex.compile(ITEM)
 
 
 class Propagator:
@@ -64,7 +72,9 @@ class Propagator:
         for k, v in (extra or {}).items():
             values.setdefault(k, v)
         if not values:
-            return spans
+            return [
+                doc_spans + self._coordinated(text, doc_spans) for text, doc_spans in zip(texts, spans, strict=True)
+            ]
         patterns = []
         for ci in (True, False):
             group = sorted({v for (v, c) in values if c is ci}, key=len, reverse=True)
@@ -73,6 +83,7 @@ class Propagator:
                 flags = regex.IGNORECASE if ci else 0
                 patterns.append(regex.compile(rf"(?<![\p{{L}}\p{{N}}_])(?:{alt})(?![\p{{L}}\p{{N}}_])", flags))
         lookup = {(v.lower() if c else v): label for (v, c), label in values.items()}
+        spans = [doc_spans + self._coordinated(text, doc_spans) for text, doc_spans in zip(texts, spans, strict=True)]
         out = []
         for text, doc_spans in zip(texts, spans, strict=True):
             found = list(doc_spans)
@@ -81,4 +92,20 @@ class Propagator:
                     label = lookup.get(m.group(0)) or lookup.get(m.group(0).lower()) or "PERSON"
                     found.append(Span(m.start(), m.end(), label, self.spec.score))
             out.append(found)
+        return out
+
+    def _coordinated(self, text: str, spans: list[Span]) -> list[Span]:
+        persons = [s for s in spans if s.label == "PERSON" and s.score >= self.spec.min_score]
+        if not persons:
+            return []
+        out = []
+        for m in LIST_RE.finditer(text, timeout=5):
+            items = list(ITEM_RE.finditer(text, m.start(), m.end()))
+            if not any(p.start < it.end() and it.start() < p.end for it in items for p in persons):
+                continue
+            for it in items:
+                words = it.group(0).split()
+                if all(w.lower() in self.stop or lexicon.zipf(w) >= COMMON_PART_ZIPF for w in words):
+                    continue
+                out.append(Span(it.start(), it.end(), "PERSON", self.spec.score))
         return out

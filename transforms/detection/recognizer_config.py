@@ -123,6 +123,7 @@ class TranscriptSpec(_Strict):
     """Lowercase ASR-style text: truecase known names before NER (length-preserving)."""
 
     truecase: bool = True
+    decapitalize_shouting: bool = True
     max_upper_ratio: float = Field(0.02, ge=0.0, le=1.0)
     name_max_zipf: float = Field(4.6, ge=0.0, le=8.0)
     turn_context_words: int = Field(6, ge=0, le=50)

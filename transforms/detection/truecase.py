@@ -27,3 +27,21 @@ def truecase(text: str, stop_words: list[str], max_zipf: float) -> str:
 
     out = TOKEN_RE.sub(cap, text)
     return out if len(out) == len(text) else text
+
+
+CAPS_RE = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}{4,}(?![\p{L}\p{N}])")
+
+
+def decapitalize_shouting(text: str, min_letters: int = 4) -> str:
+    """Length-preserving: ALL-CAPS words of ``min_letters``+ letters become Title case for NER
+    ("grew up in HELSINKI" -> "Helsinki"), unless the whole text is upper case."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters or all(c.isupper() for c in letters):
+        return text
+
+    def fix(m: regex.Match) -> str:
+        w = m.group(0)
+        t = w[0] + w[1:].lower()
+        return t if len(w) >= min_letters and len(t) == len(w) else w
+
+    return CAPS_RE.sub(fix, text)
