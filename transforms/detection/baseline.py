@@ -6,6 +6,7 @@ pinned spaCy model as the detector, run on the raw gold text. Used only for meas
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 
 from transforms.detection.model_integrity import verify_model
@@ -25,9 +26,22 @@ class VanillaPresidio:
                 "models": [{"lang_code": "en", "model_name": model_name}],
             }
         )
-        self.engine = AnalyzerEngine(nlp_engine=provider.create_engine())
+        log = logging.getLogger("presidio-analyzer")
+        level = log.level
+        log.setLevel(logging.ERROR)  # one warning per skipped non-English recognizer otherwise
+        try:
+            self.engine = AnalyzerEngine(nlp_engine=provider.create_engine())
+        finally:
+            log.setLevel(level)
 
     def detect_texts(self, texts: Iterable[str]) -> Iterator[list[tuple[int, int, str, float]]]:
-        for text in texts:
-            results = self.engine.analyze(text=text, language="en", score_threshold=0)
-            yield [(r.start, r.end, r.entity_type, r.score) for r in results]
+        # vanilla config warns on every call about unmapped spaCy labels: quiet it while scoring
+        log = logging.getLogger("presidio-analyzer")
+        level = log.level
+        log.setLevel(logging.ERROR)
+        try:
+            for text in texts:
+                results = self.engine.analyze(text=text, language="en", score_threshold=0)
+                yield [(r.start, r.end, r.entity_type, r.score) for r in results]
+        finally:
+            log.setLevel(level)
