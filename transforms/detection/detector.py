@@ -80,8 +80,11 @@ class Detector:
         batchable = [i for i, t in enumerate(prepared) if t.strip() and len(t) <= self.cfg.chunk_chars]
         artifacts = {}
         if batchable:
-            nlp = self.engine.nlp_engine.process_batch([prepared[i] for i in batchable], "en", batch_size=32)
-            artifacts = {i: art for i, (_, art) in zip(batchable, nlp, strict=True)}
+            try:
+                nlp = self.engine.nlp_engine.process_batch([prepared[i] for i in batchable], "en", batch_size=32)
+                artifacts = {i: art for i, (_, art) in zip(batchable, nlp, strict=True)}
+            except Exception:  # fall back to one text at a time; a failing text then fails alone
+                artifacts = {}
         out: list[list[Span] | RecordError] = []
         for i, text in enumerate(texts):
             try:

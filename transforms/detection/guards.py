@@ -91,7 +91,7 @@ class Guards:
         return False
 
     def _common(self, word: str) -> bool:
-        w = word.lower().rstrip("'\u2019s") if word.lower().endswith(("'s", "\u2019s")) else word.lower()
+        w = word.lower().removesuffix("'s").removesuffix("\u2019s")
         if w in self.stop:
             return True
         if w.isdigit() or lexicon.is_name_token(w):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from transforms.canonical_text import Canonicalizer
 from transforms.config import RunConfig
 from transforms.detection.offsets import canonicalize_mapped
+from transforms.detection.spans import resolve_overlaps
 from transforms.errors import RecordError
 from transforms.record import Span
 
@@ -57,4 +58,4 @@ class DetectionService:
             for s in res:
                 start, end = omap.to_input(s.start, s.end)
                 spans.append(Span(start, end, s.label, s.score))
-            yield Detected(doc_id, spans)
+            yield Detected(doc_id, resolve_overlaps(spans))  # mapping can make touching spans overlap
