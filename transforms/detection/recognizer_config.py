@@ -1,0 +1,209 @@
+"""The recognizer YAML (``recognizers.yaml``): Presidio's recognizer schema, extended; pydantic-validated.
+
+``recognizers`` entries follow Presidio's custom-recognizer schema (``name``, ``supported_entity``,
+``patterns`` [{name, regex, score}], ``context``, ``deny_list``) plus our extensions:
+
+- ``type``: ``pattern`` (default; Presidio ``PatternRecognizer``) or one of the code recognizers in
+  ``transforms.detection.recognizers.REGISTRY`` (``address``, ``spoken_email``, ``spoken_number``,
+  ``context_person``, ``gazetteer_person``); ``options`` holds their settings;
+- ``validator``: a checksum (``luhn``, ``iban``, or ``stdnum:<module>`` of python-stdnum) a match must pass;
+- ``flags``: regex flags (default Presidio's: IGNORECASE|MULTILINE|DOTALL; ``case_sensitive`` drops IGNORECASE).
+
+Other sections configure the NER label mapping, Presidio's predefined recognizers, propagation,
+transcript handling and precision guards. Every regex is compiled at load; a bad file is a ``ConfigError``.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from pathlib import Path
+from typing import Any, Literal
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from transforms.errors import ConfigError
+
+DEFAULT_FILE = Path(__file__).with_name("recognizers.yaml")
+ENTITY_RE = regex.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PatternSpec(_Strict):
+    name: str
+    regex: str
+    score: float = Field(ge=0.0, le=1.0)
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        try:
+            regex.compile(v)
+        except regex.error as exc:
+            raise ValueError(f"invalid regex: {exc}") from None
+        return v
+
+
+class RecognizerSpec(_Strict):
+    name: str
+    type: str = "pattern"
+    supported_entity: str
+    supported_language: str = "en"
+    enabled: bool = True
+    patterns: list[PatternSpec] = Field(default_factory=list)
+    context: list[str] = Field(default_factory=list)
+    deny_list: list[str] = Field(default_factory=list)
+    validator: str | None = None
+    flags: Literal["default", "case_sensitive"] = "default"
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("supported_entity")
+    @classmethod
+    def _entity(cls, v: str) -> str:
+        if not ENTITY_RE.match(v):
+            raise ValueError("entity names are UPPER_SNAKE_CASE")
+        return v
+
+    @field_validator("validator")
+    @classmethod
+    def _validator(cls, v: str | None) -> str | None:
+        if v is not None:
+            resolve_validator(v)
+        return v
+
+    @model_validator(mode="after")
+    def _shape(self) -> RecognizerSpec:
+        from transforms.detection.recognizers import REGISTRY
+
+        if self.type == "pattern":
+            if not self.patterns and not self.deny_list:
+                raise ValueError(f"recognizer {self.name}: a pattern recognizer needs patterns or a deny_list")
+        elif self.type not in REGISTRY:
+            raise ValueError(
+                f"recognizer {self.name}: unknown type {self.type!r} (known: pattern, {', '.join(REGISTRY)})"
+            )
+        else:
+            REGISTRY[self.type].check_options(self.options)
+        return self
+
+
+class PredefinedSpec(_Strict):
+    """Presidio's predefined recognizers: all load by default; disable by class name, or pass parameters."""
+
+    disabled: list[str] = Field(default_factory=list)
+    params: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+class NerSpec(_Strict):
+    """spaCy label -> Presidio entity mapping (Presidio's ``ner_model_configuration``)."""
+
+    model_to_presidio_entity_mapping: dict[str, str]
+    labels_to_ignore: list[str] = Field(default_factory=list)
+    low_confidence_score_multiplier: float = Field(0.4, ge=0.0, le=1.0)
+    low_score_entity_names: list[str] = Field(default_factory=list)
+
+
+class PropagationSpec(_Strict):
+    """Document/conversation propagation of confidently detected values (see ``propagation``)."""
+
+    enabled: bool = True
+    entities: list[str] = Field(default_factory=lambda: ["PERSON"])
+    min_score: float = Field(0.6, ge=0.0, le=1.0)
+    score: float = Field(0.6, ge=0.0, le=1.0)
+    name_parts: bool = True
+    min_part_chars: int = Field(3, ge=1)
+
+
+class TranscriptSpec(_Strict):
+    """Lowercase ASR-style text: truecase known names before NER (length-preserving)."""
+
+    truecase: bool = True
+    decapitalize_shouting: bool = True
+    max_upper_ratio: float = Field(0.02, ge=0.0, le=1.0)
+    name_max_zipf: float = Field(4.6, ge=0.0, le=8.0)
+    turn_context_words: int = Field(6, ge=0, le=50)
+
+
+class GuardSpec(_Strict):
+    """Precision guards applied to spans of the listed recognizers (see ``guards``)."""
+
+    recognizers: list[str] = Field(default_factory=lambda: ["SpacyRecognizer"])
+    lowercase_entities: list[str] = Field(
+        default_factory=lambda: ["PERSON", "ORGANIZATION", "LOCATION", "NRP"],
+        description="in cased text, an all-lowercase span of these entities is not a proper noun",
+    )
+    entities: list[str] = Field(default_factory=lambda: ["PERSON", "ORGANIZATION", "LOCATION", "NRP"])
+    common_word_min_zipf: float = Field(3.0, ge=0.0, le=8.0)
+    ui_verbs: list[str] = Field(
+        default_factory=list, description="a span right after (or starting with) one of these is a UI label"
+    )
+    relative_date_words: list[str] = Field(
+        default_factory=list, description="DATE_TIME spans made only of these words are not redacted"
+    )
+    stop_words: list[str] = Field(default_factory=list)
+    min_alnum_chars: int = Field(2, ge=1)
+
+
+class RecognizersFile(_Strict):
+    version: Literal[1] = 1
+    ner: NerSpec
+    predefined: PredefinedSpec = PredefinedSpec()
+    recognizers: list[RecognizerSpec] = Field(default_factory=list)
+    propagation: PropagationSpec = PropagationSpec()
+    transcript: TranscriptSpec = TranscriptSpec()
+    guards: GuardSpec = GuardSpec()
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> RecognizersFile:
+        names = [r.name for r in self.recognizers]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise ValueError(f"duplicate recognizer names: {sorted(dup)}")
+        return self
+
+
+def resolve_validator(name: str):
+    """``luhn`` | ``iban`` | ``stdnum:<module>`` -> callable(str) -> bool."""
+    if name == "luhn":
+        name = "stdnum:luhn"
+    elif name == "iban":
+        name = "stdnum:iban"
+    if not name.startswith("stdnum:"):
+        raise ValueError(f"unknown validator {name!r}")
+    module = name.split(":", 1)[1]
+    if not regex.fullmatch(r"[a-z0-9_.]+", module):
+        raise ValueError(f"bad stdnum module name {module!r}")
+    try:
+        mod = importlib.import_module(f"stdnum.{module}")
+    except ImportError:
+        raise ValueError(f"python-stdnum has no module {module!r}") from None
+    return mod.is_valid
+
+
+def recognizers_file_sha256(path: str | None = None) -> str:
+    import hashlib
+
+    p = Path(path) if path else DEFAULT_FILE
+    return hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else ""
+
+
+@functools.lru_cache(maxsize=8)
+def load_recognizers_file(path: str | None = None) -> RecognizersFile:
+    p = Path(path) if path else DEFAULT_FILE
+    if not p.is_file():
+        raise ConfigError(f"recognizers file not found: {p}")
+    try:
+        data = yaml.safe_load(p.read_text())
+    except yaml.YAMLError:
+        raise ConfigError(f"recognizers file {p} is not valid YAML") from None
+    try:
+        return RecognizersFile.model_validate(data or {})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(x) for x in err["loc"]) or "(root)"
+        raise ConfigError(f"invalid recognizers file {p.name}: {loc}: {err['msg']}") from None

@@ -1,0 +1,20 @@
+"""Code recognizers configured from ``recognizers.yaml`` (``type:`` other than ``pattern``).
+
+Each class exposes ``check_options(options)`` (raises ``ValueError``; run at config validation) and
+``from_spec(spec)``. Regexes run with a timeout; a timeout is logged like Presidio's own ("timed out"),
+which the ``Detector`` turns into a quarantined record.
+"""
+
+from __future__ import annotations
+
+from transforms.detection.recognizers.address import AddressRecognizer
+from transforms.detection.recognizers.persons import ContextPersonRecognizer, GazetteerPersonRecognizer
+from transforms.detection.recognizers.spoken import SpokenEmailRecognizer, SpokenNumberRecognizer
+
+REGISTRY = {
+    "address": AddressRecognizer,
+    "spoken_email": SpokenEmailRecognizer,
+    "spoken_number": SpokenNumberRecognizer,
+    "context_person": ContextPersonRecognizer,
+    "gazetteer_person": GazetteerPersonRecognizer,
+}

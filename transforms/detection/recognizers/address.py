@@ -1,0 +1,110 @@
+"""Postal addresses: street cores in several conventions, extended over the rest of the address block.
+
+A *core* is one of: house number + name + street-type word ("12 Acheron Road"), street-type prefix +
+name + number ("Rue de Virton 38", "ul. Narewska 94"), compound street name + number
+("Kiannonkatu 98", "Parijsstraat 8"), a unit designator ("Apt. 237"), a PO box or a military address.
+A bare "number Name number" core counts only when the block continues (unit, next address line).
+From a core the span grows forward over address-block parts separated by commas/newlines/spaces:
+units, capitalized place names (up to four words), region codes, postcodes, "(Region)".
+Word lists come from the YAML ``options`` so other locales can be added without code.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import regex
+
+from transforms.detection.recognizers.base import CodeRecognizer, finditer, words_alt
+
+NAME = r"[\p{Lu}\d][\p{L}\p{M}\d'\u2019.-]*"
+STOP = r"(?!(?i:the|his|her|their|our|my|your|its|this|that|we|he|she|they|please|call|phone|email|mobile|tel|fax|and|or|but)\b)"
+CAPWORD = STOP + r"[\p{Lu}][\p{L}\p{M}'\u2019-]*(?:\.[\p{L}\p{M}'\u2019-]+)*"
+LOWER_NAME = r"[\p{L}\d][\p{L}\p{M}\d'\u2019.-]*"
+LOWER_WORD = STOP + r"[\p{L}][\p{L}\p{M}'\u2019-]*(?:\.[\p{L}\p{M}'\u2019-]+)*"
+NUM = r"\d{1,6}[A-Za-z]?\b"
+
+
+class AddressRecognizer(CodeRecognizer):
+    OPTIONS: ClassVar = {
+        "street_words_after": list,
+        "street_words_before": list,
+        "street_word_endings": list,
+        "unit_words": list,
+        "score": float,
+        "unit_score": float,
+        "max_block_parts": int,
+    }
+
+    def __init__(self, name, entity, options, context=None) -> None:
+        super().__init__(name, entity, options, context)
+        self.cased = self._compile(options, NAME, CAPWORD)
+        self.lower = self._compile(options, LOWER_NAME, LOWER_WORD)
+        self.score = options.get("score", 0.7)
+        self.unit_score = options.get("unit_score", 0.5)
+        self.max_parts = options.get("max_block_parts", 8)
+        ctx = words_alt([w for w in (context or [])])
+        self.context_re = regex.compile(rf"\b(?:{ctx})\b", regex.I) if ctx else None
+
+    def _compile(self, options, NAME: str, CAPWORD: str) -> dict:
+        after = words_alt(options.get("street_words_after", []))
+        before = words_alt(options.get("street_words_before", []))
+        endings = words_alt(options.get("street_word_endings", []))
+        units = words_alt(options.get("unit_words", []))
+        lead = r"(?:\b\d{1,6}[A-Za-z]?[ \t]+){0,2}"
+        unit = rf"(?i:\b(?:{units}))\.?[ \t]*#?[ \t]*\d{{1,5}}[A-Za-z]?\b"
+        cores = [
+            rf"{lead}\b\d{{1,6}}[A-Za-z]?[ \t]+(?:{NAME}[ \t]+){{1,4}}(?i:(?:{after}))\b\.?(?:[ \t]+{NUM})?",
+            rf"\b(?:{NAME}[ \t]+){{1,4}}(?i:(?:{after}))\b\.?[ \t]+{NUM}",
+            rf"{lead}\b(?i:(?:{before}))(?:\.|\b)[ \t]+(?:[\p{{L}}\p{{M}}'\u2019.-]+[ \t]+){{0,4}}?{NUM}",
+            rf"{lead}\b{CAPWORD}(?i:(?:{endings}))\b\.?[ \t]+{NUM}\.?",
+            r"\b(?i:P\.?[ \t]?O\.?[ \t]+Box)[ \t]+\d{1,6}\b",
+            r"\b(?:PSC|Unit|USNS|USNV|USS|USCGC)[ \t]+[\p{L}\d ]{1,30}?(?:,[ \t]*Box[ \t]+\d+)?[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5}\b",
+            rf"\b(?i:(?:the[ \t]+)?corner[ \t]+of)[ \t]+{NAME}(?:[ \t]+{NAME}){{0,5}}?[ \t]+(?i:and|&)[ \t]+{NAME}(?:[ \t]+{CAPWORD}){{0,4}}",
+            unit,
+        ]
+        c = {}
+        c["core"] = regex.compile("|".join(f"(?:{c})" for c in cores), regex.V1)
+        c["generic"] = regex.compile(
+            rf"\b\d{{1,6}}[ \t]+{CAPWORD}(?:[ \t]+{CAPWORD}){{0,3}}[ \t]+\d{{1,5}}[A-Za-z]?\b\.?"
+        )
+        c["unit"] = regex.compile(unit)
+        part = "|".join(
+            [
+                unit,
+                r"\(\p{L}+\)",
+                r"\b(?=[A-Z0-9]{2})[A-Z]{0,2}\d[A-Z0-9]{0,3}(?:[ -][A-Z0-9]{2,4})?\b",
+                r"\b\d{3,6}(?:-\d{3,4})?\b",
+                rf"{CAPWORD}(?:[ \t-]+(?:{CAPWORD}|de|do|da|del|la|le|nad|am|an|im|sur|upon|on))*?(?:[ \t]+{CAPWORD})?(?![\p{{L}}\p{{N}}])",
+            ]
+        )
+        sep = r"(?:[ \t]*[,\n>][ \t]*)+|[ \t]+"
+        c["part"] = regex.compile(rf"(?:{sep})(?:{part})(?=[ \t]*(?:[,\n>(]|\d|$|[.?!]|[ \t]\p{{L}}))", regex.V1)
+        return c
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        from transforms.detection.recognizers.persons import is_lowercase_text
+
+        c = self.lower if is_lowercase_text(text) else self.cased
+        out = []
+        for m in finditer(c["core"], text, self.name):
+            is_unit = c["unit"].fullmatch(m.group(0)) is not None
+            end, parts = self._extend(c, text, m.end())
+            out.append(self.result(m.start(), end, self.unit_score if is_unit and not parts else self.score))
+        for m in finditer(c["generic"], text, self.name):
+            end, parts = self._extend(c, text, m.end())
+            if parts or self._has_context(text, m.start()):
+                out.append(self.result(m.start(), end, self.score))
+        return out
+
+    def _has_context(self, text: str, start: int) -> bool:
+        return self.context_re is not None and self.context_re.search(text, max(0, start - 40), start) is not None
+
+    def _extend(self, c: dict, text: str, pos: int) -> tuple[int, int]:
+        parts = 0
+        while parts < self.max_parts:
+            m = c["part"].match(text, pos, timeout=5)
+            if not m or m.end() == pos:
+                break
+            pos, parts = m.end(), parts + 1
+        return pos, parts

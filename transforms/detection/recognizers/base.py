@@ -1,0 +1,65 @@
+"""Shared plumbing for code recognizers: option checking and timed regex matching."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+import regex
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+
+log = logging.getLogger("presidio-analyzer")
+TIMEOUT_SECONDS = 5
+
+
+class CodeRecognizer(EntityRecognizer):
+    """Base: ``OPTIONS`` maps option name -> expected type; unknown or mistyped options are errors."""
+
+    OPTIONS: ClassVar[dict[str, type | tuple[type, ...]]] = {}
+
+    def __init__(self, name: str, entity: str, options: dict[str, Any], context: list[str] | None = None) -> None:
+        self.check_options(options)
+        self.options = options
+        super().__init__(supported_entities=[entity], name=name, supported_language="en", context=context or [])
+
+    @classmethod
+    def check_options(cls, options: dict[str, Any]) -> None:
+        for key, value in options.items():
+            if key not in cls.OPTIONS:
+                raise ValueError(f"{cls.__name__}: unknown option {key!r}")
+            if not isinstance(value, cls.OPTIONS[key]):
+                raise ValueError(f"{cls.__name__}: option {key!r} has the wrong type")
+
+    @classmethod
+    def from_spec(cls, spec) -> CodeRecognizer:
+        return cls(spec.name, spec.supported_entity, dict(spec.options), list(spec.context))
+
+    def load(self) -> None:
+        pass
+
+    def result(self, start: int, end: int, score: float) -> RecognizerResult:
+        return RecognizerResult(
+            entity_type=self.supported_entities[0],
+            start=start,
+            end=end,
+            score=score,
+            analysis_explanation=AnalysisExplanation(recognizer=self.name, original_score=score),
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
+
+
+def words_alt(words: list[str]) -> str:
+    """Regex alternation of literal words, longest first."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def finditer(pattern: regex.Pattern, text: str, name: str, overlapped: bool = False):
+    """All matches, or a logged "timed out" warning (no text) and no matches."""
+    try:
+        return list(pattern.finditer(text, overlapped=overlapped, timeout=TIMEOUT_SECONDS))
+    except TimeoutError:
+        log.warning("Regex pattern '%s' timed out after %s seconds, skipping.", name, TIMEOUT_SECONDS)
+        return []

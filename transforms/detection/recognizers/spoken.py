@@ -1,0 +1,67 @@
+"""Spoken forms in transcripts: e-mail addresses read out ("john dot smith at example dot org") and
+digit sequences read out ("five five five oh one two three")."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import regex
+
+from transforms.detection.recognizers.base import CodeRecognizer, finditer, words_alt
+
+TOKEN = r"[a-z0-9][a-z0-9_-]*"
+
+
+class SpokenEmailRecognizer(CodeRecognizer):
+    """``local (dot|underscore|dash local)* (at|@) domain (dot domain)* dot tld``; case-insensitive."""
+
+    OPTIONS: ClassVar = {"tlds": list, "score": float}
+
+    def __init__(self, name, entity, options, context=None) -> None:
+        super().__init__(name, entity, options, context)
+        tlds = words_alt(options.get("tlds", ["com", "org", "net"]))
+        dot = r"(?:[ \t]+dot[ \t]+|\.)"
+        joiner = r"(?:[ \t]+(?:dot|underscore|dash|hyphen)[ \t]+|[._-])"
+        at = r"(?:[ \t]+at[ \t]+|[ \t]*@[ \t]*)"
+        pattern = rf"\b{TOKEN}(?:{joiner}{TOKEN}){{0,3}}{at}{TOKEN}(?:{dot}{TOKEN}){{0,2}}?{dot}(?:{tlds})\b"
+        self.re = regex.compile(pattern, regex.IGNORECASE)
+        self.score = options.get("score", 0.8)
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        return [self.result(m.start(), m.end(), self.score) for m in finditer(self.re, text, self.name)]
+
+
+class SpokenNumberRecognizer(CodeRecognizer):
+    """At least ``min_digits`` digits spoken as words (zero/oh/one..nine, double/triple X), or mixed."""
+
+    OPTIONS: ClassVar = {"min_digits": int, "score": float}
+    DIGITS: ClassVar = {
+        "zero": 1, "oh": 1, "o": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1, "six": 1,
+        "seven": 1, "eight": 1, "nine": 1,
+    }  # fmt: skip
+
+    def __init__(self, name, entity, options, context=None) -> None:
+        super().__init__(name, entity, options, context)
+        words = words_alt(list(self.DIGITS))
+        unit = rf"(?:(?:double|triple)[ \t-]+)?(?:{words}|\d)"
+        self.re = regex.compile(rf"\b{unit}(?:[ \t,-]+{unit})+\b", regex.IGNORECASE)
+        self.word_re = regex.compile(rf"(?:double|triple)|{words}|\d", regex.IGNORECASE)
+        self.min_digits = options.get("min_digits", 7)
+        self.score = options.get("score", 0.6)
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        out = []
+        for m in finditer(self.re, text, self.name):
+            if self._count(m.group(0)) >= self.min_digits:
+                out.append(self.result(m.start(), m.end(), self.score))
+        return out
+
+    def _count(self, s: str) -> int:
+        n, mult = 0, 1
+        for w in self.word_re.findall(s.lower()):
+            if w in ("double", "triple"):
+                mult = 2 if w == "double" else 3
+                continue
+            n += mult
+            mult = 1
+        return n

@@ -1,0 +1,61 @@
+"""In-process detection on input texts, offsets reported into the INPUT text (Beam-free).
+
+Used by ``redact detect`` and ``redact eval``. Texts go through the same ``Canonicalizer`` (same config)
+and the same ``Detector`` as ``redact run``; spans found on the canonical text are mapped back to input
+offsets with ``offsets.canonicalize_mapped``. Nothing here logs or returns text, only offsets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from transforms.canonical_text import Canonicalizer
+from transforms.config import RunConfig
+from transforms.detection.offsets import canonicalize_mapped
+from transforms.detection.spans import resolve_overlaps
+from transforms.errors import RecordError
+from transforms.record import Span
+
+
+@dataclass(slots=True)
+class Detected:
+    """Spans in input offsets for one text, or the reason code when detection failed (fail closed)."""
+
+    doc_id: str
+    spans: list[Span] | None
+    error: str | None = None
+
+
+class DetectionService:
+    """Canonicalize + detect + map back. Heavy (loads the model): build once."""
+
+    def __init__(self, cfg: RunConfig, detector=None) -> None:
+        from transforms.detection.detector import Detector
+
+        self.canon = Canonicalizer(cfg.canonicalization.special_tokens)
+        self.detector = detector or Detector(cfg.detection)
+
+    def detect_texts(self, items: Iterable[tuple[str, str]], batch_size: int = 64) -> Iterator[Detected]:
+        """``items`` = (id, input text). Yields one ``Detected`` per item, in order."""
+        batch: list[tuple[str, str]] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= batch_size:
+                yield from self._run(batch)
+                batch = []
+        if batch:
+            yield from self._run(batch)
+
+    def _run(self, batch: list[tuple[str, str]]) -> Iterator[Detected]:
+        mapped = [canonicalize_mapped(self.canon, text) for _, text in batch]
+        results = self.detector.detect_many([canonical for canonical, _ in mapped])
+        for (doc_id, _), (_, omap), res in zip(batch, mapped, results, strict=True):
+            if isinstance(res, RecordError):
+                yield Detected(doc_id, None, res.reason)
+                continue
+            spans = []
+            for s in res:
+                start, end = omap.to_input(s.start, s.end)
+                spans.append(Span(start, end, s.label, s.score))
+            yield Detected(doc_id, resolve_overlaps(spans))  # mapping can make touching spans overlap
