@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from pipelines.commands import COMMANDS
@@ -64,5 +65,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def entry() -> None:
+    """Console entry point. Exits with ``os._exit`` after flushing: native threads of grpc/pyarrow
+    (loaded through Beam's filesystems) have been seen to abort the process during interpreter
+    teardown ("terminate called without an active exception") after the work was done."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
