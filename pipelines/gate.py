@@ -30,7 +30,7 @@ from transforms.config import RunConfig
 from transforms.errors import GateFailure, InputError, RedactError
 from transforms.gates import frames as F
 from transforms.gates.canaries import canaries_digest, load_canaries
-from transforms.gates.ge_runner import REPO_EXPECTATIONS, load_suites, validate
+from transforms.gates.ge_runner import default_expectations_dir, load_suites, validate
 from transforms.gates.ner_scan import shared_scanner
 from transforms.schemas import TRAINING_SCHEMA, VAULT_SCHEMA
 
@@ -209,7 +209,7 @@ def _plain(v):
 
 
 def _suite_file(suite_name: str, directory: str | None) -> dict:
-    root = Path(directory) if directory else REPO_EXPECTATIONS
+    root = Path(directory) if directory else default_expectations_dir()
     for path in sorted(root.glob("*.json")):
         data = path.read_bytes()
         if json.loads(data).get("name") == suite_name:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +27,17 @@ RESULT_FORMAT = {
 }
 SITE = "redact_gate"
 REPO_EXPECTATIONS = Path(__file__).resolve().parents[2] / "expectations"
+INSTALLED_EXPECTATIONS = Path(sys.prefix) / "share" / "redact" / "expectations"  # pyproject data-files
+
+
+def default_expectations_dir() -> Path:
+    """``$REDACT_EXPECTATIONS_DIR``, else the repo's ``expectations/``, else the installed copy."""
+    env = os.environ.get("REDACT_EXPECTATIONS_DIR")
+    if env:
+        return Path(env)
+    return REPO_EXPECTATIONS if REPO_EXPECTATIONS.is_dir() else INSTALLED_EXPECTATIONS
+
+
 _COUNT_KEYS = (
     "element_count",
     "missing_count",
@@ -44,7 +56,7 @@ _NAME_OBSERVATIONS = (
 
 def load_suites(directory: str | None) -> dict[str, dict]:
     """Suite JSON files by asset name (``meta.asset``). Missing or malformed files are config errors."""
-    root = Path(directory) if directory else REPO_EXPECTATIONS
+    root = Path(directory) if directory else default_expectations_dir()
     suites = {}
     for path in sorted(root.glob("*.json")):
         try:
