@@ -20,8 +20,6 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-import apache_beam as beam
-
 from pipelines import faults
 from pipelines.audit import append_event
 from pipelines.card import retention_summary, write_card
@@ -40,10 +38,10 @@ from pipelines.purge_cleanup import (
 from pipelines.purge_graph import PurgeGraphSpec, build_purge_graph
 from pipelines.purge_manifest import audit_event, derive_version, history_entry, new_manifest, tally
 from pipelines.purge_sources import deletable_sources, delete_sources, find_sources
-from pipelines.run import _redact_cause, collect_counters, pipeline_options
+from pipelines.run import run_beam
 from transforms import fs
 from transforms.config import RunConfig
-from transforms.errors import ConfigError, InputError, IntegrityError, KeyAccessError, PipelineFailure, RedactError
+from transforms.errors import ConfigError, InputError, IntegrityError, KeyAccessError
 from transforms.keys import KeysetStore, ScopeKeys
 from transforms.keys.lifecycle import shred_scope
 from transforms.keys.tokens import format_token
@@ -81,19 +79,7 @@ def subject_refs(layout: Layout, versions: dict[str, dict], subjects: list[str],
 
 
 def _execute(spec: PurgeGraphSpec, beam_args: list[str]) -> dict[str, int]:
-    p = beam.Pipeline(options=pipeline_options(beam_args))
-    build_purge_graph(p, spec)
-    try:
-        result = p.run()
-        result.wait_until_finish()
-    except RedactError:
-        raise
-    except Exception as exc:
-        cause = _redact_cause(exc)
-        if cause is not None:
-            raise cause from None
-        raise PipelineFailure(f"purge pipeline failed ({type(exc).__name__}); nothing was published") from None
-    return collect_counters(result)
+    return run_beam(lambda p: build_purge_graph(p, spec), beam_args, "purge pipeline")
 
 
 def _read_jsonl(pattern: str) -> list[dict]:

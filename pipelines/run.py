@@ -139,9 +139,17 @@ def pipeline_options(beam_args: list[str]) -> PipelineOptions:
 
 
 def execute(spec: GraphSpec, beam_args: list[str]) -> dict[str, int]:
-    """Run the graph to completion and return the ``redact`` counters."""
+    """Run the main graph to completion and return the ``redact`` counters."""
+    return run_beam(lambda p: build_graph(p, spec), beam_args, "pipeline")
+
+
+def run_beam(build, beam_args: list[str], what: str) -> dict[str, int]:
+    """Build a graph with ``build(pipeline)``, run it to completion, return the ``redact`` counters.
+
+    Our own errors surface as they are (their messages hold ids only); foreign runner errors become a
+    one-line ``PipelineFailure`` naming only the exception type."""
     p = beam.Pipeline(options=pipeline_options(beam_args))
-    build_graph(p, spec)
+    build(p)
     try:
         result = p.run()
         result.wait_until_finish()
@@ -151,7 +159,7 @@ def execute(spec: GraphSpec, beam_args: list[str]) -> dict[str, int]:
         cause = _redact_cause(exc)
         if cause is not None:
             raise cause from None
-        raise PipelineFailure(f"pipeline failed ({type(exc).__name__}); nothing was published") from None
+        raise PipelineFailure(f"{what} failed ({type(exc).__name__}); nothing was published") from None
     return collect_counters(result)
 
 

@@ -15,8 +15,7 @@ from transforms.config import GatesConfig
 from transforms.counters import NS
 from transforms.gates.canaries import canary_record, load_canaries
 from transforms.record import Record
-from transforms.schemas import TRAINING_SCHEMA, training_row
-from transforms.write import WriteParquet
+from transforms.write import WriteTraining
 
 
 class InjectCanaries(beam.PTransform):
@@ -37,18 +36,11 @@ class SplitCanaries(beam.PTransform):
         return records | "Split" >> beam.Partition(lambda r, _n: 1 if r.canary else 0, 2)
 
 
-class WriteCanaries(beam.PTransform):
-    def __init__(self, prefix: str) -> None:
-        super().__init__()
-        self.prefix = prefix
+class WriteCanaries(WriteTraining):
+    """Canary records, in the training schema, beside (never inside) the training output."""
 
-    def expand(self, records):
-        return (
-            records
-            | "Count" >> beam.Map(_count, "canaries.written")
-            | "ToRow" >> beam.Map(training_row)
-            | "Write" >> WriteParquet(self.prefix, TRAINING_SCHEMA)
-        )
+    def __init__(self, prefix: str) -> None:
+        super().__init__(prefix, counter="canaries.written")
 
 
 def _count(record: Record, name: str) -> Record:

@@ -29,14 +29,16 @@ class WriteParquet(beam.PTransform):
 
 
 class WriteTraining(beam.PTransform):
-    def __init__(self, prefix: str) -> None:
+    """Redacted records -> training-schema Parquet, counted under ``counter`` (the canary output too)."""
+
+    def __init__(self, prefix: str, counter: str = "written") -> None:
         super().__init__()
-        self.prefix = prefix
+        self.prefix, self.counter = prefix, counter
 
     def expand(self, records):
         return (
             records
-            | "Count" >> beam.ParDo(_CountFn("written"))
+            | "Count" >> beam.ParDo(_CountFn(self.counter))
             | "ToRow" >> beam.Map(training_row)
             | "Write" >> WriteParquet(self.prefix, TRAINING_SCHEMA)
         )
