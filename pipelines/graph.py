@@ -16,6 +16,7 @@ from transforms.context import KeysRef, RunContext
 from transforms.detect import DetectPII
 from transforms.lineage import AttachLineage
 from transforms.minimize import MinimizeRecords
+from transforms.purge_rules import id_hash
 from transforms.read import ReadRecords
 from transforms.retention import RetentionPolicy, default_policy
 from transforms.tokenize import TokenizeRecords
@@ -66,12 +67,13 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
         >> WriteQuarantine(fs.join(layout.quarantine_dir(ctx.version), "part"), spec.keys, ctx.run_id)
     )
     staging = layout.staging(ctx.run_id)
-    _jsonl(read.sources | "SourceRows" >> beam.MapTuple(_source_row), fs.join(staging, "sources"), "Sources")
+    write_jsonl(read.sources | "SourceRows" >> beam.MapTuple(_source_row), fs.join(staging, "sources"), "Sources")
     drops = (read.drops, minimized.drops) | "AllDrops" >> beam.Flatten()
-    _jsonl(drops | "DropRows" >> beam.Map(_drop_row), fs.join(staging, "drops"), "Drops")
+    write_jsonl(drops | "DropRows" >> beam.Map(_drop_row), fs.join(staging, "drops"), "Drops")
 
 
-def _jsonl(rows, prefix: str, label: str) -> None:
+def write_jsonl(rows, prefix: str, label: str) -> None:
+    """Small bookkeeping outputs (dicts) as JSON Lines; no file at all when there are no rows."""
     (
         rows
         | f"{label}Json" >> beam.Map(lambda r: json.dumps(r, sort_keys=True))
@@ -85,9 +87,10 @@ def _source_row(uri: str, sha256: str, items: int) -> dict:
 
 
 def _drop_row(d) -> dict:
+    """Dropped records are listed by a hash of their id: ids of people who did not consent stay out."""
     return {
         "reason": d.reason,
         "source_uri": d.source_uri,
         "source_record": d.source_record,
-        "doc_id": d.doc_id,
+        "doc_id_sha256": id_hash(d.doc_id) if d.doc_id else "",
     }

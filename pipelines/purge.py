@@ -74,7 +74,10 @@ def subject_refs(layout: Layout, versions: dict[str, dict], subjects: list[str],
             keys = ScopeKeys.open(KeysetStore(layout.keys), scope, uri)
         except KeyAccessError as exc:
             raise KeyAccessError(f"cannot match subjects in versions of scope {scope!r}: {exc}") from None
-        out[scope] = frozenset(format_token("SUBJECT", keys.tokenize("SUBJECT", s.strip())[0]) for s in subjects)
+        # every key of the scope: versions written before a data-key rotation carry the old key's tokens
+        out[scope] = frozenset(
+            format_token("SUBJECT", p) for s in subjects for p in keys.pseudonyms_all_keys("SUBJECT", s.strip())
+        )
     return out
 
 

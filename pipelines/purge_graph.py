@@ -8,11 +8,11 @@ Decisions (ids, verdicts, reason codes) and (source, verdict) pairs go to a stag
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import apache_beam as beam
 
+from pipelines.graph import write_jsonl
 from transforms import fs
 from transforms.purge import ClassifyRows, FilterQuarantine, FilterVault
 from transforms.purge_rules import PurgeCriteria
@@ -56,9 +56,9 @@ def build_purge_graph(p: beam.Pipeline, spec: PurgeGraphSpec) -> None:
         decisions.append(other.decisions)
         sources.append(other.sources | f"TagOther{i}" >> beam.Map(lambda s, v: (v, *s), version))
     all_decisions = decisions | "AllDecisions" >> beam.Flatten()
-    _jsonl(all_decisions, fs.join(spec.staging, "decisions"), "Decisions")
+    write_jsonl(all_decisions, fs.join(spec.staging, "decisions"), "Decisions")
     distinct = sources | "AllSources" >> beam.Flatten() | "DistinctSources" >> beam.Distinct()
-    _jsonl(distinct | "SourceDicts" >> beam.MapTuple(_source_row), fs.join(spec.staging, "sources"), "Sources")
+    write_jsonl(distinct | "SourceDicts" >> beam.MapTuple(_source_row), fs.join(spec.staging, "sources"), "Sources")
     if spec.new_training_prefix is None:
         return
     current.kept | "WriteTraining" >> WriteParquet(spec.new_training_prefix, TRAINING_SCHEMA)
@@ -78,11 +78,3 @@ def build_purge_graph(p: beam.Pipeline, spec: PurgeGraphSpec) -> None:
 
 def _source_row(version: str, uri: str, sha256: str, verdict: str) -> dict:
     return {"version": version, "uri": uri, "sha256": sha256, "verdict": verdict}
-
-
-def _jsonl(rows, prefix: str, label: str) -> None:
-    (
-        rows
-        | f"{label}Json" >> beam.Map(lambda r: json.dumps(r, sort_keys=True))
-        | f"Write{label}" >> beam.io.WriteToText(prefix, file_name_suffix=".jsonl")
-    )

@@ -243,6 +243,13 @@ def run(req: RunRequest, gate=None) -> dict:
     """Run the main job. Returns the summary; raises ``RedactError`` on failure (nothing published)."""
     configure_filesystems(pipeline_options(req.beam_args))
     spec, _keys = prepare(req)
+    try:
+        return _run_prepared(req, spec, gate)
+    finally:  # the staging files list dropped records: never leave them behind, whatever happened
+        fs.delete_tree(spec.layout.staging(spec.ctx.run_id))
+
+
+def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
     ctx, layout = spec.ctx, spec.layout
     log.info("run %s -> version %s (scope %s, key %s)", ctx.run_id, ctx.version, ctx.key_scope, ctx.key_id)
     counters = execute(spec, req.beam_args)
@@ -300,7 +307,6 @@ def run(req: RunRequest, gate=None) -> dict:
         manifest["gate"] = gate_result
     manifest["outputs"]["card"] = [write_card(layout, ctx.version, manifest)]
     manifest_path = write_manifest(layout, ctx.version, manifest)
-    fs.delete_tree(staging)
     published = False
     if not failures and req.publish and (gate_result is None or gate_result.get("success")):
         publish(layout, ctx.version)

@@ -18,12 +18,18 @@ _FALSE = {"false", "no", "n", "0", "denied", "revoked", "opt-out", "opt_out", "w
 
 
 def consent_value(raw: object) -> bool | None:
+    """True/False for recognized values, None when the field is absent or empty.
+
+    Fail closed: a present value we do not recognize ("declined", "off", "no consent") is *not* consent,
+    so it reads as False and the default rule drops the record."""
     if isinstance(raw, bool):
         return raw
     if raw is None:
         return None
     s = str(raw).strip().lower()
-    return True if s in _TRUE else False if s in _FALSE else None
+    if not s:
+        return None
+    return s in _TRUE
 
 
 def consent_decision(consent: bool | None, rule: str) -> str | None:

@@ -8,6 +8,7 @@ import logging
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
+from transforms import reasons
 from transforms.config import DetectionConfig
 from transforms.counters import NS
 from transforms.errors import RecordError
@@ -50,9 +51,10 @@ class _DetectFn(beam.DoFn):
             else:
                 record.spans = self.detector.detect(record.text)
             add_known_spans(record)  # header addresses/names and speaker labels, wherever they recur
-        except RecordError as exc:
-            Metrics.counter(NS, f"quarantined.{exc.reason}").inc()
-            yield beam.pvalue.TaggedOutput("quarantine", to_quarantine(record, exc.reason, "detect"))
+        except Exception as exc:  # any failure (ours or a library's) quarantines the record: fail closed
+            reason = exc.reason if isinstance(exc, RecordError) else reasons.DETECT_ERROR
+            Metrics.counter(NS, f"quarantined.{reason}").inc()
+            yield beam.pvalue.TaggedOutput("quarantine", to_quarantine(record, reason, "detect"))
             return
         self.detected.inc()
         self.seen += 1

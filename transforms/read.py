@@ -6,6 +6,7 @@ import apache_beam as beam
 from apache_beam.io import fileio
 from apache_beam.metrics import Metrics
 
+from transforms import reasons
 from transforms.config import InputConfig
 from transforms.counters import NS
 from transforms.parsing.registry import parse_source
@@ -48,7 +49,12 @@ class _ParseFile(beam.DoFn):
         self.files = Metrics.counter(NS, "files")
 
     def process(self, readable):
-        src = SourceFile(uri=readable.metadata.path, data=readable.read(), uri_policy=self.uri_policy)
+        try:
+            data = readable.read()
+        except Exception as exc:  # vanished, permission denied, storage error: the file is quarantined
+            yield from self._unreadable(readable.metadata.path, type(exc).__name__)
+            return
+        src = SourceFile(uri=readable.metadata.path, data=data, uri_policy=self.uri_policy)
         source_rules = self.policy.source_rule_ids(src.uri) if self.policy else ()
         self.files.inc()
         n = 0
@@ -65,3 +71,13 @@ class _ParseFile(beam.DoFn):
                 Metrics.counter(NS, f"dropped.{item.reason}").inc()
                 yield beam.pvalue.TaggedOutput("drops", item)
         yield beam.pvalue.TaggedOutput("sources", (src.lineage("").source_uri, src.sha256, n))
+
+    def _unreadable(self, path: str, error_type: str):
+        uri = SourceFile(uri=path, data=b"", uri_policy=self.uri_policy).lineage("file").source_uri
+        self.files.inc()
+        self.read.inc()
+        Metrics.counter(NS, f"quarantined.{reasons.READ_ERROR}").inc()
+        yield beam.pvalue.TaggedOutput(
+            "quarantine", QuarantineItem(reasons.READ_ERROR, "read", uri, "file", b"", detail=error_type)
+        )
+        yield beam.pvalue.TaggedOutput("sources", (uri, "", 1))

@@ -188,3 +188,25 @@ def test_shred_scope_after_purge(tmp_path, kek_uri):
     assert report["scope_shredded"] == "default"
     with pytest.raises(ShreddedScopeError):
         reveal(Layout.build(str(out)), "default", kek_uri, [token], "test")
+
+
+def test_subject_erasure_finds_tokens_made_before_a_data_key_rotation(tmp_path, kek_uri):
+    """Versions written before `redact keys rotate --data-key` carry the old key's SUBJECT tokens."""
+    from transforms.keys import KeysetStore
+    from transforms.keys.lifecycle import rotate_data_key
+
+    cfg = write_config(tmp_path, kek_uri)
+    out = tmp_path / "out"
+    v_old = _run(out, write_corpus(tmp_path / "b", "b"), cfg)
+    old_token = subject_token(out, kek_uri, ZETA)
+    rotate_data_key(KeysetStore(str(out / "keys")), "default", kek_uri)
+    v_new = _run(out, write_corpus(tmp_path / "c", "c"), cfg)
+    assert subject_token(out, kek_uri, ZETA) != old_token and _subject_rows(out, v_old, old_token) == ["b-1"]
+
+    report = _purge(out, cfg, subjects=[ZETA])
+
+    # the published version never held ZETA; the older one did (old key's token) and must be gone
+    assert report["versions_deleted"] == [v_old]
+    for version in training_versions(out):
+        assert _subject_rows(out, version, old_token) == []
+    assert current(out) == v_new and training_versions(out) == [v_new]

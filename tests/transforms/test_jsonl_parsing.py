@@ -59,3 +59,25 @@ def test_public_uri_hides_identifying_path_parts():
     assert "jane" not in public_uri("/data/jane_doe/in.jsonl")
     assert public_uri("s3://bucket/people/jane/x.jsonl").startswith("s3://bucket/sha256-")
     assert public_uri("/a/b.jsonl") == public_uri("/a/b.jsonl")
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        (True, True),
+        ("yes", True),
+        ("granted", True),
+        (False, False),
+        ("no", False),
+        ("declined", False),
+        ("off", False),
+        ("no consent", False),
+        (None, None),
+        ("", None),
+        ("  ", None),
+    ],
+)
+def test_consent_values_fail_closed(raw, value):
+    from transforms.consent import consent_value
+
+    assert consent_value(raw) is value

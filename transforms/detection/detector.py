@@ -61,10 +61,10 @@ class Detector:
         self.guards = Guards(self.rules.guards)
         self.propagator = Propagator(self.rules.propagation, self.rules.guards.stop_words)
         self._watch = _TimeoutWatch()
-        logger = logging.getLogger("presidio-analyzer")
-        logger.addHandler(self._watch)
-        if logger.getEffectiveLevel() > logging.WARNING:
-            logger.setLevel(logging.WARNING)
+        self._logger = logging.getLogger("presidio-analyzer")
+        self._logger.addHandler(self._watch)
+        if self._logger.getEffectiveLevel() > logging.WARNING:
+            self._logger.setLevel(logging.WARNING)
 
     @property
     def model(self) -> ModelInfo:
@@ -160,6 +160,10 @@ class Detector:
         return bool(self._allow) and value.strip().casefold() in self._allow
 
     def _analyze(self, chunk: str, artifacts, context):
+        # Timeouts are only visible through Presidio's warning: if something disabled that logger
+        # (logging.disable, dictConfig), we cannot tell a clean scan from a skipped one -> fail closed.
+        if self._logger.disabled or not self._logger.isEnabledFor(logging.WARNING):
+            raise RecordError(reasons.DETECT_ERROR, "presidio warnings are disabled: regex timeouts undetectable")
         self._watch.reset()
         try:
             results = self.engine.analyze(

@@ -15,7 +15,8 @@ from __future__ import annotations
 import logging
 
 import tink
-from tink import aead, daead
+from tink import aead, daead, secret_key_access
+from tink.proto import tink_pb2
 
 from transforms.errors import KeyAccessError, ShreddedScopeError
 from transforms.keys.kek import open_kek
@@ -41,7 +42,7 @@ def seal_ad(context: str, scope: str) -> bytes:
 class ScopeKeys:
     """Primitives for one scope. Construct with ``ScopeKeys.open`` or ``ScopeKeys.create``."""
 
-    __slots__ = ("_aead", "_daead", "kek_uri", "key_id", "scope")
+    __slots__ = ("_aead", "_daead", "_daead_handle", "kek_uri", "key_id", "scope")
 
     def __init__(self, *, _token: object, scope: str, kek_uri: str, daead_handle, aead_handle) -> None:
         if _token is not _CONSTRUCT:
@@ -50,6 +51,7 @@ class ScopeKeys:
         self.kek_uri = kek_uri
         self.key_id = str(daead_handle.keyset_info().primary_key_id)
         self._daead = daead_handle.primitive(daead.DeterministicAead)
+        self._daead_handle = daead_handle  # only for pseudonyms_all_keys (old token spaces)
         self._aead = aead_handle.primitive(aead.Aead)
 
     # -- construction -------------------------------------------------------------------------------
@@ -111,6 +113,26 @@ class ScopeKeys:
         """Return (pseudonym hex, ciphertext). Same inputs give the same outputs in every run."""
         ct = self._daead.encrypt_deterministically(normalized_value.encode("utf-8"), token_ad(entity_type, self.scope))
         return ct[_TINK_PREFIX : _TINK_PREFIX + TOKEN_HEX_CHARS // 2].hex(), ct
+
+    def pseudonyms_all_keys(self, entity_type: str, normalized_value: str) -> set[str]:
+        """The value's pseudonym under every enabled token key of the scope, not only the primary.
+
+        After ``redact keys rotate --data-key`` older dataset versions carry tokens of the previous key;
+        erasure must find those too."""
+        keyset = tink_pb2.Keyset.FromString(
+            tink.proto_keyset_format.serialize(self._daead_handle, secret_key_access.TOKEN)
+        )
+        out = set()
+        for key in keyset.key:
+            if key.status != tink_pb2.ENABLED:
+                continue
+            single = tink_pb2.Keyset(primary_key_id=key.key_id, key=[key])
+            prim = tink.proto_keyset_format.parse(single.SerializeToString(), secret_key_access.TOKEN).primitive(
+                daead.DeterministicAead
+            )
+            ct = prim.encrypt_deterministically(normalized_value.encode("utf-8"), token_ad(entity_type, self.scope))
+            out.add(ct[_TINK_PREFIX : _TINK_PREFIX + TOKEN_HEX_CHARS // 2].hex())
+        return out
 
     def reveal(self, entity_type: str, ciphertext: bytes) -> str:
         """Decrypt a vault ciphertext. Fails if type or scope differ from those it was made with."""

@@ -142,3 +142,24 @@ def test_per_entity_threshold_drops_low_scores():
     det = Detector(DetectionConfig(thresholds={"AGE": 0.99}))
     labels = {s.label for s in det.detect(text)}
     assert "AGE" not in labels and "EMAIL_ADDRESS" in labels
+
+
+def test_disabled_presidio_logging_fails_closed():
+    """If Presidio's timeout warnings cannot be observed, detection must fail rather than pass records."""
+    import logging
+
+    import pytest
+
+    from transforms.config import DetectionConfig
+    from transforms.detection.detector import Detector
+    from transforms.errors import RecordError
+
+    det = Detector(DetectionConfig())
+    logging.disable(logging.WARNING)
+    try:
+        with pytest.raises(RecordError) as err:
+            det.detect("Call Jane Roe at 212-555-0199")
+        assert err.value.reason == "detect.error"
+    finally:
+        logging.disable(logging.NOTSET)
+    assert det.detect("Call Jane Roe at 212-555-0199")

@@ -101,3 +101,18 @@ def test_rotate_kek_local_to_gcp_and_back(store, kek_uri, gcp_kms):
     with pytest.raises(KeyAccessError, match="not authorized"):
         rotate_kek(store, "s", gcp, kek_uri)
     assert _read_doc(store.path("s"))["kek_uri"] == gcp  # unchanged after the failure
+
+
+def test_pseudonyms_all_keys_cover_tokens_from_before_a_data_key_rotation(tmp_path):
+    from transforms.keys import KeysetStore, ScopeKeys
+    from transforms.keys.lifecycle import rotate_data_key
+
+    kek = f"local://{tmp_path / 'kek.json'}"
+    store = KeysetStore(str(tmp_path / "keys"))
+    before = ScopeKeys.open(store, "s", kek, create=True).tokenize("SUBJECT", "alice")[0]
+    rotate_data_key(store, "s", kek)
+    keys = ScopeKeys.open(store, "s", kek)
+    after = keys.tokenize("SUBJECT", "alice")[0]
+    assert before != after
+    assert keys.pseudonyms_all_keys("SUBJECT", "alice") == {before, after}
+    assert keys.pseudonyms_all_keys("SUBJECT", "bob").isdisjoint({before, after})
