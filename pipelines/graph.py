@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import apache_beam as beam
 
@@ -64,7 +65,12 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
         (read.quarantine, detected.quarantine, tokenized.quarantine)
         | "AllQuarantine" >> beam.Flatten()
         | "WriteQuarantine"
-        >> WriteQuarantine(fs.join(layout.quarantine_dir(ctx.version), "part"), spec.keys, ctx.run_id)
+        >> WriteQuarantine(
+            fs.join(layout.quarantine_dir(ctx.version), "part"),
+            spec.keys,
+            ctx.run_id,
+            quarantine_expiry(ctx.ingested_at, cfg.retention.quarantine_days),
+        )
     )
     staging = layout.staging(ctx.run_id)
     write_jsonl(read.sources | "SourceRows" >> beam.MapTuple(_source_row), fs.join(staging, "sources"), "Sources")
@@ -94,3 +100,9 @@ def _drop_row(d) -> dict:
         "source_record": d.source_record,
         "doc_id_sha256": id_hash(d.doc_id) if d.doc_id else "",
     }
+
+
+def quarantine_expiry(ingested_at: str, days: int) -> str:
+    """Quarantined raw records are kept for ``retention.quarantine_days`` (purge enforces it)."""
+    start = datetime.fromisoformat(ingested_at.replace("Z", "+00:00"))
+    return (start + timedelta(days=days)).isoformat().replace("+00:00", "Z")

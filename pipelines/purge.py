@@ -17,6 +17,7 @@ import logging
 import shutil
 import tempfile
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -129,6 +130,9 @@ def purge(req: PurgeRequest) -> dict:
         others={
             v: version_files(layout, v, m["keys"]["scope"])["training"] for v, m in versions.items() if v != current
         },
+        others_quarantine={
+            v: version_files(layout, v, m["keys"]["scope"])["quarantine"] for v, m in versions.items() if v != current
+        },
         staging=staging,
     )
     if not req.dry_run:
@@ -146,6 +150,7 @@ def purge(req: PurgeRequest) -> dict:
 
     decisions = _read_jsonl(fs.join(staging, "decisions*.jsonl"))
     sources = _read_jsonl(fs.join(staging, "sources*.jsonl"))
+    quarantine_due = _read_jsonl(fs.join(staging, "quarantine_due*.jsonl"))
     _drop_staging(staging)
     t = tally(decisions)
     empty = {"purge": {}, "held": {}}
@@ -153,8 +158,15 @@ def purge(req: PurgeRequest) -> dict:
     entry = history_entry(at, current, None, criteria, t.get(current, empty))
     policies = sorted({d["policy"] for d in decisions})
     entry["policy"] = ", ".join(sorted({d["policy"] for d in decisions if d["version"] == current}))
-    removes_current = bool(entry["removed"])
-    deleted = sorted(v for v, c in t.items() if c["purge"] and ((v == current and removes_current) or not c["held"]))
+    q_current = {k.split(".", 2)[2]: n for k, n in counters.items() if k.startswith("purge.quarantine.") and n}
+    q_other = Counter(d["version"] for d in quarantine_due)
+    removes_current = bool(entry["removed"]) or bool(q_current)
+    deleted = sorted(
+        {v for v, c in t.items() if c["purge"] and ((v == current and removes_current) or not c["held"])}
+        # older versions whose quarantine still holds due raw records, unless a legal hold keeps the version
+        | {v for v in q_other if v != current and not t.get(v, empty)["held"]}
+        | ({current} if q_current else set())  # replaced by the new version, which holds everything kept
+    )
     retained = sorted(v for v, c in t.items() if c["purge"] and c["held"] and v != current)
     report = {
         "dry_run": req.dry_run,
@@ -166,6 +178,8 @@ def purge(req: PurgeRequest) -> dict:
         "held": dict(sorted(t.get(current, empty)["held"].items())),
         "versions": {v: {k: dict(sorted(c[k].items())) for k in ("purge", "held")} for v, c in sorted(t.items())},
         "versions_deleted": deleted,
+        "quarantine_removed": dict(sorted(q_current.items())),
+        "quarantine_due_in_older_versions": dict(sorted(q_other.items())),
         "versions_retained_for_legal_hold": retained,
         "recovered": recovered,
         "pending_recovery": [f"{v}.{a}" for v, a, _ in pending_markers(layout)] if req.dry_run else [],

@@ -8,18 +8,19 @@ Decisions (ids, verdicts, reason codes) and (source, verdict) pairs go to a stag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import apache_beam as beam
 
 from pipelines.graph import write_jsonl
 from transforms import fs
-from transforms.purge import ClassifyRows, FilterQuarantine, FilterVault
+from transforms.purge import ClassifyRows, FilterQuarantine, FilterVault, ScanQuarantine
 from transforms.purge_rules import PurgeCriteria
 from transforms.schemas import QUARANTINE_SCHEMA, TRAINING_SCHEMA, VAULT_SCHEMA
 from transforms.write import WriteParquet
 
 SCAN_COLUMNS = ["doc_id", "subject_ref", "lineage", "retention"]
+QUARANTINE_SCAN_COLUMNS = None  # all columns: files of older runs may lack subject_ref/expires_at
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class PurgeGraphSpec:
     current_quarantine: list[str]
     others: dict[str, list[str]]  # version -> training files
     staging: str
+    others_quarantine: dict[str, list[str]] = field(default_factory=dict)  # version -> quarantine files
     new_version: str | None = None  # None: dry run, nothing written
     new_training_prefix: str | None = None
     new_vault_prefix: str | None = None
@@ -55,6 +57,20 @@ def build_purge_graph(p: beam.Pipeline, spec: PurgeGraphSpec) -> None:
         )
         decisions.append(other.decisions)
         sources.append(other.sources | f"TagOther{i}" >> beam.Map(lambda s, v: (v, *s), version))
+    due = [
+        _read(p, f"OtherQ{i}", files, QUARANTINE_SCAN_COLUMNS)
+        | f"ScanQuarantine{i}" >> ScanQuarantine(spec.criteria, v)
+        for i, (v, files) in enumerate(sorted(spec.others_quarantine.items()))
+        if files
+    ]
+    if due:
+        write_jsonl(
+            due
+            | "AllDueQuarantine" >> beam.Flatten()
+            | "DueRows" >> beam.MapTuple(lambda v, r: {"version": v, "reason": r}),
+            fs.join(spec.staging, "quarantine_due"),
+            "QuarantineDue",
+        )
     all_decisions = decisions | "AllDecisions" >> beam.Flatten()
     write_jsonl(all_decisions, fs.join(spec.staging, "decisions"), "Decisions")
     distinct = sources | "AllSources" >> beam.Flatten() | "DistinctSources" >> beam.Distinct()
@@ -71,7 +87,7 @@ def build_purge_graph(p: beam.Pipeline, spec: PurgeGraphSpec) -> None:
     quarantine = _read(p, "Quarantine", spec.current_quarantine)
     (
         (quarantine, current.decisions)
-        | "FilterQuarantine" >> FilterQuarantine()
+        | "FilterQuarantine" >> FilterQuarantine(spec.criteria)
         | "WriteQuarantine" >> WriteParquet(spec.new_quarantine_prefix, QUARANTINE_SCHEMA)
     )
 

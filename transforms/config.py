@@ -131,6 +131,7 @@ class RetentionConfig(_Strict):
     uri_policy: Literal["hash", "scheme_bucket", "keep"] = "hash"
     source_roots: list[str] = Field(default_factory=list)
     delete_sources: bool = False
+    quarantine_days: int = Field(30, ge=1, description="quarantined raw records expire this long after ingestion")
 
 
 class CanaryConfig(_Strict):

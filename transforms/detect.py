@@ -76,4 +76,5 @@ def to_quarantine(record: Record, reason: str, stage: str) -> QuarantineItem:
         source_record=record.lineage.source_record,
         payload=json.dumps(body, ensure_ascii=False).encode("utf-8", "surrogatepass"),
         doc_id=record.doc_id,
+        subject_raw=record.subject_raw,
     )

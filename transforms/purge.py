@@ -7,7 +7,14 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from transforms.counters import NS
-from transforms.purge_rules import KEEP, PurgeCriteria, classify, decision_row, rebuild_vault_row
+from transforms.purge_rules import (
+    KEEP,
+    PurgeCriteria,
+    classify,
+    classify_quarantine,
+    decision_row,
+    rebuild_vault_row,
+)
 
 
 class ClassifyRows(beam.PTransform):
@@ -73,10 +80,16 @@ def _live_uses(element):
 
 
 class FilterQuarantine(beam.PTransform):
-    """(quarantine rows, decisions) -> quarantine rows not linked (by doc id) to a removed record."""
+    """(quarantine rows, decisions) -> quarantine rows not linked (by doc id) to a removed record and not
+    themselves due (named subject, quarantine expiry; counted as ``purge.quarantine.<reason>``)."""
+
+    def __init__(self, criteria: PurgeCriteria) -> None:
+        super().__init__()
+        self.criteria = criteria
 
     def expand(self, pcolls):
         quarantine, decisions = pcolls
+        quarantine = quarantine | "NotDue" >> beam.ParDo(_QuarantineDueFn(self.criteria))
         removed = (
             decisions
             | "Removed" >> beam.Filter(lambda d: d["verdict"] == "purge")
@@ -87,4 +100,29 @@ class FilterQuarantine(beam.PTransform):
             {"q": keyed, "removed": removed}
             | "Join" >> beam.CoGroupByKey()
             | "Unlinked" >> beam.FlatMap(lambda kv: [] if list(kv[1]["removed"]) else list(kv[1]["q"]))
+        )
+
+
+class _QuarantineDueFn(beam.DoFn):
+    def __init__(self, criteria: PurgeCriteria) -> None:
+        self.criteria = criteria
+
+    def process(self, row: dict):
+        reason = classify_quarantine(row, self.criteria)
+        if reason is None:
+            yield row
+        else:
+            Metrics.counter(NS, f"purge.quarantine.{reason}").inc()
+
+
+class ScanQuarantine(beam.PTransform):
+    """Quarantine rows of an older version -> ``(version, reason)`` for every row that is due."""
+
+    def __init__(self, criteria: PurgeCriteria, version: str) -> None:
+        super().__init__()
+        self.criteria, self.version = criteria, version
+
+    def expand(self, rows):
+        return rows | "Due" >> beam.FlatMap(
+            lambda r, c, v: [(v, reason)] if (reason := classify_quarantine(r, c)) else [], self.criteria, self.version
         )

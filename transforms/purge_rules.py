@@ -45,6 +45,20 @@ def classify(row: dict, criteria: PurgeCriteria) -> tuple[str, str | None]:
     return (HELD, reason) if ret["legal_hold"] else (PURGE, reason)
 
 
+def classify_quarantine(row: dict, criteria: PurgeCriteria) -> str | None:
+    """Reason to remove a quarantine row (named subject, or past the quarantine expiry), else None.
+
+    Quarantine rows hold sealed raw records; there is no legal hold on them (they are not dataset rows).
+    Rows written before these columns existed carry neither and are kept (crypto-shred covers them)."""
+    subject = row.get("subject_ref")
+    if subject and subject in criteria.subjects_by_scope.get(row.get("key_scope", ""), ()):
+        return reasons.PURGE_QUARANTINE_SUBJECT
+    expires = row.get("expires_at")
+    if expires and is_expired(expires, criteria.as_of):
+        return reasons.PURGE_QUARANTINE_EXPIRED
+    return None
+
+
 def id_hash(value: str) -> str:
     """What audit logs record instead of an id that came from input (doc ids, subject tokens)."""
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]

@@ -35,3 +35,5 @@ DROP_RETENTION_CONSENT = "policy.retention_consent_required"
 PURGE_EXPIRED = "purge.expired"
 PURGE_SUBJECT = "purge.subject_erasure"
 PURGE_HELD = "purge.legal_hold"  # would have been purged, kept because of a legal hold
+PURGE_QUARANTINE_SUBJECT = "purge.quarantine_subject_erasure"
+PURGE_QUARANTINE_EXPIRED = "purge.quarantine_expired"

@@ -122,6 +122,7 @@ class QuarantineItem:
     payload: bytes
     doc_id: str = ""
     detail: str = ""
+    subject_raw: str | None = None  # tokenized to a SUBJECT token when sealed, never written raw
 
 
 @dataclass(slots=True)

@@ -97,6 +97,9 @@ QUARANTINE_SCHEMA = pa.schema(
         pa.field("key_scope", pa.string(), nullable=False),
         pa.field("key_id", pa.string(), nullable=False),
         pa.field("run_id", pa.string(), nullable=False),
+        # what purge needs: the data subject (a SUBJECT token, never the raw id) and the quarantine expiry
+        pa.field("subject_ref", pa.string()),
+        pa.field("expires_at", pa.string()),
     ],
     metadata={"redact.schema": "quarantine", "redact.schema_version": SCHEMA_VERSION},
 )
@@ -146,7 +149,15 @@ def training_row(r: Record) -> dict:
     }
 
 
-def quarantine_row(q: QuarantineItem, sealed: bytes, scope: str, key_id: str, run_id: str) -> dict:
+def quarantine_row(
+    q: QuarantineItem,
+    sealed: bytes,
+    scope: str,
+    key_id: str,
+    run_id: str,
+    subject_ref: str | None = None,
+    expires_at: str | None = None,
+) -> dict:
     return {
         "reason": q.reason,
         "stage": q.stage,
@@ -157,4 +168,6 @@ def quarantine_row(q: QuarantineItem, sealed: bytes, scope: str, key_id: str, ru
         "key_scope": scope,
         "key_id": key_id,
         "run_id": run_id,
+        "subject_ref": subject_ref,
+        "expires_at": expires_at,
     }

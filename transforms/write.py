@@ -7,6 +7,7 @@ from apache_beam.metrics import Metrics
 
 from transforms.context import KeysRef
 from transforms.counters import NS
+from transforms.keys.tokens import format_token
 from transforms.record import QuarantineItem
 from transforms.schemas import QUARANTINE_SCHEMA, TRAINING_SCHEMA, VAULT_SCHEMA, quarantine_row, training_row
 
@@ -56,21 +57,21 @@ class WriteVault(beam.PTransform):
 class WriteQuarantine(beam.PTransform):
     """Seals each raw payload under the scope's AEAD key, then writes it. Nothing raw touches disk."""
 
-    def __init__(self, prefix: str, keys: KeysRef, run_id: str) -> None:
+    def __init__(self, prefix: str, keys: KeysRef, run_id: str, expires_at: str | None = None) -> None:
         super().__init__()
-        self.prefix, self.keys, self.run_id = prefix, keys, run_id
+        self.prefix, self.keys, self.run_id, self.expires_at = prefix, keys, run_id, expires_at
 
     def expand(self, items):
         return (
             items
-            | "Seal" >> beam.ParDo(_SealFn(self.keys, self.run_id))
+            | "Seal" >> beam.ParDo(_SealFn(self.keys, self.run_id, self.expires_at))
             | "Write" >> WriteParquet(self.prefix, QUARANTINE_SCHEMA)
         )
 
 
 class _SealFn(beam.DoFn):
-    def __init__(self, keys: KeysRef, run_id: str) -> None:
-        self.keys_ref, self.run_id = keys, run_id
+    def __init__(self, keys: KeysRef, run_id: str, expires_at: str | None) -> None:
+        self.keys_ref, self.run_id, self.expires_at = keys, run_id, expires_at
 
     def setup(self) -> None:
         self.keys = self.keys_ref.open()
@@ -78,7 +79,18 @@ class _SealFn(beam.DoFn):
     def process(self, item: QuarantineItem):
         context = f"quarantine|{item.source_uri}|{item.source_record}"
         sealed = self.keys.seal(item.payload, context)
-        yield quarantine_row(item, sealed, self.keys.scope, self.keys.key_id, self.run_id)
+        subject = None
+        if item.subject_raw and item.subject_raw.strip():  # same SUBJECT token as the training rows get
+            subject = format_token("SUBJECT", self.keys.tokenize("SUBJECT", item.subject_raw.strip())[0])
+        yield quarantine_row(
+            item,
+            sealed,
+            self.keys.scope,
+            self.keys.key_id,
+            self.run_id,
+            subject_ref=subject,
+            expires_at=self.expires_at,
+        )
 
 
 class _CountFn(beam.DoFn):

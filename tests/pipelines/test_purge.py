@@ -210,3 +210,88 @@ def test_subject_erasure_finds_tokens_made_before_a_data_key_rotation(tmp_path, 
     for version in training_versions(out):
         assert _subject_rows(out, version, old_token) == []
     assert current(out) == v_new and training_versions(out) == [v_new]
+
+
+def test_quarantined_records_of_an_erased_subject_and_expired_quarantine_are_purged(tmp_path, kek_uri, monkeypatch):
+    """Quarantine holds sealed raw records: erasure and the quarantine expiry reach it too."""
+    from tests.conftest import write_jsonl
+    from transforms import reasons
+    from transforms.detection import detector
+    from transforms.errors import RecordError
+
+    original = detector.Detector._analyze
+
+    def failing(self, chunk, *args):
+        if "qq7fail" in chunk:
+            raise RecordError(reasons.DETECT_ERROR)
+        return original(self, chunk, *args)
+
+    monkeypatch.setattr(detector.Detector, "_analyze", failing)
+    cfg = write_config(tmp_path, kek_uri)
+    out = tmp_path / "out"
+    corpus = write_jsonl(
+        tmp_path / "q" / "docs.jsonl",
+        [
+            {"id": "q-1", "subject_id": ZETA, "text": "qq7fail Marisol Quintanilla-Brandt called."},
+            {"id": "q-2", "subject_id": OMEGA, "text": "qq7fail Theodor Winterbottom called."},
+            {"id": "k-1", "text": "Warehouse inventory count finished on schedule."},
+            {"id": "k-2", "text": "Release notes: the export button moved to the toolbar."},
+            {"id": "k-3", "text": "General FAQ: reset your password in Settings."},
+        ],
+    )
+    cfg.write_text(json.dumps({**json.loads(cfg.read_text()), "max_quarantine_fraction": 0.5}))
+    v1 = _run(out, corpus, cfg)
+    qrows = lambda v: pq_rows(out / "quarantine" / v)  # noqa: E731
+    assert sorted(r["doc_id"] for r in qrows(v1)) == ["q-1", "q-2"]
+    assert all(r["subject_ref"].startswith("<SUBJECT_") and r["expires_at"] for r in qrows(v1))
+
+    report = _purge(out, cfg, subjects=[ZETA])
+    v2 = current(out)
+    assert report["quarantine_removed"] == {reasons.PURGE_QUARANTINE_SUBJECT: 1} and v2 != v1
+    assert [r["doc_id"] for r in qrows(v2)] == ["q-2"] and training_versions(out) == [v2]
+    assert set(rows(out, v2)) == {"k-1", "k-2", "k-3"}  # the dataset rows are untouched
+
+    report = _purge(out, cfg, as_of=future(days=60))  # quarantine expiry is 30 days; records keep 365
+    assert report["quarantine_removed"] == {reasons.PURGE_QUARANTINE_EXPIRED: 1}
+    assert qrows(current(out)) == [] and set(rows(out, current(out))) == {"k-1", "k-2", "k-3"}
+
+
+def pq_rows(directory) -> list[dict]:
+    import pyarrow.parquet as pq
+
+    return [r for f in sorted(directory.glob("*.parquet")) for r in pq.read_table(f).to_pylist()]
+
+
+def test_older_version_whose_quarantine_holds_an_erased_subject_is_deleted(tmp_path, kek_uri, monkeypatch):
+    from tests.conftest import write_jsonl
+    from transforms import reasons
+    from transforms.detection import detector
+    from transforms.errors import RecordError
+
+    original = detector.Detector._analyze
+
+    def failing(self, chunk, *args):
+        if "qq7fail" in chunk:
+            raise RecordError(reasons.DETECT_ERROR)
+        return original(self, chunk, *args)
+
+    monkeypatch.setattr(detector.Detector, "_analyze", failing)
+    cfg = write_config(tmp_path, kek_uri)
+    cfg.write_text(json.dumps({**json.loads(cfg.read_text()), "max_quarantine_fraction": 0.5}))
+    out = tmp_path / "out"
+    old = write_jsonl(
+        tmp_path / "old" / "docs.jsonl",
+        [
+            {"id": "q-1", "subject_id": ZETA, "text": "qq7fail Marisol Quintanilla-Brandt called."},
+            {"id": "k-1", "text": "Warehouse inventory count finished on schedule."},
+            {"id": "k-2", "text": "Release notes: the export button moved to the toolbar."},
+        ],
+    )
+    v_old = _run(out, old, cfg)
+    v_new = _run(out, write_corpus(tmp_path / "c", "c"), cfg)
+
+    report = _purge(out, cfg, subjects=[ZETA])
+
+    assert report["quarantine_due_in_older_versions"] == {v_old: 1}
+    assert report["versions_deleted"] == [v_old] and training_versions(out) == [v_new]
+    assert not (out / "quarantine" / v_old).exists()
