@@ -29,7 +29,7 @@ from transforms.config import RunConfig
 from transforms.context import KeysRef, RunContext
 from transforms.counters import NS
 from transforms.detection.model_integrity import verify_model
-from transforms.errors import InputError, IntegrityError, PipelineFailure, RedactError
+from transforms.errors import ConfigError, InputError, IntegrityError, PipelineFailure, RedactError
 from transforms.keys import KeysetStore, ScopeKeys
 from transforms.retention import load_policy, policy_identity
 from transforms.schemas import SCHEMA_VERSION
@@ -80,6 +80,21 @@ def _check_output_outside_inputs(inputs: list[str], output: str) -> None:
             raise InputError(f"output {output} is inside input {raw}; choose an output outside the inputs")
 
 
+def _check_dev_kek_outside_outputs(kek_uri: str, layout: Layout) -> None:
+    """A cleartext dev KEK next to the keysets it wraps would make the wrapping pointless."""
+    if not kek_uri.startswith("local://"):
+        return
+    kek = os.path.realpath(os.path.expanduser(kek_uri[len("local://") :]))
+    for root in (layout.out, layout.keys, layout.vault, layout.training, layout.quarantine, layout.audit):
+        if fs.is_remote(root):
+            continue
+        base = os.path.realpath(root)
+        if kek == base or kek.startswith(base.rstrip(os.sep) + os.sep):
+            raise ConfigError(
+                f"the local KEK {kek} lies inside the output root {root}; keep it outside (default ~/.config)"
+            )
+
+
 def new_version(now: datetime, run_id: str) -> str:
     return f"v{now.strftime('%Y%m%dT%H%M%SZ')}-{run_id[:6]}"
 
@@ -90,6 +105,7 @@ def prepare(req: RunRequest) -> tuple[GraphSpec, ScopeKeys]:
     patterns = expand_inputs(req.inputs)
     _check_output_outside_inputs(req.inputs, req.output)
     layout = Layout.build(req.output, cfg.outputs)
+    _check_dev_kek_outside_outputs(cfg.keys.kek_uri, layout)
     policy = load_policy(cfg.retention.policy_file)
     model = verify_model(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file)
     keys = open_run_keys(layout, cfg)

@@ -110,6 +110,14 @@ class InputConfig(_Strict):
     max_record_chars: int = Field(5_000_000, ge=1_000, description="longer records are quarantined (too_large)")
     max_unpacked_bytes: int = Field(256 * 2**20, ge=2**20, description="zip bomb guard for .docx")
 
+    @model_validator(mode="after")
+    def _allowlist_excludes_content_and_identity_fields(self) -> InputConfig:
+        reserved = {self.id_field, self.text_field, self.messages_field, self.subject_field, self.consent_field}
+        clash = sorted(reserved & set(self.metadata_allowlist))
+        if clash:
+            raise ValueError(f"metadata_allowlist must not name content or identity fields: {', '.join(clash)}")
+        return self
+
 
 class CanonicalizationConfig(_Strict):
     special_tokens: list[str] = Field(default_factory=lambda: list(DEFAULT_SPECIAL_TOKENS))

@@ -14,7 +14,7 @@ import re
 
 from transforms.detection.spans import resolve_overlaps
 from transforms.record import Record, Span
-from transforms.redaction import GENERIC_SPEAKERS
+from transforms.speakers import is_named_speaker
 
 _MIN_CHARS = 2
 
@@ -24,7 +24,7 @@ def record_hints(record: Record) -> list[tuple[str, str]]:
     hints = list(record.known_pii)
     for t in record.turns or []:
         speaker = t.speaker.strip()
-        if speaker and not GENERIC_SPEAKERS.match(speaker):
+        if is_named_speaker(speaker):
             hints.append(("PERSON", speaker))
     return hints
 

@@ -7,19 +7,13 @@ generic roles are treated as PERSON names and get the same token as that name in
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import replace
 
 from transforms.keys.scope_keys import ScopeKeys
 from transforms.keys.tokens import format_token, normalize_value
 from transforms.record import Record, Span, Turn, VaultEntry
-
-GENERIC_SPEAKERS = re.compile(
-    r"^(user|assistant|system|tool|function|human|ai|bot|agent|customer|caller|callee|operator|"
-    r"interviewer|interviewee|moderator|speaker|spk|ch|channel|unknown)[ _-]?\d*$",
-    re.IGNORECASE,
-)
+from transforms.speakers import is_named_speaker
 
 
 class Redactor:
@@ -40,7 +34,7 @@ class Redactor:
         return "".join(out)
 
     def redact_speaker(self, speaker: str, sink: list[tuple[str, str, bytes]]) -> str:
-        if not speaker.strip() or GENERIC_SPEAKERS.match(speaker.strip()):
+        if not is_named_speaker(speaker):
             return speaker
         return self._token("PERSON", speaker, sink)
 

@@ -214,3 +214,22 @@ def test_tampered_model_hashes_refuse_to_run_and_write_nothing(tmp_path):
     assert proc.returncode == 4, proc.stderr
     assert "does not match its pinned hashes" in proc.stderr
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("field", ["subject_id", "text", "id", "training_consent"])
+def test_identity_and_content_fields_cannot_be_allow_listed_as_metadata(tmp_path, field):
+    write_jsonl(tmp_path / "in.jsonl", [{"id": "1", "text": "x"}])
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"input:\n  metadata_allowlist: [source, {field}]\n")
+    proc = run_cli("run", "--input", str(tmp_path / "in.jsonl"), "--output", str(tmp_path / "o"), "--config", str(cfg))
+    assert proc.returncode == 2 and "metadata_allowlist" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_local_kek_inside_the_output_root_is_refused(tmp_path):
+    write_jsonl(tmp_path / "in.jsonl", [{"id": "1", "text": "x"}])
+    out = tmp_path / "o"
+    proc = run_cli(
+        "run", "--input", str(tmp_path / "in.jsonl"), "--output", str(out), "--kek-uri", f"local://{out}/kek.json"
+    )
+    assert proc.returncode == 2 and "lies inside the output root" in proc.stderr
+    assert not (out / "kek.json").exists()

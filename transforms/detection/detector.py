@@ -29,6 +29,7 @@ from transforms.detection.spans import filter_spans, resolve_overlaps
 from transforms.detection.truecase import decapitalize_shouting, truecase
 from transforms.errors import RecordError
 from transforms.record import Span
+from transforms.speakers import is_named_speaker
 
 
 class _TimeoutWatch(logging.Handler):
@@ -140,9 +141,7 @@ class Detector:
     def _finish(self, texts: list[str], spans: list[list[Span]], speakers: list[str] | None = None):
         extra: dict = {}
         for sp in speakers or []:
-            from transforms.redaction import GENERIC_SPEAKERS
-
-            if sp.strip() and not GENERIC_SPEAKERS.match(sp.strip()):
+            if is_named_speaker(sp):
                 self.propagator.add_value(extra, sp, "PERSON")
         stop = self.propagator.stop
         spans = [doc + contact_block_spans(text, doc, stop) for text, doc in zip(texts, spans, strict=True)]
