@@ -91,5 +91,21 @@ def test_filter_quarantine_drops_only_linked_rows():
         {"doc_id": "z", "verdict": HELD, "version": "v1", "reason": "r", "policy": "p@1"},
     ]
     with TestPipeline() as p:
-        out = (p | "Q" >> beam.Create(q), p | "D" >> beam.Create(decisions)) | FilterQuarantine()
+        out = (p | "Q" >> beam.Create(q), p | "D" >> beam.Create(decisions)) | FilterQuarantine(
+            PurgeCriteria(parse_instant("2020-01-01"))
+        )
         assert_that(out | beam.Map(lambda r: r["doc_id"]), equal_to(["", "z"]))
+
+
+def test_filter_quarantine_drops_rows_of_named_subjects_and_expired_rows():
+    q = [
+        {"doc_id": "a", "key_scope": "s", "subject_ref": "<SUBJECT_1>", "expires_at": "2030-01-01T00:00:00Z"},
+        {"doc_id": "b", "key_scope": "s", "subject_ref": "<SUBJECT_2>", "expires_at": "2030-01-01T00:00:00Z"},
+        {"doc_id": "c", "key_scope": "s", "subject_ref": None, "expires_at": "2020-06-01T00:00:00Z"},
+        {"doc_id": "d", "key_scope": "other", "subject_ref": "<SUBJECT_1>", "expires_at": None},
+        {"doc_id": "e"},  # written before these columns existed: kept
+    ]
+    criteria = PurgeCriteria(parse_instant("2024-01-01"), {"s": frozenset({"<SUBJECT_1>"})})
+    with TestPipeline() as p:
+        out = (p | "Q" >> beam.Create(q), p | "D" >> beam.Create([])) | FilterQuarantine(criteria)
+        assert_that(out | beam.Map(lambda r: r["doc_id"]), equal_to(["b", "d", "e"]))
