@@ -212,9 +212,9 @@ def test_subject_erasure_finds_tokens_made_before_a_data_key_rotation(tmp_path, 
     assert current(out) == v_new and training_versions(out) == [v_new]
 
 
-def test_quarantined_records_of_an_erased_subject_and_expired_quarantine_are_purged(tmp_path, kek_uri, monkeypatch):
-    """Quarantine holds sealed raw records: erasure and the quarantine expiry reach it too."""
-    from tests.conftest import write_jsonl
+@pytest.fixture
+def quarantine_marker(monkeypatch) -> str:
+    """Texts containing the returned marker fail detection (and so are quarantined with their subject)."""
     from transforms import reasons
     from transforms.detection import detector
     from transforms.errors import RecordError
@@ -227,6 +227,16 @@ def test_quarantined_records_of_an_erased_subject_and_expired_quarantine_are_pur
         return original(self, chunk, *args)
 
     monkeypatch.setattr(detector.Detector, "_analyze", failing)
+    return "qq7fail"
+
+
+def test_quarantined_records_of_an_erased_subject_and_expired_quarantine_are_purged(
+    tmp_path, kek_uri, quarantine_marker
+):
+    """Quarantine holds sealed raw records: erasure and the quarantine expiry reach it too."""
+    from tests.conftest import write_jsonl
+    from transforms import reasons
+
     cfg = write_config(tmp_path, kek_uri)
     out = tmp_path / "out"
     corpus = write_jsonl(
@@ -262,20 +272,9 @@ def pq_rows(directory) -> list[dict]:
     return [r for f in sorted(directory.glob("*.parquet")) for r in pq.read_table(f).to_pylist()]
 
 
-def test_older_version_whose_quarantine_holds_an_erased_subject_is_deleted(tmp_path, kek_uri, monkeypatch):
+def test_older_version_whose_quarantine_holds_an_erased_subject_is_deleted(tmp_path, kek_uri, quarantine_marker):
     from tests.conftest import write_jsonl
-    from transforms import reasons
-    from transforms.detection import detector
-    from transforms.errors import RecordError
 
-    original = detector.Detector._analyze
-
-    def failing(self, chunk, *args):
-        if "qq7fail" in chunk:
-            raise RecordError(reasons.DETECT_ERROR)
-        return original(self, chunk, *args)
-
-    monkeypatch.setattr(detector.Detector, "_analyze", failing)
     cfg = write_config(tmp_path, kek_uri)
     cfg.write_text(json.dumps({**json.loads(cfg.read_text()), "max_quarantine_fraction": 0.5}))
     out = tmp_path / "out"
