@@ -12,9 +12,7 @@ version's key scope; logs, staging, manifests, cards and the audit event hold id
 
 from __future__ import annotations
 
-import json
 import logging
-import shutil
 import tempfile
 import uuid
 from collections import Counter
@@ -86,13 +84,6 @@ def _execute(spec: PurgeGraphSpec, beam_args: list[str]) -> dict[str, int]:
     return run_beam(lambda p: build_purge_graph(p, spec), beam_args, "purge pipeline")
 
 
-def _read_jsonl(pattern: str) -> list[dict]:
-    rows = []
-    for path in fs.list_files(pattern):
-        rows.extend(json.loads(line) for line in fs.read_text(path).splitlines() if line.strip())
-    return rows
-
-
 def _check(req: PurgeRequest, layout: Layout) -> None:
     if (req.delete_sources or req.config.retention.delete_sources) and not req.config.retention.source_roots:
         raise ConfigError("deleting raw sources needs retention.source_roots in the config")
@@ -148,10 +139,10 @@ def purge(req: PurgeRequest) -> dict:
     log.info("purge of %s as of %s (%s)", current, format_instant(req.as_of), "dry run" if req.dry_run else new_version)
     counters = _execute(spec, req.beam_args)
 
-    decisions = _read_jsonl(fs.join(staging, "decisions*.jsonl"))
-    sources = _read_jsonl(fs.join(staging, "sources*.jsonl"))
-    quarantine_due = _read_jsonl(fs.join(staging, "quarantine_due*.jsonl"))
-    _drop_staging(staging)
+    decisions = fs.read_jsonl(fs.join(staging, "decisions*.jsonl"))
+    sources = fs.read_jsonl(fs.join(staging, "sources*.jsonl"))
+    quarantine_due = fs.read_jsonl(fs.join(staging, "quarantine_due*.jsonl"))
+    fs.delete_tree(staging)
     t = tally(decisions)
     empty = {"purge": {}, "held": {}}
     at = now_iso()
@@ -239,14 +230,6 @@ def _finish_new_version(layout, source, new_version, scope, counters, entry, at)
 def _delete_sources(req: PurgeRequest, versions: dict, wanted: set, deleted: list[str]) -> list[str]:
     policies = {versions[v].get("uri_policy", "hash") for v in deleted} or {"hash"}
     return delete_sources(find_sources(req.config.retention.source_roots, policies, wanted))
-
-
-def _drop_staging(staging: str) -> None:
-    if fs.is_remote(staging):
-        files = fs.list_files(fs.join(staging, "*"))
-        fs.delete(files) if files else None
-    else:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _operator() -> str:

@@ -13,8 +13,6 @@ its vault, its quarantine and its training files. Markers hold version names and
 from __future__ import annotations
 
 import json
-import os
-import shutil
 
 from pipelines.layout import MANIFEST_NAME, Layout
 from pipelines.manifest import published_version
@@ -91,13 +89,4 @@ def delete_version(layout: Layout, version: str, scope: str) -> None:
     if scope:
         dirs.insert(0, layout.vault_dir(scope, version))
     for d in dirs:
-        delete_tree(d)
-
-
-def delete_tree(path: str) -> None:
-    if not fs.is_remote(path):
-        shutil.rmtree(path, ignore_errors=False) if os.path.isdir(path) else None
-        return
-    files = fs.list_files(fs.join(path, "**"))
-    if files:
-        fs.delete(files)
+        fs.delete_tree(d)

@@ -248,13 +248,6 @@ def check_vault_collisions(layout: Layout, scope: str) -> None:
                 raise IntegrityError(f"token collision on {tok} across vault versions of scope {scope!r}")
 
 
-def _read_jsonl(pattern: str) -> list[dict]:
-    rows = []
-    for path in fs.list_files(pattern):
-        rows.extend(json.loads(line) for line in fs.read_text(path).splitlines() if line.strip())
-    return rows
-
-
 def run(req: RunRequest, gate=None) -> dict:
     """Run the main job. Returns the summary; raises ``RedactError`` on failure (nothing published)."""
     configure_filesystems(pipeline_options(req.beam_args))
@@ -278,8 +271,8 @@ def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
     }
     summary = reconcile(counters, outputs)
     staging = layout.staging(ctx.run_id)
-    sources = sorted(_read_jsonl(fs.join(staging, "sources*.jsonl")), key=lambda r: r["uri"])
-    drops = _read_jsonl(fs.join(staging, "drops*.jsonl"))
+    sources = sorted(fs.read_jsonl(fs.join(staging, "sources*.jsonl")), key=lambda r: r["uri"])
+    drops = fs.read_jsonl(fs.join(staging, "drops*.jsonl"))
     failures = []
     if not summary["reconciliation"]["ok"]:
         failures.append("counts do not reconcile")

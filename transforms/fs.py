@@ -6,6 +6,7 @@ a single-object write atomic. Temp files hold only what the final file holds (ne
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 
@@ -81,3 +82,11 @@ def delete_tree(path: str) -> None:
         delete(list_files(join(path, "**")))
     elif os.path.exists(path):
         FileSystems.delete([path])
+
+
+def read_jsonl(pattern: str) -> list[dict]:
+    """Every JSON Lines row of every file matching ``pattern`` (small bookkeeping outputs only)."""
+    rows = []
+    for path in list_files(pattern):
+        rows.extend(json.loads(line) for line in read_text(path).splitlines() if line.strip())
+    return rows
