@@ -117,7 +117,11 @@ def _gate(layout: Layout, version: str, manifest: dict, cfg: RunConfig, now: dat
     canary_tokens = F.tokens_of(_read(p) for p in canary_vault_files) | vault_tokens
     canary = F.canary_frame(canary_table, canaries, canary_tokens)
     other_scopes = [p for p in fs.list_files(fs.join(layout.vault, "*", version, "*.parquet")) if p not in vault_files]
+    quarantine_files = fs.list_files(fs.join(layout.quarantine_dir(version), "*.parquet"))
+    clear = F.clear_residual([*vault_tables, *(_read(p) for p in quarantine_files)])
+    clear += F.clear_residual([canary_table], skip=("text", "turns"))  # canary texts: the canary suite
     facts = {
+        "clear_columns_pii_free": clear == 0,
         "training_schema_ok": all(_same_schema(t, TRAINING_SCHEMA) for t in training_tables),
         "vault_schema_ok": all(_same_schema(t, VAULT_SCHEMA) for t in vault_tables),
         "files_match_manifest": bool(declared) and _file_ids(declared) == _file_ids(on_disk),
