@@ -66,9 +66,12 @@ class _DetectFn(beam.DoFn):
 def to_quarantine(record: Record, reason: str, stage: str) -> QuarantineItem:
     """Raw content of a record as a quarantine payload (sealed before it is written)."""
     if record.turns is not None:
-        body = {"id": record.doc_id, "turns": [{"speaker": t.speaker, "text": t.text} for t in record.turns]}
+        body = {
+            "id": record.id_raw or record.doc_id,
+            "turns": [{"speaker": t.speaker, "text": t.text} for t in record.turns],
+        }
     else:
-        body = {"id": record.doc_id, "text": record.text}
+        body = {"id": record.id_raw or record.doc_id, "text": record.text}
     return QuarantineItem(
         reason=reason,
         stage=stage,
@@ -77,4 +80,5 @@ def to_quarantine(record: Record, reason: str, stage: str) -> QuarantineItem:
         payload=json.dumps(body, ensure_ascii=False).encode("utf-8", "surrogatepass"),
         doc_id=record.doc_id,
         subject_raw=record.subject_raw,
+        id_raw=record.id_raw,
     )

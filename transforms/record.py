@@ -91,6 +91,9 @@ class Record:
     redacted: bool = False
     known_pii: list[tuple[str, str]] = field(default_factory=list)
     canary: bool = False  # synthetic recall probe: routed to the canary output, never to training
+    # The id given in the input (it may be PII): transient, never written. ``doc_id`` is a derived id until
+    # ``TokenizeRecords`` replaces it with a keyed token of this value (see ``transforms.doc_ids``).
+    id_raw: str | None = None
 
     @property
     def is_conversation(self) -> bool:
@@ -123,6 +126,7 @@ class QuarantineItem:
     doc_id: str = ""
     detail: str = ""
     subject_raw: str | None = None  # tokenized to a SUBJECT token when sealed, never written raw
+    id_raw: str | None = None  # the input id: turned into a keyed DOC_ID token when sealed, never written raw
 
 
 @dataclass(slots=True)

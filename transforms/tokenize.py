@@ -13,6 +13,7 @@ from transforms import reasons
 from transforms.context import KeysRef
 from transforms.counters import NS
 from transforms.detect import to_quarantine
+from transforms.doc_ids import redact_with_doc_id
 from transforms.record import Record
 
 
@@ -41,7 +42,7 @@ class _TokenizeFn(beam.DoFn):
 
     def process(self, record: Record):
         try:
-            redacted, entries = self.redactor.redact_record(record)
+            redacted, entries = redact_with_doc_id(self.redactor, record)
         except Exception:  # any failure: quarantine the untouched raw record, never emit a partial one
             Metrics.counter(NS, f"quarantined.{reasons.TOKENIZE_ERROR}").inc()
             yield beam.pvalue.TaggedOutput("quarantine", to_quarantine(record, reasons.TOKENIZE_ERROR, "tokenize"))

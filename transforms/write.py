@@ -7,6 +7,7 @@ from apache_beam.metrics import Metrics
 
 from transforms.context import KeysRef
 from transforms.counters import NS
+from transforms.doc_ids import sealed_item_doc_id
 from transforms.keys.tokens import format_token
 from transforms.record import QuarantineItem
 from transforms.schemas import QUARANTINE_SCHEMA, TRAINING_SCHEMA, VAULT_SCHEMA, quarantine_row, training_row
@@ -77,6 +78,7 @@ class _SealFn(beam.DoFn):
         self.keys = self.keys_ref.open()
 
     def process(self, item: QuarantineItem):
+        item = sealed_item_doc_id(self.keys, item)  # the input id only as a keyed token
         context = f"quarantine|{item.source_uri}|{item.source_record}"
         sealed = self.keys.seal(item.payload, context)
         subject = None
