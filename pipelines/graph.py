@@ -17,6 +17,7 @@ from transforms.context import KeysRef, RunContext
 from transforms.detect import DetectPII
 from transforms.lineage import AttachLineage
 from transforms.minimize import MinimizeRecords
+from transforms.progress import ReportProgress
 from transforms.purge_rules import id_hash
 from transforms.read import ReadRecords
 from transforms.retention import RetentionPolicy, default_policy
@@ -38,6 +39,7 @@ class GraphSpec:
 def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     cfg, ctx, layout = spec.cfg, spec.ctx, spec.layout
     read = p | "ReadRecords" >> ReadRecords(spec.patterns, cfg.input, spec.policy, cfg.retention.uri_policy)
+    (read.records, read.sources) | "Progress" >> ReportProgress()
     canonical = read.records | "Canonicalize" >> CanonicalizeRecords(cfg.canonicalization.special_tokens)
     minimized = canonical | "Minimize" >> MinimizeRecords(cfg.minimization, spec.policy)
     canaries = p | "InjectCanaries" >> InjectCanaries(cfg.gates)
