@@ -39,7 +39,7 @@ class GraphSpec:
 def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     cfg, ctx, layout = spec.cfg, spec.ctx, spec.layout
     read = p | "ReadRecords" >> ReadRecords(spec.patterns, cfg.input, spec.policy, cfg.retention.uri_policy)
-    (read.records, read.sources) | "Progress" >> ReportProgress()
+    (read.sources, read.records, read.quarantine, read.drops) | "Progress" >> ReportProgress()
     canonical = read.records | "Canonicalize" >> CanonicalizeRecords(cfg.canonicalization.special_tokens)
     minimized = canonical | "Minimize" >> MinimizeRecords(cfg.minimization, spec.policy)
     canaries = p | "InjectCanaries" >> InjectCanaries(cfg.gates)
