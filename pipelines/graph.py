@@ -37,7 +37,9 @@ class GraphSpec:
 
 def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     cfg, ctx, layout = spec.cfg, spec.ctx, spec.layout
-    read = p | "ReadRecords" >> ReadRecords(spec.patterns, cfg.input, spec.policy, cfg.retention.uri_policy)
+    read = p | "ReadRecords" >> ReadRecords(
+        spec.patterns, cfg.input, spec.policy, cfg.retention.uri_policy, exclude=never_read(layout, cfg.keys.kek_uri)
+    )
     canonical = read.records | "Canonicalize" >> CanonicalizeRecords(cfg.canonicalization.special_tokens)
     minimized = canonical | "Minimize" >> MinimizeRecords(cfg.minimization, spec.policy)
     canaries = p | "InjectCanaries" >> InjectCanaries(cfg.gates)
@@ -76,6 +78,12 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     write_jsonl(read.sources | "SourceRows" >> beam.MapTuple(_source_row), fs.join(staging, "sources"), "Sources")
     drops = (read.drops, minimized.drops) | "AllDrops" >> beam.Flatten()
     write_jsonl(drops | "DropRows" >> beam.Map(_drop_row), fs.join(staging, "drops"), "Drops")
+
+
+def never_read(layout: Layout, kek_uri: str) -> list[str]:
+    """Paths the reader must never open, whatever the inputs match: every output root and the local KEK."""
+    roots = [layout.out, layout.training, layout.vault, layout.quarantine, layout.audit, layout.keys]
+    return roots + ([kek_uri[len("local://") :]] if kek_uri.startswith("local://") else [])
 
 
 def write_jsonl(rows, prefix: str, label: str) -> None:
