@@ -17,6 +17,7 @@ from transforms.context import KeysRef, RunContext
 from transforms.detect import DetectPII
 from transforms.lineage import AttachLineage
 from transforms.minimize import MinimizeRecords
+from transforms.progress import ReportProgress
 from transforms.purge_rules import id_hash
 from transforms.read import ReadRecords
 from transforms.retention import RetentionPolicy, default_policy
@@ -40,6 +41,7 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     read = p | "ReadRecords" >> ReadRecords(
         spec.patterns, cfg.input, spec.policy, cfg.retention.uri_policy, exclude=never_read(layout, cfg.keys.kek_uri)
     )
+    (read.records, read.sources) | "Progress" >> ReportProgress()
     canonical = read.records | "Canonicalize" >> CanonicalizeRecords(cfg.canonicalization.special_tokens)
     minimized = canonical | "Minimize" >> MinimizeRecords(cfg.minimization, spec.policy)
     canaries = p | "InjectCanaries" >> InjectCanaries(cfg.gates)

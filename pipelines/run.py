@@ -20,6 +20,7 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 from pipelines.card import retention_summary, write_card
+from pipelines.failures import explain_runner_failure
 from pipelines.graph import GraphSpec, build_graph
 from pipelines.layout import Layout
 from pipelines.manifest import describe_files, publish, write_manifest
@@ -163,7 +164,7 @@ def run_beam(build, beam_args: list[str], what: str) -> dict[str, int]:
     """Build a graph with ``build(pipeline)``, run it to completion, return the ``redact`` counters.
 
     Our own errors surface as they are (their messages hold ids only); foreign runner errors become a
-    one-line ``PipelineFailure`` naming only the exception type."""
+    one-line ``PipelineFailure`` naming the cause in fixed words (``pipelines/failures.py``)."""
     p = beam.Pipeline(options=pipeline_options(beam_args))
     build(p)
     try:
@@ -175,7 +176,8 @@ def run_beam(build, beam_args: list[str], what: str) -> dict[str, int]:
         cause = _redact_cause(exc)
         if cause is not None:
             raise cause from None
-        raise PipelineFailure(f"{what} failed ({type(exc).__name__}); nothing was published") from None
+        log.debug("%s failed; the runner's traceback (may quote library messages):", what, exc_info=True)
+        raise PipelineFailure(f"{what} failed: {explain_runner_failure(exc)}; nothing was published") from None
     return collect_counters(result)
 
 
@@ -280,8 +282,8 @@ def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
     qfrac = summary["counts"]["quarantined_total"] / read if read else 0.0
     if qfrac > req.config.max_quarantine_fraction:
         failures.append(
-            f"{qfrac:.1%} of records quarantined, above max_quarantine_fraction "
-            f"{req.config.max_quarantine_fraction:.1%}"
+            f"{summary['counts']['quarantined_total']} of {read} records quarantined ({_pct(qfrac)}) > "
+            f"max_quarantine_fraction {_pct(req.config.max_quarantine_fraction)}"
         )
     check_vault_collisions(layout, ctx.key_scope)
     manifest = {
@@ -338,6 +340,10 @@ def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
     if failures:
         result["failures"] = failures
     return result
+
+
+def _pct(fraction: float) -> str:
+    return f"{round(fraction * 100, 1):g}%"
 
 
 def _sha256_json(obj) -> str:
