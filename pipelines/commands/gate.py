@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from pipelines.gate import gate_version, latest_complete_version, load_complete_manifest
-from pipelines.layout import Layout
+from pipelines.dataset import Layout, latest_complete_version, load_complete_manifest
+from pipelines.gate import gate_version
 from transforms.config import load_config
 from transforms.errors import GateFailure
 

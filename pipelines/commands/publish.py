@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from pipelines.dataset import Layout
 from pipelines.gate import publish_gated
-from pipelines.layout import Layout
 from transforms.config import load_config
 
 
