@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import apache_beam as beam
 
-from pipelines.layout import Layout
+from pipelines.dataset import CANARIES, CANARY_VAULT, QUARANTINE, TRAINING, VAULT, Layout
 from transforms import fs
 from transforms.canaries import InjectCanaries, SplitCanaries, WriteCanaries
 from transforms.canonicalize import CanonicalizeRecords
@@ -51,26 +51,26 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     real, canary = (
         tokenized.records | "AttachLineage" >> AttachLineage(ctx, spec.policy) | "SplitCanaries" >> SplitCanaries()
     )
-    real | "WriteTraining" >> WriteTraining(fs.join(layout.version_dir(ctx.version), "part"))
-    canary | "WriteCanaries" >> WriteCanaries(fs.join(layout.canary_dir(ctx.version), "part"))
+    real | "WriteTraining" >> WriteTraining(layout.prefix(TRAINING, ctx.version))
+    canary | "WriteCanaries" >> WriteCanaries(layout.prefix(CANARIES, ctx.version))
     # Canary tokens go to their own vault next to the canary output: the real vault references real records only.
     real_vault, canary_vault = tokenized.vault | "SplitCanaryVault" >> beam.Partition(lambda e, _: int(e.canary), 2)
     (
         real_vault
         | "BuildVault" >> BuildVault(ctx.version)
-        | "WriteVault" >> WriteVault(fs.join(layout.vault_dir(ctx.key_scope, ctx.version), "part"))
+        | "WriteVault" >> WriteVault(layout.prefix(VAULT, ctx.version, ctx.key_scope))
     )
     (
         canary_vault
         | "BuildCanaryVault" >> BuildVault(ctx.version)
-        | "WriteCanaryVault" >> WriteVault(fs.join(layout.canary_vault_dir(ctx.version), "part"))
+        | "WriteCanaryVault" >> WriteVault(layout.prefix(CANARY_VAULT, ctx.version))
     )
     (
         (read.quarantine, detected.quarantine, tokenized.quarantine)
         | "AllQuarantine" >> beam.Flatten()
         | "WriteQuarantine"
         >> WriteQuarantine(
-            fs.join(layout.quarantine_dir(ctx.version), "part"),
+            layout.prefix(QUARANTINE, ctx.version),
             spec.keys,
             ctx.run_id,
             quarantine_expiry(ctx.ingested_at, cfg.retention.quarantine_days),
