@@ -46,10 +46,13 @@ class _DetectFn(beam.DoFn):
         try:
             if record.turns is not None:
                 record.turn_spans = self.detector.detect_turns(
-                    [t.text for t in record.turns], [t.speaker for t in record.turns]
+                    [t.text for t in record.turns], [t.speaker for t in record.turns], record.ner_hits
                 )
+            elif record.ner_hits is not None:  # extra NER engines ran before this stage (RunNerEngines)
+                record.spans = self.detector.detect_turns([record.text], None, record.ner_hits)[0]
             else:
                 record.spans = self.detector.detect(record.text)
+            record.ner_hits = None  # transient: consumed here, never written
             add_known_spans(record)  # header addresses/names and speaker labels, wherever they recur
         except Exception as exc:  # any failure (ours or a library's) quarantines the record: fail closed
             reason = exc.reason if isinstance(exc, RecordError) else reasons.DETECT_ERROR

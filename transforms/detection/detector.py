@@ -20,6 +20,7 @@ from transforms import reasons
 from transforms.config import DetectionConfig
 from transforms.detection.analyzer import build_analyzer
 from transforms.detection.blocks import contact_block_spans
+from transforms.detection.engines.base import NerHit
 from transforms.detection.guards import Guards
 from transforms.detection.model_integrity import ModelInfo
 from transforms.detection.propagation import Propagator
@@ -30,6 +31,8 @@ from transforms.detection.truecase import decapitalize_shouting, truecase
 from transforms.errors import RecordError
 from transforms.record import Span
 from transforms.speakers import is_named_speaker
+
+NER_SOURCE = "SpacyRecognizer"  # extra engines' hits (``ner_hits``) are guarded like spaCy's NER
 
 
 class _TimeoutWatch(logging.Handler):
@@ -75,8 +78,11 @@ class Detector:
         """Spans in ``text`` after guards, thresholds, allow-list, propagation and the overlap policy."""
         return self.detect_turns([text])[0]
 
-    def detect_many(self, texts: list[str]) -> list[list[Span] | RecordError]:
-        """One result per independent document; spaCy runs batched. Failures are returned, not raised."""
+    def detect_many(
+        self, texts: list[str], ner_hits: list[list[NerHit]] | None = None
+    ) -> list[list[Span] | RecordError]:
+        """One result per independent document; spaCy runs batched. Failures are returned, not raised.
+        ``ner_hits``: precomputed hits of the extra NER engines, one list per text (or None)."""
         prepared = [self._prepare(t) for t in texts]
         batchable = [i for i, t in enumerate(prepared) if t.strip() and len(t) <= self.cfg.chunk_chars]
         artifacts = {}
@@ -89,18 +95,22 @@ class Detector:
         out: list[list[Span] | RecordError] = []
         for i, text in enumerate(texts):
             try:
-                spans = self._spans(text, prepared[i], artifacts.get(i), None)
+                hits = ner_hits[i] if ner_hits else None
+                spans = self._spans(text, prepared[i], artifacts.get(i), None, hits)
                 out.append(self._finish([text], [spans])[0])
             except RecordError as exc:
                 out.append(exc)
         return out
 
-    def detect_turns(self, texts: list[str], speakers: list[str] | None = None) -> list[list[Span]]:
+    def detect_turns(
+        self, texts: list[str], speakers: list[str] | None = None, ner_hits: list[list[NerHit]] | None = None
+    ) -> list[list[Span]]:
         """Spans per turn; propagation spans all turns, and each turn sees the previous turn as context."""
         per_turn, previous = [], ""
-        for text in texts:
+        for i, text in enumerate(texts):
             ctx = previous.split()[-self.rules.transcript.turn_context_words :] if previous else None
-            per_turn.append(self._spans(text, self._prepare(text), None, ctx or None))
+            hits = ner_hits[i] if ner_hits else None
+            per_turn.append(self._spans(text, self._prepare(text), None, ctx or None, hits))
             previous = text
         return self._finish(texts, per_turn, speakers)
 
@@ -115,7 +125,7 @@ class Detector:
                 return fixed
         return text
 
-    def _spans(self, text: str, analysis_text: str, artifacts, context) -> list[Span]:
+    def _spans(self, text: str, analysis_text: str, artifacts, context, hits=None) -> list[Span]:
         if not text.strip():
             return []
         raw: list[Span] = []
@@ -130,6 +140,16 @@ class Detector:
                 ):
                     continue
                 raw.append(Span(start, end, r.entity_type, r.score))
+        for h in hits or ():  # extra engines: same guards as spaCy's NER, then the same thresholds
+            if self.guards.applies(NER_SOURCE) and not self.guards.keep(
+                text[h.start : h.end],
+                h.label,
+                cased,
+                analysis_text[h.start : h.end],
+                text[max(0, h.start - 30) : h.start],
+            ):
+                continue
+            raw.append(Span(h.start, h.end, h.label, h.score))
         return filter_spans(
             raw,
             text,
