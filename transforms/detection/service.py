@@ -57,7 +57,10 @@ class DetectionService:
         mapped = [canonicalize_mapped(self.canon, text) for _, text in batch]
         texts = [canonical for canonical, _ in mapped]
         hits = self._ner_hits(texts)
-        results = self.detector.detect_many(texts, [h or [] for h in hits] if hits else None)
+        if hits is None:
+            results = self.detector.detect_many(texts)
+        else:
+            results = self.detector.detect_many(texts, [h or [] for h in hits])
         for i, ((doc_id, _), (_, omap), res) in enumerate(zip(batch, mapped, results, strict=True)):
             if hits and hits[i] is None:  # the extra engines failed on this text: fail closed
                 yield Detected(doc_id, None, reasons.DETECT_ERROR)
