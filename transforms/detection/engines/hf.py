@@ -68,7 +68,7 @@ class HfTokenClassifier:
         self.model: ModelInfo = verify_folder(cfg.model_dir, cfg.hashes_file, cfg.name)  # before any load
         id2label = read_labels(cfg)
         self.tags = [bio.parse_tag(id2label[i]) for i in range(len(id2label))]
-        self.tokenizer, self.prefix, self.suffix = _load_tokenizer(cfg)
+        self.tokenizer, self.prefix, self.suffix, self.pad_id = _load_tokenizer(cfg)
         self.session, self.inputs = _load_session(cfg)
         self.window = cfg.max_length - len(self.prefix) - len(self.suffix)
         if self.window <= 2 * cfg.stride:
@@ -125,11 +125,6 @@ class HfTokenClassifier:
         e = np.exp(z)
         return e / e.sum(axis=2, keepdims=True)
 
-    @property
-    def pad_id(self) -> int:
-        pad = self.tokenizer.padding
-        return int(pad["pad_id"]) if pad else 0
-
 
 def _load_tokenizer(cfg: HfTokenClassificationEngine):
     from tokenizers import Tokenizer
@@ -139,7 +134,9 @@ def _load_tokenizer(cfg: HfTokenClassificationEngine):
         tok = Tokenizer.from_file(str(path))
     except Exception as exc:  # the library's message may name the file only; keep the type
         raise ConfigError(f"NER engine {cfg.name!r}: cannot load {path} ({type(exc).__name__})") from None
-    tok.no_truncation()
+    pad_id = int(tok.padding["pad_id"]) if tok.padding else 0  # masked out anyway
+    tok.no_truncation()  # windows are cut here, over the whole text's tokens
+    tok.no_padding()
     # Special tokens the model expects around one sequence ([CLS] ... [SEP], <s> ... </s>), taken from
     # the tokenizer's own post-processor so windows get them exactly as in training.
     probe = tok.encode("a", add_special_tokens=True)
@@ -148,7 +145,7 @@ def _load_tokenizer(cfg: HfTokenClassificationEngine):
     if not content:
         raise ConfigError(f"NER engine {cfg.name!r}: tokenizer produced no content token for a probe")
     prefix, suffix = probe.ids[: content[0]], probe.ids[content[-1] + 1 :]
-    return tok, list(prefix), list(suffix)
+    return tok, list(prefix), list(suffix), pad_id
 
 
 def _load_session(cfg: HfTokenClassificationEngine):
@@ -179,5 +176,5 @@ def _load_session(cfg: HfTokenClassificationEngine):
         inputs[i.name] = types[i.type]
     if "input_ids" not in inputs:
         raise ConfigError(f"NER engine {cfg.name!r}: the model has no input_ids input")
-    log.info("NER engine %s ready (sha256 %s…, %s)", cfg.name, cfg.hashes_file and "pinned", providers[0])
+    log.info("NER engine %s ready on %s", cfg.name, providers[0])
     return session, inputs

@@ -137,3 +137,15 @@ def test_gpu_device_without_cuda_is_refused(engine_cfg):
 def test_manifest_lists_every_file(pinned):
     manifest = json.loads(pinned[1].read_text())
     assert sorted(manifest["files"]) == ["config.json", "model.onnx", "tokenizer.json"]
+
+
+def test_tokenizer_saved_with_padding_and_truncation_still_covers_long_texts(engine_cfg, tmp_path):
+    from tests.transforms.detection.engines.tiny_model import build_model_dir, build_tokenizer
+    from transforms.detection.model_integrity import build_folder_manifest
+
+    folder = build_model_dir(tmp_path / "m")
+    build_tokenizer(folder / "tokenizer.json", padded=True)
+    (tmp_path / "h.json").write_text(json.dumps(build_folder_manifest(folder)))
+    engine = HfTokenClassifier(engine_cfg(model_dir=str(folder), hashes_file=str(tmp_path / "h.json")))
+    text = "the " * 50 + "Alice"  # beyond the saved truncation length
+    assert found(text, engine.predict([text])[0]) == [("Alice", "PERSON")]

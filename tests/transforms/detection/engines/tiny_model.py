@@ -49,7 +49,7 @@ def logits_table() -> np.ndarray:
     return table
 
 
-def build_tokenizer(path: Path) -> None:
+def build_tokenizer(path: Path, padded: bool = False) -> None:
     from tokenizers import Tokenizer, normalizers, pre_tokenizers, processors
     from tokenizers.models import WordPiece
 
@@ -60,6 +60,9 @@ def build_tokenizer(path: Path) -> None:
     tok.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]", special_tokens=[("[CLS]", vocab["[CLS]"]), ("[SEP]", vocab["[SEP]"])]
     )
+    if padded:  # exports often ship with padding/truncation switched on: the engine must undo both
+        tok.enable_padding(pad_id=vocab["[PAD]"], pad_token="[PAD]", length=32)
+        tok.enable_truncation(max_length=32)
     tok.save(str(path))
 
 
