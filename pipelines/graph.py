@@ -17,6 +17,7 @@ from transforms.context import KeysRef, RunContext
 from transforms.detect import DetectPII
 from transforms.lineage import AttachLineage
 from transforms.minimize import MinimizeRecords
+from transforms.ner import RunNerEngines
 from transforms.progress import ReportProgress
 from transforms.purge_rules import id_hash
 from transforms.read import ReadRecords
@@ -46,6 +47,10 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     minimized = canonical | "Minimize" >> MinimizeRecords(cfg.minimization, spec.policy)
     canaries = p | "InjectCanaries" >> InjectCanaries(cfg.gates)
     to_detect = (minimized.records, canaries) | "WithCanaries" >> beam.Flatten()
+    failed_ner = []
+    if cfg.detection.engines:  # extra NER engines (docs/engines.md); the default graph is unchanged
+        ner = to_detect | "RunNerEngines" >> RunNerEngines(cfg.detection.engines)
+        to_detect, failed_ner = ner.records, [ner.quarantine]
     detected = to_detect | "DetectPII" >> DetectPII(cfg.detection, cfg.progress_every)
     tokenized = detected.records | "TokenizeRecords" >> TokenizeRecords(spec.keys)
     real, canary = (
@@ -66,7 +71,7 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
         | "WriteCanaryVault" >> WriteVault(layout.prefix(CANARY_VAULT, ctx.version))
     )
     (
-        (read.quarantine, detected.quarantine, tokenized.quarantine)
+        (read.quarantine, *failed_ner, detected.quarantine, tokenized.quarantine)
         | "AllQuarantine" >> beam.Flatten()
         | "WriteQuarantine"
         >> WriteQuarantine(

@@ -31,6 +31,7 @@ from pipelines.storage import configure_filesystems
 from transforms import PIPELINE_VERSION, fs
 from transforms.config import RunConfig
 from transforms.context import KeysRef, RunContext
+from transforms.detection.engines.registry import check_engines
 from transforms.detection.model_integrity import verify_model
 from transforms.errors import ConfigError, InputError, IntegrityError
 from transforms.keys import KeysetStore, ScopeKeys
@@ -111,6 +112,7 @@ def prepare(req: RunRequest) -> tuple[GraphSpec, ScopeKeys]:
     _check_dev_kek_outside_outputs(cfg.keys.kek_uri, layout)
     policy = load_policy(cfg.retention.policy_file)
     model = verify_model(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file)
+    check_engines(cfg.detection.engines)  # extra NER engines: hashes, labels, extra installed
     keys = open_run_keys(layout, cfg)
     now = datetime.now(UTC).replace(microsecond=0)
     run_id = uuid.uuid4().hex[:12]

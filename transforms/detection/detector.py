@@ -32,6 +32,8 @@ from transforms.errors import RecordError
 from transforms.record import Span
 from transforms.speakers import is_named_speaker
 
+NER_SOURCE = "SpacyRecognizer"  # extra engines' hits (``ner_hits``) are guarded like spaCy's NER
+
 
 class _TimeoutWatch(logging.Handler):
     """Notes Presidio's "timed out" warnings raised on the current thread."""
@@ -80,7 +82,8 @@ class Detector:
     def detect_many(
         self, texts: list[str], ner_hits: list[list[NerHit]] | None = None
     ) -> list[list[Span] | RecordError]:
-        """One result per independent document; spaCy runs batched. Failures are returned, not raised."""
+        """One result per independent document; spaCy runs batched. Failures are returned, not raised.
+        ``ner_hits``: precomputed hits of the extra NER engines, one list per text (or None)."""
         prepared = [self._prepare(t) for t in texts]
         artifacts = self._nlp_batch(prepared)
         out: list[list[Span] | RecordError] = []
@@ -147,6 +150,16 @@ class Detector:
                 ):
                     continue
                 raw.append(Span(start, end, r.entity_type, r.score))
+        for h in hits or ():  # extra engines: same guards as spaCy's NER, then the same thresholds
+            if self.guards.applies(NER_SOURCE) and not self.guards.keep(
+                text[h.start : h.end],
+                h.label,
+                cased,
+                analysis_text[h.start : h.end],
+                text[max(0, h.start - 30) : h.start],
+            ):
+                continue
+            raw.append(Span(h.start, h.end, h.label, h.score))
         return filter_spans(
             raw,
             text,
