@@ -22,8 +22,8 @@ def register(sub) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pipelines.gate import gate_version, latest_complete_version, load_complete_manifest
-    from pipelines.layout import Layout
+    from pipelines.dataset import Layout, latest_complete_version, load_complete_manifest
+    from pipelines.gate import gate_version
     from transforms.config import load_config
     from transforms.errors import GateFailure
 

@@ -21,8 +21,8 @@ def register(sub) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from pipelines.dataset import Layout
     from pipelines.gate import publish_gated
-    from pipelines.layout import Layout
     from transforms.config import load_config
 
     cfg = load_config(args.config)
