@@ -1,7 +1,8 @@
 """Running a Beam graph for ``run`` and ``purge``: options, run to completion, error mapping, counters.
 
 Our own errors surface as they are (their messages hold ids only); foreign runner errors become a
-one-line ``PipelineFailure`` naming only the exception type, never a message that could echo a value.
+one-line ``PipelineFailure`` naming the cause in fixed words (``pipelines/failures.py``), never a message
+that could echo a value.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import apache_beam as beam
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
+from pipelines.failures import explain_runner_failure
 from pipelines.storage import with_storage_env
 from transforms.counters import NS
 from transforms.errors import PipelineFailure, RedactError
@@ -39,7 +41,7 @@ def run_beam(build: Callable[[beam.Pipeline], None], beam_args: list[str], what:
         cause = redact_cause(exc)
         if cause is not None:
             raise cause from None
-        raise PipelineFailure(f"{what} failed ({type(exc).__name__}); nothing was published") from None
+        raise PipelineFailure(f"{what} failed: {explain_runner_failure(exc)}; nothing was published") from None
     return collect_counters(result)
 
 

@@ -3,7 +3,8 @@
 ``gate_version`` reads the version's Parquet files (training, vault of its key scope, canary output),
 derives the gate frames (``transforms/gates/frames.py``), validates them with the versioned GE suites
 in ``expectations/`` and writes, next to the version, ``_gate/summary.json`` and ``_gate/data_docs/``
-(GE Data Docs, HTML). ``_gate/`` holds no Parquet file and starts with ``_``, so dataset readers skip it.
+(GE Data Docs, HTML; optional, they load assets from CDNs) and ``_gate/report.html`` (self-contained,
+readable offline; ``pipelines/gate_report.py``). ``_gate/`` holds no Parquet file and starts with ``_``, so dataset readers skip it.
 
 Privacy contract: the report holds suite/expectation names, thresholds, counts, rates, hashes and
 canary ids. Never a value from a record: GE sees no free text, and runs without unexpected-value lists.
@@ -37,6 +38,7 @@ from pipelines.dataset import (
     read_parquet,
     vault_scopes,
 )
+from pipelines.gate_report import REPORT_NAME, write_report
 from transforms import fs
 from transforms.config import RunConfig
 from transforms.errors import GateFailure, RedactError
@@ -143,14 +145,17 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
         "suites": {name: {**res, **_suite_file(name, gcfg.expectations_dir)} for name, res in results.items()},
         "data_docs": docs_index,
     }
+    summary["report"] = fs.join(layout.gate_dir(version), REPORT_NAME)
     summary_path = layout.gate_summary(version)
     fs.write_text_atomic(summary_path, json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    write_report(layout.gate_dir(version), summary)
     return {
         "success": success,
         "gated_at": summary["gated_at"],
         "failed": failed,
         "suites": {name: res["success"] for name, res in results.items()},
         "summary": summary_path,
+        "report": summary["report"],
         "data_docs": docs_index,
     }
 

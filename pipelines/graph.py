@@ -17,6 +17,8 @@ from transforms.context import KeysRef, RunContext
 from transforms.detect import DetectPII
 from transforms.lineage import AttachLineage
 from transforms.minimize import MinimizeRecords
+from transforms.ner import RunNerEngines
+from transforms.progress import ReportProgress
 from transforms.purge_rules import id_hash
 from transforms.read import ReadRecords
 from transforms.retention import RetentionPolicy, default_policy
@@ -37,11 +39,18 @@ class GraphSpec:
 
 def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     cfg, ctx, layout = spec.cfg, spec.ctx, spec.layout
-    read = p | "ReadRecords" >> ReadRecords(spec.patterns, cfg.input, spec.policy, cfg.retention.uri_policy)
+    read = p | "ReadRecords" >> ReadRecords(
+        spec.patterns, cfg.input, spec.policy, cfg.retention.uri_policy, exclude=never_read(layout, cfg.keys.kek_uri)
+    )
+    (read.records, read.sources) | "Progress" >> ReportProgress()
     canonical = read.records | "Canonicalize" >> CanonicalizeRecords(cfg.canonicalization.special_tokens)
     minimized = canonical | "Minimize" >> MinimizeRecords(cfg.minimization, spec.policy)
     canaries = p | "InjectCanaries" >> InjectCanaries(cfg.gates)
     to_detect = (minimized.records, canaries) | "WithCanaries" >> beam.Flatten()
+    failed_ner = []
+    if cfg.detection.engines:  # extra NER engines (docs/engines.md); the default graph is unchanged
+        ner = to_detect | "RunNerEngines" >> RunNerEngines(cfg.detection.engines)
+        to_detect, failed_ner = ner.records, [ner.quarantine]
     detected = to_detect | "DetectPII" >> DetectPII(cfg.detection, cfg.progress_every)
     tokenized = detected.records | "TokenizeRecords" >> TokenizeRecords(spec.keys)
     real, canary = (
@@ -63,7 +72,7 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
         | "WriteCanaryVault" >> WriteVault(layout.prefix(CANARY_VAULT, ctx.version))
     )
     (
-        (read.quarantine, detected.quarantine, tokenized.quarantine)
+        (read.quarantine, *failed_ner, detected.quarantine, tokenized.quarantine)
         | "AllQuarantine" >> beam.Flatten()
         | "WriteQuarantine"
         >> WriteQuarantine(
@@ -77,6 +86,12 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     write_jsonl(read.sources | "SourceRows" >> beam.MapTuple(_source_row), fs.join(staging, "sources"), "Sources")
     drops = (read.drops, minimized.drops) | "AllDrops" >> beam.Flatten()
     write_jsonl(drops | "DropRows" >> beam.Map(_drop_row), fs.join(staging, "drops"), "Drops")
+
+
+def never_read(layout: Layout, kek_uri: str) -> list[str]:
+    """Paths the reader must never open, whatever the inputs match: every output root and the local KEK."""
+    roots = [layout.out, layout.training, layout.vault, layout.quarantine, layout.audit, layout.keys]
+    return roots + ([kek_uri[len("local://") :]] if kek_uri.startswith("local://") else [])
 
 
 def write_jsonl(rows, prefix: str, label: str) -> None:

@@ -35,6 +35,7 @@ from pipelines.storage import configure_filesystems
 from transforms import PIPELINE_VERSION, fs
 from transforms.config import RunConfig
 from transforms.context import KeysRef, RunContext
+from transforms.detection.engines.registry import check_engines
 from transforms.detection.model_integrity import verify_model
 from transforms.errors import ConfigError, InputError, IntegrityError
 from transforms.keys import KeysetStore, ScopeKeys
@@ -127,6 +128,7 @@ def prepare(req: RunRequest) -> tuple[GraphSpec, ScopeKeys]:
     _check_dev_kek_outside_outputs(cfg.keys.kek_uri, layout)
     policy = load_policy(cfg.retention.policy_file)
     model = verify_model(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file)
+    check_engines(cfg.detection.engines)  # extra NER engines: hashes, labels, extra installed
     keys = open_run_keys(layout, cfg)
     now = datetime.now(UTC).replace(microsecond=0)
     run_id = uuid.uuid4().hex[:12]
@@ -253,8 +255,8 @@ def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
     qfrac = summary["counts"]["quarantined_total"] / read if read else 0.0
     if qfrac > req.config.max_quarantine_fraction:
         failures.append(
-            f"{qfrac:.1%} of records quarantined, above max_quarantine_fraction "
-            f"{req.config.max_quarantine_fraction:.1%}"
+            f"{summary['counts']['quarantined_total']} of {read} records quarantined ({_pct(qfrac)}) > "
+            f"max_quarantine_fraction {_pct(req.config.max_quarantine_fraction)}"
         )
     check_vault_collisions(layout, ctx.key_scope)
     manifest = {
@@ -312,6 +314,10 @@ def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
     if failures:
         result["failures"] = failures
     return result
+
+
+def _pct(fraction: float) -> str:
+    return f"{round(fraction * 100, 1):g}%"
 
 
 def _sha256_json(obj) -> str:
