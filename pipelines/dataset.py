@@ -6,7 +6,10 @@ purge, version discovery and the permission rules iterate it, so a new output ca
 
 Layout under ``OUT`` (each root overridable in config, e.g. a separately permissioned bucket)::
 
-    training/<version>/            the version root (what ``datasets.load_dataset`` is pointed at)
+    training/<version>/            the version root (what ``datasets.load_dataset`` is pointed at):
+        data/*.parquet             the training rows, alone in their folder (every reader opens it as is)
+        README.md                  Hugging Face dataset card (YAML header naming data/) + the human card
+        _MANIFEST.json, _gate/     manifest (written last) and gate report, beside the data, never among it
     training/CURRENT               names the published version (replaced atomically)
     vault/<scope>/<version>/       token vault (restricted)
     quarantine/<version>/          sealed raw records (restricted)
@@ -40,6 +43,8 @@ __all__ = ["now_iso"]
 MANIFEST_NAME = "_MANIFEST.json"
 CURRENT_NAME = "CURRENT"
 GATE_DIR = "_gate"
+DATA_DIR = "data"
+CARD_NAME = "README.md"
 GATE_SUMMARY_NAME = "summary.json"
 MANIFEST_FORMAT = "redact-manifest/v1"
 
@@ -122,7 +127,7 @@ class Layout:
     def data_dir(self, kind: str, version: str, scope: str = "") -> str:
         """The folder holding the Parquet files of ``kind`` for ``version`` (vault: of key ``scope``)."""
         if kind == TRAINING:
-            return self.version_dir(version)
+            return fs.join(self.version_dir(version), DATA_DIR)
         if kind == VAULT:
             if not scope:
                 raise ValueError("the vault is per key scope")
@@ -158,6 +163,9 @@ class Layout:
     def manifest(self, version: str) -> str:
         return fs.join(self.version_dir(version), MANIFEST_NAME)
 
+    def card(self, version: str) -> str:
+        return fs.join(self.version_dir(version), CARD_NAME)
+
     def gate_dir(self, version: str) -> str:
         """Gate report of a version (``summary.json``, ``data_docs/``): no Parquet, ``_``-prefixed."""
         return fs.join(self.version_dir(version), GATE_DIR)
@@ -175,6 +183,18 @@ class Layout:
     @property
     def locks(self) -> str:
         return fs.join(self.out, ".locks")
+
+
+def is_within(path: str, root: str) -> bool:
+    """``path`` equals ``root`` or lies below it (local paths resolved, symlinks included; object-store
+    URIs compared as prefixes). Paths on different kinds of storage are never within each other."""
+    if fs.is_remote(path) != fs.is_remote(root):
+        return False
+    if fs.is_remote(path):
+        p, r = path.rstrip("/"), root.rstrip("/")
+        return p == r or p.startswith(r + "/")
+    p, r = os.path.realpath(os.path.expanduser(path)), os.path.realpath(os.path.expanduser(root))
+    return p == r or p.startswith(r.rstrip(os.sep) + os.sep)
 
 
 # --- the manifest -------------------------------------------------------------------------------
@@ -393,7 +413,7 @@ def _try_manifest(layout: Layout, version: str) -> Manifest | None:
 
 
 def discover(layout: Layout) -> list[VersionInfo]:
-    """Every version under every root, oldest first (manifest creation time, then name)."""
+    """Every version under every root, oldest first (manifest creation time, then name; partial last)."""
     current = published_version(layout)
     infos = []
     for name, kinds in version_names(layout).items():
@@ -405,7 +425,8 @@ def discover(layout: Layout) -> list[VersionInfo]:
         else:
             status = PUBLISHED if name == current else COMPLETE
         infos.append(VersionInfo(name, status, m, tuple(sorted(kinds))))
-    return sorted(infos, key=lambda i: (i.manifest.created_at if i.manifest else "", i.name))
+    # partial versions have no creation time: listed last (usually the newest, a killed or running run)
+    return sorted(infos, key=lambda i: (i.manifest.created_at if i.manifest else "\uffff", i.name))
 
 
 def complete_versions(layout: Layout) -> dict[str, Manifest]:

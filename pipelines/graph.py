@@ -10,7 +10,7 @@ import apache_beam as beam
 
 from pipelines.dataset import CANARIES, CANARY_VAULT, QUARANTINE, TRAINING, VAULT, Layout
 from transforms import fs
-from transforms.canaries import InjectCanaries, SplitCanaries, WriteCanaries
+from transforms.canaries import InjectCanaries, SplitCanaries
 from transforms.canonicalize import CanonicalizeRecords
 from transforms.config import RunConfig
 from transforms.context import KeysRef, RunContext
@@ -57,7 +57,8 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
         tokenized.records | "AttachLineage" >> AttachLineage(ctx, spec.policy) | "SplitCanaries" >> SplitCanaries()
     )
     real | "WriteTraining" >> WriteTraining(layout.prefix(TRAINING, ctx.version))
-    canary | "WriteCanaries" >> WriteCanaries(layout.prefix(CANARIES, ctx.version))
+    # Canary records, in the training schema, beside (never inside) the training output.
+    canary | "WriteCanaries" >> WriteTraining(layout.prefix(CANARIES, ctx.version), counter="canaries.written")
     # Canary tokens go to their own vault next to the canary output: the real vault references real records only.
     real_vault, canary_vault = tokenized.vault | "SplitCanaryVault" >> beam.Partition(lambda e, _: int(e.canary), 2)
     (

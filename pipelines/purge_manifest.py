@@ -22,6 +22,7 @@ _INHERITED = (
     "inputs",
     "retention_policy",
     "uri_policy",
+    "card_meta",
 )
 
 

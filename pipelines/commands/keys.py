@@ -15,7 +15,7 @@ from pipelines.commands.options import add_output_root
 from transforms.errors import ConfigError
 
 if TYPE_CHECKING:  # Tink and the KMS clients load when a keys command runs, not when the CLI starts
-    from pipelines.layout import Layout
+    from pipelines.dataset import Layout
     from transforms.config import RunConfig
     from transforms.keys import KeysetStore
     from transforms.keys.store import KeysetFile
@@ -68,7 +68,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _setup(args: argparse.Namespace) -> tuple[RunConfig, Layout, KeysetStore]:
-    from pipelines.layout import Layout
+    from pipelines.dataset import Layout
     from transforms.keys import KeysetStore
 
     cfg = config_from_args(args)

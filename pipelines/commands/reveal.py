@@ -66,7 +66,7 @@ def _check_args(args: argparse.Namespace) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pipelines.layout import Layout
+    from pipelines.dataset import Layout
     from pipelines.reveal import check_write_target, open_exclusive, read_tokens_file, reveal, reveal_dataset
 
     _check_args(args)

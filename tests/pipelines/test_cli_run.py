@@ -55,7 +55,7 @@ def _corpus(root: Path) -> Path:
 
 
 def _rows(out: Path, version: str) -> list[dict]:
-    files = sorted(glob.glob(str(out / "training" / version / "*.parquet")))
+    files = sorted(glob.glob(str(out / "training" / version / "data" / "*.parquet")))
     return sorted((r for f in files for r in pq.read_table(f).to_pylist()), key=lambda r: r["doc_id"])
 
 

@@ -452,7 +452,7 @@ def test_bad_dataset_fails_exactly_its_expectations(tmp_path, name, mutate, gate
 
 def test_files_changed_after_manifest_fail(tmp_path):
     def tamper(c):
-        extra = Path(c.layout.version_dir(c.version)) / "part-extra.parquet"
+        extra = Path(c.layout.data_dir("training", c.version)) / "part-extra.parquet"
         D._write(extra, [D.training_row(99, c.rows[0]["text"])], TRAINING_SCHEMA)
 
     result = _gate(tmp_path, after_write=tamper)
