@@ -22,7 +22,7 @@ from transforms.detection.analyzer import build_analyzer
 from transforms.detection.blocks import contact_block_spans
 from transforms.detection.guards import Guards
 from transforms.detection.model_integrity import ModelInfo
-from transforms.detection.propagation import Propagator
+from transforms.detection.propagation import Propagator, unify_labels
 from transforms.detection.recognizer_config import load_recognizers_file
 from transforms.detection.recognizers.persons import is_lowercase_text
 from transforms.detection.spans import filter_spans, resolve_overlaps
@@ -161,6 +161,8 @@ class Detector:
             spans = self.propagator.apply(texts, spans, extra)
         except TimeoutError:
             raise RecordError(reasons.DETECT_REGEX_TIMEOUT, "propagation regex timed out") from None
+        if self.rules.methods.one_label:
+            spans = unify_labels(texts, spans)
         out = []
         for text, doc_spans in zip(texts, spans, strict=True):
             kept = [s for s in doc_spans if not self._allowed(text[s.start : s.end])]

@@ -43,6 +43,7 @@ CODE_RE = regex.compile(
 ACRONYM_RE = regex.compile(r"^\p{Lu}(?:[\p{Lu}&]|\.(?=\p{Lu})){1,7}\.?$")
 TOKEN_RE = regex.compile(r"[\p{L}\p{N}&]+")
 INITIALS_RE = regex.compile(r"\p{L}+")
+NON_LATIN_RE = regex.compile(r"[^\p{Latin}\p{Common}\p{Inherited}]")
 
 
 class Guards:
@@ -168,6 +169,8 @@ class Guards:
             low = w.lower()
             if low in self.stop:
                 continue
+            if NON_LATIN_RE.search(w):
+                return True  # the English lexicons cannot judge other scripts: no evidence against
             if (
                 (allow_capital and w[0].isupper())
                 or low in lexicon.first_names()
