@@ -89,9 +89,6 @@ class NerModelHandler(ModelHandler[Record, list, object]):
     def get_metrics_namespace(self) -> str:
         return f"{NS}.ner"
 
-    def share_model_across_processes(self) -> bool:
-        return False
-
 
 class _AttachHitsFn(beam.DoFn):
     def __init__(self) -> None:
