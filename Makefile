@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make demo   set up and run the main job on examples/ (DirectRunner, local files, local dev key)
 #   make test   set up and run lint + the whole test suite
-.PHONY: setup demo test lint lock bench clean
+.PHONY: setup demo test lint lock bench perf clean
 
 VENV := .venv/bin
 DEMO_OUT ?= out/demo
@@ -31,6 +31,11 @@ lock:
 
 bench: setup
 	PYTHON=$(VENV)/python bench/eval_dev_sets.sh
+
+# Throughput benchmark (bench/perf.py): vanilla Presidio, NER floor, redact detect/run, 2 workers.
+PERF_DOCS ?= 2000
+perf: setup
+	nice $(VENV)/python bench/perf.py --docs $(PERF_DOCS)
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

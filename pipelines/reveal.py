@@ -14,11 +14,8 @@ import json
 import os
 from collections.abc import Iterable
 
-import pyarrow.parquet as pq
-
 from pipelines.audit import append_event
-from pipelines.layout import Layout
-from pipelines.manifest import published_version, read_manifest
+from pipelines.dataset import TRAINING, VAULT, Layout, published_version, read_manifest, read_parquet, vault_versions
 from transforms import fs
 from transforms.errors import ConfigError, InputError, KeyAccessError, ShreddedScopeError
 from transforms.keys import KeysetStore, ScopeKeys
@@ -29,19 +26,12 @@ def find_vault_rows(layout: Layout, scope: str, tokens: set[str]) -> dict[str, d
     found: dict[str, dict] = {}
     if not tokens:
         return found
-    for path in fs.list_files(fs.join(layout.vault, scope, "*", "*.parquet")):
-        with fs_open(path) as fh:
-            table = pq.read_table(fh, columns=["token", "entity_type", "ciphertext"], use_threads=False)
-        for row in table.to_pylist():
-            if row["token"] in tokens:
-                found.setdefault(row["token"], row)
+    for version in vault_versions(layout, scope):
+        for path in layout.files(VAULT, version, scope):
+            for row in read_parquet(path, ["token", "entity_type", "ciphertext"]).to_pylist():
+                if row["token"] in tokens:
+                    found.setdefault(row["token"], row)
     return found
-
-
-def fs_open(path: str):
-    from apache_beam.io.filesystems import FileSystems
-
-    return FileSystems.open(path, compression_type="uncompressed")
 
 
 def _outcome(exc: BaseException) -> str:
@@ -165,15 +155,14 @@ def reveal_dataset(
     Tokens without a vault entry stay as they are (and are counted). Returns counts only.
     """
     version = resolve_version(layout, version)
-    manifest_scope = read_manifest(layout, version).get("keys", {}).get("scope")
+    manifest_scope = read_manifest(layout, version).keys.scope
     if manifest_scope != scope:
         raise ConfigError(f"dataset version {version} was tokenized in scope {manifest_scope!r}; pass --scope")
     check_write_target(layout, write_path)
     with _Audited(layout, scope, reason, "dataset", dataset_version=version) as event:
         docs = []
-        for path in fs.list_files(fs.join(layout.version_dir(version), "*.parquet")):
-            with fs_open(path) as fh:
-                docs.extend(pq.read_table(fh, columns=["doc_id", "text"], use_threads=False).to_pylist())
+        for path in layout.files(TRAINING, version):
+            docs.extend(read_parquet(path, ["doc_id", "text"]).to_pylist())
         wanted = {m.group(0) for d in docs for m in TOKEN_RE.finditer(d["text"] or "")}
         event["tokens"] = len(wanted)
         keys = _open_keys(layout, scope, kek_uri, gcp_kms_endpoint)

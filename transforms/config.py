@@ -123,6 +123,9 @@ class InputConfig(_Strict):
     max_json_depth: int = Field(64, ge=2, le=10_000)
     max_record_chars: int = Field(5_000_000, ge=1_000, description="longer records are quarantined (too_large)")
     max_unpacked_bytes: int = Field(256 * 2**20, ge=2**20, description="zip bomb guard for .docx")
+    max_file_bytes: int = Field(
+        256 * 2**20, ge=2**10, description="larger input files are quarantined unread (read.too_large), by stat"
+    )
 
     @model_validator(mode="after")
     def _allowlist_excludes_content_and_identity_fields(self) -> InputConfig:

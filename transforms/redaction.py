@@ -14,6 +14,7 @@ from transforms.keys.scope_keys import ScopeKeys
 from transforms.keys.tokens import format_token, normalize_value
 from transforms.record import Record, Span, Turn, VaultEntry
 from transforms.speakers import is_named_speaker
+from transforms.subjects import subject_token
 
 
 class Redactor:
@@ -57,7 +58,7 @@ class Redactor:
             text = self.redact_text(record.text, record.spans, sink)
         subject_ref = None
         if record.subject_raw:
-            subject_ref = format_token("SUBJECT", self.keys.tokenize("SUBJECT", record.subject_raw.strip())[0])
+            subject_ref = subject_token(self.keys, record.subject_raw)
         out = replace(
             record,
             text=text,

@@ -10,20 +10,22 @@ import argparse
 import json
 from pathlib import Path
 
-from transforms.detection.model_integrity import build_folder_manifest, build_manifest
-from transforms.errors import ConfigError
-
 
 def register(sub) -> None:
     p = sub.add_parser("model-hashes", help="write the sha256 manifest of a spaCy model or a local model folder")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--model", help="installed spaCy model package, e.g. en_core_web_lg")
     which.add_argument("--model-dir", metavar="PATH", help="local model folder of an extra NER engine (ONNX)")
-    p.add_argument("--output", required=True, metavar="FILE", help="where to write the manifest JSON")
+    p.add_argument(
+        "--output", required=True, metavar="FILE", help="where to write the manifest JSON (a file, not an output root)"
+    )
     p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
+    from transforms.detection.model_integrity import build_folder_manifest, build_manifest
+    from transforms.errors import ConfigError
+
     if args.model_dir:
         out, folder = Path(args.output).resolve(), Path(args.model_dir).resolve()
         if folder == out or folder in out.parents:
