@@ -91,9 +91,9 @@ class HfTokenClassifier:
                 probs[i][a:b][better] = local[better]
                 best[i][a:b][better] = centrality[better]
         hits = []
-        for enc, pr in zip(encodings, probs, strict=True):
+        for text, enc, pr in zip(texts, encodings, probs, strict=True):
             spans = bio.aggregate(pr, enc.offsets, enc.word_ids, self.tags, self.cfg.aggregation)
-            hits.append(bio.to_hits(spans, self.cfg.labels, self.cfg.score_threshold))
+            hits.append(bio.trim(text, bio.to_hits(spans, self.cfg.labels, self.cfg.score_threshold)))
         return hits
 
     def _spans(self, n: int) -> list[tuple[int, int]]:
