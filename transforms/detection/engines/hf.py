@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -127,6 +128,7 @@ class HfTokenClassifier:
 
 
 def _load_tokenizer(cfg: HfTokenClassificationEngine):
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tokenizers pulls in huggingface_hub: never let it fetch
     from tokenizers import Tokenizer
 
     path = Path(cfg.model_dir) / "tokenizer.json"
