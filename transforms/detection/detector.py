@@ -80,7 +80,8 @@ class Detector:
     def detect_many(
         self, texts: list[str], ner_hits: list[list[NerHit]] | None = None
     ) -> list[list[Span] | RecordError]:
-        """One result per independent document; spaCy runs batched. Failures are returned, not raised."""
+        """One result per independent document; spaCy runs batched. Failures are returned, not raised.
+        ``ner_hits``: precomputed hits of the extra NER engines, one list per text (or None)."""
         prepared = [self._prepare(t) for t in texts]
         artifacts = self._nlp_batch(prepared)
         out: list[list[Span] | RecordError] = []
