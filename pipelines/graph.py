@@ -17,7 +17,6 @@ from transforms.context import KeysRef, RunContext
 from transforms.detect import DetectPII
 from transforms.lineage import AttachLineage
 from transforms.minimize import MinimizeRecords
-from transforms.ner import RunNerEngines
 from transforms.progress import ReportProgress
 from transforms.purge_rules import id_hash
 from transforms.read import ReadRecords
@@ -49,6 +48,8 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     to_detect = (minimized.records, canaries) | "WithCanaries" >> beam.Flatten()
     failed_ner = []
     if cfg.detection.engines:  # extra NER engines (docs/engines.md); the default graph is unchanged
+        from transforms.ner import RunNerEngines
+
         ner = to_detect | "RunNerEngines" >> RunNerEngines(cfg.detection.engines)
         to_detect, failed_ner = ner.records, [ner.quarantine]
     detected = to_detect | "DetectPII" >> DetectPII(cfg.detection, cfg.progress_every)

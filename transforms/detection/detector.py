@@ -32,8 +32,6 @@ from transforms.errors import RecordError
 from transforms.record import Span
 from transforms.speakers import is_named_speaker
 
-NER_SOURCE = "SpacyRecognizer"  # extra engines' hits (``ner_hits``) are guarded like spaCy's NER
-
 
 class _TimeoutWatch(logging.Handler):
     """Notes Presidio's "timed out" warnings raised on the current thread."""
@@ -162,16 +160,6 @@ class Detector:
                 if not self.guards.check(text, start, end, r.entity_type):
                     continue
                 raw.append(Span(start, end, r.entity_type, r.score))
-        for h in hits or ():  # extra engines: same guards as spaCy's NER, then the same thresholds
-            if self.guards.applies(NER_SOURCE) and not self.guards.keep(
-                text[h.start : h.end],
-                h.label,
-                cased,
-                analysis_text[h.start : h.end],
-                text[max(0, h.start - 30) : h.start],
-            ):
-                continue
-            raw.append(Span(h.start, h.end, h.label, h.score))
         return filter_spans(
             raw,
             text,
