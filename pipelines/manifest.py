@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
-from pipelines.layout import Layout
+from pipelines.layout import MANIFEST_NAME, Layout
 from transforms import fs
 
 FORMAT = "redact-manifest/v1"
@@ -57,3 +57,36 @@ def published_version(layout: Layout) -> str | None:
 
 def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _scope_manifests(layout: Layout, scope: str) -> list[tuple[str, dict]]:
+    out = []
+    if not fs.exists(layout.training):
+        return out
+    for path in fs.list_files(fs.join(layout.training, "*", MANIFEST_NAME)):
+        try:
+            doc = json.loads(fs.read_text(path))
+        except ValueError:
+            continue
+        if doc.get("keys", {}).get("scope") == scope:
+            out.append((path, doc))
+    return out
+
+
+def mark_scope_shredded(layout: Layout, scope: str, marker: dict) -> int:
+    """Add a ``shredded`` marker (time, audit event name) to the manifest of every version of ``scope``.
+
+    A copy of the scope's keyset file restored from a backup cannot undo a shred recorded here. Returns
+    the number of manifests marked."""
+    marked = 0
+    for path, doc in _scope_manifests(layout, scope):
+        if "shredded" not in doc:
+            doc["shredded"] = marker
+            fs.write_text_atomic(path, json.dumps(doc, indent=2, sort_keys=True) + "\n", mode=0o640)
+            marked += 1
+    return marked
+
+
+def shred_markers(layout: Layout, scope: str) -> list[dict]:
+    """The shred markers found in manifests of ``scope`` (empty if none)."""
+    return [doc["shredded"] for _, doc in _scope_manifests(layout, scope) if doc.get("shredded")]

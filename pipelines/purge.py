@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from pipelines import faults
-from pipelines.audit import append_event
+from pipelines.audit import append_event, record_shred
 from pipelines.card import retention_summary, write_card
 from pipelines.layout import Layout
 from pipelines.manifest import describe_files, now_iso, publish, published_version, write_manifest
@@ -38,6 +38,7 @@ from pipelines.purge_graph import PurgeGraphSpec, build_purge_graph
 from pipelines.purge_manifest import audit_event, derive_version, history_entry, new_manifest, tally
 from pipelines.purge_sources import deletable_sources, delete_sources, find_sources
 from pipelines.run import run_beam
+from pipelines.storage import prepare_roots, secure_outputs
 from transforms import fs
 from transforms.config import RunConfig
 from transforms.errors import ConfigError, InputError, IntegrityError, KeyAccessError
@@ -97,6 +98,8 @@ def purge(req: PurgeRequest) -> dict:
     """Run a purge. Returns the report; raises ``RedactError`` on failure (previous version stays published)."""
     layout = Layout.build(req.dataset, req.config.outputs)
     _check(req, layout)
+    if not req.dry_run:
+        prepare_roots(layout)
     recovered = [] if req.dry_run else recover(layout)
     current = published_version(layout)
     versions = complete_versions(layout)
@@ -198,8 +201,10 @@ def purge(req: PurgeRequest) -> dict:
         remove_marker(layout, v, "delete")
     if req.shred_scope:
         shred_scope(KeysetStore(layout.keys), req.shred_scope, operator=_operator())
+        record_shred(layout, req.shred_scope)
         report["scope_shredded"] = req.shred_scope
     report["audit"] = append_event(layout, "purge", audit_event(report, decisions, criteria, policies))
+    secure_outputs(layout)
     return report
 
 

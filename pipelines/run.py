@@ -19,11 +19,12 @@ import apache_beam as beam
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
+from pipelines.audit import refuse_if_shredded
 from pipelines.card import retention_summary, write_card
 from pipelines.graph import GraphSpec, build_graph
 from pipelines.layout import Layout
 from pipelines.manifest import describe_files, publish, write_manifest
-from pipelines.storage import configure_filesystems, with_storage_env
+from pipelines.storage import configure_filesystems, prepare_roots, secure_outputs, with_storage_env
 from transforms import PIPELINE_VERSION, fs
 from transforms.config import RunConfig
 from transforms.context import KeysRef, RunContext
@@ -106,6 +107,7 @@ def prepare(req: RunRequest) -> tuple[GraphSpec, ScopeKeys]:
     _check_output_outside_inputs(req.inputs, req.output)
     layout = Layout.build(req.output, cfg.outputs)
     _check_dev_kek_outside_outputs(cfg.keys.kek_uri, layout)
+    refuse_if_shredded(layout, cfg.keys.scope)  # even if the keyset file was restored from a backup
     policy = load_policy(cfg.retention.policy_file)
     model = verify_model(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file)
     keys = open_run_keys(layout, cfg)
@@ -252,10 +254,12 @@ def run(req: RunRequest, gate=None) -> dict:
     """Run the main job. Returns the summary; raises ``RedactError`` on failure (nothing published)."""
     configure_filesystems(pipeline_options(req.beam_args))
     spec, _keys = prepare(req)
+    prepare_roots(spec.layout)
     try:
         return _run_prepared(req, spec, gate)
     finally:  # the staging files list dropped records: never leave them behind, whatever happened
         fs.delete_tree(spec.layout.staging(spec.ctx.run_id))
+        secure_outputs(spec.layout)  # Beam's sinks wrote with the umask: the permission rule, after finalize
 
 
 def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:

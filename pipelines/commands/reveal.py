@@ -2,7 +2,8 @@
 
 Sources (exactly one): TOKEN arguments, ``--tokens-file FILE``, or ``--dataset`` (the published version's
 ``text`` column, or ``--version V``; needs ``--write FILE``). Values go to stdout or ``--write FILE``
-(created 0600), never to logs. ``--reason`` is required and recorded in the audit log.
+(created 0600), never to logs. ``--reason`` is required; the audit log keeps its SHA-256 and length
+(never the text). Every attempt is audited, refusals (an empty reason, bad arguments) included.
 """
 
 from __future__ import annotations
@@ -12,8 +13,15 @@ import sys
 
 from pipelines.commands.common import add_config_options, config_from_args
 from pipelines.layout import Layout
-from pipelines.reveal import check_write_target, open_exclusive, read_tokens_file, reveal, reveal_dataset
-from transforms.errors import ConfigError
+from pipelines.reveal import (
+    check_write_target,
+    open_exclusive,
+    read_tokens_file,
+    record_refusal,
+    reveal,
+    reveal_dataset,
+)
+from transforms.errors import ConfigError, InputError
 
 MAX_REASON_CHARS = 500
 
@@ -35,13 +43,13 @@ def register(sub) -> None:
     p.add_argument("--version", metavar="V", help="with --dataset: this dataset version instead of CURRENT")
     p.add_argument("--write", metavar="FILE", help="write revealed output to this new file (0600) instead of stdout")
     p.add_argument("--output", required=True, metavar="DIR", help="the output root given to 'redact run'")
-    p.add_argument("--reason", required=True, help="why you need the values (recorded in the audit log)")
+    p.add_argument("--reason", help="required: why you need the values (the audit log keeps its SHA-256 and length)")
     add_config_options(p)
     p.set_defaults(func=main)
 
 
 def _check_args(args: argparse.Namespace) -> None:
-    reason = args.reason.strip()
+    reason = (args.reason or "").strip()
     if not reason:
         raise ConfigError("--reason must not be empty")
     if len(reason) > MAX_REASON_CHARS or "\n" in reason:
@@ -56,9 +64,13 @@ def _check_args(args: argparse.Namespace) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    _check_args(args)
     cfg = config_from_args(args)
     layout = Layout.build(args.output, cfg.outputs)
+    try:
+        _check_args(args)
+    except ConfigError as exc:  # refused attempts are audited too
+        record_refusal(layout, cfg.keys.scope, args.reason, "dataset" if args.dataset else "tokens", exc)
+        raise
     keys, reason = cfg.keys, args.reason.strip()
     if args.dataset:
         stats = reveal_dataset(
@@ -80,11 +92,15 @@ def main(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    tokens = args.tokens or read_tokens_file(args.tokens_file)
-    if not tokens:
-        raise ConfigError(f"no tokens in {args.tokens_file}")
-    if args.write:
-        check_write_target(layout, args.write)
+    try:
+        tokens = args.tokens or read_tokens_file(args.tokens_file)
+        if not tokens:
+            raise ConfigError(f"no tokens in {args.tokens_file}")
+        if args.write:
+            check_write_target(layout, args.write)
+    except (ConfigError, InputError) as exc:
+        record_refusal(layout, keys.scope, reason, "tokens", exc)
+        raise
     try:
         values = reveal(layout, keys.scope, keys.kek_uri, tokens, reason, gcp_kms_endpoint=keys.gcp_kms_endpoint)
     except ValueError:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from transforms import fs
+from transforms import fs, permissions
 from transforms.errors import ConfigError, KeyAccessError
 
 FORMAT = "redact-scope-keyset/v1"
@@ -91,7 +91,8 @@ class KeysetStore:
         return sorted(p.rsplit("/", 1)[-1][: -len(suffix)] for p in paths)
 
     def save(self, doc: KeysetFile) -> None:
-        fs.write_text_atomic(self.path(doc.scope), doc.to_json(), mode=0o600)
+        permissions.ensure_dir(self.root, "keys")
+        fs.write_text_atomic(self.path(doc.scope), doc.to_json(), mode=permissions.modes_for("keys").file)
 
 
 def now_iso() -> str:
