@@ -14,6 +14,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipelines.layout import Layout
 from transforms import fs
+from transforms.periods import instant_text
 
 CARD_NAME = "_DATASET_CARD.md"
 
@@ -37,7 +38,7 @@ def retention_summary(training_files: list[dict]) -> dict:
             by_category[r["category"]] = by_category.get(r["category"], 0) + 1
             held += bool(r["legal_hold"])
             if r["expires_at"]:
-                expiries.append(r["expires_at"])
+                expiries.append(instant_text(r["expires_at"]))
             else:
                 never += 1
     return {

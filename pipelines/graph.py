@@ -43,7 +43,7 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     canaries = p | "InjectCanaries" >> InjectCanaries(cfg.gates)
     to_detect = (minimized.records, canaries) | "WithCanaries" >> beam.Flatten()
     detected = to_detect | "DetectPII" >> DetectPII(cfg.detection, cfg.progress_every)
-    tokenized = detected.records | "TokenizeRecords" >> TokenizeRecords(spec.keys)
+    tokenized = detected.records | "TokenizeRecords" >> TokenizeRecords(spec.keys, cfg.replacement)
     real, canary = (
         tokenized.records | "AttachLineage" >> AttachLineage(ctx, spec.policy) | "SplitCanaries" >> SplitCanaries()
     )

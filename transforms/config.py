@@ -18,6 +18,7 @@ from transforms.canonical_text import DEFAULT_SPECIAL_TOKENS
 from transforms.errors import ConfigError
 from transforms.keys.kek import default_kek_uri, validate_kek_uri
 from transforms.keys.store import validate_scope
+from transforms.replacement.config import ReplacementConfig
 
 
 class _Strict(BaseModel):
@@ -189,6 +190,7 @@ class RunConfig(_Strict):
     outputs: OutputsConfig = OutputsConfig()
     retention: RetentionConfig = RetentionConfig()
 
+    replacement: ReplacementConfig = ReplacementConfig()
     gates: GatesConfig = GatesConfig()
     max_quarantine_fraction: float = Field(
         0.1, ge=0.0, le=1.0, description="fail the run when more than this share of records is quarantined"

@@ -1,7 +1,8 @@
 """``BuildVault``: one vault row per token, with collision detection.
 
 Two different ciphertexts under one token means two values share a 64-bit pseudonym: the run fails
-(``IntegrityError``) rather than silently merging two people.
+(``IntegrityError``) rather than silently merging two people. ``surfaces`` lists, per document, what the
+text holds instead of the token in the indexed, surrogate and date_shift modes (``reveal`` maps it back).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ def merge_entries(token: str, entries: list[VaultEntry], dataset_version: str) -
         "dataset_version": dataset_version,
         "doc_ids": sorted({e.doc_id for e in entries}),
         "subject_refs": sorted({e.subject_ref for e in entries if e.subject_ref}),
+        "surfaces": [
+            {"doc_id": d, "text": s} for d, s in sorted({(e.doc_id, e.surface) for e in entries if e.surface})
+        ],
     }
 
 
