@@ -10,9 +10,9 @@ import getpass
 import json
 import uuid
 
-from pipelines.layout import Layout
-from pipelines.manifest import now_iso
+from pipelines.dataset import Layout
 from transforms import fs
+from transforms.periods import now_iso
 
 
 def operator() -> str:

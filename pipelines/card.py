@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-import pyarrow.parquet as pq
-from apache_beam.io.filesystems import FileSystems
-
-from pipelines.layout import Layout
+from pipelines.dataset import Layout, Manifest, read_parquet
 from transforms import fs
 from transforms.periods import instant_text
 
@@ -30,9 +27,7 @@ def retention_summary(training_files: list[dict]) -> dict:
     held = never = 0
     expiries: list[str] = []
     for f in training_files:
-        with FileSystems.open(f["path"], compression_type="uncompressed") as fh:
-            col = pq.read_table(fh, columns=["retention"]).column("retention").to_pylist()
-        for r in col:
+        for r in read_parquet(f["path"], ["retention"]).column("retention").to_pylist():
             key = f"{r['policy_id']}@{r['policy_version']}"
             by_policy[key] = by_policy.get(key, 0) + 1
             by_category[r["category"]] = by_category.get(r["category"], 0) + 1
@@ -131,9 +126,10 @@ def _gate_line(gate: dict | None, inherited: dict | None) -> str:
     return "- Not run for this version"
 
 
-def write_card(layout: Layout, version: str, manifest: dict) -> dict:
+def write_card(layout: Layout, version: str, manifest: dict | Manifest) -> dict:
     """Write the card; returns its file entry (path, sha256, bytes) for the manifest."""
-    data = render_card(version, manifest).encode("utf-8")
+    m = manifest.to_dict() if isinstance(manifest, Manifest) else manifest
+    data = render_card(version, m).encode("utf-8")
     path = card_path(layout, version)
     fs.write_bytes_atomic(path, data)
     return {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}

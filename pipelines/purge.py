@@ -21,31 +21,34 @@ from datetime import datetime
 
 from pipelines import faults
 from pipelines.audit import append_event
+from pipelines.beam_runner import run_beam
 from pipelines.card import retention_summary, write_card
-from pipelines.layout import Layout
-from pipelines.manifest import describe_files, now_iso, publish, published_version, write_manifest
-from pipelines.purge_cleanup import (
+from pipelines.dataset import (
+    QUARANTINE,
+    TRAINING,
+    VAULT,
+    Layout,
+    Manifest,
     complete_versions,
     delete_version,
-    marker_dir,
-    pending_markers,
-    recover,
-    remove_marker,
-    version_files,
-    write_marker,
+    describe_outputs,
+    now_iso,
+    publish,
+    published_version,
+    write_manifest,
 )
+from pipelines.purge_cleanup import marker_dir, pending_markers, recover, remove_marker, write_marker
 from pipelines.purge_graph import PurgeGraphSpec, build_purge_graph
 from pipelines.purge_manifest import audit_event, derive_version, history_entry, new_manifest, tally
 from pipelines.purge_sources import deletable_sources, delete_sources, find_sources
-from pipelines.run import run_beam
 from transforms import fs
 from transforms.config import RunConfig
 from transforms.errors import ConfigError, InputError, IntegrityError, KeyAccessError
 from transforms.keys import KeysetStore, ScopeKeys
 from transforms.keys.lifecycle import shred_scope
-from transforms.keys.tokens import format_token
 from transforms.periods import format_instant
 from transforms.purge_rules import PurgeCriteria
+from transforms.subjects import subject_tokens_all_keys
 
 log = logging.getLogger(__name__)
 
@@ -63,20 +66,18 @@ class PurgeRequest:
     beam_args: list[str] = field(default_factory=list)
 
 
-def subject_refs(layout: Layout, versions: dict[str, dict], subjects: list[str], kek: str | None) -> dict:
+def subject_refs(layout: Layout, versions: dict[str, Manifest], subjects: list[str], kek: str | None) -> dict:
     """scope -> SUBJECT tokens of the raw ids, computed as ``TokenizeRecords`` does."""
     if not subjects:
         return {}
     out: dict[str, frozenset[str]] = {}
-    for scope, uri in sorted({(m["keys"]["scope"], kek or m["keys"]["kek_uri"]) for m in versions.values()}):
+    for scope, uri in sorted({(m.keys.scope, kek or m.keys.kek_uri or "") for m in versions.values()}):
         try:
             keys = ScopeKeys.open(KeysetStore(layout.keys), scope, uri)
         except KeyAccessError as exc:
             raise KeyAccessError(f"cannot match subjects in versions of scope {scope!r}: {exc}") from None
         # every key of the scope: versions written before a data-key rotation carry the old key's tokens
-        out[scope] = frozenset(
-            format_token("SUBJECT", p) for s in subjects for p in keys.pseudonyms_all_keys("SUBJECT", s.strip())
-        )
+        out[scope] = frozenset(t for s in subjects for t in subject_tokens_all_keys(keys, s))
     return out
 
 
@@ -103,10 +104,9 @@ def purge(req: PurgeRequest) -> dict:
     if current not in versions:
         raise IntegrityError(f"published version {current} has no complete manifest")
     source = versions[current]
-    scope = source["keys"]["scope"]
+    scope = source.keys.scope
     criteria = PurgeCriteria(req.as_of, subject_refs(layout, versions, req.subjects, req.kek_uri))
     new_version = derive_version(current, criteria)
-    files = version_files(layout, current, scope)
     staging = (
         tempfile.mkdtemp(prefix="redact-purge-")
         if req.dry_run
@@ -115,26 +115,22 @@ def purge(req: PurgeRequest) -> dict:
     spec = PurgeGraphSpec(
         criteria=criteria,
         current=current,
-        current_training=files["training"],
-        current_vault=files["vault"],
-        current_quarantine=files["quarantine"],
-        others={
-            v: version_files(layout, v, m["keys"]["scope"])["training"] for v, m in versions.items() if v != current
-        },
-        others_quarantine={
-            v: version_files(layout, v, m["keys"]["scope"])["quarantine"] for v, m in versions.items() if v != current
-        },
+        current_training=layout.files(TRAINING, current),
+        current_vault=layout.files(VAULT, current, scope),
+        current_quarantine=layout.files(QUARANTINE, current),
+        others={v: layout.files(TRAINING, v) for v in versions if v != current},
+        others_quarantine={v: layout.files(QUARANTINE, v) for v in versions if v != current},
         staging=staging,
     )
     if not req.dry_run:
         write_marker(layout, new_version, "create", scope)
-        delete_version(layout, new_version, scope)  # leftovers of an interrupted attempt
+        delete_version(layout, new_version)  # leftovers of an interrupted attempt
         spec = replace(
             spec,
             new_version=new_version,
-            new_training_prefix=fs.join(layout.version_dir(new_version), "part"),
-            new_vault_prefix=fs.join(layout.vault_dir(scope, new_version), "part"),
-            new_quarantine_prefix=fs.join(layout.quarantine_dir(new_version), "part"),
+            new_training_prefix=layout.prefix(TRAINING, new_version),
+            new_vault_prefix=layout.prefix(VAULT, new_version, scope),
+            new_quarantine_prefix=layout.prefix(QUARANTINE, new_version),
         )
     log.info("purge of %s as of %s (%s)", current, format_instant(req.as_of), "dry run" if req.dry_run else new_version)
     counters = _execute(spec, req.beam_args)
@@ -187,14 +183,14 @@ def purge(req: PurgeRequest) -> dict:
         _finish_new_version(layout, source, new_version, scope, counters, entry, at)
         report["published"] = True
     else:
-        delete_version(layout, new_version, scope)
+        delete_version(layout, new_version)
     remove_marker(layout, new_version, "create")
     faults.checkpoint("purge.after_publish")
     report["sources_deleted"] = _delete_sources(req, versions, wanted, deleted) if do_sources else []
     for v in deleted:
-        write_marker(layout, v, "delete", versions[v]["keys"]["scope"])
+        write_marker(layout, v, "delete", versions[v].keys.scope)
         faults.checkpoint("purge.mid_cleanup")
-        delete_version(layout, v, versions[v]["keys"]["scope"])
+        delete_version(layout, v)
         remove_marker(layout, v, "delete")
     if req.shred_scope:
         shred_scope(KeysetStore(layout.keys), req.shred_scope, operator=_operator())
@@ -203,12 +199,8 @@ def purge(req: PurgeRequest) -> dict:
     return report
 
 
-def _finish_new_version(layout, source, new_version, scope, counters, entry, at) -> None:
-    outputs = {
-        "training": describe_files(fs.join(layout.version_dir(new_version), "*.parquet")),
-        "vault": describe_files(fs.join(layout.vault_dir(scope, new_version), "*.parquet")),
-        "quarantine": describe_files(fs.join(layout.quarantine_dir(new_version), "*.parquet")),
-    }
+def _finish_new_version(layout, source: Manifest, new_version, scope, counters, entry, at) -> None:
+    outputs = describe_outputs(layout, new_version, scope, (TRAINING, VAULT, QUARANTINE))
     manifest = new_manifest(
         source,
         purge_id=uuid.uuid4().hex[:12],
@@ -222,13 +214,13 @@ def _finish_new_version(layout, source, new_version, scope, counters, entry, at)
     manifest["outputs"]["card"] = [write_card(layout, new_version, manifest)]
     write_manifest(layout, new_version, manifest)
     if manifest["status"] != "complete":
-        raise IntegrityError(f"purge output {new_version} does not reconcile; {source['version']} stays published")
+        raise IntegrityError(f"purge output {new_version} does not reconcile; {source.version} stays published")
     faults.checkpoint("purge.after_manifest")
     publish(layout, new_version)
 
 
 def _delete_sources(req: PurgeRequest, versions: dict, wanted: set, deleted: list[str]) -> list[str]:
-    policies = {versions[v].get("uri_policy", "hash") for v in deleted} or {"hash"}
+    policies = {versions[v].uri_policy for v in deleted} or {"hash"}
     return delete_sources(find_sources(req.config.retention.source_roots, policies, wanted))
 
 

@@ -11,25 +11,29 @@ import json
 import logging
 import os
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import apache_beam as beam
-from apache_beam.metrics.metric import MetricsFilter
-from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
-
+from pipelines.beam_runner import pipeline_options, run_beam
 from pipelines.card import retention_summary, write_card
+from pipelines.dataset import (
+    QUARANTINE,
+    VAULT,
+    Layout,
+    describe_outputs,
+    publish,
+    read_parquet,
+    vault_versions,
+    write_manifest,
+)
 from pipelines.graph import GraphSpec, build_graph
-from pipelines.layout import Layout
-from pipelines.manifest import describe_files, publish, write_manifest
-from pipelines.storage import configure_filesystems, with_storage_env
+from pipelines.storage import configure_filesystems
 from transforms import PIPELINE_VERSION, fs
 from transforms.config import RunConfig
 from transforms.context import KeysRef, RunContext
-from transforms.counters import NS
+from transforms.detection.engines.registry import check_engines
 from transforms.detection.model_integrity import verify_model
-from transforms.errors import ConfigError, InputError, IntegrityError, PipelineFailure, RedactError
+from transforms.errors import ConfigError, InputError, IntegrityError
 from transforms.keys import KeysetStore, ScopeKeys
 from transforms.retention import load_policy, policy_identity
 from transforms.schemas import SCHEMA_VERSION
@@ -108,6 +112,7 @@ def prepare(req: RunRequest) -> tuple[GraphSpec, ScopeKeys]:
     _check_dev_kek_outside_outputs(cfg.keys.kek_uri, layout)
     policy = load_policy(cfg.retention.policy_file)
     model = verify_model(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file)
+    check_engines(cfg.detection.engines)  # extra NER engines: hashes, labels, extra installed
     keys = open_run_keys(layout, cfg)
     now = datetime.now(UTC).replace(microsecond=0)
     run_id = uuid.uuid4().hex[:12]
@@ -146,62 +151,9 @@ def open_run_keys(layout: Layout, cfg: RunConfig) -> ScopeKeys:
     )
 
 
-def pipeline_options(beam_args: list[str]) -> PipelineOptions:
-    options = PipelineOptions(with_storage_env(beam_args))
-    std = options.view_as(StandardOptions)
-    if not std.runner:
-        std.runner = "DirectRunner"
-    return options
-
-
 def execute(spec: GraphSpec, beam_args: list[str]) -> dict[str, int]:
     """Run the main graph to completion and return the ``redact`` counters."""
     return run_beam(lambda p: build_graph(p, spec), beam_args, "pipeline")
-
-
-def run_beam(build, beam_args: list[str], what: str) -> dict[str, int]:
-    """Build a graph with ``build(pipeline)``, run it to completion, return the ``redact`` counters.
-
-    Our own errors surface as they are (their messages hold ids only); foreign runner errors become a
-    one-line ``PipelineFailure`` naming only the exception type."""
-    p = beam.Pipeline(options=pipeline_options(beam_args))
-    build(p)
-    try:
-        result = p.run()
-        result.wait_until_finish()
-    except RedactError:
-        raise
-    except Exception as exc:
-        cause = _redact_cause(exc)
-        if cause is not None:
-            raise cause from None
-        raise PipelineFailure(f"{what} failed ({type(exc).__name__}); nothing was published") from None
-    return collect_counters(result)
-
-
-def _redact_cause(exc: BaseException) -> RedactError | None:
-    """Runners wrap DoFn errors; surface ours (messages hold ids only) and drop foreign ones."""
-    seen = set()
-    cur: BaseException | None = exc
-    while cur is not None and id(cur) not in seen:
-        seen.add(id(cur))
-        if isinstance(cur, RedactError):
-            return cur
-        cur = cur.__cause__ or cur.__context__
-    text = str(exc)
-    for cls in (IntegrityError,):
-        marker = f"{cls.__name__}: "
-        if marker in text:
-            return cls(text.split(marker, 1)[1].splitlines()[0])
-    return None
-
-
-def collect_counters(result) -> dict[str, int]:
-    counts: Counter[str] = Counter()
-    for c in result.metrics().query(MetricsFilter().with_namespace(NS))["counters"]:
-        value = c.committed if c.committed is not None else c.attempted
-        counts[c.key.metric.name] += int(value or 0)
-    return dict(counts)
 
 
 def reconcile(counters: dict[str, int], outputs: dict[str, list[dict]]) -> dict:
@@ -237,15 +189,14 @@ def reconcile(counters: dict[str, int], outputs: dict[str, list[dict]]) -> dict:
 
 def check_vault_collisions(layout: Layout, scope: str) -> None:
     """Across every stored version of the scope: one token, one ciphertext."""
-    import pyarrow.parquet as pq
-
     seen: dict[str, bytes] = {}
-    for path in fs.list_files(fs.join(layout.vault, scope, "*", "*.parquet")):
-        with fs.open_read(path) as fh:
-            table = pq.read_table(fh, columns=["token", "ciphertext"])
-        for tok, ct in zip(table.column("token").to_pylist(), table.column("ciphertext").to_pylist(), strict=True):
-            if seen.setdefault(tok, ct) != ct:
-                raise IntegrityError(f"token collision on {tok} across vault versions of scope {scope!r}")
+    for version in vault_versions(layout, scope):
+        for path in layout.files(VAULT, version, scope):
+            table = read_parquet(path, ["token", "ciphertext"])
+            tokens, cts = table.column("token").to_pylist(), table.column("ciphertext").to_pylist()
+            for tok, ct in zip(tokens, cts, strict=True):
+                if seen.setdefault(tok, ct) != ct:
+                    raise IntegrityError(f"token collision on {tok} across vault versions of scope {scope!r}")
 
 
 def run(req: RunRequest, gate=None) -> dict:
@@ -262,13 +213,7 @@ def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
     ctx, layout = spec.ctx, spec.layout
     log.info("run %s -> version %s (scope %s, key %s)", ctx.run_id, ctx.version, ctx.key_scope, ctx.key_id)
     counters = execute(spec, req.beam_args)
-    outputs = {
-        "training": describe_files(fs.join(layout.version_dir(ctx.version), "*.parquet")),
-        "vault": describe_files(fs.join(layout.vault_dir(ctx.key_scope, ctx.version), "*.parquet")),
-        "quarantine": describe_files(fs.join(layout.quarantine_dir(ctx.version), "*.parquet")),
-        "canaries": describe_files(fs.join(layout.canary_dir(ctx.version), "*.parquet")),
-        "canary_vault": describe_files(fs.join(layout.canary_vault_dir(ctx.version), "*.parquet")),
-    }
+    outputs = describe_outputs(layout, ctx.version, ctx.key_scope)
     summary = reconcile(counters, outputs)
     staging = layout.staging(ctx.run_id)
     sources = sorted(fs.read_jsonl(fs.join(staging, "sources*.jsonl")), key=lambda r: r["uri"])
@@ -280,8 +225,8 @@ def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
     qfrac = summary["counts"]["quarantined_total"] / read if read else 0.0
     if qfrac > req.config.max_quarantine_fraction:
         failures.append(
-            f"{qfrac:.1%} of records quarantined, above max_quarantine_fraction "
-            f"{req.config.max_quarantine_fraction:.1%}"
+            f"{summary['counts']['quarantined_total']} of {read} records quarantined ({_pct(qfrac)}) > "
+            f"max_quarantine_fraction {_pct(req.config.max_quarantine_fraction)}"
         )
     check_vault_collisions(layout, ctx.key_scope)
     manifest = {
@@ -328,8 +273,8 @@ def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
         "manifest": manifest_path,
         "outputs": {
             "training": layout.version_dir(ctx.version),
-            "vault": layout.vault_dir(ctx.key_scope, ctx.version),
-            "quarantine": layout.quarantine_dir(ctx.version),
+            "vault": layout.data_dir(VAULT, ctx.version, ctx.key_scope),
+            "quarantine": layout.data_dir(QUARANTINE, ctx.version),
             "files": {k: [f["path"] for f in v] for k, v in outputs.items()},
         },
         "gate": gate_result,
@@ -338,6 +283,10 @@ def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
     if failures:
         result["failures"] = failures
     return result
+
+
+def _pct(fraction: float) -> str:
+    return f"{round(fraction * 100, 1):g}%"
 
 
 def _sha256_json(obj) -> str:

@@ -65,6 +65,12 @@ def format_instant(dt: datetime) -> str:
     return to_utc(dt).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def now_iso() -> str:
+    """The current UTC instant as ISO-8601 with ``Z``, to the second: the one timestamp format of
+    manifests, audit events, keyset histories and gate reports."""
+    return format_instant(datetime.now(UTC))
+
+
 def is_expired(expires_at: str | datetime | None, as_of: datetime) -> bool:
     """True when a record with this ``expires_at`` must be gone at ``as_of`` (None never expires).
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from transforms.detection.engines.base import NerHit
+
 CONTENT_TYPES = ("document", "chat", "transcript", "email")
 
 
@@ -73,7 +75,9 @@ class Record:
     ``subject_raw`` is the raw data-subject id from the input; ``TokenizeRecords`` turns it into
     ``subject_ref`` (a SUBJECT token) and clears it, so it never reaches an output. ``known_pii`` holds
     (entity type, raw value) pairs the parser knows are PII (e-mail header addresses and names): detection
-    adds every occurrence as a span; ``TokenizeRecords`` clears it.
+    adds every occurrence as a span; ``TokenizeRecords`` clears it. ``ner_hits`` is transient: hits of
+    the extra NER engines (``RunNerEngines``), one list for a document or one list per turn for a
+    conversation; ``DetectPII`` consumes and clears it, and it is never written to any output.
     """
 
     doc_id: str
@@ -91,6 +95,7 @@ class Record:
     redacted: bool = False
     known_pii: list[tuple[str, str]] = field(default_factory=list)
     canary: bool = False  # synthetic recall probe: routed to the canary output, never to training
+    ner_hits: list[list[NerHit]] | None = None  # transient, see above; never written
 
     @property
     def is_conversation(self) -> bool:

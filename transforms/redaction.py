@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from transforms.keys.scope_keys import ScopeKeys
-from transforms.keys.tokens import format_token
 from transforms.record import Record, Span, Turn, VaultEntry
 from transforms.replacement.config import ReplacementConfig
 from transforms.replacement.operators import anonymize_text, build_engine
 from transforms.replacement.state import DocumentReplacements
 from transforms.speakers import is_named_speaker
+from transforms.subjects import normalize_subject, subject_token
 
 
 class Redactor:
@@ -35,7 +35,7 @@ class Redactor:
         detected = {t[s.start : s.end].casefold() for t, ss in zip(texts, spans, strict=True) for s in ss}
         speakers = [t.speaker for t in record.turns or [] if is_named_speaker(t.speaker)]
         detected |= {s.strip().casefold() for s in speakers} | {v.casefold() for _, v in record.known_pii}
-        subject = f"subject|{record.subject_raw.strip()}" if record.subject_raw else f"doc|{record.doc_id}"
+        subject = f"subject|{normalize_subject(record.subject_raw)}" if record.subject_raw else f"doc|{record.doc_id}"
         raw = [t.casefold() for t in (*texts, *speakers)]
         return DocumentReplacements(self.keys, self.cfg, subject, raw, detected)
 
@@ -78,7 +78,7 @@ class Redactor:
             text = self.redact_text(record.text, record.spans, state)
         subject_ref = None
         if record.subject_raw:
-            subject_ref = format_token("SUBJECT", self.keys.tokenize("SUBJECT", record.subject_raw.strip())[0])
+            subject_ref = subject_token(self.keys, record.subject_raw)
         out = replace(
             record,
             text=text,

@@ -14,8 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.layout import Layout
-from pipelines.manifest import describe_files, write_manifest
+from pipelines.dataset import CANARIES, TRAINING, VAULT, Layout, describe_files, write_manifest
 from transforms.gates.canaries import DEFAULT_CANARIES, canary_doc_id
 from transforms.keys.tokens import TOKEN_RE
 from transforms.schemas import TRAINING_SCHEMA, VAULT_SCHEMA
@@ -112,20 +111,24 @@ class Crafted:
 
     def write(self) -> Crafted:
         lay = self.layout
-        _write(Path(lay.version_dir(self.version)) / "part-00000-of-00001.parquet", self.rows, self.training_schema)
+        _write(self.part(TRAINING), self.rows, self.training_schema)
         vault = self.auto_vault() if self.vault is None else self.vault
-        _write(Path(lay.vault_dir(SCOPE, self.version)) / "part-00000-of-00001.parquet", vault, self.vault_schema)
+        _write(self.part(VAULT), vault, self.vault_schema)
         if self.canaries is not None:
-            _write(Path(lay.canary_dir(self.version)) / "part-00000-of-00001.parquet", self.canaries, TRAINING_SCHEMA)
+            _write(self.part(CANARIES), self.canaries, TRAINING_SCHEMA)
         manifest = {
             "status": "complete",
             "run_id": RUN_ID,
             "created_at": "2030-01-01T00:00:00Z",
             "keys": {"scope": SCOPE, "key_id": KEY_ID},
-            "outputs": {"training": describe_files(str(Path(lay.version_dir(self.version)) / "*.parquet"))},
+            "outputs": {"training": describe_files(lay.files(TRAINING, self.version))},
         }
         write_manifest(lay, self.version, manifest)
         return self
+
+    def part(self, kind: str, scope: str = SCOPE) -> Path:
+        """The one Parquet file of ``kind`` this crafted version has."""
+        return Path(self.layout.data_dir(kind, self.version, scope)) / "part-00000-of-00001.parquet"
 
     def manifest(self) -> dict:
         return json.loads(Path(self.layout.manifest(self.version)).read_text())
