@@ -14,7 +14,7 @@ values: the ``original`` row).
 
 Leak of the run output: the first ``--leak-docs`` documents of each set go through the detector (the
 configuration of ``redact run``) and are redacted in each mode from the detected spans, as ``redact run``
-does. ``value_leak`` is the share of gold values (alphanumeric form, at least 3 characters) still found in
+does. ``value_leak`` is the share of gold values (at least 3 alphanumerics) still found as whole words in
 the output text (``redact eval``'s ``leak_rate`` on the same documents, which no replacement mode can
 change, is printed beside it); a mode that re-introduced real values would raise it. Surrogate
 collisions with values of the document are counted (the guard re-draws them).
@@ -95,19 +95,20 @@ def redact_all(keys, mode: dict, docs: list[dict], spans: list[list]) -> tuple[l
     return texts, stand_ins, collisions
 
 
-def _alnum(s: str) -> str:
-    return re.sub(r"[\W_]+", "", s).casefold()
+def _words(s: str) -> str:
+    return " ".join(s.split()).casefold()
 
 
 def value_leak(docs: list[dict], outputs: list[str]) -> float:
+    """Share of gold values (3+ alphanumerics) present as whole words in the output (case-insensitive)."""
     total = leaked = 0
     for d, out in zip(docs, outputs, strict=True):
-        flat = _alnum(out)
+        text = _words(out)
         for s in d.get("spans", []):
-            v = _alnum(d["text"][s["start"] : s["end"]])
-            if len(v) >= 3:
+            v = _words(d["text"][s["start"] : s["end"]])
+            if sum(c.isalnum() for c in v) >= 3:
                 total += 1
-                leaked += v in flat
+                leaked += bool(re.search(r"(?<!\w)" + re.escape(v) + r"(?!\w)", text))
     return leaked / total if total else 0.0
 
 

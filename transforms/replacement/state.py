@@ -13,8 +13,8 @@ Privacy contract per mode:
 * ``indexed``: ``<PERSON_1>`` numbered per document in order of first appearance; vault: token ->
   ciphertext with the surface per document. Reversible.
 * ``surrogate``: a realistic value of the same type and format (``surrogates``); vault as for indexed.
-  Collision guard: a surrogate that equals any detected value of the document, occurs anywhere in the
-  document's raw text, or equals the surrogate of another value in the document is re-drawn (next draw
+  Collision guard: a surrogate that equals any detected value of the document, occurs as a whole word
+  anywhere in the document's raw text, or equals the surrogate of another value in the document is re-drawn (next draw
   number, still deterministic); ``collisions`` counts re-draws. After ``MAX_DRAWS`` the token is used.
 * ``date_shift``: the date moved by the subject's offset (``dates``); vault as for indexed. Values that do
   not parse as dates get the token.
@@ -23,6 +23,7 @@ Privacy contract per mode:
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -113,7 +114,8 @@ class DocumentReplacements:
         c = candidate.casefold()
         if c in self.detected or c in self._taken:
             return False
-        return not any(c in t for t in self.raw_texts)
+        pattern = re.compile(r"(?<!\w)" + re.escape(c) + r"(?!\w)")  # as a whole word (not "ann" in "annual")
+        return not any(c in t and pattern.search(t) for t in self.raw_texts)
 
     def date_offset(self) -> int:
         """The subject's shift in days, in [-365, -1] or [1, 365]: a keyed PRF of the subject."""
