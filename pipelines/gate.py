@@ -87,8 +87,12 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
     vault_tokens = F.tokens_of(t for t in vault_tables if "token" in t.schema.names)
     training_tables = [read_parquet(f["path"]) for f in on_disk]
     scanner = shared_scanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, tuple(gcfg.ner_labels))
+    surfaces = F.surfaces_of(vault_tables)  # synthetic stand-ins (surrogate/date_shift modes) are not residual PII
     training = _concat(
-        [F.training_frame(t, vault_tokens, scanner.scan_many(_texts(t))) for t in training_tables],
+        [
+            F.training_frame(t, vault_tokens, scanner.scan_many(F.ner_texts(t, surfaces)), surfaces)
+            for t in training_tables
+        ],
         F.training_columns(),
     )
     vault = _concat([F.vault_frame(t) for t in vault_tables], [*F.VAULT_COLUMNS, "type_matches_token"])
@@ -158,10 +162,6 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
         "report": summary["report"],
         "data_docs": docs_index,
     }
-
-
-def _texts(t: pa.Table) -> list[str]:
-    return [x or "" for x in t.column("text").to_pylist()] if "text" in t.schema.names else [""] * t.num_rows
 
 
 def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:

@@ -53,7 +53,7 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
         ner = to_detect | "RunNerEngines" >> RunNerEngines(cfg.detection.engines)
         to_detect, failed_ner = ner.records, [ner.quarantine]
     detected = to_detect | "DetectPII" >> DetectPII(cfg.detection, cfg.progress_every)
-    tokenized = detected.records | "TokenizeRecords" >> TokenizeRecords(spec.keys)
+    tokenized = detected.records | "TokenizeRecords" >> TokenizeRecords(spec.keys, cfg.replacement)
     real, canary = (
         tokenized.records | "AttachLineage" >> AttachLineage(ctx, spec.policy) | "SplitCanaries" >> SplitCanaries()
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable
 
 from pipelines.audit import append_event, reason_fields, refuse_if_shredded
@@ -35,6 +36,33 @@ def find_vault_rows(layout: Layout, scope: str, tokens: set[str]) -> dict[str, d
                 if row["token"] in tokens:
                     found.setdefault(row["token"], row)
     return found
+
+
+def find_surface_rows(layout: Layout, scope: str, doc_ids: set[str]) -> dict[str, dict[str, dict]]:
+    """doc id -> {stand-in in the text: vault row} for values replaced in the indexed, surrogate or
+    date_shift mode (the vault's ``surfaces``; token-mode values are found by their token)."""
+    found: dict[str, dict[str, dict]] = {}
+    for version in vault_versions(layout, scope):
+        for path in layout.files(VAULT, version, scope):
+            table = read_parquet(path)
+            if "surfaces" not in table.schema.names:
+                continue
+            for row in table.select(["token", "entity_type", "ciphertext", "surfaces"]).to_pylist():
+                for s in row["surfaces"] or []:
+                    if s["doc_id"] in doc_ids:
+                        found.setdefault(s["doc_id"], {}).setdefault(s["text"], row)
+    return found
+
+
+def replace_surfaces(text: str, values: dict[str, str]) -> str:
+    """``text`` with each stand-in replaced by its revealed value (longest first, whole words only)."""
+    if not values:
+        return text
+    parts = [
+        ("(?<!\\w)" if s[:1].isalnum() else "") + re.escape(s) + ("(?!\\w)" if s[-1:].isalnum() else "")
+        for s in sorted(values, key=len, reverse=True)
+    ]
+    return re.compile("|".join(parts)).sub(lambda m: values[m.group(0)], text)
 
 
 def _outcome(exc: BaseException) -> str:
@@ -182,20 +210,25 @@ def reveal_dataset(
         for path in layout.files(TRAINING, version):
             docs.extend(read_parquet(path, ["doc_id", "text"]).to_pylist())
         wanted = {m.group(0) for d in docs for m in TOKEN_RE.finditer(d["text"] or "")}
-        event["tokens"] = len(wanted)
+        by_doc = find_surface_rows(layout, scope, {d["doc_id"] for d in docs})
+        stand_ins = {r["token"]: r for rows in by_doc.values() for r in rows.values()}
+        event["tokens"] = len(wanted) + len(set(stand_ins) - wanted)
         keys = _open_keys(layout, scope, kek_uri, gcp_kms_endpoint)
         event["key_id"] = keys.key_id
-        values = _reveal_all(keys, find_vault_rows(layout, scope, wanted))
+        values = _reveal_all(keys, {**stand_ins, **find_vault_rows(layout, scope, wanted)})
         event["found"] = len(values)
         event["documents"] = len(docs)
         with open_exclusive(write_path) as out:
             for d in docs:
-                text = TOKEN_RE.sub(lambda m: values.get(m.group(0), m.group(0)), d["text"] or "")
+                surfaces = {s: values[r["token"]] for s, r in by_doc.get(d["doc_id"], {}).items()}
+                text = replace_surfaces(d["text"] or "", surfaces)
+                text = TOKEN_RE.sub(lambda m: values.get(m.group(0), m.group(0)), text)
                 out.write(json.dumps({"doc_id": d["doc_id"], "text": text}, ensure_ascii=False) + "\n")
+    tokens = len(wanted | set(stand_ins))
     return {
         "version": version,
         "documents": len(docs),
-        "tokens": len(wanted),
+        "tokens": tokens,
         "found": len(values),
-        "missing": len(wanted) - len(values),
+        "missing": tokens - len(values),
     }
