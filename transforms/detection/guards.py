@@ -40,7 +40,8 @@ CODE_RE = regex.compile(
     r"^(?=.*\d)(?=.*[A-Za-z])[A-Z0-9]{1,6}(?:[-/.][A-Z0-9]{1,8}){0,3}$|^[A-Z]{1,5}[- ]?\d{1,6}(?:\.\d{1,4})*[A-Z]?$"
 )
 
-ACRONYM_RE = regex.compile(r"^\p{Lu}(?:[\p{Lu}&]|\.(?=\p{Lu})){1,7}\.?$")
+ACRONYM_RE = regex.compile(r"^\p{Lu}(?:[\p{Lu}&]|\.(?=\p{Lu})){1,19}\.?$")
+FIELD_LABEL_RE = regex.compile(r"(?<=^[ \t>*-]*)\p{L}+$", regex.MULTILINE)
 TOKEN_RE = regex.compile(r"[\p{L}\p{N}&]+")
 INITIALS_RE = regex.compile(r"\p{L}+")
 NON_LATIN_RE = regex.compile(r"[^\p{Latin}\p{Common}\p{Inherited}]")
@@ -120,9 +121,21 @@ class Guards:
                 return False
             if label == "URL" and not validators.valid_url(value, text[end : end + 1]):
                 return False
+        if self.methods.common_word_guard and label == "PERSON" and self._field_label(text, start, end):
+            return False
         if self.methods.acronym_guard and label in self.acronym_entities and ACRONYM_RE.match(value.strip()):
             return self._acronym_ok(text, start, end, value.strip())
         return True
+
+    @staticmethod
+    def _field_label(text: str, start: int, end: int) -> bool:
+        """One word opening a line before a colon ("Vitals:", "Impression:") that is not a known name:
+        a form or note field label, not a speaker."""
+        if text[end:].lstrip(" \t")[:1] != ":":
+            return False
+        line_start = text.rfind("\n", 0, start) + 1
+        m = FIELD_LABEL_RE.search(text[line_start:end])
+        return m is not None and m.start() + line_start == start and not lexicon.is_name_token(m.group(0))
 
     def _org_head(self, words: list[str]) -> bool:
         content = [w for w in words if w.lower() not in self.stop]
