@@ -228,3 +228,45 @@ def test_all_caps_header_with_a_name_is_still_redacted(detector):
     found = dict((v, lab) for lab, v in _labels(detector, text))
     assert any("OKONKWO" in v for v in found)
     assert found.get("4/17") == "DATE_TIME" and found.get("55129/21") == "ID"
+
+
+@pytest.mark.parametrize(
+    ("redact_countries", "value", "ok"),
+    [
+        (True, "Norway", True),
+        (False, "Norway", False),
+        (False, "the Netherlands", False),
+        (False, "Ontario", True),  # regions follow their own switch
+        (False, "14 Harbour Lane, Bergen", True),  # addresses and towns always redacted
+    ],
+)
+def test_location_policy(redact_countries, value, ok):
+    from transforms.detection.recognizer_config import LocationPolicySpec
+
+    guards = Guards(RULES.guards, RULES.methods, REGIONS, LocationPolicySpec(redact_countries=redact_countries))
+    assert guards.check(value, 0, len(value), "LOCATION") is ok
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("ChecksumCardRecognizer", "card 4111/1111/1111/1111 ok", ["4111/1111/1111/1111"]),
+        ("ChecksumCardRecognizer", "card 4111_1111_1111_1111 ok", ["4111_1111_1111_1111"]),
+        ("ChecksumCardRecognizer", "ref 4111/1111/1111/1112 ok", []),  # Luhn fails
+        ("SeparatedSsnRecognizer", "SSN 536/90/4399.", ["536/90/4399"]),
+        ("SeparatedSsnRecognizer", "SSN 000/12/3456.", []),  # invalid area
+        ("SpokenEmailRecognizer", "mail lena . vik @ example . org today", ["lena . vik @ example . org"]),
+        ("SpokenEmailRecognizer", "lena(at)example(dot)org", ["lena(at)example(dot)org"]),
+        ("SpokenEmailRecognizer", "lena [at] example [dot] com", ["lena [at] example [dot] com"]),
+        ("SpokenEmailRecognizer", "lena@example\u3002com", ["lena@example\u3002com"]),
+        ("UsernameRecognizer", "ping paul_rasmussen87 on chat", ["paul_rasmussen87"]),
+        ("UsernameRecognizer", "user helen.garcia logged in", ["helen.garcia"]),
+        ("UsernameRecognizer", "It ended.Helen left", []),  # a missing space, not a handle
+        ("UsernameRecognizer", "set max_value to 3", []),
+    ],
+)
+def test_obfuscated_forms(name, text, expected):
+    rec = build(next(r for r in RULES.recognizers if r.name == name))
+    assert [
+        text[r.start : r.end] for r in rec.analyze(text, rec.supported_entities, None) if r.score >= 0.5
+    ] == expected
