@@ -24,11 +24,12 @@ import pwd
 import time
 import uuid
 
-from pipelines.layout import Layout
-from pipelines.manifest import mark_scope_shredded, now_iso, shred_markers
+from pipelines.dataset import Layout
+from pipelines.manifest import mark_scope_shredded, shred_markers
 from transforms import fs, permissions
 from transforms.errors import ShreddedScopeError
 from transforms.keys.kek import kms_identity
+from transforms.periods import now_iso
 
 _REASON_DOMAIN = b"redact-audit-reason/v1|"
 

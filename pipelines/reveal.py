@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable
 
-import pyarrow.parquet as pq
-
 from pipelines.audit import append_event, reason_fields, refuse_if_shredded
-from pipelines.layout import Layout
-from pipelines.manifest import published_version, read_manifest
+from pipelines.dataset import TRAINING, VAULT, Layout, published_version, read_manifest, read_parquet, vault_versions
 from transforms import fs
 from transforms.errors import ConfigError, InputError, KeyAccessError, ShreddedScopeError
 from transforms.keys import KeysetStore, ScopeKeys
@@ -32,19 +30,39 @@ def find_vault_rows(layout: Layout, scope: str, tokens: set[str]) -> dict[str, d
     found: dict[str, dict] = {}
     if not tokens:
         return found
-    for path in fs.list_files(fs.join(layout.vault, scope, "*", "*.parquet")):
-        with fs_open(path) as fh:
-            table = pq.read_table(fh, columns=["token", "entity_type", "ciphertext"], use_threads=False)
-        for row in table.to_pylist():
-            if row["token"] in tokens:
-                found.setdefault(row["token"], row)
+    for version in vault_versions(layout, scope):
+        for path in layout.files(VAULT, version, scope):
+            for row in read_parquet(path, ["token", "entity_type", "ciphertext"]).to_pylist():
+                if row["token"] in tokens:
+                    found.setdefault(row["token"], row)
     return found
 
 
-def fs_open(path: str):
-    from apache_beam.io.filesystems import FileSystems
+def find_surface_rows(layout: Layout, scope: str, doc_ids: set[str]) -> dict[str, dict[str, dict]]:
+    """doc id -> {stand-in in the text: vault row} for values replaced in the indexed, surrogate or
+    date_shift mode (the vault's ``surfaces``; token-mode values are found by their token)."""
+    found: dict[str, dict[str, dict]] = {}
+    for version in vault_versions(layout, scope):
+        for path in layout.files(VAULT, version, scope):
+            table = read_parquet(path)
+            if "surfaces" not in table.schema.names:
+                continue
+            for row in table.select(["token", "entity_type", "ciphertext", "surfaces"]).to_pylist():
+                for s in row["surfaces"] or []:
+                    if s["doc_id"] in doc_ids:
+                        found.setdefault(s["doc_id"], {}).setdefault(s["text"], row)
+    return found
 
-    return FileSystems.open(path, compression_type="uncompressed")
+
+def replace_surfaces(text: str, values: dict[str, str]) -> str:
+    """``text`` with each stand-in replaced by its revealed value (longest first, whole words only)."""
+    if not values:
+        return text
+    parts = [
+        ("(?<!\\w)" if s[:1].isalnum() else "") + re.escape(s) + ("(?!\\w)" if s[-1:].isalnum() else "")
+        for s in sorted(values, key=len, reverse=True)
+    ]
+    return re.compile("|".join(parts)).sub(lambda m: values[m.group(0)], text)
 
 
 def _outcome(exc: BaseException) -> str:
@@ -184,29 +202,33 @@ def reveal_dataset(
     with _Audited(layout, scope, reason, "dataset", kek_uri) as event:
         version = resolve_version(layout, version)
         event["dataset_version"] = version
-        manifest_scope = read_manifest(layout, version).get("keys", {}).get("scope")
+        manifest_scope = read_manifest(layout, version).keys.scope
         if manifest_scope != scope:
             raise ConfigError(f"dataset version {version} was tokenized in scope {manifest_scope!r}; pass --scope")
         check_write_target(layout, write_path)
         docs = []
-        for path in fs.list_files(fs.join(layout.version_dir(version), "*.parquet")):
-            with fs_open(path) as fh:
-                docs.extend(pq.read_table(fh, columns=["doc_id", "text"], use_threads=False).to_pylist())
+        for path in layout.files(TRAINING, version):
+            docs.extend(read_parquet(path, ["doc_id", "text"]).to_pylist())
         wanted = {m.group(0) for d in docs for m in TOKEN_RE.finditer(d["text"] or "")}
-        event["tokens"] = len(wanted)
+        by_doc = find_surface_rows(layout, scope, {d["doc_id"] for d in docs})
+        stand_ins = {r["token"]: r for rows in by_doc.values() for r in rows.values()}
+        event["tokens"] = len(wanted) + len(set(stand_ins) - wanted)
         keys = _open_keys(layout, scope, kek_uri, gcp_kms_endpoint)
         event["key_id"] = keys.key_id
-        values = _reveal_all(keys, find_vault_rows(layout, scope, wanted))
+        values = _reveal_all(keys, {**stand_ins, **find_vault_rows(layout, scope, wanted)})
         event["found"] = len(values)
         event["documents"] = len(docs)
         with open_exclusive(write_path) as out:
             for d in docs:
-                text = TOKEN_RE.sub(lambda m: values.get(m.group(0), m.group(0)), d["text"] or "")
+                surfaces = {s: values[r["token"]] for s, r in by_doc.get(d["doc_id"], {}).items()}
+                text = replace_surfaces(d["text"] or "", surfaces)
+                text = TOKEN_RE.sub(lambda m: values.get(m.group(0), m.group(0)), text)
                 out.write(json.dumps({"doc_id": d["doc_id"], "text": text}, ensure_ascii=False) + "\n")
+    tokens = len(wanted | set(stand_ins))
     return {
         "version": version,
         "documents": len(docs),
-        "tokens": len(wanted),
+        "tokens": tokens,
         "found": len(values),
-        "missing": len(wanted) - len(values),
+        "missing": tokens - len(values),
     }

@@ -8,9 +8,9 @@ from apache_beam.metrics import Metrics
 from transforms.context import KeysRef
 from transforms.counters import NS
 from transforms.keys.sealing import seal_quarantine_row
-from transforms.keys.tokens import format_token
 from transforms.record import QuarantineItem
 from transforms.schemas import QUARANTINE_SCHEMA, TRAINING_SCHEMA, VAULT_SCHEMA, quarantine_row, training_row
+from transforms.subjects import subject_token
 
 
 class WriteParquet(beam.PTransform):
@@ -80,7 +80,7 @@ class _SealFn(beam.DoFn):
     def process(self, item: QuarantineItem):
         subject = None
         if item.subject_raw and item.subject_raw.strip():  # same SUBJECT token as the training rows get
-            subject = format_token("SUBJECT", self.keys.tokenize("SUBJECT", item.subject_raw.strip())[0])
+            subject = subject_token(self.keys, item.subject_raw)
         row = quarantine_row(
             item,
             b"",

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from pipelines.audit import append_event, operator, record_shred, refuse_if_shredded
 from pipelines.commands.common import add_config_options, config_from_args
-from pipelines.layout import Layout
-from transforms.config import RunConfig
+from pipelines.commands.options import add_output_root
 from transforms.errors import ConfigError
-from transforms.keys import KeysetStore, ScopeKeys, validate_kek_uri
-from transforms.keys.lifecycle import rotate_data_key, rotate_kek, shred_scope
-from transforms.keys.store import KeysetFile
+
+if TYPE_CHECKING:  # Tink and the KMS clients load when a keys command runs, not when the CLI starts
+    from pipelines.dataset import Layout
+    from transforms.config import RunConfig
+    from transforms.keys import KeysetStore
+    from transforms.keys.store import KeysetFile
 
 
 def register(sub) -> None:
@@ -61,17 +63,23 @@ def register(sub) -> None:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--output", required=True, metavar="DIR", help="the output root given to 'redact run'")
+    add_output_root(p)
     add_config_options(p)
 
 
 def _setup(args: argparse.Namespace) -> tuple[RunConfig, Layout, KeysetStore]:
+    from pipelines.dataset import Layout
+    from transforms.keys import KeysetStore
+
     cfg = config_from_args(args)
     layout = Layout.build(args.output, cfg.outputs)
     return cfg, layout, KeysetStore(layout.keys)
 
 
 def cmd_create(args: argparse.Namespace) -> int:
+    from pipelines.audit import append_event, refuse_if_shredded
+    from transforms.keys import ScopeKeys
+
     cfg, layout, store = _setup(args)
     refuse_if_shredded(layout, cfg.keys.scope)  # a shredded scope name stays retired
     keys = ScopeKeys.create(store, cfg.keys.scope, cfg.keys.kek_uri, gcp_kms_endpoint=cfg.keys.gcp_kms_endpoint)
@@ -101,6 +109,8 @@ def describe(doc: KeysetFile, path: str) -> dict:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    from transforms.keys import ScopeKeys
+
     cfg, _layout, store = _setup(args)
     scopes = store.scopes() if args.all else [cfg.keys.scope]
     infos = []
@@ -137,6 +147,10 @@ def _print_info(info: dict) -> None:
 
 
 def cmd_rotate(args: argparse.Namespace) -> int:
+    from pipelines.audit import append_event, operator, refuse_if_shredded
+    from transforms.keys import validate_kek_uri
+    from transforms.keys.lifecycle import rotate_data_key, rotate_kek
+
     cfg, layout, store = _setup(args)
     scope, kek, endpoint = cfg.keys.scope, cfg.keys.kek_uri, cfg.keys.gcp_kms_endpoint
     refuse_if_shredded(layout, scope)
@@ -169,6 +183,9 @@ def cmd_rotate(args: argparse.Namespace) -> int:
 def cmd_shred(args: argparse.Namespace) -> int:
     if not args.yes:
         raise ConfigError("shred destroys the scope's keys and cannot be undone; re-run with --yes")
+    from pipelines.audit import operator, record_shred
+    from transforms.keys.lifecycle import shred_scope
+
     cfg, layout, store = _setup(args)
     scope = cfg.keys.scope
     doc = store.load(scope)

@@ -2,7 +2,7 @@
 
 Flow: create KMS keys -> ``keys create`` -> ``run`` -> ``reveal`` -> second run (byte-identical) ->
 ``rotate --new-kek-uri`` (tokens unchanged) -> ``rotate --data-key`` (new token space, old tokens still
-reveal) -> ``reveal --dataset`` -> ``shred`` (reveal says "shredded").
+reveal) -> ``reveal --whole-version`` -> ``shred`` (reveal says "shredded").
 
 "Not authorized": moto only evaluates IAM when asked (``/moto-api/reset-auth``); it then applies the
 caller's IAM identity policy. moto 5 does *not* refuse Encrypt/Decrypt on disabled keys or keys
@@ -84,7 +84,7 @@ def test_aws_kms_end_to_end(moto_kms, tmp_path):
     assert [e["event"] for e in info["history"]] == ["created", "kek_rotated", "data_key_rotated"]
 
     revealed = tmp_path / "revealed.jsonl"
-    ok("reveal", "--dataset", "--version", v1, "--write", str(revealed), *common, "--kek-uri", kek2,
+    ok("reveal", "--whole-version", "--version", v1, "--write", str(revealed), *common, "--kek-uri", kek2,
        "--reason", REASON, env=env)  # fmt: skip
     assert file_mode(revealed) == 0o600
     lines = [json.loads(line) for line in revealed.read_text().splitlines()]

@@ -64,18 +64,20 @@ def test_reveal_one_list_and_file(published):
 
 def test_reveal_dataset_defaults_to_published_version(published):
     target = published["tmp"] / "dataset.jsonl"
-    done = _reveal(published, "--dataset", "--write", str(target), "--reason", REASON)
+    done = _reveal(published, "--whole-version", "--write", str(target), "--reason", REASON)
     assert current_version(published["out"]) in done.stdout
     rows = [json.loads(line) for line in target.read_text().splitlines()]
     assert {r["doc_id"] for r in rows} == set(published["texts"])
     assert any("emily carter" in r["text"] for r in rows) and not any("<PERSON_" in r["text"] for r in rows)
     assert "emily carter" not in done.stdout + done.stderr
-    again = _reveal(published, "--dataset", "--write", str(target), "--reason", REASON, expect_ok=False, code=2)
+    again = _reveal(published, "--whole-version", "--write", str(target), "--reason", REASON, expect_ok=False, code=2)
     assert "already exists" in again.stderr
     inside = published["out"] / "training" / "x.jsonl"
     assert (
         "inside an output root"
-        in _reveal(published, "--dataset", "--write", str(inside), "--reason", REASON, expect_ok=False, code=2).stderr
+        in _reveal(
+            published, "--whole-version", "--write", str(inside), "--reason", REASON, expect_ok=False, code=2
+        ).stderr
     )
 
 
@@ -92,10 +94,10 @@ def test_unknown_token_exits_non_zero(published):
         (["<PERSON_0000000000000000>", "--reason", "  "], "--reason must not be empty"),
         (["not-a-token", "--reason", REASON], "must look like"),
         (["--reason", REASON], "exactly one of"),
-        (["--dataset", "--reason", REASON], "needs --write"),
-        (["<PERSON_0000000000000000>", "--version", "v1", "--reason", REASON], "only applies with --dataset"),
+        (["--whole-version", "--reason", REASON], "needs --write"),
+        (["<PERSON_0000000000000000>", "--version", "v1", "--reason", REASON], "only applies with --whole-version"),
         (["--tokens-file", "/nonexistent/tokens.txt", "--reason", REASON], "tokens file not found"),
-        (["--dataset", "--version", "v0", "--write", "/tmp/never.jsonl", "--reason", REASON], "no manifest"),
+        (["--whole-version", "--version", "v0", "--write", "/tmp/never.jsonl", "--reason", REASON], "no manifest"),
     ],
 )
 def test_reveal_usage_errors_fail(published, args, message, capsys):
@@ -117,7 +119,7 @@ def test_reveal_without_reason_fails(published, capsys):
 
 
 def test_reveal_wrong_scope_for_dataset_fails(published):
-    argv = ["reveal", "--dataset", "--write", str(published["tmp"] / "s.jsonl"), "--reason", REASON]
+    argv = ["reveal", "--whole-version", "--write", str(published["tmp"] / "s.jsonl"), "--reason", REASON]
     proc = fails(*argv, *published["common"], "--scope", "other", env=published["env"], code=2)
     assert "tokenized in scope 'r'" in proc.stderr
 
