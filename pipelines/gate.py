@@ -98,8 +98,9 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
     )
     vault = _concat([F.vault_frame(t) for t in vault_tables], [*F.VAULT_COLUMNS, "type_matches_token"])
     canary_table = read_output(layout, CANARIES, version)
-    canary_tokens = F.tokens_of(read_parquet(p) for p in layout.files(CANARY_VAULT, version)) | vault_tokens
-    canary = F.canary_frame(canary_table, canaries, canary_tokens)
+    canary_vault = [read_parquet(p) for p in layout.files(CANARY_VAULT, version)]
+    canary_tokens = F.tokens_of(canary_vault) | vault_tokens
+    canary = F.canary_frame(canary_table, canaries, canary_tokens, F.surfaces_of(canary_vault))
     other_scopes = [s for s in vault_scopes(layout) if s != scope and layout.files(VAULT, version, s)]
     quarantine_tables = [read_parquet(p) for p in layout.files(QUARANTINE, version)]
     clear = F.clear_residual([*vault_tables, *quarantine_tables])

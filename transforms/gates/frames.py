@@ -264,12 +264,26 @@ def _type_matches(token: str | None, entity_type: str | None) -> bool:
     return bool(m and m.group(1) == entity_type)
 
 
-def canary_frame(table: pa.Table | None, canaries: list[CanaryConfig], vault_tokens: set[str]) -> pd.DataFrame:
-    """One row per configured canary: found in the canary output? values leaked? residual PII?"""
+def canary_frame(
+    table: pa.Table | None,
+    canaries: list[CanaryConfig],
+    vault_tokens: set[str],
+    surfaces: dict[str, frozenset[str]] | None = None,
+) -> pd.DataFrame:
+    """One row per configured canary: found in the canary output? values leaked? residual PII?
+
+    Stand-ins the canary vault records (``surfaces``: surrogates, shifted dates) are masked first: they are
+    synthetic and drawn from the same reserved ranges as the canaries' own values (example.com, 555-01XX,
+    documentation IPs), so their fragments would otherwise count as leaks. A planted value itself is never
+    a stand-in (the surrogate guard refuses any value of the document)."""
+    surfaces = surfaces or {}
     by_id = {r["doc_id"]: r.get("text") or "" for r in (table.to_pylist() if table is not None else [])}
     rows = []
     for c in canaries:
-        text = by_id.get(canary_doc_id(c.id))
+        doc_id = canary_doc_id(c.id)
+        text = by_id.get(doc_id)
+        if text is not None:
+            text = pii_scan.mask_surfaces(text, surfaces.get(doc_id, frozenset()))
         tokens, _ = pii_scan.token_stats(text or "")
         rows.append(
             {
