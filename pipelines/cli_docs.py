@@ -18,7 +18,7 @@ INTRO = """# `redact` command-line reference
 Conventions shared by every command:
 
 - **Output root**: `--output DIR` is the root `redact run` wrote (`training/`, `vault/`, `quarantine/`,
-  `audit/`, `keys/`) in run, gate, publish, purge, reveal and keys. The old `--dataset DIR` of gate,
+  `audit/`, `keys/`) in run, gate, publish, purge, reveal, keys and versions. The old `--dataset DIR` of gate,
   publish and purge is a deprecated alias for one release (one warning on stderr). In reveal the switch
   that reveals a whole dataset version is `--whole-version` (formerly `--dataset`), and its file is
   `--write FILE`.
