@@ -7,6 +7,7 @@ that could echo a value.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable
 
@@ -18,6 +19,8 @@ from pipelines.failures import explain_runner_failure
 from pipelines.storage import with_storage_env
 from transforms.counters import NS
 from transforms.errors import PipelineFailure, RedactError
+
+log = logging.getLogger(__name__)
 
 
 def pipeline_options(beam_args: list[str]) -> PipelineOptions:
@@ -41,6 +44,7 @@ def run_beam(build: Callable[[beam.Pipeline], None], beam_args: list[str], what:
         cause = redact_cause(exc)
         if cause is not None:
             raise cause from None
+        log.debug("%s failed; the runner's traceback (may quote library messages):", what, exc_info=True)
         raise PipelineFailure(f"{what} failed: {explain_runner_failure(exc)}; nothing was published") from None
     return collect_counters(result)
 

@@ -17,6 +17,7 @@ import yaml
 from pipelines.dataset import DATA_DIR, Layout, Manifest, read_parquet
 from transforms import fs
 from transforms.config import CardConfig
+from transforms.periods import instant_text
 
 # Hugging Face's size_categories buckets (upper bounds, exclusive).
 _SIZES = [
@@ -66,7 +67,7 @@ def retention_summary(training_files: list[dict]) -> dict:
             by_category[r["category"]] = by_category.get(r["category"], 0) + 1
             held += bool(r["legal_hold"])
             if r["expires_at"]:
-                expiries.append(r["expires_at"])
+                expiries.append(instant_text(r["expires_at"]))
             else:
                 never += 1
     return {

@@ -26,6 +26,7 @@ import pyarrow as pa
 from pipelines.dataset import (
     CANARIES,
     CANARY_VAULT,
+    QUARANTINE,
     TRAINING,
     VAULT,
     Layout,
@@ -87,16 +88,25 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
     vault_tokens = F.tokens_of(t for t in vault_tables if "token" in t.schema.names)
     training_tables = [read_parquet(f["path"]) for f in on_disk]
     scanner = shared_scanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, tuple(gcfg.ner_labels))
+    surfaces = F.surfaces_of(vault_tables)  # synthetic stand-ins (surrogate/date_shift modes) are not residual PII
     training = _concat(
-        [F.training_frame(t, vault_tokens, scanner.scan_many(_texts(t))) for t in training_tables],
+        [
+            F.training_frame(t, vault_tokens, scanner.scan_many(F.ner_texts(t, surfaces)), surfaces)
+            for t in training_tables
+        ],
         F.training_columns(),
     )
     vault = _concat([F.vault_frame(t) for t in vault_tables], [*F.VAULT_COLUMNS, "type_matches_token"])
     canary_table = read_output(layout, CANARIES, version)
-    canary_tokens = F.tokens_of(read_parquet(p) for p in layout.files(CANARY_VAULT, version)) | vault_tokens
-    canary = F.canary_frame(canary_table, canaries, canary_tokens)
+    canary_vault = [read_parquet(p) for p in layout.files(CANARY_VAULT, version)]
+    canary_tokens = F.tokens_of(canary_vault) | vault_tokens
+    canary = F.canary_frame(canary_table, canaries, canary_tokens, F.surfaces_of(canary_vault))
     other_scopes = [s for s in vault_scopes(layout) if s != scope and layout.files(VAULT, version, s)]
+    quarantine_tables = [read_parquet(p) for p in layout.files(QUARANTINE, version)]
+    clear = F.clear_residual([*vault_tables, *quarantine_tables])
+    clear += F.clear_residual([canary_table], skip=("text", "turns", "messages"))  # canary texts: the canary suite
     facts = {
+        "clear_columns_pii_free": clear == 0,
         "training_schema_ok": all(_same_schema(t, TRAINING_SCHEMA) for t in training_tables),
         "vault_schema_ok": all(_same_schema(t, VAULT_SCHEMA) for t in vault_tables),
         "files_match_manifest": bool(declared) and _file_ids(declared) == _file_ids(on_disk),
@@ -158,10 +168,6 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
         "report": summary["report"],
         "data_docs": docs_index,
     }
-
-
-def _texts(t: pa.Table) -> list[str]:
-    return [x or "" for x in t.column("text").to_pylist()] if "text" in t.schema.names else [""] * t.num_rows
 
 
 def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:

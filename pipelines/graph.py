@@ -17,7 +17,6 @@ from transforms.context import KeysRef, RunContext
 from transforms.detect import DetectPII
 from transforms.lineage import AttachLineage
 from transforms.minimize import MinimizeRecords
-from transforms.ner import RunNerEngines
 from transforms.progress import ReportProgress
 from transforms.purge_rules import id_hash
 from transforms.read import ReadRecords
@@ -42,17 +41,19 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     read = p | "ReadRecords" >> ReadRecords(
         spec.patterns, cfg.input, spec.policy, cfg.retention.uri_policy, exclude=never_read(layout, cfg.keys.kek_uri)
     )
-    (read.records, read.sources) | "Progress" >> ReportProgress()
+    (read.sources, read.records, read.quarantine, read.drops) | "Progress" >> ReportProgress()
     canonical = read.records | "Canonicalize" >> CanonicalizeRecords(cfg.canonicalization.special_tokens)
     minimized = canonical | "Minimize" >> MinimizeRecords(cfg.minimization, spec.policy)
     canaries = p | "InjectCanaries" >> InjectCanaries(cfg.gates)
     to_detect = (minimized.records, canaries) | "WithCanaries" >> beam.Flatten()
     failed_ner = []
     if cfg.detection.engines:  # extra NER engines (docs/engines.md); the default graph is unchanged
+        from transforms.ner import RunNerEngines
+
         ner = to_detect | "RunNerEngines" >> RunNerEngines(cfg.detection.engines)
         to_detect, failed_ner = ner.records, [ner.quarantine]
     detected = to_detect | "DetectPII" >> DetectPII(cfg.detection, cfg.progress_every)
-    tokenized = detected.records | "TokenizeRecords" >> TokenizeRecords(spec.keys)
+    tokenized = detected.records | "TokenizeRecords" >> TokenizeRecords(spec.keys, cfg.replacement)
     real, canary = (
         tokenized.records | "AttachLineage" >> AttachLineage(ctx, spec.policy) | "SplitCanaries" >> SplitCanaries()
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from pipelines import faults
-from pipelines.audit import append_event
+from pipelines.audit import append_event, record_shred
 from pipelines.beam_runner import run_beam
 from pipelines.card import retention_summary, write_card
 from pipelines.dataset import (
@@ -43,6 +43,7 @@ from pipelines.purge_graph import PurgeGraphSpec, build_purge_graph
 from pipelines.purge_manifest import audit_event, derive_version, new_manifest
 from pipelines.purge_plan import PurgePlan, plan_purge
 from pipelines.purge_sources import deletable_sources, delete_sources, find_sources
+from pipelines.storage import prepare_roots, secure_outputs
 from transforms import fs
 from transforms.config import RunConfig
 from transforms.errors import ConfigError, InputError, IntegrityError, KeyAccessError
@@ -110,6 +111,8 @@ def purge(req: PurgeRequest) -> dict:
 
 
 def _purge(req: PurgeRequest, layout: Layout) -> dict:
+    if not req.dry_run:
+        prepare_roots(layout)
     recovered = [] if req.dry_run else recover(layout)
     # Versions of killed runs (no manifest) and failed runs, in every root: they hold rows too.
     incomplete = sweep_incomplete(layout, failed=True, dry_run=req.dry_run)
@@ -194,8 +197,10 @@ def _purge(req: PurgeRequest, layout: Layout) -> dict:
         remove_marker(layout, v, "delete")
     if req.shred_scope:
         shred_scope(KeysetStore(layout.keys), req.shred_scope, operator=_operator())
+        record_shred(layout, req.shred_scope)
         report["scope_shredded"] = req.shred_scope
     report["audit"] = append_event(layout, "purge", audit_event(report, decisions, criteria, plan.policies))
+    secure_outputs(layout)
     return report
 
 

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from pipelines.audit import append_event
+from pipelines.audit import append_event, refuse_if_shredded
 from pipelines.beam_runner import pipeline_options, run_beam
 from pipelines.card import retention_summary, write_card
 from pipelines.dataset import (
@@ -31,7 +31,7 @@ from pipelines.dataset import (
 )
 from pipelines.graph import GraphSpec, build_graph
 from pipelines.locks import run_marker, sweep_incomplete
-from pipelines.storage import configure_filesystems
+from pipelines.storage import configure_filesystems, prepare_roots, secure_outputs
 from transforms import PIPELINE_VERSION, fs
 from transforms.config import RunConfig
 from transforms.context import KeysRef, RunContext
@@ -126,6 +126,7 @@ def prepare(req: RunRequest) -> tuple[GraphSpec, ScopeKeys]:
     layout = Layout.build(req.output, cfg.outputs)
     check_outputs_outside_inputs(req.inputs, layout)
     _check_dev_kek_outside_outputs(cfg.keys.kek_uri, layout)
+    refuse_if_shredded(layout, cfg.keys.scope)  # even if the keyset file was restored from a backup
     policy = load_policy(cfg.retention.policy_file)
     model = verify_model(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file)
     check_engines(cfg.detection.engines)  # extra NER engines: hashes, labels, extra installed
@@ -220,6 +221,7 @@ def run(req: RunRequest, gate=None) -> dict:
     configure_filesystems(pipeline_options(req.beam_args))
     spec, _keys = prepare(req)
     layout, ctx = spec.layout, spec.ctx
+    prepare_roots(layout)
     try:
         with run_marker(layout, ctx.run_id, ctx.version):  # refuses while a purge holds the dataset
             swept = sweep_incomplete(layout)
@@ -231,6 +233,7 @@ def run(req: RunRequest, gate=None) -> dict:
             return result
     finally:  # the staging files list dropped records: never leave them behind, whatever happened
         fs.delete_tree(layout.staging(ctx.run_id))
+        secure_outputs(layout)  # Beam's sinks wrote with the umask: the permission rule, after finalize
 
 
 def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:

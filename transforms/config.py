@@ -19,6 +19,7 @@ from transforms.detection.engines.config import EngineConfig, check_unique_names
 from transforms.errors import ConfigError
 from transforms.keys.kek import default_kek_uri, validate_kek_uri
 from transforms.keys.store import validate_scope
+from transforms.replacement.config import ReplacementConfig
 
 
 class _Strict(BaseModel):
@@ -217,6 +218,7 @@ class RunConfig(_Strict):
     card: CardConfig = CardConfig()
     retention: RetentionConfig = RetentionConfig()
 
+    replacement: ReplacementConfig = ReplacementConfig()
     gates: GatesConfig = GatesConfig()
     max_quarantine_fraction: float = Field(
         0.1, ge=0.0, le=1.0, description="fail the run when more than this share of records is quarantined"

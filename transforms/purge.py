@@ -16,6 +16,7 @@ from transforms.purge_rules import (
     decision_row,
     rebuild_vault_row,
 )
+from transforms.schemas import kv_dict
 
 
 class ClassifyRows(beam.PTransform):
@@ -45,7 +46,7 @@ class _ClassifyFn(beam.DoFn):
             yield beam.pvalue.TaggedOutput("decisions", decision_row(self.version, row, verdict, reason))
         if verdict != "purge":
             if self.kind == "current":
-                for entity, n in row.get("entity_counts") or []:
+                for entity, n in kv_dict(row.get("entity_counts")).items():
                     Metrics.counter(NS, f"purge.entities.{entity}").inc(n)
             yield row
 

@@ -115,6 +115,7 @@ class VaultEntry:
     doc_id: str
     subject_ref: str | None = None
     canary: bool = False  # entries of synthetic canary records go to the canary vault, not the real one
+    surface: str | None = None  # what the text holds instead of the token (indexed/surrogate/date_shift)
 
 
 @dataclass(slots=True)

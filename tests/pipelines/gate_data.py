@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -36,12 +37,12 @@ def training_row(i: int, text: str | None = None) -> dict:
         "turns": None,
         "metadata": [],
         "subject_ref": tok("SUBJECT", 9000 + i),
-        "entity_counts": [("PERSON", 1)],
+        "entity_counts": [{"key": "PERSON", "value": 1}],
         "lineage": {
             "source_uri": "file://sha256-0123456789abcdef.jsonl",
             "source_sha256": "a" * 64,
             "source_record": f"line:{i + 1}",
-            "ingested_at": "2030-01-01T00:00:00Z",
+            "ingested_at": datetime(2030, 1, 1, tzinfo=UTC),
             "run_id": RUN_ID,
             "pipeline_version": "0.1.0",
             "detector_config_sha256": "b" * 64,
@@ -54,7 +55,7 @@ def training_row(i: int, text: str | None = None) -> dict:
             "policy_id": "default",
             "policy_version": "1",
             "category": "document",
-            "expires_at": "2099-01-01T00:00:00Z",
+            "expires_at": datetime(2099, 1, 1, tzinfo=UTC),
             "legal_hold": False,
             "consent": None,
         },
@@ -84,6 +85,7 @@ def vault_row(token: str, version: str = VERSION, scope: str = SCOPE) -> dict:
         "dataset_version": version,
         "doc_ids": ["doc-0000"],
         "subject_refs": [],
+        "surfaces": [],
     }
 
 

@@ -161,6 +161,8 @@ def test_build_vault_collision_fails():
 
 
 def test_write_quarantine_seals_payloads(tmp_path, keys_ref):
+    from transforms.errors import KeyAccessError
+    from transforms.keys.sealing import unseal_quarantine_row
     from transforms.record import QuarantineItem
 
     item = QuarantineItem("parse.invalid_json", "parse", "file://sha256-x.jsonl", "line:2", b'{"ssn": "123-45-6789"')
@@ -170,5 +172,7 @@ def test_write_quarantine_seals_payloads(tmp_path, keys_ref):
     assert b"123-45-6789" not in Path(path).read_bytes()
     row = pq.read_table(path).to_pylist()[0]
     keys = keys_ref.open()
-    assert keys.unseal(row["sealed_payload"], "quarantine|file://sha256-x.jsonl|line:2") == item.payload
+    assert unseal_quarantine_row(keys, row) == item.payload
+    with pytest.raises(KeyAccessError):  # the AAD binds the row's reason (and doc_id, stage, source)
+        unseal_quarantine_row(keys, {**row, "reason": "detect.failed"})
     assert row["reason"] == "parse.invalid_json" and row["key_scope"] == "t"
