@@ -13,7 +13,18 @@ def test_cli_reference_matches_the_parsers():
 
 def test_cli_reference_covers_every_command():
     page = render()
-    for name in ("run", "detect", "eval", "gate", "publish", "reveal", "keys create", "keys shred", "purge"):
+    for name in (
+        "run",
+        "detect",
+        "eval",
+        "gate",
+        "publish",
+        "reveal",
+        "keys create",
+        "keys shred",
+        "purge",
+        "versions",
+    ):
         assert f"## `redact {name}`" in page
     usage = [block.split("```", 1)[0] for block in page.split("```text")[1:]]
     assert usage and not any("--dataset" in u for u in usage)  # the deprecated alias is not advertised
