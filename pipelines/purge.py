@@ -35,6 +35,7 @@ from pipelines.dataset import (
     publish,
     published_version,
     unpublish,
+    version_names,
     write_manifest,
 )
 from pipelines.locks import purge_lock, sweep_incomplete
@@ -93,7 +94,9 @@ def _check(req: PurgeRequest, layout: Layout) -> None:
         raise ConfigError("deleting raw sources needs retention.source_roots in the config")
     if any(not s.strip() for s in req.subjects):
         raise ConfigError("--subject must not be empty")
-    if not fs.exists(layout.training):  # nothing to purge; and no lock file is left in a mistyped root
+    # Nothing to purge, and no lock file left in a mistyped root. Object stores have no folders: look
+    # for the pointer or for any version instead of the training "folder".
+    if not fs.exists(layout.current) and not version_names(layout):
         raise InputError(f"{req.dataset} has no published dataset version (training/CURRENT missing)")
 
 

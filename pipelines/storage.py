@@ -43,16 +43,17 @@ def configure_filesystems(options: PipelineOptions) -> None:
 
 
 def output_roots(layout) -> list[tuple[str, str]]:
-    """``(kind, path)`` of every output root of ``layout`` (kinds as in ``transforms.permissions.MODES``)."""
+    """``(kind, path)`` of every output root of ``layout`` (``pipelines.dataset.OUTPUT_KINDS``; kinds as in
+    ``transforms.permissions.MODES``), plus the staging and lock folders. The canary vault lies inside
+    the canary root and is handled by ``secure_outputs``."""
+    from pipelines.dataset import CANARY_VAULT
+
+    roots = [(kind, path) for kind, path in layout.roots().items() if kind != CANARY_VAULT]
     return [
-        ("training", layout.training),
-        ("vault", layout.vault),
-        ("quarantine", layout.quarantine),
-        ("audit", layout.audit),
-        ("keys", layout.keys),
-        ("canaries", fs.join(layout.out, "canaries")),
+        *roots,
         ("staging", fs.join(layout.out, ".runs")),
         ("staging", fs.join(layout.out, ".purge")),
+        ("staging", layout.locks),
     ]
 
 

@@ -45,6 +45,17 @@ def test_output_kinds_cover_every_root_and_restricted_roots_are_the_secret_ones(
         lay.data_dir(D.VAULT, "v1")  # the vault is per key scope
 
 
+def test_permission_rules_follow_output_kinds():
+    """One truth: every output kind has a permission rule, restricted exactly when OUTPUT_KINDS says so."""
+    from pipelines.storage import output_roots
+    from transforms import permissions
+
+    for kind in D.OUTPUT_KINDS:
+        assert (permissions.modes_for(kind.name) == permissions.RESTRICTED) == kind.restricted, kind.name
+    kinds = {k for k, _ in output_roots(D.Layout.build("/o"))}
+    assert kinds == ({k.name for k in D.OUTPUT_KINDS} - {D.CANARY_VAULT}) | {"staging"}
+
+
 def test_discover_reports_complete_partial_failed_and_published(tmp_path):
     old = _version(tmp_path, "v1", "2030-01-01T00:00:00Z")
     _version(tmp_path, "v2", "2030-01-02T00:00:00Z")

@@ -89,3 +89,11 @@ def test_sweep_deletes_killed_runs_in_every_root_but_not_runs_in_flight(tmp_path
     assert not (Path(lay.locks) / "run-a.json").exists()
     assert locks.sweep_incomplete(lay, failed=True) == ["v-failed"]  # purge also removes failed runs
     assert {i.name for i in D.discover(lay)} == {c.version, "v-alive"}
+
+
+def test_purge_of_a_root_without_any_version_is_refused_without_leaving_a_lock(tmp_path):
+    from transforms.errors import InputError
+
+    with pytest.raises(InputError, match="no published dataset version"):
+        purge(PurgeRequest(dataset=str(tmp_path / "typo"), as_of=datetime.now(UTC)))
+    assert not (tmp_path / "typo").exists()

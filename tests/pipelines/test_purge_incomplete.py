@@ -51,3 +51,20 @@ def test_subject_erasure_deletes_a_killed_runs_version_from_every_root(tmp_path,
                 assert zeta not in json.dumps(table.column(col).to_pylist()), path
     events = [json.loads(p.read_text()) for p in (out / "audit" / "purge").glob("*.json")]
     assert [e["incomplete_versions_deleted"] for e in events] == [[killed]]
+
+
+def test_a_runs_start_deletes_versions_of_killed_runs(tmp_path, kek_uri):
+    cfg = load_config(str(write_config(tmp_path, kek_uri)))
+    out = tmp_path / "out"
+    lay = D.Layout.build(str(out))
+    killed = "v20300101T000000Z-killed"
+    for kind, scope in ((D.TRAINING, ""), (D.VAULT, "default"), (D.QUARANTINE, ""), (D.CANARIES, "")):
+        part = Path(lay.data_dir(kind, killed, scope)) / "part-00000-of-00001.parquet"
+        part.parent.mkdir(parents=True)
+        part.write_bytes(b"PAR1")  # its run died before the manifest
+    res = run(RunRequest(inputs=[str(write_corpus(tmp_path / "in", "c"))], output=str(out), config=cfg))
+    assert res["published"] and res["incomplete_versions_deleted"] == [killed]
+    assert not [p for p in out.rglob("*") if killed in p.name]
+    assert [i.name for i in D.discover(lay)] == [res["version"]]
+    (event,) = [json.loads(p.read_text()) for p in (out / "audit" / "cleanup").glob("*.json")]
+    assert event["incomplete_versions"] == [killed] and event["by"] == "run"
