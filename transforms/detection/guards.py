@@ -41,6 +41,7 @@ CODE_RE = regex.compile(
 )
 
 ACRONYM_RE = regex.compile(r"^\p{Lu}(?:[\p{Lu}&]|\.(?=\p{Lu})){1,19}\.?$")
+FIELD_LABEL_MIN_ZIPF = 2.5
 FIELD_LABEL_RE = regex.compile(r"(?<=^[ \t>*-]*)\p{L}+$", regex.MULTILINE)
 TOKEN_RE = regex.compile(r"[\p{L}\p{N}&]+")
 INITIALS_RE = regex.compile(r"\p{L}+")
@@ -91,6 +92,7 @@ class Guards:
             and label in self.lowercase
             and label != "LOCATION"
             and not self._has_name_word(core.lower(), allow_capital=False)
+            and not (label == "ORGANIZATION" and self.methods.org_head_evidence and self._org_head(_title_words(core)))
         ):
             return False
         if label in self.entities and self.ui_verbs and self._after_ui_verb(core, before):
@@ -138,13 +140,15 @@ class Guards:
 
     @staticmethod
     def _field_label(text: str, start: int, end: int) -> bool:
-        """One word opening a line before a colon ("Vitals:", "Impression:") that is not a known name:
-        a form or note field label, not a speaker."""
+        """One English word opening a line before a colon ("Vitals:", "Impression:") that is not a known
+        name: a form or note field label, not a speaker."""
         if text[end:].lstrip(" \t")[:1] != ":":
             return False
         line_start = text.rfind("\n", 0, start) + 1
         m = FIELD_LABEL_RE.search(text[line_start:end])
-        return m is not None and m.start() + line_start == start and not lexicon.is_name_token(m.group(0))
+        if m is None or m.start() + line_start != start or lexicon.is_name_token(m.group(0)):
+            return False
+        return lexicon.zipf(m.group(0)) >= FIELD_LABEL_MIN_ZIPF  # an English word; "Ubul:" stays a speaker
 
     def _org_head(self, words: list[str]) -> bool:
         content = [w for w in words if w.lower() not in self.stop]
@@ -211,6 +215,11 @@ class Guards:
         if self.methods.acronym_guard and ACRONYM_RE.match(word) and len(w) <= 5:
             return lexicon.zipf(w) >= self.spec.shouted_word_min_zipf  # acronyms: judged by the acronym guard
         return lexicon.zipf(w) >= self.spec.common_word_min_zipf
+
+
+def _title_words(value: str) -> list[str]:
+    """Words of an ALL-CAPS span in title case, so head nouns ("UNIVERSITY") compare with the list."""
+    return [w if not w.isupper() else w[0] + w[1:].lower() for w in WORD_RE.findall(value)]
 
 
 def _place_key(value: str) -> str:

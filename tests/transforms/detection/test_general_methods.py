@@ -124,6 +124,7 @@ GUARDS = Guards(RULES.guards, RULES.methods, REGIONS)
         ("Seen on 12 May 2020", "12 May 2020", "DATE_TIME", True),
         ("Vitals: stable", "Vitals", "PERSON", False),  # a field label, not a speaker
         ("Maria: I can come at noon", "Maria", "PERSON", True),  # a speaker
+        ("Zsomborka: I can come at noon", "Zsomborka", "PERSON", True),  # a speaker not in the Census lists
     ],
 )
 def test_check_acronyms_and_validators(text, value, label, ok):
@@ -270,3 +271,8 @@ def test_obfuscated_forms(name, text, expected):
     assert [
         text[r.start : r.end] for r in rec.analyze(text, rec.supported_entities, None) if r.score >= 0.5
     ] == expected
+
+
+def test_all_caps_organisation_with_a_head_noun_is_kept():
+    assert GUARDS.keep("NORTHFIELD UNIVERSITY", "ORGANIZATION", False, "Northfield University", "", upper=True)
+    assert not GUARDS.keep("PROGRESS NOTE", "ORGANIZATION", False, "Progress Note", "", upper=True)
