@@ -43,17 +43,13 @@ def configure_filesystems(options: PipelineOptions) -> None:
 
 
 def output_roots(layout) -> list[tuple[str, str]]:
-    """``(kind, path)`` of every output root of ``layout`` (kinds as in ``transforms.permissions.MODES``)."""
-    return [
-        ("training", layout.training),
-        ("vault", layout.vault),
-        ("quarantine", layout.quarantine),
-        ("audit", layout.audit),
-        ("keys", layout.keys),
-        ("canaries", fs.join(layout.out, "canaries")),
-        ("staging", fs.join(layout.out, ".runs")),
-        ("staging", fs.join(layout.out, ".purge")),
-    ]
+    """``(kind, path)`` of every local-or-remote root of ``layout``: the output kinds of
+    ``pipelines.dataset.OUTPUT_KINDS`` (via ``Layout.roots()``) plus the bookkeeping folders (run
+    staging, purge markers, locks), which list record ids and are restricted like the vault."""
+    roots = [(kind, path) for kind, path in layout.roots().items() if kind != "canary_vault"]
+    for name in (".runs", ".purge", ".locks"):
+        roots.append(("staging", fs.join(layout.out, name)))
+    return roots
 
 
 def prepare_roots(layout) -> None:
@@ -71,7 +67,7 @@ def secure_outputs(layout) -> None:
     Object stores are left to bucket policy and IAM (infra/terraform)."""
     for kind, path in output_roots(layout):
         permissions.apply_tree(path, kind)
-    canaries = fs.join(layout.out, "canaries")
+    canaries = layout.canaries
     if not fs.is_remote(canaries) and os.path.isdir(canaries):
         for version in sorted(os.listdir(canaries)):
-            permissions.apply_tree(os.path.join(canaries, version, "vault"), "canary_vault")
+            permissions.apply_tree(layout.canary_vault_dir(version), "canary_vault")
