@@ -19,10 +19,9 @@ from apache_beam.ml.inference.base import ModelHandler, PredictionResult, RunInf
 
 from transforms import reasons
 from transforms.counters import NS
-from transforms.detect import to_quarantine
 from transforms.detection.engines.base import NerHit
 from transforms.detection.engines.config import EngineConfig
-from transforms.record import Record
+from transforms.record import Record, to_quarantine
 
 
 class RunNerEngines(beam.PTransform):

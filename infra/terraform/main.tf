@@ -109,7 +109,7 @@ resource "google_kms_crypto_key_iam_member" "revealer_kek" {
 # The pipeline holds unwrapped keysets in worker memory, so it could reveal: run it only as this service
 # account, never as a person. People who reveal get the revealer account (vault + keys read, KEK decrypt).
 resource "google_storage_bucket_iam_member" "revealer_read" {
-  for_each = toset(["vault", "keys", "audit", "training"]) # training: manifests (shred markers), --whole-version
+  for_each = toset(["vault", "keys", "audit", "training"]) # training: manifests (shred markers), reveal --whole-version
   bucket   = google_storage_bucket.root[each.key].name
   role     = "roles/storage.objectViewer"
   member   = "serviceAccount:${google_service_account.revealer.email}"

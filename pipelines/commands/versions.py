@@ -6,9 +6,7 @@ import argparse
 import json
 from datetime import UTC, datetime
 
-from pipelines.dataset import Layout, VersionInfo, discover, gate_passed, published_version
-from transforms.config import load_config
-from transforms.periods import parse_instant
+from pipelines.commands.options import add_output_root
 
 
 def register(sub) -> None:
@@ -19,19 +17,23 @@ def register(sub) -> None:
         "training/CURRENT), complete (finished, not published), failed (the run failed or its gate did), "
         "partial (no manifest: a killed run or one still in flight). No published version is a valid state.",
     )
-    p.add_argument("--output", required=True, metavar="OUT", help="the output root given to 'redact run'")
+    add_output_root(p)
     p.add_argument("--config", metavar="FILE", help="YAML configuration (output roots)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=main)
 
 
-def describe(layout: Layout, now: datetime | None = None) -> dict:
+def describe(layout, now: datetime | None = None) -> dict:
     """Versions (oldest first) and the published one: ids, counts and statuses only."""
+    from pipelines.dataset import discover, published_version
+
     now = now or datetime.now(UTC)
     return {"published": published_version(layout), "versions": [_row(layout, i, now) for i in discover(layout)]}
 
 
-def _row(layout: Layout, info: VersionInfo, now: datetime) -> dict:
+def _row(layout, info, now: datetime) -> dict:
+    from pipelines.dataset import gate_passed
+
     m = info.manifest
     gate = None if m is None else gate_passed(layout, m)
     return {
@@ -47,6 +49,8 @@ def _row(layout: Layout, info: VersionInfo, now: datetime) -> dict:
 
 
 def _age(created_at: str, now: datetime) -> str:
+    from transforms.periods import parse_instant
+
     try:
         seconds = max(0, int((now - parse_instant(created_at)).total_seconds()))
     except ValueError:
@@ -58,6 +62,9 @@ def _age(created_at: str, now: datetime) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    from pipelines.dataset import Layout
+    from transforms.config import load_config
+
     cfg = load_config(args.config)
     listing = describe(Layout.build(args.output, cfg.outputs))
     if args.json:

@@ -209,3 +209,19 @@ def test_gate_report_escapes_everything():
     evil = {**GATE_SUMMARY, "version": "<img src=https://x.example/a.png>"}
     page = render(evil)
     assert "<img" not in page and "&lt;img src=" in page  # shown as text, never a tag that loads anything
+
+
+def test_terminal_progress_bar_shows_files_records_rate_and_eta():
+    from rich.console import Console
+
+    from pipelines.progress import _BarDisplay
+
+    buf = io.StringIO()
+    bar = _BarDisplay(total=4, console=Console(file=buf, force_terminal=True, width=200))
+    bar.update(records=120, files=1, elapsed=10.0)
+    task = bar.progress.tasks[0]
+    assert (task.completed, task.total) == (1, 4)
+    assert task.fields == {"records": 120, "rate": "12.0", "eta": "30s"}
+    bar.progress.refresh()
+    bar.close(120, 1, 10.0, finished=True)
+    assert "1/4" in buf.getvalue() and "120 records, 12.0 records/s, ETA 30s" in buf.getvalue()

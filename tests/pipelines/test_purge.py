@@ -140,13 +140,21 @@ def test_legal_hold_wins_over_erasure(tmp_path, kek_uri):
 
 def test_dry_run_changes_nothing_and_reports(three_versions):
     out, cfg, _, (_, v_a, v_b) = three_versions
-    before = tree_digest(out)
-    report = _purge(out, cfg, subjects=[ZETA], dry_run=True)
+    before, now = tree_digest(out), _now()  # one as-of for both: it names the new version
+    report = _purge(out, cfg, as_of=now, subjects=[ZETA], dry_run=True)
     assert tree_digest(out) == before
     assert report["dry_run"] and report["published"] and report["removed"] == {"purge.subject_erasure": 1}
     assert sorted(report["versions_deleted"]) == sorted([v_a, v_b])
-    real = _purge(out, cfg, subjects=[ZETA])
+    real = _purge(out, cfg, as_of=now, subjects=[ZETA])
     assert _planned(real) == _planned(report)  # the dry run computed exactly what the purge did
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    from transforms.periods import format_instant
+
+    return format_instant(datetime.now(UTC))
 
 
 def _planned(report: dict) -> dict:
@@ -189,7 +197,9 @@ def test_delete_sources_only_when_no_live_record_remains(tmp_path, kek_uri):
         u.startswith("file://sha256-") for u in report["sources_deleted"]
     )
     assert list(corpus.iterdir()) == []
-    assert rows(out, current(out)) == {}
+    # every row expired: retention wins, and the empty version is not published (its gate fails)
+    assert report["no_published_version"] and rows(out, report["new_version"]) == {}
+    assert not (out / "training" / "CURRENT").exists()
 
 
 def test_source_changed_since_ingestion_is_not_deleted(tmp_path, kek_uri):
@@ -279,8 +289,9 @@ def test_quarantined_records_of_an_erased_subject_and_expired_quarantine_are_pur
     assert sorted(r["doc_id"] for r in qrows(v1)) == ["q-1", "q-2"]
     assert all(r["subject_ref"].startswith("<SUBJECT_") and r["expires_at"] for r in qrows(v1))
 
-    dry = _purge(out, cfg, subjects=[ZETA], dry_run=True)
-    report = _purge(out, cfg, subjects=[ZETA])
+    now = _now()
+    dry = _purge(out, cfg, as_of=now, subjects=[ZETA], dry_run=True)
+    report = _purge(out, cfg, as_of=now, subjects=[ZETA])
     v2 = current(out)
     assert _planned(dry) == _planned(report)  # quarantine removals included
     assert report["quarantine_removed"] == {reasons.PURGE_QUARANTINE_SUBJECT: 1} and v2 != v1

@@ -62,7 +62,7 @@ class Detector:
         self.batch_size, self.optimized = batch_size, optimized
         self._allow = {w.casefold() for w in cfg.allow_list}
         regions = self.rules.predefined.params.get("PhoneRecognizer", {}).get("supported_regions", ["US"])
-        self.guards = Guards(self.rules.guards, self.rules.methods, regions)
+        self.guards = Guards(self.rules.guards, self.rules.methods, regions, self.rules.location)
         self.propagator = Propagator(self.rules.propagation, self.rules.guards.stop_words)
         self._watch = _TimeoutWatch()
         self._logger = logging.getLogger("presidio-analyzer")

@@ -28,7 +28,7 @@ from __future__ import annotations
 import regex
 
 from transforms.detection import lexicon, validators
-from transforms.detection.recognizer_config import GuardSpec, MethodsSpec
+from transforms.detection.recognizer_config import GuardSpec, LocationPolicySpec, MethodsSpec
 
 WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}'\u2019]+")
 UNIT_RE = regex.compile(
@@ -40,15 +40,23 @@ CODE_RE = regex.compile(
     r"^(?=.*\d)(?=.*[A-Za-z])[A-Z0-9]{1,6}(?:[-/.][A-Z0-9]{1,8}){0,3}$|^[A-Z]{1,5}[- ]?\d{1,6}(?:\.\d{1,4})*[A-Z]?$"
 )
 
-ACRONYM_RE = regex.compile(r"^\p{Lu}(?:[\p{Lu}&]|\.(?=\p{Lu})){1,7}\.?$")
+ACRONYM_RE = regex.compile(r"^\p{Lu}(?:[\p{Lu}&]|\.(?=\p{Lu})){1,19}\.?$")
+FIELD_LABEL_RE = regex.compile(r"(?<=^[ \t>*-]*)\p{L}+$", regex.MULTILINE)
 TOKEN_RE = regex.compile(r"[\p{L}\p{N}&]+")
 INITIALS_RE = regex.compile(r"\p{L}+")
 NON_LATIN_RE = regex.compile(r"[^\p{Latin}\p{Common}\p{Inherited}]")
 
 
 class Guards:
-    def __init__(self, spec: GuardSpec, methods: MethodsSpec | None = None, phone_regions=()) -> None:
+    def __init__(
+        self,
+        spec: GuardSpec,
+        methods: MethodsSpec | None = None,
+        phone_regions=(),
+        location: LocationPolicySpec | None = None,
+    ) -> None:
         self.spec = spec
+        self.coarse_places = _coarse_places(location or LocationPolicySpec())
         self.methods = methods or MethodsSpec()
         self.regions = list(phone_regions)
         self.org_heads = set(spec.org_heads)
@@ -113,6 +121,8 @@ class Guards:
     def check(self, text: str, start: int, end: int, label: str) -> bool:
         """Rules for spans of every recognizer: the acronym guard and the numeric validators."""
         value = text[start:end]
+        if label == "LOCATION" and self.coarse_places and _place_key(value) in self.coarse_places:
+            return False  # location policy: a country/region alone is not personal data here
         if self.methods.numeric_validators:
             if label == "PHONE_NUMBER" and not validators.valid_phone(value, self.regions):
                 return False
@@ -120,9 +130,21 @@ class Guards:
                 return False
             if label == "URL" and not validators.valid_url(value, text[end : end + 1]):
                 return False
+        if self.methods.common_word_guard and label == "PERSON" and self._field_label(text, start, end):
+            return False
         if self.methods.acronym_guard and label in self.acronym_entities and ACRONYM_RE.match(value.strip()):
             return self._acronym_ok(text, start, end, value.strip())
         return True
+
+    @staticmethod
+    def _field_label(text: str, start: int, end: int) -> bool:
+        """One word opening a line before a colon ("Vitals:", "Impression:") that is not a known name:
+        a form or note field label, not a speaker."""
+        if text[end:].lstrip(" \t")[:1] != ":":
+            return False
+        line_start = text.rfind("\n", 0, start) + 1
+        m = FIELD_LABEL_RE.search(text[line_start:end])
+        return m is not None and m.start() + line_start == start and not lexicon.is_name_token(m.group(0))
 
     def _org_head(self, words: list[str]) -> bool:
         content = [w for w in words if w.lower() not in self.stop]
@@ -137,8 +159,9 @@ class Guards:
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
         line = text[line_start : line_end if line_end >= 0 else len(text)]
-        if text[end:].lstrip(" \t")[:1] == ":":
-            return False  # a field label or section header
+        nxt = text[end:].lstrip(" \t#")[:1]
+        if nxt == ":" or nxt.isdigit():
+            return False  # a field label or section header ("PLAN:", "BP 120/80", "SSN 536-...")
         tokens = TOKEN_RE.findall(line)
         alpha = [t for t in tokens if any(c.isalpha() for c in t)]
         caps = [t for t in alpha if ACRONYM_RE.match(t)]
@@ -188,3 +211,19 @@ class Guards:
         if self.methods.acronym_guard and ACRONYM_RE.match(word) and len(w) <= 5:
             return lexicon.zipf(w) >= self.spec.shouted_word_min_zipf  # acronyms: judged by the acronym guard
         return lexicon.zipf(w) >= self.spec.common_word_min_zipf
+
+
+def _place_key(value: str) -> str:
+    v = value.strip().casefold()
+    return v[4:] if v.startswith("the ") else v
+
+
+def _coarse_places(policy: LocationPolicySpec) -> frozenset[str]:
+    """Place names the policy does not redact (empty when countries and regions are both redacted)."""
+    from transforms.detection.recognizers.lexicon import load_places
+
+    places = load_places()
+    keep = (places["countries"] if not policy.redact_countries else []) + (
+        places["regions"] if not policy.redact_regions else []
+    )
+    return frozenset(_place_key(p) for p in keep)

@@ -157,6 +157,14 @@ class GuardSpec(_Strict):
     shouted_word_min_zipf: float = Field(4.5, ge=0.0, le=8.0)
 
 
+class LocationPolicySpec(_Strict):
+    """Which place granularities are personal data (docs/detection.md "Location policy"). Countries and
+    first-level regions (``data/places.yaml``) are redacted by default; set false to keep them readable."""
+
+    redact_countries: bool = True
+    redact_regions: bool = True
+
+
 class MethodsSpec(_Strict):
     """Switches for the general methods, so each can be ablated (``redact eval --ablate NAME``)."""
 
@@ -177,6 +185,7 @@ class RecognizersFile(_Strict):
     transcript: TranscriptSpec = TranscriptSpec()
     guards: GuardSpec = GuardSpec()
     methods: MethodsSpec = MethodsSpec()
+    location: LocationPolicySpec = LocationPolicySpec()
 
     @model_validator(mode="after")
     def _unique_names(self) -> RecognizersFile:

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from transforms.detection.recognizers.address import AddressRecognizer
 from transforms.detection.recognizers.lexicon import LexiconRecognizer
-from transforms.detection.recognizers.persons import ContextPersonRecognizer, GazetteerPersonRecognizer
+from transforms.detection.recognizers.persons import (
+    ContextPersonRecognizer,
+    GazetteerPersonRecognizer,
+    UsernameRecognizer,
+)
 from transforms.detection.recognizers.spoken import SpokenEmailRecognizer, SpokenNumberRecognizer
 
 REGISTRY = {
@@ -19,4 +23,5 @@ REGISTRY = {
     "context_person": ContextPersonRecognizer,
     "gazetteer_person": GazetteerPersonRecognizer,
     "lexicon": LexiconRecognizer,
+    "username": UsernameRecognizer,
 }

@@ -28,6 +28,13 @@ def load_list(name: str) -> dict[str, list[str]]:
     return {k: [str(w) for w in data.get(k) or []] for k in ("any_case", "capitalized")}
 
 
+@functools.lru_cache(maxsize=1)
+def load_places() -> dict[str, list[str]]:
+    """``data/places.yaml``: country and first-level region names (location policy)."""
+    data = yaml.safe_load((DATA_DIR / "places.yaml").read_text(encoding="utf-8")) or {}
+    return {k: [str(w) for w in data.get(k) or []] for k in ("countries", "regions")}
+
+
 def forms(word: str) -> list[str]:
     """The word, its plural(s) and possessive."""
     out = [word, f"{word}'s", f"{word}\u2019s"]
