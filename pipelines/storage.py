@@ -72,7 +72,7 @@ def secure_outputs(layout) -> None:
     Object stores are left to bucket policy and IAM (infra/terraform)."""
     for kind, path in output_roots(layout):
         permissions.apply_tree(path, kind)
-    canaries = fs.join(layout.out, "canaries")
+    canaries = layout.canaries
     if not fs.is_remote(canaries) and os.path.isdir(canaries):
         for version in sorted(os.listdir(canaries)):
-            permissions.apply_tree(os.path.join(canaries, version, "vault"), "canary_vault")
+            permissions.apply_tree(layout.canary_vault_dir(version), "canary_vault")

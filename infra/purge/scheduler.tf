@@ -83,10 +83,8 @@ resource "google_cloud_run_v2_job" "purge" {
           var.beam_args,
         )
 
-        env {
-          name  = "USER"
-          value = "cloud-scheduler/redact-purge"
-        }
+        # The audit operator is the container's uid plus the service account its KMS client used
+        # (not $USER, which anyone can set).
 
         resources {
           limits = {

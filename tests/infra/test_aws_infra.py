@@ -126,7 +126,8 @@ def test_reveal_reads_but_never_writes_or_deletes_outputs(data):
     writes = {b for a, r in _grants(data, "reveal") if a in {"s3:PutObject", "s3:DeleteObject"} for b in _buckets(r)}
     assert writes == {"audit"}  # it only appends its audit event
     reads = {b for a, r in _grants(data, "reveal") if a == "s3:GetObject" for b in _buckets(r)}
-    assert reads == {"training", "vault", "audit", "keys"}  # manifests, vault, shred ledger, keysets
+    # manifests (shred markers, --whole-version), vault, shred ledger, keysets
+    assert reads == {"training", "vault", "audit", "keys"}
 
 
 def test_run_cannot_rewrite_keysets_or_delete_audit(data):

@@ -59,3 +59,31 @@ def test_unknown_kind_fails():
 def test_remote_roots_are_left_to_bucket_policy(tmp_path):
     permissions.ensure_dir("s3://bucket/vault", "vault")
     permissions.apply_tree("gs://bucket/vault", "vault")
+
+
+def test_every_output_kind_has_the_mode_its_restriction_says():
+    """``pipelines.dataset.OUTPUT_KINDS`` (the one list of outputs) drives the rule: a new output kind
+    without a mode, or a restricted kind with shared modes, fails here."""
+    from pipelines.dataset import OUTPUT_KINDS
+
+    for kind in OUTPUT_KINDS:
+        want = permissions.RESTRICTED if kind.restricted else permissions.SHARED
+        assert permissions.modes_for(kind.name) == want, kind.name
+
+
+def test_secure_outputs_covers_every_root_of_the_layout(tmp_path):
+    from pipelines.dataset import Layout
+    from pipelines.storage import output_roots, prepare_roots, secure_outputs
+
+    layout = Layout.build(str(tmp_path / "out"))
+    prepare_roots(layout)
+    covered = {path for _, path in output_roots(layout)}
+    assert {p for k, p in layout.roots().items() if k != "canary_vault"} <= covered
+    vault = tmp_path / "out" / "canaries" / "v1" / "vault"
+    vault.mkdir(parents=True)
+    (vault / "part-0.parquet").write_bytes(b"x")
+    (tmp_path / "out" / ".locks" / "run-1.json").write_text("{}")
+    secure_outputs(layout)
+    assert _mode(vault / "part-0.parquet") == 0o600 and _mode(vault) == 0o700
+    assert _mode(tmp_path / "out" / ".locks" / "run-1.json") == 0o600
+    assert _mode(tmp_path / "out" / "canaries") == 0o750
