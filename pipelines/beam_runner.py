@@ -7,6 +7,7 @@ that could echo a value.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable
 
@@ -17,7 +18,9 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from pipelines.failures import explain_runner_failure
 from pipelines.storage import with_storage_env
 from transforms.counters import NS
-from transforms.errors import IntegrityError, PipelineFailure, RedactError
+from transforms.errors import PipelineFailure, RedactError
+
+log = logging.getLogger(__name__)
 
 
 def pipeline_options(beam_args: list[str]) -> PipelineOptions:
@@ -41,12 +44,14 @@ def run_beam(build: Callable[[beam.Pipeline], None], beam_args: list[str], what:
         cause = redact_cause(exc)
         if cause is not None:
             raise cause from None
+        log.debug("%s failed; the runner's traceback (may quote library messages):", what, exc_info=True)
         raise PipelineFailure(f"{what} failed: {explain_runner_failure(exc)}; nothing was published") from None
     return collect_counters(result)
 
 
 def redact_cause(exc: BaseException) -> RedactError | None:
-    """Runners wrap DoFn errors; surface ours (messages hold ids only) and drop foreign ones."""
+    """Runners wrap DoFn errors; surface ours (messages hold ids only) and drop foreign ones. No message
+    text is parsed: outcomes the driver must act on (token collisions) travel as counters instead."""
     seen = set()
     cur: BaseException | None = exc
     while cur is not None and id(cur) not in seen:
@@ -54,11 +59,6 @@ def redact_cause(exc: BaseException) -> RedactError | None:
         if isinstance(cur, RedactError):
             return cur
         cur = cur.__cause__ or cur.__context__
-    text = str(exc)
-    for cls in (IntegrityError,):
-        marker = f"{cls.__name__}: "
-        if marker in text:
-            return cls(text.split(marker, 1)[1].splitlines()[0])
     return None
 
 

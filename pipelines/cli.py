@@ -21,9 +21,11 @@ from transforms.errors import RedactError
 EXIT_INTERNAL = 70
 
 
-def _global_options(p: argparse.ArgumentParser, suppress: bool) -> None:
+def _global_options(p, suppress: bool) -> None:
     """Global switches, accepted before or after the command (``SUPPRESS`` keeps the value given first)."""
     d = {"default": argparse.SUPPRESS} if suppress else {}
+    if suppress:
+        p = p.add_argument_group("global options (also accepted before the command)")
     p.add_argument("--debug", action="store_true", help="show tracebacks and debug logs", **d)
     p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors", **d)
     p.add_argument(
@@ -38,19 +40,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="redact", description="PII redaction and data minimization for AI training data.")
     parser.add_argument("--version", action="version", version=f"redact {PIPELINE_VERSION}")
     _global_options(parser, suppress=False)
-    common = Parser(add_help=False)
-    _global_options(common, suppress=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
-    add_parser = sub.add_parser
-
-    def add_with_globals(name, **kwargs):
-        kwargs["parents"] = [*kwargs.get("parents", []), common]
-        return add_parser(name, **kwargs)
-
-    sub.add_parser = add_with_globals
     for module in COMMANDS:
         module.register(sub)
+    for command in _subparsers(parser):
+        _global_options(command, suppress=True)
     return parser
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every command parser below ``parser`` (``keys rotate`` included)."""
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                found += [child, *_subparsers(child)]
+    return found
 
 
 def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:

@@ -46,6 +46,17 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(row, ensure_ascii=False)
 
 
+class QuietBeamTracebacks(logging.Filter):
+    """Without ``--debug``, drop log records from Beam's code that carry a traceback or span several lines:
+    runners log a failed DoFn's traceback (which can quote record values) before raising, and the CLI
+    names the cause itself in one line (``pipelines/failures.py``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "/apache_beam/" not in record.pathname.replace("\\", "/"):
+            return True
+        return not record.exc_info and "\n" not in record.getMessage()
+
+
 def is_tty(stream: TextIO) -> bool:
     try:
         return stream.isatty()
@@ -69,6 +80,8 @@ def setup_logging(debug: bool = False, quiet: bool = False, log_format: str = "t
     else:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
+    if not debug:
+        handler.addFilter(QuietBeamTracebacks())
     logging.basicConfig(level=level, handlers=[handler], force=True)
     for noisy in NOISY:
         logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.WARNING)

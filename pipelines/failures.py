@@ -39,6 +39,9 @@ def _type_names(exc: BaseException) -> set[str]:
 def _docker(exc: BaseException, text: str) -> bool:
     if isinstance(exc, FileNotFoundError) and "docker" in str(getattr(exc, "filename", "") or ""):
         return True
+    cmd = getattr(exc, "cmd", None)
+    if isinstance(cmd, list | tuple) and cmd and str(cmd[0]).endswith("docker"):
+        return True
     return "docker" in text and ("harness" in text or "run" in text or "environment" in text)
 
 

@@ -26,6 +26,7 @@ import pyarrow as pa
 from pipelines.dataset import (
     CANARIES,
     CANARY_VAULT,
+    QUARANTINE,
     TRAINING,
     VAULT,
     Layout,
@@ -101,7 +102,11 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
     canary_tokens = F.tokens_of(canary_vault) | vault_tokens
     canary = F.canary_frame(canary_table, canaries, canary_tokens, F.surfaces_of(canary_vault))
     other_scopes = [s for s in vault_scopes(layout) if s != scope and layout.files(VAULT, version, s)]
+    quarantine_tables = [read_parquet(p) for p in layout.files(QUARANTINE, version)]
+    clear = F.clear_residual([*vault_tables, *quarantine_tables])
+    clear += F.clear_residual([canary_table], skip=("text", "turns", "messages"))  # canary texts: the canary suite
     facts = {
+        "clear_columns_pii_free": clear == 0,
         "training_schema_ok": all(_same_schema(t, TRAINING_SCHEMA) for t in training_tables),
         "vault_schema_ok": all(_same_schema(t, VAULT_SCHEMA) for t in vault_tables),
         "files_match_manifest": bool(declared) and _file_ids(declared) == _file_ids(on_disk),

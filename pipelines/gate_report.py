@@ -15,6 +15,7 @@ import html
 import json
 
 REPORT_NAME = "report.html"
+_TABLE_METRICS = {"expect_table_row_count_to_be_between": "rows"}  # table-level expectations -> their metric
 
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:70rem;color:#1d232b;padding:0 1rem}
@@ -58,11 +59,18 @@ def _resolve(value, summary: dict):
 
 
 def _threshold(kwargs: dict, summary: dict) -> str:
-    """``≤ 0.05 (max_empty_text_fraction)``, ``≥ 0.9``, ``in [true]``, or the expectation's arguments."""
+    """``≤ 0.05 (max_empty_text_fraction)``, ``≥ 0.9``, ``in [true]``, or the expectation's arguments.
+
+    GE returns thresholds resolved; the configured name is found as ``$PARAMETER`` or by the gates
+    config's naming rule (``max_<metric>`` / ``min_<metric>``)."""
     parts = []
+    thresholds = summary.get("thresholds", {})
     for key, sign in (("min_value", "≥"), ("max_value", "≤")):
         if kwargs.get(key) is not None:
             value, name = _resolve(kwargs[key], summary)
+            conventional = f"{key[:3]}_{kwargs.get('column') or 'rows'}"
+            if name is None and thresholds.get(conventional) == value:
+                name = conventional
             parts.append(f"{sign} {_fmt(value)}" + (f" ({name})" if name else ""))
     if "value_set" in kwargs:
         parts.append(f"in {_fmt(_resolve(kwargs['value_set'], summary)[0])}")
@@ -78,8 +86,9 @@ def metric_rows(summary: dict) -> list[tuple[str, object, str, bool | None]]:
     checks: dict[str, list[tuple[str, bool]]] = {}
     for res in summary.get("suites", {}).values():
         for r in res.get("results", []):
-            if r.get("column") in metrics:
-                checks.setdefault(r["column"], []).append((_threshold(r.get("kwargs", {}), summary), r["success"]))
+            column = r.get("column") or _TABLE_METRICS.get(r.get("expectation"))
+            if column in metrics:
+                checks.setdefault(column, []).append((_threshold(r.get("kwargs", {}), summary), r["success"]))
     rows = []
     for name in sorted(metrics):
         found = checks.get(name, [])

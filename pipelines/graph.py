@@ -10,14 +10,13 @@ import apache_beam as beam
 
 from pipelines.dataset import CANARIES, CANARY_VAULT, QUARANTINE, TRAINING, VAULT, Layout
 from transforms import fs
-from transforms.canaries import InjectCanaries, SplitCanaries, WriteCanaries
+from transforms.canaries import InjectCanaries, SplitCanaries
 from transforms.canonicalize import CanonicalizeRecords
 from transforms.config import RunConfig
 from transforms.context import KeysRef, RunContext
 from transforms.detect import DetectPII
 from transforms.lineage import AttachLineage
 from transforms.minimize import MinimizeRecords
-from transforms.ner import RunNerEngines
 from transforms.progress import ReportProgress
 from transforms.purge_rules import id_hash
 from transforms.read import ReadRecords
@@ -42,13 +41,15 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     read = p | "ReadRecords" >> ReadRecords(
         spec.patterns, cfg.input, spec.policy, cfg.retention.uri_policy, exclude=never_read(layout, cfg.keys.kek_uri)
     )
-    (read.records, read.sources) | "Progress" >> ReportProgress()
+    (read.sources, read.records, read.quarantine, read.drops) | "Progress" >> ReportProgress()
     canonical = read.records | "Canonicalize" >> CanonicalizeRecords(cfg.canonicalization.special_tokens)
     minimized = canonical | "Minimize" >> MinimizeRecords(cfg.minimization, spec.policy)
     canaries = p | "InjectCanaries" >> InjectCanaries(cfg.gates)
     to_detect = (minimized.records, canaries) | "WithCanaries" >> beam.Flatten()
     failed_ner = []
     if cfg.detection.engines:  # extra NER engines (docs/engines.md); the default graph is unchanged
+        from transforms.ner import RunNerEngines
+
         ner = to_detect | "RunNerEngines" >> RunNerEngines(cfg.detection.engines)
         to_detect, failed_ner = ner.records, [ner.quarantine]
     detected = to_detect | "DetectPII" >> DetectPII(cfg.detection, cfg.progress_every)
@@ -57,7 +58,8 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
         tokenized.records | "AttachLineage" >> AttachLineage(ctx, spec.policy) | "SplitCanaries" >> SplitCanaries()
     )
     real | "WriteTraining" >> WriteTraining(layout.prefix(TRAINING, ctx.version))
-    canary | "WriteCanaries" >> WriteCanaries(layout.prefix(CANARIES, ctx.version))
+    # Canary records, in the training schema, beside (never inside) the training output.
+    canary | "WriteCanaries" >> WriteTraining(layout.prefix(CANARIES, ctx.version), counter="canaries.written")
     # Canary tokens go to their own vault next to the canary output: the real vault references real records only.
     real_vault, canary_vault = tokenized.vault | "SplitCanaryVault" >> beam.Partition(lambda e, _: int(e.canary), 2)
     (

@@ -79,7 +79,7 @@ class _LogDisplay:
 
 
 class _BarDisplay:
-    def __init__(self, total: int | None) -> None:
+    def __init__(self, total: int | None, console=None) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -89,7 +89,7 @@ class _BarDisplay:
             MofNCompleteColumn(),
             TextColumn("{task.fields[records]} records, {task.fields[rate]} records/s, ETA {task.fields[eta]}"),
             TimeElapsedColumn(),
-            console=Console(stderr=True),
+            console=console or Console(stderr=True),
             transient=True,
         )
         self.task = self.progress.add_task("run", total=total, records=0, rate="0.0", eta="unknown")

@@ -22,6 +22,7 @@ _INHERITED = (
     "inputs",
     "retention_policy",
     "uri_policy",
+    "card_meta",
 )
 
 
@@ -77,6 +78,8 @@ def new_manifest(
     inherited = source.to_dict()
     return {
         **{k: inherited.get(k) for k in _INHERITED},
+        # a shred recorded in the source version stays recorded in every version derived from it
+        **({"shredded": inherited["shredded"]} if inherited.get("shredded") else {}),
         "status": "complete" if ok else "failed",
         "failures": [] if ok else ["counts do not reconcile"],
         "produced_by": "purge",

@@ -2,8 +2,11 @@
 
 Privacy contract:
 * Revealing needs KMS decrypt on the scope's KEK (to unwrap the keyset) and read access to the vault.
-* Every attempt appends an audit event (operator, time, scope, key id, token counts, reason, outcome),
-  also when it is refused; never a value, never a token list.
+* Every attempt appends an audit event (operator uid and KMS identity, time, scope, key id, token
+  counts, SHA-256 and length of the reason, outcome), also when it is refused (an empty reason, a bad
+  argument, a shredded scope); never a value, never a token list, never the reason verbatim.
+* A scope recorded as shredded in the audit log or a manifest is refused even if its keyset file is
+  back (restored from a backup).
 * Revealed values go to stdout or to a file the caller names (created 0600, never overwritten);
   nothing revealed is logged.
 """
@@ -15,7 +18,7 @@ import os
 import re
 from collections.abc import Iterable
 
-from pipelines.audit import append_event
+from pipelines.audit import append_event, reason_fields, refuse_if_shredded
 from pipelines.dataset import TRAINING, VAULT, Layout, published_version, read_manifest, read_parquet, vault_versions
 from transforms import fs
 from transforms.errors import ConfigError, InputError, KeyAccessError, ShreddedScopeError
@@ -67,27 +70,41 @@ def _outcome(exc: BaseException) -> str:
         return "shredded"
     if isinstance(exc, KeyAccessError):
         return "not_authorized" if "not authorized" in str(exc) else "key_error"
+    if isinstance(exc, ConfigError | InputError | ValueError):
+        return "refused"
     return "error"
 
 
 class _Audited:
     """Appends exactly one audit event per reveal attempt, success or failure."""
 
-    def __init__(self, layout: Layout, scope: str, reason: str, mode: str, **extra) -> None:
-        self.layout = layout
-        self.event = {"scope": scope, "reason": reason, "mode": mode, **extra}
+    def __init__(self, layout: Layout, scope: str, reason: str | None, mode: str, kek_uri: str | None, **extra):
+        self.layout, self.kek_uri = layout, kek_uri
+        self.event = {"scope": scope, **reason_fields(reason), "mode": mode, **extra}
 
     def __enter__(self) -> dict:
         return self.event
 
     def __exit__(self, exc_type, exc, tb) -> None:
         self.event["outcome"] = "ok" if exc is None else _outcome(exc)
-        path = append_event(self.layout, "reveal", self.event)
+        if exc is not None:
+            self.event["error"] = type(exc).__name__
+        path = append_event(self.layout, "reveal", self.event, kek_uri=self.kek_uri)
         if exc is None:
             self.event["audit_path"] = path
 
 
+def record_refusal(layout: Layout, scope: str, reason: str | None, mode: str, exc: BaseException) -> None:
+    """Audit an attempt refused before it started (empty reason, bad arguments): one event, no values."""
+    try:
+        with _Audited(layout, scope, reason, mode, None):
+            raise exc
+    except type(exc):
+        pass
+
+
 def _open_keys(layout: Layout, scope: str, kek_uri: str, gcp_kms_endpoint: str | None) -> ScopeKeys:
+    refuse_if_shredded(layout, scope)  # a keyset file restored from a backup does not undo a shred
     return ScopeKeys.open(KeysetStore(layout.keys), scope, kek_uri, gcp_kms_endpoint=gcp_kms_endpoint)
 
 
@@ -110,9 +127,9 @@ def reveal(
     ``ShreddedScopeError`` when the keys cannot be opened.
     """
     wanted = list(dict.fromkeys(t.strip() for t in tokens))
-    for t in wanted:
-        parse_token(t)
-    with _Audited(layout, scope, reason, "tokens", tokens=len(wanted)) as event:
+    with _Audited(layout, scope, reason, "tokens", kek_uri, tokens=len(wanted)) as event:
+        for t in wanted:
+            parse_token(t)
         keys = _open_keys(layout, scope, kek_uri, gcp_kms_endpoint)
         event["key_id"] = keys.key_id
         values = _reveal_all(keys, find_vault_rows(layout, scope, set(wanted)))
@@ -182,12 +199,13 @@ def reveal_dataset(
 
     Tokens without a vault entry stay as they are (and are counted). Returns counts only.
     """
-    version = resolve_version(layout, version)
-    manifest_scope = read_manifest(layout, version).keys.scope
-    if manifest_scope != scope:
-        raise ConfigError(f"dataset version {version} was tokenized in scope {manifest_scope!r}; pass --scope")
-    check_write_target(layout, write_path)
-    with _Audited(layout, scope, reason, "dataset", dataset_version=version) as event:
+    with _Audited(layout, scope, reason, "dataset", kek_uri) as event:
+        version = resolve_version(layout, version)
+        event["dataset_version"] = version
+        manifest_scope = read_manifest(layout, version).keys.scope
+        if manifest_scope != scope:
+            raise ConfigError(f"dataset version {version} was tokenized in scope {manifest_scope!r}; pass --scope")
+        check_write_target(layout, write_path)
         docs = []
         for path in layout.files(TRAINING, version):
             docs.extend(read_parquet(path, ["doc_id", "text"]).to_pylist())

@@ -14,20 +14,24 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from pipelines.audit import append_event, refuse_if_shredded
 from pipelines.beam_runner import pipeline_options, run_beam
 from pipelines.card import retention_summary, write_card
 from pipelines.dataset import (
     QUARANTINE,
     VAULT,
     Layout,
+    delete_version,
     describe_outputs,
+    is_within,
     publish,
     read_parquet,
     vault_versions,
     write_manifest,
 )
 from pipelines.graph import GraphSpec, build_graph
-from pipelines.storage import configure_filesystems
+from pipelines.locks import run_marker, sweep_incomplete
+from pipelines.storage import configure_filesystems, prepare_roots, secure_outputs
 from transforms import PIPELINE_VERSION, fs
 from transforms.config import RunConfig
 from transforms.context import KeysRef, RunContext
@@ -37,6 +41,7 @@ from transforms.errors import ConfigError, InputError, IntegrityError
 from transforms.keys import KeysetStore, ScopeKeys
 from transforms.retention import load_policy, policy_identity
 from transforms.schemas import SCHEMA_VERSION
+from transforms.vault import TOKEN_COLLISIONS
 
 log = logging.getLogger(__name__)
 
@@ -71,31 +76,42 @@ def expand_inputs(inputs: list[str]) -> list[str]:
     return patterns
 
 
-def _check_output_outside_inputs(inputs: list[str], output: str) -> None:
-    if fs.is_remote(output):
-        return
-    out = os.path.realpath(output)
+def _recursive_base(raw: str) -> str | None:
+    """The folder/prefix a recursive input (directory, ``**`` glob, ``s3://b/p/``) reads everything under."""
+    if fs.is_remote(raw):
+        if "**" in raw:
+            return raw.split("**", 1)[0]
+        return raw if raw.endswith("/") else None
+    path = os.path.expanduser(raw)
+    if os.path.isdir(path):
+        return path
+    return (path.split("**", 1)[0] or ".") if "**" in path else None
+
+
+def check_outputs_outside_inputs(inputs: list[str], layout: Layout) -> None:
+    """Refuse any output root (``--output`` or ``outputs.*`` in config) equal to or inside an input root:
+    the run would read its own vault, manifests or reports back in. Non-recursive inputs (a file, a
+    ``*.jsonl`` glob) cannot reach the output roots' files, which all lie in subfolders."""
+    roots = {"output": layout.out, **{f"outputs.{k}": r for k, r in layout.roots().items()}}
     for raw in inputs:
-        # Only recursive inputs (directories, ``**`` globs) could read a previous run's outputs back in.
-        if fs.is_remote(raw) or not (os.path.isdir(raw) or "**" in raw):
+        base = _recursive_base(raw)
+        if base is None:
             continue
-        base = os.path.realpath(raw if os.path.isdir(raw) else raw.split("**", 1)[0] or ".")
-        if out == base or out.startswith(base.rstrip(os.sep) + os.sep):
-            raise InputError(f"output {output} is inside input {raw}; choose an output outside the inputs")
+        for name, root in roots.items():
+            if is_within(root, base):
+                raise InputError(f"{name} root {root} is inside input {raw}; choose output roots outside the inputs")
 
 
 def _check_dev_kek_outside_outputs(kek_uri: str, layout: Layout) -> None:
     """A cleartext dev KEK next to the keysets it wraps would make the wrapping pointless."""
     if not kek_uri.startswith("local://"):
         return
-    kek = os.path.realpath(os.path.expanduser(kek_uri[len("local://") :]))
-    for root in (layout.out, layout.keys, layout.vault, layout.training, layout.quarantine, layout.audit):
-        if fs.is_remote(root):
-            continue
-        base = os.path.realpath(root)
-        if kek == base or kek.startswith(base.rstrip(os.sep) + os.sep):
+    kek = os.path.expanduser(kek_uri[len("local://") :])
+    for root in {layout.out, *layout.roots().values()}:
+        if not fs.is_remote(root) and is_within(kek, root):
             raise ConfigError(
-                f"the local KEK {kek} lies inside the output root {root}; keep it outside (default ~/.config)"
+                f"the local KEK {os.path.realpath(kek)} lies inside the output root {root}; "
+                "keep it outside (default ~/.config)"
             )
 
 
@@ -107,9 +123,10 @@ def prepare(req: RunRequest) -> tuple[GraphSpec, ScopeKeys]:
     """Everything that can fail before a byte is written: inputs, model hashes, keys."""
     cfg = req.config
     patterns = expand_inputs(req.inputs)
-    _check_output_outside_inputs(req.inputs, req.output)
     layout = Layout.build(req.output, cfg.outputs)
+    check_outputs_outside_inputs(req.inputs, layout)
     _check_dev_kek_outside_outputs(cfg.keys.kek_uri, layout)
+    refuse_if_shredded(layout, cfg.keys.scope)  # even if the keyset file was restored from a backup
     policy = load_policy(cfg.retention.policy_file)
     model = verify_model(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file)
     check_engines(cfg.detection.engines)  # extra NER engines: hashes, labels, extra installed
@@ -203,16 +220,32 @@ def run(req: RunRequest, gate=None) -> dict:
     """Run the main job. Returns the summary; raises ``RedactError`` on failure (nothing published)."""
     configure_filesystems(pipeline_options(req.beam_args))
     spec, _keys = prepare(req)
+    layout, ctx = spec.layout, spec.ctx
+    prepare_roots(layout)
     try:
-        return _run_prepared(req, spec, gate)
+        with run_marker(layout, ctx.run_id, ctx.version):  # refuses while a purge holds the dataset
+            swept = sweep_incomplete(layout)
+            if swept:
+                log.warning("deleted %d incomplete version(s) left by killed runs: %s", len(swept), ", ".join(swept))
+                append_event(layout, "cleanup", {"by": "run", "run_id": ctx.run_id, "incomplete_versions": swept})
+            result = _run_prepared(req, spec, gate)
+            result["incomplete_versions_deleted"] = swept
+            return result
     finally:  # the staging files list dropped records: never leave them behind, whatever happened
-        fs.delete_tree(spec.layout.staging(spec.ctx.run_id))
+        fs.delete_tree(layout.staging(ctx.run_id))
+        secure_outputs(layout)  # Beam's sinks wrote with the umask: the permission rule, after finalize
 
 
 def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
     ctx, layout = spec.ctx, spec.layout
     log.info("run %s -> version %s (scope %s, key %s)", ctx.run_id, ctx.version, ctx.key_scope, ctx.key_id)
     counters = execute(spec, req.beam_args)
+    if counters.get(TOKEN_COLLISIONS):
+        delete_version(layout, ctx.version)
+        raise IntegrityError(
+            f"{counters[TOKEN_COLLISIONS]} token collision(s) in run {ctx.run_id}: two values share a pseudonym; "
+            "the version was deleted and nothing was published"
+        )
     outputs = describe_outputs(layout, ctx.version, ctx.key_scope)
     summary = reconcile(counters, outputs)
     staging = layout.staging(ctx.run_id)
@@ -247,6 +280,7 @@ def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
         "code": {"pipeline_version": ctx.pipeline_version, "schema_version": SCHEMA_VERSION},
         "retention_policy": policy_identity(spec.policy),
         "uri_policy": req.config.retention.uri_policy,
+        "card_meta": req.config.card.model_dump(),
         "retention_summary": retention_summary(outputs["training"]),
         "purge_history": [],
         "gate": None,

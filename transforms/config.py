@@ -112,6 +112,16 @@ class OutputsConfig(_Strict):
     keys: str | None = None
 
 
+class CardConfig(_Strict):
+    """Metadata of the Hugging Face dataset card (``README.md`` YAML header) of every version."""
+
+    license: str = Field("other", pattern=r"^[a-z0-9][a-z0-9.\-]*$", description="a Hugging Face license id")
+    language: list[str] = Field(default_factory=lambda: ["en"])
+    task_categories: list[str] = Field(default_factory=lambda: ["text-generation"])
+    pretty_name: str | None = Field(None, max_length=200)
+    tags: list[str] = Field(default_factory=lambda: ["pii-redacted"])
+
+
 class InputConfig(_Strict):
     """How input records are read. Only ``metadata_allowlist`` fields survive into the output."""
 
@@ -205,6 +215,7 @@ class RunConfig(_Strict):
     canonicalization: CanonicalizationConfig = CanonicalizationConfig()
     minimization: MinimizationConfig = MinimizationConfig()
     outputs: OutputsConfig = OutputsConfig()
+    card: CardConfig = CardConfig()
     retention: RetentionConfig = RetentionConfig()
 
     replacement: ReplacementConfig = ReplacementConfig()

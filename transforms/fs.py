@@ -10,7 +10,12 @@ import json
 import os
 import tempfile
 
-from apache_beam.io.filesystems import FileSystems
+
+def _filesystems():
+    """Beam's ``FileSystems``, imported on first use: importing Beam's I/O costs seconds at start-up."""
+    from apache_beam.io.filesystems import FileSystems
+
+    return FileSystems
 
 
 def is_remote(path: str) -> bool:
@@ -24,11 +29,11 @@ def join(base: str, *parts: str) -> str:
 
 
 def exists(path: str) -> bool:
-    return FileSystems.exists(path)
+    return _filesystems().exists(path)
 
 
 def open_read(path: str):
-    return FileSystems.open(path, compression_type="uncompressed")
+    return _filesystems().open(path, compression_type="uncompressed")
 
 
 def read_bytes(path: str) -> bytes:
@@ -42,7 +47,7 @@ def read_text(path: str) -> str:
 
 def write_bytes_atomic(path: str, data: bytes, *, mode: int = 0o644) -> None:
     if is_remote(path):
-        with FileSystems.create(path, compression_type="uncompressed") as fh:
+        with _filesystems().create(path, compression_type="uncompressed") as fh:
             fh.write(data)
         return
     directory = os.path.dirname(os.path.abspath(path))
@@ -67,13 +72,13 @@ def write_text_atomic(path: str, text: str, *, mode: int = 0o644) -> None:
 
 def list_files(pattern: str) -> list[str]:
     """Paths matching a glob pattern, sorted."""
-    result = FileSystems.match([pattern])[0]
+    result = _filesystems().match([pattern])[0]
     return sorted(m.path for m in result.metadata_list)
 
 
 def delete(paths: list[str]) -> None:
     if paths:
-        FileSystems.delete(paths)
+        _filesystems().delete(paths)
 
 
 def delete_tree(path: str) -> None:
@@ -81,7 +86,7 @@ def delete_tree(path: str) -> None:
     if is_remote(path):
         delete(list_files(join(path, "**")))
     elif os.path.exists(path):
-        FileSystems.delete([path])
+        _filesystems().delete([path])
 
 
 def read_jsonl(pattern: str) -> list[dict]:

@@ -5,7 +5,7 @@ document, or every turn of a conversation) go through the engines in batches; th
 the transient ``Record.ner_hits`` (one list per text), which ``DetectPII`` consumes like spaCy's own
 NER results. A record whose inference fails is quarantined (reason ``detect.error``, stage ``ner``):
 it never reaches detection without the engines' hits. Models are loaded once per worker by the model
-handler (hash-verified before loading); nothing but counts is logged.
+handler (hash-verified before loading); nothing but counts is logged (``ner_hits.<LABEL>`` counters).
 """
 
 from __future__ import annotations
@@ -19,10 +19,9 @@ from apache_beam.ml.inference.base import ModelHandler, PredictionResult, RunInf
 
 from transforms import reasons
 from transforms.counters import NS
-from transforms.detect import to_quarantine
 from transforms.detection.engines.base import NerHit
 from transforms.detection.engines.config import EngineConfig
-from transforms.record import Record
+from transforms.record import Record, to_quarantine
 
 
 class RunNerEngines(beam.PTransform):
@@ -89,9 +88,6 @@ class NerModelHandler(ModelHandler[Record, list, object]):
     def get_metrics_namespace(self) -> str:
         return f"{NS}.ner"
 
-    def share_model_across_processes(self) -> bool:
-        return False
-
 
 class _AttachHitsFn(beam.DoFn):
     def __init__(self) -> None:
@@ -103,4 +99,7 @@ class _AttachHitsFn(beam.DoFn):
             self.failed.inc()
             yield beam.pvalue.TaggedOutput("quarantine", to_quarantine(record, reasons.DETECT_ERROR, "ner"))
             return
+        for per_text in hits:
+            for h in per_text:
+                Metrics.counter(NS, f"ner_hits.{h.label}").inc()  # labels only, never values
         yield replace(record, ner_hits=hits)  # a copy: Beam inputs must not be mutated

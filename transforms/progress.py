@@ -51,10 +51,10 @@ class _Tick(beam.DoFn):
 
 
 class ReportProgress(beam.PTransform):
-    """Input: ``(records, sources)`` of ``ReadRecords``; one source element marks one finished file.
-    Outputs nothing (an empty PCollection)."""
+    """Input: ``(sources, records, quarantine, drops)`` of ``ReadRecords``: one source element marks one
+    finished file; every record, quarantined item and drop is one record read. Outputs nothing."""
 
     def expand(self, pcolls):
-        records, sources = pcolls
+        sources, *read = pcolls
         sources | "CountFiles" >> beam.ParDo(_Tick("files"))
-        return records | "CountRecords" >> beam.ParDo(_Tick("records"))
+        return tuple(read) | "AllRead" >> beam.Flatten() | "CountRecords" >> beam.ParDo(_Tick("records"))

@@ -12,8 +12,7 @@ from apache_beam.metrics import Metrics
 from transforms import reasons
 from transforms.context import KeysRef
 from transforms.counters import NS
-from transforms.detect import to_quarantine
-from transforms.record import Record
+from transforms.record import Record, to_quarantine
 from transforms.replacement.config import ReplacementConfig
 
 

@@ -2,7 +2,8 @@
 
 Sources (exactly one): TOKEN arguments, ``--tokens-file FILE``, or ``--whole-version`` (the published
 version's ``text`` column, or ``--version V``; needs ``--write FILE``). Values go to stdout or ``--write
-FILE`` (created 0600), never to logs. ``--reason`` is required and recorded in the audit log. The output
+FILE`` (created 0600), never to logs. ``--reason`` is required; the audit log keeps its SHA-256 and length
+(never the text). Every attempt is audited, refusals (an empty reason, bad arguments) included. The output
 root is ``--output DIR`` as in every command; the old switch ``--dataset`` is a deprecated alias of
 ``--whole-version``.
 """
@@ -14,7 +15,7 @@ import sys
 
 from pipelines.commands.common import add_config_options, config_from_args
 from pipelines.commands.options import DeprecatedAlias, add_output_root
-from transforms.errors import ConfigError
+from transforms.errors import ConfigError, InputError
 
 MAX_REASON_CHARS = 500
 
@@ -45,13 +46,13 @@ def register(sub) -> None:
     p.add_argument("--version", metavar="V", help="with --whole-version: this dataset version instead of CURRENT")
     p.add_argument("--write", metavar="FILE", help="write revealed output to this new file (0600) instead of stdout")
     add_output_root(p)
-    p.add_argument("--reason", required=True, help="why you need the values (recorded in the audit log)")
+    p.add_argument("--reason", help="required: why you need the values (the audit log keeps its SHA-256 and length)")
     add_config_options(p)
     p.set_defaults(func=main)
 
 
 def _check_args(args: argparse.Namespace) -> None:
-    reason = args.reason.strip()
+    reason = (args.reason or "").strip()
     if not reason:
         raise ConfigError("--reason must not be empty")
     if len(reason) > MAX_REASON_CHARS or "\n" in reason:
@@ -66,12 +67,23 @@ def _check_args(args: argparse.Namespace) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pipelines.layout import Layout
-    from pipelines.reveal import check_write_target, open_exclusive, read_tokens_file, reveal, reveal_dataset
+    from pipelines.dataset import Layout
+    from pipelines.reveal import (
+        check_write_target,
+        open_exclusive,
+        read_tokens_file,
+        record_refusal,
+        reveal,
+        reveal_dataset,
+    )
 
-    _check_args(args)
     cfg = config_from_args(args)
     layout = Layout.build(args.output, cfg.outputs)
+    try:
+        _check_args(args)
+    except ConfigError as exc:  # refused attempts are audited too
+        record_refusal(layout, cfg.keys.scope, args.reason, "dataset" if args.whole_version else "tokens", exc)
+        raise
     keys, reason = cfg.keys, args.reason.strip()
     if args.whole_version:
         stats = reveal_dataset(
@@ -93,11 +105,15 @@ def main(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    tokens = args.tokens or read_tokens_file(args.tokens_file)
-    if not tokens:
-        raise ConfigError(f"no tokens in {args.tokens_file}")
-    if args.write:
-        check_write_target(layout, args.write)
+    try:
+        tokens = args.tokens or read_tokens_file(args.tokens_file)
+        if not tokens:
+            raise ConfigError(f"no tokens in {args.tokens_file}")
+        if args.write:
+            check_write_target(layout, args.write)
+    except (ConfigError, InputError) as exc:
+        record_refusal(layout, keys.scope, reason, "tokens", exc)
+        raise
     try:
         values = reveal(layout, keys.scope, keys.kek_uri, tokens, reason, gcp_kms_endpoint=keys.gcp_kms_endpoint)
     except ValueError:

@@ -106,7 +106,7 @@ def manifest(out: Path, version: str) -> dict:
 def rows(out: Path, version: str) -> dict[str, str]:
     """doc_id -> canonical JSON of the whole row (the definition of "identical" used by the tests)."""
     out_rows = {}
-    for f in sorted((out / "training" / version).glob("*.parquet")):
+    for f in sorted((out / "training" / version / "data").glob("*.parquet")):
         for r in pq.read_table(f).to_pylist():
             out_rows[r["doc_id"]] = json.dumps(r, sort_keys=True, default=str)
     return out_rows

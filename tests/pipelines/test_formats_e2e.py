@@ -110,7 +110,7 @@ def result(tmp_path_factory):
     cfg = load_config(None, **{"keys.kek_uri": kek, "input.metadata_allowlist": ["source", "source_format", "title"]})
     cfg = cfg.model_copy(update={"max_quarantine_fraction": 1.0})
     summary = run(RunRequest(inputs=[str(base / "in")], output=str(base / "out"), config=cfg))
-    rows = pq.read_table(glob.glob(f"{summary['outputs']['training']}/*.parquet")).to_pylist()
+    rows = pq.read_table(glob.glob(f"{summary['outputs']['training']}/data/*.parquet")).to_pylist()
     return summary, rows
 
 

@@ -94,7 +94,7 @@ def test_publish_after_passing_gate_moves_current(tmp_path):
 def test_publish_refuses_when_files_changed_after_gate(tmp_path):
     c = _crafted(tmp_path)
     assert run_cli("gate", "--output", str(c.out), "--version", c.version).returncode == 0
-    part = Path(c.layout.version_dir(c.version)) / "part-00000-of-00001.parquet"
+    part = c.part("training")
     table = pq.read_table(part)
     pq.write_table(table.slice(1), part)
     with pytest.raises(GateFailure, match="changed after"):
@@ -136,7 +136,7 @@ def test_run_gates_and_publishes_end_to_end(tmp_path, kek_uri):
     }
     assert manifest["reconciliation"]["ok"] and manifest["counts"]["canaries"] == {"injected": 5, "written": 5}
     # canaries are not in the training data, and the report sits beside it
-    training = pq.read_table(out / "training" / version / "part-00000-of-00001.parquet")
+    training = pq.read_table(out / "training" / version / "data" / "part-00000-of-00001.parquet")
     assert not [d for d in training.column("doc_id").to_pylist() if d.startswith("canary-")]
     assert (out / "canaries" / version).is_dir()
     gate = json.loads((out / "training" / version / "_gate" / "summary.json").read_text())

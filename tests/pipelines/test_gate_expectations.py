@@ -408,6 +408,25 @@ CASES: list[tuple[str, Callable, dict, set[str]]] = [
         {},
         {f"{M}: expect_column_values_to_be_in_set(vault_schema_ok)"},
     ),
+    # residual PII outside text/metadata (issue 10 item 2): ids and every other string column are scanned
+    (
+        "pii_doc_id",
+        _set("doc_id", "ines.varga@postbox-example.com"),
+        {},
+        {f"{T}: expect_column_values_to_be_between(residual_other_columns)"},
+    ),
+    (
+        "pii_source_record",
+        _set("lineage.source_record", "ssn 212/09/4471"),
+        {},
+        {f"{T}: expect_column_values_to_be_between(residual_other_columns)"},
+    ),
+    (
+        "pii_vault_doc_ref",
+        _vault(lambda v: v[0].update(doc_ids=["4012_8888_8888_1881"])),
+        {},
+        {f"{M}: expect_column_values_to_be_in_set(clear_columns_pii_free)"},
+    ),
     ("vault_other_scope_dir", _other_scope_dir, {}, {f"{M}: expect_column_values_to_be_in_set(vault_single_scope)"}),
     (
         "canary_missing",
@@ -486,7 +505,7 @@ def test_bad_dataset_fails_exactly_its_expectations(tmp_path, name, mutate, gate
 
 def test_files_changed_after_manifest_fail(tmp_path):
     def tamper(c):
-        extra = Path(c.layout.version_dir(c.version)) / "part-extra.parquet"
+        extra = Path(c.layout.data_dir("training", c.version)) / "part-extra.parquet"
         D._write(extra, [D.training_row(99, c.rows[0]["text"])], TRAINING_SCHEMA)
 
     result = _gate(tmp_path, after_write=tamper)

@@ -47,7 +47,7 @@ def test_run_then_purge_as_of_future_date(tmp_path, kek_uri):
         assert ret["category"] == (
             "litigation" if doc_id == "h-1" else "chat" if doc_id in ("a-2", "a-6") else "document"
         )
-    assert (out / "training" / v1 / "_DATASET_CARD.md").is_file()
+    assert (out / "training" / v1 / "README.md").is_file()
 
     r = run_cli("purge", "--output", str(out), "--as-of", future(60))
     assert r.returncode == 0, r.stderr[-2000:]
@@ -69,7 +69,7 @@ def test_run_then_purge_as_of_future_date(tmp_path, kek_uri):
     assert m2["status"] == "complete" and m2["reconciliation"]["ok"] and m2["derived_from"] == v1
     assert m2["counts"]["read"] == 6 and m2["counts"]["written"] == 4
     assert m2["purge_history"][-1]["removed"] == {"purge.expired": 2}
-    card = (out / "training" / v2 / "_DATASET_CARD.md").read_text()
+    card = (out / "training" / v2 / "README.md").read_text()
     assert "Purge history" in card and v1 in card
     audit = [p.read_text() for p in (out / "audit" / "purge").glob("*.json")]
     assert len(audit) == 1 and json.loads(audit[0])["policy_versions"] == ["test-policy@7"]

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from pipelines.audit import reason_fields
 from tests.conftest import run_cli
 from tests.pipelines.keys_e2e import (
     assert_audit_clean,
@@ -110,9 +111,11 @@ def test_reveal_usage_errors_fail(published, args, message, capsys):
 def test_reveal_without_reason_fails(published, capsys):
     from pipelines.cli import main
 
-    with pytest.raises(SystemExit) as exit_info:
-        main(["reveal", "<PERSON_0000000000000000>", *published["common"]])
-    assert exit_info.value.code == 2 and "--reason" in capsys.readouterr().err
+    before = len(audit_events(published["out"], "reveal"))
+    assert main(["reveal", "<PERSON_0000000000000000>", *published["common"]]) == 2
+    assert "--reason" in capsys.readouterr().err
+    events = audit_events(published["out"], "reveal")  # the refused attempt is audited too
+    assert len(events) == before + 1 and events[-1]["outcome"] == "refused" and events[-1]["reason_chars"] == 0
 
 
 def test_reveal_wrong_scope_for_dataset_fails(published):
@@ -126,6 +129,8 @@ def test_every_reveal_is_audited_without_values(published):
     _reveal(published, person_token(published["texts"]), "--reason", REASON)
     events = audit_events(published["out"], "reveal")
     assert len(events) == before + 1
-    assert events and all(e["reason"] == REASON and e["scope"] == "r" for e in events)
-    assert all({"operator", "at", "tokens", "outcome", "mode"} <= e.keys() for e in events)
+    want = reason_fields(REASON)["reason_sha256"]
+    assert events and all("reason" not in e for e in events) and events[-1]["scope"] == "r"
+    assert events[-1]["reason_sha256"] == want and events[-1]["reason_chars"] == len(REASON)
+    assert all({"operator", "at", "outcome", "mode", "reason_sha256"} <= e.keys() for e in events)
     assert_audit_clean(published["out"])

@@ -7,7 +7,7 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from tests.transforms.detection.engines.tiny_model_fixtures import HAS_HF, engine_dict, make_pinned_model
+from tests.transforms.detection.engines.tiny_model_fixtures import HAS_HF, SKIP_REASON, engine_dict, make_pinned_model
 from transforms import reasons
 from transforms.config import DetectionConfig
 from transforms.detection.engines.base import NerHit
@@ -18,7 +18,7 @@ from transforms.record import Record, Turn
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory):
     if not HAS_HF:
-        pytest.skip("optional extra [hf] not installed (pip install -e '.[hf]' onnx; CI installs it)")
+        pytest.skip(SKIP_REASON)
     folder, hashes = make_pinned_model(tmp_path_factory.mktemp("ner"))
     return DetectionConfig(engines=[engine_dict(folder, hashes, batch_size=2, max_length=8, stride=2)]).engines
 

@@ -1,5 +1,12 @@
 """Gate frames: the pandas tables Great Expectations validates, derived from the Parquet outputs.
 
+Residual PII is scanned in *every* string value of every output, not only ``text``: ``residual_*`` counts
+findings in ``text`` and ``metadata`` values by type, ``residual_other_columns`` in every other string of
+the training row (``doc_id``, turns, lineage, retention, entity types ...), and ``clear_residual`` does
+the same for the clear columns of the vault, quarantine and canary outputs. Values we compute are not
+taken for PII: a derived ``doc_id`` is recomputed from its lineage and skipped only if it matches, and
+the hash in a hashed source URI is masked.
+
 Privacy by construction: free-text columns (``text``, ``turns``, ``metadata`` values, ``doc_id``) never
 enter a frame. They are represented by derived numbers (lengths, residual-PII counts per type, token
 counts) and hashes. Only structured metadata columns (lineage, retention, content type) are passed
@@ -10,7 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 import pandas as pd
@@ -69,6 +77,55 @@ def _subject_ok(ref: str | None) -> bool:
     return bool(m and m.group(1) == "SUBJECT")
 
 
+_HASHED_PATH = re.compile(r"sha256-[0-9a-f]{16}")
+_DERIVED_ID = re.compile(r"[0-9a-f]{16}")
+_ID_COLUMNS = ("doc_id", "doc_ids")
+
+
+def string_leaves(value) -> Iterator[str]:
+    """Every string inside a Parquet value (structs, lists, maps); struct field names are schema, not data."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from string_leaves(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from string_leaves(v)
+
+
+def other_residual(row: dict, skip: Iterable[str] = (), id_ok: Callable[[str], bool] | None = None) -> int:
+    """Residual findings in every string of ``row`` outside the ``skip`` columns.
+
+    A 16-hex value of an id column is our derived id, skipped when ``id_ok`` confirms it (or, without
+    ``id_ok``, by its form: outputs without lineage cannot recompute it)."""
+    parts = []
+    for column, value in row.items():
+        if column in skip:
+            continue
+        for s in string_leaves(value):
+            if column in _ID_COLUMNS and _DERIVED_ID.fullmatch(s) and (id_ok is None or id_ok(s)):
+                continue
+            parts.append(_HASHED_PATH.sub("sha256-", s))
+    return sum(pii_scan.scan("\x00".join(parts)).values())  # NUL: no pattern spans two values
+
+
+def clear_residual(tables: Iterable[pa.Table | None], skip: Iterable[str] = ()) -> int:
+    """Residual findings in every string column (except ``skip``) of the given outputs' tables."""
+    skip = set(skip)
+    total = 0
+    for t in tables:
+        if t is not None:
+            total += sum(other_residual(row, skip) for row in t.to_pylist())
+    return total
+
+
+def _derived_id_ok(row: dict) -> Callable[[str], bool]:
+    lin = row.get("lineage") or {}
+    derived = sha256_hex(f"{lin.get('source_sha256', '')}:{lin.get('source_record', '')}")[:16]
+    return lambda s: s == derived
+
+
 def _scan_texts(row: dict, surfaces: dict[str, frozenset[str]]) -> str:
     meta = kv_dict(row.get("metadata"))
     text = pii_scan.mask_surfaces(row.get("text") or "", surfaces.get(row.get("doc_id") or "", frozenset()))
@@ -124,6 +181,10 @@ def training_frame(
             "retention_legal_hold": ret.get("legal_hold"),
             "retention_expires_epoch": expires_epoch(ret.get("expires_at")),
             **{f"residual_{t}": residual.get(t, 0) for t in pii_scan.TYPES},
+            # turns/messages repeat the text column line by line (scanned above, with the recorded stand-ins masked)
+            "residual_other_columns": other_residual(
+                row, ("text", "metadata", "turns", "messages"), _derived_id_ok(row)
+            ),
             "tokens_total": len(tokens),
             "tokens_unresolved": sum(1 for t in tokens if t not in vault_tokens),
             "tokens_malformed": malformed,
@@ -140,7 +201,7 @@ def training_frame(
 _DERIVED_FROM = {
     "doc_id": ("doc_id_sha256",),
     "content_type": ("content_type",),
-    "text": ("text_chars", "content_sha256", "residual_", "tokens_", "ner_"),
+    "text": ("text_chars", "content_sha256", *[f"residual_{t}" for t in pii_scan.TYPES], "tokens_", "ner_"),
     "lineage": ("lineage_",),
     "retention": ("retention_",),
     "subject_ref": ("subject_ref_valid",),
@@ -165,6 +226,7 @@ def training_columns() -> list[str]:
         "retention_legal_hold",
         "retention_expires_epoch",
         *[f"residual_{t}" for t in pii_scan.TYPES],
+        "residual_other_columns",
         "tokens_total",
         "tokens_unresolved",
         "tokens_malformed",

@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from transforms import fs
+from transforms import fs, permissions
 from transforms.errors import ConfigError, KeyAccessError
 from transforms.periods import now_iso as now_iso  # the one now_iso; re-exported for scope_keys, lifecycle
 
@@ -91,4 +91,5 @@ class KeysetStore:
         return sorted(p.rsplit("/", 1)[-1][: -len(suffix)] for p in paths)
 
     def save(self, doc: KeysetFile) -> None:
-        fs.write_text_atomic(self.path(doc.scope), doc.to_json(), mode=0o600)
+        permissions.ensure_dir(self.root, "keys")
+        fs.write_text_atomic(self.path(doc.scope), doc.to_json(), mode=permissions.modes_for("keys").file)

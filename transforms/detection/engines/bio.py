@@ -87,6 +87,21 @@ def _close(spans: list, current: list | None) -> None:
     return None
 
 
+def trim(text: str, hits: list[NerHit]) -> list[NerHit]:
+    """Hits without leading/trailing whitespace (byte-level tokenizers without ``trim_offsets`` count
+    the space before a word as part of it); a hit of whitespace only is dropped."""
+    out = []
+    for h in hits:
+        start, end = h.start, h.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            out.append(h if (start, end) == (h.start, h.end) else NerHit(start, end, h.label, h.score))
+    return out
+
+
 def to_hits(spans: list[tuple[int, int, str, float]], label_map: dict[str, str], threshold: float) -> list[NerHit]:
     """Map model entity types to canonical entities; unmapped (ignored) types and weak spans are dropped."""
     return [

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -91,9 +92,9 @@ class HfTokenClassifier:
                 probs[i][a:b][better] = local[better]
                 best[i][a:b][better] = centrality[better]
         hits = []
-        for enc, pr in zip(encodings, probs, strict=True):
+        for text, enc, pr in zip(texts, encodings, probs, strict=True):
             spans = bio.aggregate(pr, enc.offsets, enc.word_ids, self.tags, self.cfg.aggregation)
-            hits.append(bio.to_hits(spans, self.cfg.labels, self.cfg.score_threshold))
+            hits.append(bio.trim(text, bio.to_hits(spans, self.cfg.labels, self.cfg.score_threshold)))
         return hits
 
     def _spans(self, n: int) -> list[tuple[int, int]]:
@@ -127,6 +128,7 @@ class HfTokenClassifier:
 
 
 def _load_tokenizer(cfg: HfTokenClassificationEngine):
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tokenizers pulls in huggingface_hub: never let it fetch
     from tokenizers import Tokenizer
 
     path = Path(cfg.model_dir) / "tokenizer.json"

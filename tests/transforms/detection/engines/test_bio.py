@@ -79,3 +79,11 @@ def test_score_is_the_mean_of_word_scores_and_threshold_and_map_apply():
     assert spans[0][3] == pytest.approx(0.7)
     assert to_hits(spans, {"PER": "PERSON"}, 0.6) == [NerHit(0, 7, "PERSON", pytest.approx(0.7))]
     assert to_hits(spans, {"PER": "PERSON", "LOC": "LOCATION"}, 0.75) == [NerHit(8, 12, "LOCATION", 0.8)]
+
+
+def test_trim_removes_surrounding_whitespace_and_drops_blank_hits():
+    from transforms.detection.engines.bio import trim
+
+    text = "hi  Ann \n"
+    hits = [NerHit(2, 7, "PERSON", 0.9), NerHit(4, 7, "PERSON", 0.8), NerHit(7, 9, "PERSON", 0.7)]
+    assert trim(text, hits) == [NerHit(4, 7, "PERSON", 0.9), NerHit(4, 7, "PERSON", 0.8)]

@@ -149,3 +149,22 @@ def test_tokenizer_saved_with_padding_and_truncation_still_covers_long_texts(eng
     engine = HfTokenClassifier(engine_cfg(model_dir=str(folder), hashes_file=str(tmp_path / "h.json")))
     text = "the " * 50 + "Alice"  # beyond the saved truncation length
     assert found(text, engine.predict([text])[0]) == [("Alice", "PERSON")]
+
+
+@pytest.mark.parametrize("trim_offsets", [True, False])
+def test_roberta_style_byte_level_bpe_model(engine_cfg, tmp_path, trim_offsets):
+    from tests.transforms.detection.engines.tiny_model import build_bpe_model_dir
+    from transforms.detection.model_integrity import build_folder_manifest
+
+    folder = build_bpe_model_dir(tmp_path / "bpe", trim_offsets)
+    (tmp_path / "h.json").write_text(json.dumps(build_folder_manifest(folder)))
+    engine = HfTokenClassifier(engine_cfg(model_dir=str(folder), hashes_file=str(tmp_path / "h.json")))
+    assert set(engine.inputs) == {"input_ids", "attention_mask"}  # no token_type_ids fed
+    text = "😀 Alice met Bob. Ünïcode in Oslo"  # multi-byte chars split into several byte tokens
+    (hits,) = engine.predict([text])
+    assert found(text, hits) == [("Alice", "PERSON"), ("Bob", "PERSON"), ("Oslo", "LOCATION")]
+    long_text = " then ".join(["Alice", "Oslo"] * 40)
+    (long_hits,) = HfTokenClassifier(
+        engine_cfg(model_dir=str(folder), hashes_file=str(tmp_path / "h.json"), max_length=10, stride=2)
+    ).predict([long_text])
+    assert [v for v, _ in found(long_text, long_hits)] == ["Alice", "Oslo"] * 40

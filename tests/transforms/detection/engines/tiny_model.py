@@ -66,7 +66,7 @@ def build_tokenizer(path: Path, padded: bool = False) -> None:
     tok.save(str(path))
 
 
-def build_onnx(path: Path, with_token_type_ids: bool = True) -> None:
+def build_onnx(path: Path, with_token_type_ids: bool = True, table: np.ndarray | None = None) -> None:
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -77,9 +77,9 @@ def build_onnx(path: Path, with_token_type_ids: bool = True) -> None:
     if with_token_type_ids:
         inputs.append(helper.make_tensor_value_info("token_type_ids", TensorProto.INT64, ["batch", "seq"]))
     out = helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "seq", len(LABELS)])
-    table = numpy_helper.from_array(logits_table(), name="table")
+    weights = numpy_helper.from_array(logits_table() if table is None else table, name="table")
     node = helper.make_node("Gather", ["table", "input_ids"], ["logits"], axis=0)
-    graph = helper.make_graph([node], "tiny_token_classifier", inputs, [out], initializer=[table])
+    graph = helper.make_graph([node], "tiny_token_classifier", inputs, [out], initializer=[weights])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
     onnx.checker.check_model(model)
     onnx.save(model, str(path))
@@ -91,5 +91,33 @@ def build_model_dir(folder: Path) -> Path:
     build_onnx(folder / "model.onnx")
     build_tokenizer(folder / "tokenizer.json")
     config = {"model_type": "tiny", "id2label": {str(i): lab for i, lab in enumerate(LABELS)}}
+    (folder / "config.json").write_text(json.dumps(config))
+    return folder
+
+
+def build_bpe_model_dir(folder: Path, trim_offsets: bool = True) -> Path:
+    """A RoBERTa-style variant: byte-level BPE trained on a few sentences, ``<s> $A </s>`` with trimmed
+    offsets, no ``token_type_ids`` input. Tokens spelling a known name (with or without the leading-space
+    marker) get B-PER, known places B-LOC; everything else O."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=400, special_tokens=["<s>", "</s>", "<pad>"], initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+    )
+    tok.train_from_iterator(["Alice met Bob in Oslo, then Bob left Oslo with Alice."] * 20, trainer)
+    bos, eos = tok.token_to_id("<s>"), tok.token_to_id("</s>")
+    tok.post_processor = processors.RobertaProcessing(("</s>", eos), ("<s>", bos), trim_offsets=trim_offsets)
+    folder.mkdir(parents=True, exist_ok=True)
+    tok.save(str(folder / "tokenizer.json"))
+    table = np.zeros((tok.get_vocab_size(), len(LABELS)), dtype=np.float32)
+    for token, i in tok.get_vocab().items():
+        word = token.removeprefix("\u0120")
+        label = {"Alice": "B-PER", "Bob": "B-PER", "Oslo": "B-LOC"}.get(word, "O")
+        table[i, LABELS.index(label)] = STRONG
+    build_onnx(folder / "model.onnx", with_token_type_ids=False, table=table)
+    config = {"model_type": "tiny-roberta", "id2label": {str(i): lab for i, lab in enumerate(LABELS)}}
     (folder / "config.json").write_text(json.dumps(config))
     return folder

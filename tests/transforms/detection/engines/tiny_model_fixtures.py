@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 HAS_HF = all(importlib.util.find_spec(m) is not None for m in ("onnxruntime", "tokenizers", "onnx"))
-requires_hf = pytest.mark.skipif(
-    not HAS_HF, reason="optional extra [hf] not installed (pip install -e '.[hf]' onnx; CI installs it)"
-)
+SKIP_REASON = "optional extra [hf] not installed (REDACT_EXTRAS=hf bash scripts/setup.sh; make test and CI do)"
+requires_hf = pytest.mark.skipif(not HAS_HF, reason=SKIP_REASON)
 
 
 def make_pinned_model(root: Path) -> tuple[Path, Path]:
