@@ -10,6 +10,8 @@ change tokens.
 
 from __future__ import annotations
 
+import logging
+
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import (
     ConflictResolutionStrategy,
@@ -76,8 +78,14 @@ OPERATORS = (TokenOperator, TypedOperator, IndexedOperator, SurrogateOperator, D
 
 def build_engine() -> AnonymizerEngine:
     engine = AnonymizerEngine()
-    for op in OPERATORS:
-        engine.add_anonymizer(op)
+    quiet = logging.getLogger("presidio-anonymizer")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)  # one INFO line per operator and worker otherwise
+    try:
+        for op in OPERATORS:
+            engine.add_anonymizer(op)
+    finally:
+        quiet.setLevel(level)
     return engine
 
 
