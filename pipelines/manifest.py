@@ -1,59 +1,60 @@
-"""Dataset-version manifest (written last) and the publish pointer.
+"""Compatibility alias (the manifest and the publish pointer live in ``pipelines/dataset.py``) and the
+shred markers written into the manifests of a shredded scope.
 
-A version directory without ``_MANIFEST.json`` is incomplete by definition; a manifest whose
-``status`` is not ``complete`` is a failed run. ``CURRENT`` names the published version and is
-replaced atomically; readers of the dataset read ``CURRENT`` only.
+A copy of a scope's keyset file restored from a backup cannot undo a shred recorded in the manifests (and
+in the audit log, ``pipelines/audit.py``): reveal and run check both.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from datetime import UTC, datetime
 
-import pyarrow.parquet as pq
-from apache_beam.io.filesystems import FileSystems
-
-from pipelines.layout import Layout
+from pipelines.dataset import (
+    Layout,
+    Manifest,
+    describe_files,
+    discover,
+    now_iso,
+    publish,
+    published_version,
+    read_manifest,
+    write_manifest,
+)
 from transforms import fs
 
-FORMAT = "redact-manifest/v1"
+__all__ = [
+    "Manifest",
+    "describe_files",
+    "mark_scope_shredded",
+    "now_iso",
+    "publish",
+    "published_version",
+    "read_manifest",
+    "shred_markers",
+    "write_manifest",
+]
 
 
-def describe_files(pattern: str) -> list[dict]:
-    """sha256, size and Parquet row count of each file matching ``pattern``."""
-    out = []
-    for path in fs.list_files(pattern):
-        data = fs.read_bytes(path)
-        entry = {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-        if path.endswith(".parquet"):
-            with FileSystems.open(path, compression_type="uncompressed") as fh:
-                entry["rows"] = pq.ParquetFile(fh).metadata.num_rows
-        out.append(entry)
-    return out
+def _scope_manifests(layout: Layout, scope: str) -> list[tuple[str, dict]]:
+    return [
+        (layout.manifest(info.name), info.manifest.to_dict())
+        for info in discover(layout)
+        if info.manifest is not None and info.manifest.keys.scope == scope
+    ]
 
 
-def write_manifest(layout: Layout, version: str, manifest: dict) -> str:
-    doc = {"format": FORMAT, "version": version, "written_at": now_iso(), **manifest}
-    path = layout.manifest(version)
-    fs.write_text_atomic(path, json.dumps(doc, indent=2, sort_keys=True) + "\n")
-    return path
+def mark_scope_shredded(layout: Layout, scope: str, marker: dict) -> int:
+    """Add a ``shredded`` marker (time, audit event name) to the manifest of every version of ``scope``.
+    Returns the number of manifests marked."""
+    marked = 0
+    for path, doc in _scope_manifests(layout, scope):
+        if "shredded" not in doc:
+            doc["shredded"] = marker
+            fs.write_text_atomic(path, json.dumps(doc, indent=2, sort_keys=True) + "\n", mode=0o640)
+            marked += 1
+    return marked
 
 
-def read_manifest(layout: Layout, version: str) -> dict:
-    return json.loads(fs.read_text(layout.manifest(version)))
-
-
-def publish(layout: Layout, version: str) -> None:
-    """Point ``CURRENT`` at ``version`` (atomic replace). Only for complete, gated versions."""
-    fs.write_text_atomic(layout.current, version + "\n")
-
-
-def published_version(layout: Layout) -> str | None:
-    if not fs.exists(layout.current):
-        return None
-    return fs.read_text(layout.current).strip() or None
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+def shred_markers(layout: Layout, scope: str) -> list[dict]:
+    """The shred markers found in manifests of ``scope`` (empty if none)."""
+    return [doc["shredded"] for _, doc in _scope_manifests(layout, scope) if doc.get("shredded")]

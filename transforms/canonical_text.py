@@ -8,8 +8,10 @@ changed (recorded in lineage). Runs before detection so that "Jo\u200bhn" is see
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 DEFAULT_SPECIAL_TOKENS = (
     "<|endoftext|>",
@@ -45,6 +47,28 @@ _ZW_RE = re.compile(f"[{_ZERO_WIDTH}]")
 _BIDI_RE = re.compile(f"[{_BIDI}]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")  # lone surrogates (e.g. JSON "\\ud800") cannot be encoded
+_EMAIL_CHARS = "A-Za-z0-9._%+@\\-"
+_IDEOGRAPHIC_STOP = "\u3002"  # NFKC already maps the full-width (U+FF0E) and half-width (U+FF61) forms
+
+
+@lru_cache(maxsize=1)
+def _marks() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(marks after an ASCII digit, e-mail-like runs carrying marks or ideographic stops, the marks).
+
+    Built on first use: the class of combining marks (category Mn/Me) is computed from ``unicodedata``.
+    """
+    body, start, prev = [], None, None
+    for cp in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(cp)) in ("Mn", "Me"):
+            if start is None:
+                start = cp
+            prev = cp
+        elif start is not None:
+            body.append(f"\\U{start:08x}-\\U{prev:08x}")
+            start = None
+    mn = "".join(body)
+    run = f"(?:[{_EMAIL_CHARS}{_IDEOGRAPHIC_STOP}]|[{mn}])+"
+    return re.compile(f"(?<=[0-9])[{mn}]+"), re.compile(run), re.compile(f"[{mn}]")
 
 
 class Canonicalizer:
@@ -66,10 +90,36 @@ class Canonicalizer:
         if nfkc != text:
             counts["nfkc_changed"] += 1
             text = _strip(nfkc, counts)
+        if not text.isascii():
+            text = _unmark_values(text, counts)
         if self._special is not None:
             text, n = self._special.subn(_neutralize, text)
             counts["special_tokens_neutralized"] += n
         return text, +counts
+
+
+def _unmark_values(text: str, counts: Counter[str]) -> str:
+    """Strip combining marks from digits and from e-mail-like runs, and read an ideographic full stop as a
+    dot inside them, so ``4\u0332111...`` or ``jane@host\u3002com`` cannot hide a value from detection.
+
+    Marks on letters elsewhere are kept (they are meaningful in many scripts); a run counts as e-mail-like
+    when it holds an ``@`` once its marks are gone.
+    """
+    digit_marks, run, mark = _marks()
+    counts["combining_marks_removed"] += sum(len(m.group()) for m in digit_marks.finditer(text))
+    text = digit_marks.sub("", text)
+
+    def fix(m: re.Match) -> str:
+        s = m.group(0)
+        if "@" not in s:
+            return s
+        bare, k = mark.subn("", s)
+        counts["combining_marks_removed"] += k
+        stops = bare.count(_IDEOGRAPHIC_STOP)
+        counts["ideographic_stops_mapped"] += stops
+        return bare.replace(_IDEOGRAPHIC_STOP, ".") if stops else bare
+
+    return run.sub(fix, text)
 
 
 def _strip(text: str, counts: Counter[str]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import replace
 
@@ -15,7 +14,7 @@ from transforms.config import DetectionConfig
 from transforms.counters import NS
 from transforms.errors import RecordError
 from transforms.known_pii import add_known_spans
-from transforms.record import QuarantineItem, Record
+from transforms.record import Record, to_quarantine
 
 log = logging.getLogger(__name__)
 
@@ -110,20 +109,3 @@ def _with_spans(record: Record, **spans) -> Record | Exception:
     except Exception as exc:
         return exc
     return out
-
-
-def to_quarantine(record: Record, reason: str, stage: str) -> QuarantineItem:
-    """Raw content of a record as a quarantine payload (sealed before it is written)."""
-    if record.turns is not None:
-        body = {"id": record.doc_id, "turns": [{"speaker": t.speaker, "text": t.text} for t in record.turns]}
-    else:
-        body = {"id": record.doc_id, "text": record.text}
-    return QuarantineItem(
-        reason=reason,
-        stage=stage,
-        source_uri=record.lineage.source_uri,
-        source_record=record.lineage.source_record,
-        payload=json.dumps(body, ensure_ascii=False).encode("utf-8", "surrogatepass"),
-        doc_id=record.doc_id,
-        subject_raw=record.subject_raw,
-    )

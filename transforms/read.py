@@ -1,42 +1,67 @@
-"""``ReadRecords``: file patterns -> records, with quarantine and policy-drop outputs."""
+"""``ReadRecords``: file patterns -> records, with quarantine and policy-drop outputs.
+
+Listing and opening follow ``transforms.parsing.listing`` (only regular files inside the input root, no
+FIFOs/devices, never an excluded path, sizes checked before reading, every read bounded). Every listed
+path is accounted for: a record, a quarantine item (``read.*``: unreadable, too large, vanished) or a
+drop (``input.*``: skipped by rule), each counted under its reason.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import apache_beam as beam
-from apache_beam.io import fileio
 from apache_beam.metrics import Metrics
 
-from transforms import reasons
 from transforms.config import InputConfig
 from transforms.counters import NS
+from transforms.parsing.listing import Exclusions, Listed, ReadRefused, list_pattern, read_bounded
 from transforms.parsing.registry import parse_source
-from transforms.parsing.source import SourceFile
+from transforms.parsing.source import SourceFile, public_uri
 from transforms.record import Drop, QuarantineItem, Record
 from transforms.retention import RetentionPolicy
 
 
 class ReadRecords(beam.PTransform):
-    """Outputs ``records``, ``quarantine``, ``drops`` and ``sources`` ((public uri, sha256, items))."""
+    """Outputs ``records``, ``quarantine``, ``drops`` and ``sources`` ((public uri, sha256, items)).
+
+    ``exclude``: paths never read, whatever the patterns match (the output roots, the local KEK file).
+    """
 
     def __init__(
-        self, patterns: list[str], cfg: InputConfig, policy: RetentionPolicy | None = None, uri_policy: str = "hash"
+        self,
+        patterns: list[str],
+        cfg: InputConfig,
+        policy: RetentionPolicy | None = None,
+        uri_policy: str = "hash",
+        exclude: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.patterns, self.cfg = list(patterns), cfg
-        self.policy, self.uri_policy = policy, uri_policy
+        self.policy, self.uri_policy, self.exclude = policy, uri_policy, list(exclude)
 
     def expand(self, pbegin):
         return (
             pbegin
             | "Patterns" >> beam.Create(self.patterns)
-            | "Match" >> fileio.MatchAll()
-            | "SkipHidden" >> beam.Filter(lambda m: not m.path.rstrip("/").rsplit("/", 1)[-1].startswith("."))
-            | "Open" >> fileio.ReadMatches()
+            | "List" >> beam.ParDo(_ListFn(self.exclude))
+            | "Spread" >> beam.Reshuffle()
             | "Parse"
             >> beam.ParDo(_ParseFile(self.cfg, self.policy, self.uri_policy)).with_outputs(
                 "quarantine", "drops", "sources", main="records"
             )
         )
+
+
+class _ListFn(beam.DoFn):
+    def __init__(self, exclude: list[str]) -> None:
+        self.exclude = exclude
+
+    def setup(self) -> None:
+        self.exclusions = Exclusions(self.exclude)
+
+    def process(self, pattern: str):
+        yield from list_pattern(pattern, self.exclusions)
 
 
 class _ParseFile(beam.DoFn):
@@ -48,13 +73,16 @@ class _ParseFile(beam.DoFn):
         self.read = Metrics.counter(NS, "read")
         self.files = Metrics.counter(NS, "files")
 
-    def process(self, readable):
-        try:
-            data = readable.read()
-        except Exception as exc:  # vanished, permission denied, storage error: the file is quarantined
-            yield from self._unreadable(readable.metadata.path, type(exc).__name__)
+    def process(self, listed: Listed):
+        if listed.skip:
+            yield from self._not_read(listed.path, listed.skip, quarantine=False)
             return
-        src = SourceFile(uri=readable.metadata.path, data=data, uri_policy=self.uri_policy)
+        try:
+            data = read_bounded(listed, self.cfg.max_file_bytes)
+        except ReadRefused as exc:
+            yield from self._not_read(listed.path, exc.reason, exc.quarantine)
+            return
+        src = SourceFile(uri=listed.path, data=data, uri_policy=self.uri_policy)
         source_rules = self.policy.source_rule_ids(src.uri) if self.policy else ()
         self.files.inc()
         n = 0
@@ -72,12 +100,16 @@ class _ParseFile(beam.DoFn):
                 yield beam.pvalue.TaggedOutput("drops", item)
         yield beam.pvalue.TaggedOutput("sources", (src.lineage("").source_uri, src.sha256, n))
 
-    def _unreadable(self, path: str, error_type: str):
-        uri = SourceFile(uri=path, data=b"", uri_policy=self.uri_policy).lineage("file").source_uri
+    def _not_read(self, path: str, reason: str, quarantine: bool):
+        """A listed path that was not read counts as one item: quarantined (a file we failed to read,
+        nothing of it is stored) or dropped (a path the rules say not to read)."""
+        uri = public_uri(path, self.uri_policy)
         self.files.inc()
         self.read.inc()
-        Metrics.counter(NS, f"quarantined.{reasons.READ_ERROR}").inc()
-        yield beam.pvalue.TaggedOutput(
-            "quarantine", QuarantineItem(reasons.READ_ERROR, "read", uri, "file", b"", detail=error_type)
-        )
+        if quarantine:
+            Metrics.counter(NS, f"quarantined.{reason}").inc()
+            yield beam.pvalue.TaggedOutput("quarantine", QuarantineItem(reason, "read", uri, "file", b""))
+        else:
+            Metrics.counter(NS, f"dropped.{reason}").inc()
+            yield beam.pvalue.TaggedOutput("drops", Drop(reason, uri, "file"))
         yield beam.pvalue.TaggedOutput("sources", (uri, "", 1))

@@ -10,6 +10,21 @@ PARSE_TOO_DEEP = "parse.too_deep"
 PARSE_UNSUPPORTED = "parse.unsupported_format"
 PARSE_ERROR = "parse.error"
 READ_ERROR = "read.error"
+READ_VANISHED = "read.vanished"  # listed, gone (or replaced) before it could be opened
+READ_CHANGED = "read.changed"  # a different file sat at the path when it was opened
+READ_TOO_LARGE = "read.too_large"  # above input.max_file_bytes (checked by stat before reading)
+
+# Listed input paths that are never read (policy drops: counted under "dropped", nothing is written)
+INPUT_HIDDEN = "input.hidden"  # hidden file or folder
+INPUT_SYMLINK_ESCAPE = "input.symlink_escape"  # a symlink resolving outside the input root
+INPUT_SYMLINK_DIR = "input.symlink_dir"  # symlinks to folders are never entered
+INPUT_BROKEN_SYMLINK = "input.broken_symlink"
+INPUT_SYMLINK_LOOP = "input.symlink_loop"
+INPUT_NOT_REGULAR = "input.not_regular"  # FIFO, socket, device: never opened
+INPUT_EXCLUDED = "input.excluded"  # an output root or the local KEK file
+INPUT_UNSAFE_KEY = "input.unsafe_key"  # an object key with "." or ".." segments
+INPUT_VANISHED = "input.vanished"  # gone between listing a folder and classifying the path
+INPUT_UNLISTABLE = "input.unlistable"  # a folder or path that could not be listed or stat'ed
 
 # Detection and tokenization
 DETECT_ERROR = "detect.error"
@@ -27,6 +42,7 @@ PARSE_ENCRYPTED = "parse.encrypted"
 PARSE_TRUNCATED = "parse.truncated"
 PARSE_CORRUPT = "parse.corrupt"
 PARSE_BAD_TRANSCRIPT = "parse.bad_transcript"
+PARSE_IMPLAUSIBLE_TEXT = "parse.implausible_text"  # decoded, but not text any language has
 
 # Policy drops (retention rules)
 DROP_RETENTION_CONSENT = "policy.retention_consent_required"
@@ -37,3 +53,4 @@ PURGE_SUBJECT = "purge.subject_erasure"
 PURGE_HELD = "purge.legal_hold"  # would have been purged, kept because of a legal hold
 PURGE_QUARANTINE_SUBJECT = "purge.quarantine_subject_erasure"
 PURGE_QUARANTINE_EXPIRED = "purge.quarantine_expired"
+PURGE_QUARANTINE_LINKED = "purge.quarantine_linked_to_removed_record"

@@ -7,6 +7,7 @@ stages or into the encrypted quarantine; after it, ``text``/``turns`` hold redac
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from transforms.detection.engines.base import NerHit
@@ -114,6 +115,7 @@ class VaultEntry:
     doc_id: str
     subject_ref: str | None = None
     canary: bool = False  # entries of synthetic canary records go to the canary vault, not the real one
+    surface: str | None = None  # what the text holds instead of the token (indexed/surrogate/date_shift)
 
 
 @dataclass(slots=True)
@@ -138,3 +140,20 @@ class Drop:
     source_uri: str
     source_record: str
     doc_id: str = ""
+
+
+def to_quarantine(record: Record, reason: str, stage: str) -> QuarantineItem:
+    """Raw content of a record as a quarantine payload (sealed before it is written)."""
+    if record.turns is not None:
+        body = {"id": record.doc_id, "turns": [{"speaker": t.speaker, "text": t.text} for t in record.turns]}
+    else:
+        body = {"id": record.doc_id, "text": record.text}
+    return QuarantineItem(
+        reason=reason,
+        stage=stage,
+        source_uri=record.lineage.source_uri,
+        source_record=record.lineage.source_record,
+        payload=json.dumps(body, ensure_ascii=False).encode("utf-8", "surrogatepass"),
+        doc_id=record.doc_id,
+        subject_raw=record.subject_raw,
+    )

@@ -79,7 +79,7 @@ resource "google_cloud_run_v2_job" "purge" {
         image   = var.image
         command = ["redact"]
         args = concat(
-          ["--quiet", "purge", "--dataset", var.dataset, "--as-of", "now", "--config", "/etc/redact/config.yaml"],
+          ["--quiet", "purge", "--output", var.dataset, "--as-of", "now", "--config", "/etc/redact/config.yaml"],
           var.beam_args,
         )
 

@@ -21,7 +21,7 @@ PORTABLE = ["--runner=PortableRunner", "--job_endpoint=embed", "--environment_ty
 
 
 def _rows(summary: dict) -> list[tuple]:
-    files = glob.glob(summary["outputs"]["training"] + "/*.parquet")
+    files = glob.glob(summary["outputs"]["training"] + "/data/*.parquet")
     rows = [r for f in files for r in pq.read_table(f).to_pylist()]
     return sorted((r["doc_id"], r["text"], str(r["turns"]), str(r["entity_counts"])) for r in rows)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from transforms.canonical_text import Canonicalizer
@@ -58,3 +60,36 @@ def test_record_counts_add_up_over_turns_speakers_and_known_pii():
     assert out.lineage.canonicalization == {"zero_width_removed": 2, "special_tokens_neutralized": 1}
     assert out.known_pii == [("PERSON", "Jonas")]
     assert r.turns[0].speaker == "Ma\u200bria"  # input untouched
+
+
+# Combining marks on digits and in e-mail addresses; ideographic full stops in e-mail hosts (issue 10 item 4).
+UNMARKED = [
+    ("card 4\u03325\u033232 0151 1283 0366", "card 4532 0151 1283 0366", {"combining_marks_removed": 2}),
+    ("ssn 2\u0333\u033312-09-4471", "ssn 212-09-4471", {"combining_marks_removed": 2}),
+    ("k\u0332i\u0332m@mailhost.org", "kim@mailhost.org", {"combining_marks_removed": 2}),
+    ("kim@mailhost\u3002org", "kim@mailhost.org", {"ideographic_stops_mapped": 1}),
+    (
+        "kim@mail\u0336host\u3002org.",
+        "kim@mailhost.org.",
+        {"combining_marks_removed": 1, "ideographic_stops_mapped": 1},
+    ),
+]
+KEPT = [
+    "\u0e23\u0e32\u0e04\u0e32100\u0e1a\u0e32\u0e17",  # Thai vowel marks next to digits: marks follow Thai letters
+    "\u0915\u093c\u0940\u092e\u0924 100",  # Devanagari
+    "\u6771\u4eac\u3067\u3059\u3002ABC\u3002",  # an ideographic full stop outside an address stays
+    "n\u0332ote",  # a mark on a letter outside an address stays
+]
+
+
+@pytest.mark.parametrize(("raw", "expected", "counts"), UNMARKED)
+def test_marks_are_stripped_from_values(raw, expected, counts):
+    text, got = Canonicalizer().apply(raw)
+    assert text == expected and {k: v for k, v in got.items() if k in counts} == counts
+
+
+@pytest.mark.parametrize("raw", KEPT)
+def test_marks_in_ordinary_text_are_kept(raw):
+    text, got = Canonicalizer().apply(raw)
+    assert text == unicodedata.normalize("NFKC", raw)
+    assert "combining_marks_removed" not in got and "ideographic_stops_mapped" not in got

@@ -43,8 +43,10 @@ def test_read_records_splits_records_quarantine_and_drops(tmp_path):
         out = p | ReadRecords([str(tmp_path / "in" / "**")], InputConfig())
         assert_that(out.records | beam.Map(lambda r: r.content_type), equal_to(["document"]), label="Recs")
         assert_that(out.quarantine | beam.Map(lambda q: q.reason), equal_to([reasons.PARSE_INVALID_JSON]), label="Q")
-        assert_that(out.drops | beam.Map(lambda d: d.reason), equal_to([reasons.DROP_EMPTY] * 2), label="D")
-        assert_that(out.sources | beam.Map(lambda s: s[2]), equal_to([3, 1]), label="S")
+        # a hidden file is not read, but counted (every listed path yields a record or a reason)
+        drops = [reasons.DROP_EMPTY] * 2 + [reasons.INPUT_HIDDEN]
+        assert_that(out.drops | beam.Map(lambda d: d.reason), equal_to(drops), label="D")
+        assert_that(out.sources | beam.Map(lambda s: s[2]), equal_to([3, 1, 1]), label="S")
 
 
 def test_canonicalize_records_counts_changes():
@@ -140,12 +142,27 @@ def test_build_vault_merges_doc_ids_per_token():
 
 
 def test_build_vault_collision_fails():
+    """The core raises; the stage writes no row for the token and counts it (the driver aborts the run)."""
+    from apache_beam.metrics.metric import MetricsFilter
+
+    from transforms.errors import IntegrityError
+    from transforms.vault import TOKEN_COLLISIONS, merge_entries
+
     e = [VaultEntry("<P_1>", "PERSON", ct, "s", "1", doc_id="a") for ct in (b"c1", b"c2")]
-    with pytest.raises(Exception, match="token collision"), TestPipeline() as p:
-        _ = p | beam.Create(e) | BuildVault("v1")
+    with pytest.raises(IntegrityError, match="token collision"):
+        merge_entries("<P_1>", e, "v1")
+    p = TestPipeline()
+    rows = p | beam.Create(e) | BuildVault("v1")
+    assert_that(rows, equal_to([]))
+    result = p.run()
+    result.wait_until_finish()
+    (counter,) = result.metrics().query(MetricsFilter().with_name(TOKEN_COLLISIONS))["counters"]
+    assert counter.committed == 1
 
 
 def test_write_quarantine_seals_payloads(tmp_path, keys_ref):
+    from transforms.errors import KeyAccessError
+    from transforms.keys.sealing import unseal_quarantine_row
     from transforms.record import QuarantineItem
 
     item = QuarantineItem("parse.invalid_json", "parse", "file://sha256-x.jsonl", "line:2", b'{"ssn": "123-45-6789"')
@@ -155,5 +172,7 @@ def test_write_quarantine_seals_payloads(tmp_path, keys_ref):
     assert b"123-45-6789" not in Path(path).read_bytes()
     row = pq.read_table(path).to_pylist()[0]
     keys = keys_ref.open()
-    assert keys.unseal(row["sealed_payload"], "quarantine|file://sha256-x.jsonl|line:2") == item.payload
+    assert unseal_quarantine_row(keys, row) == item.payload
+    with pytest.raises(KeyAccessError):  # the AAD binds the row's reason (and doc_id, stage, source)
+        unseal_quarantine_row(keys, {**row, "reason": "detect.failed"})
     assert row["reason"] == "parse.invalid_json" and row["key_scope"] == "t"

@@ -23,11 +23,11 @@ from transforms.detection.blocks import contact_block_spans
 from transforms.detection.engines.base import NerHit
 from transforms.detection.guards import Guards
 from transforms.detection.model_integrity import ModelInfo
-from transforms.detection.propagation import Propagator
+from transforms.detection.propagation import Propagator, unify_labels
 from transforms.detection.recognizer_config import load_recognizers_file
 from transforms.detection.recognizers.persons import is_lowercase_text
 from transforms.detection.spans import filter_spans, resolve_overlaps
-from transforms.detection.truecase import decapitalize_shouting, truecase
+from transforms.detection.truecase import decapitalize_shouting, kind_at, recase, segments, truecase
 from transforms.errors import RecordError
 from transforms.record import Span
 from transforms.speakers import is_named_speaker
@@ -61,7 +61,8 @@ class Detector:
         self.engine, self.model_info = build_analyzer(cfg, self.rules, optimized=optimized)
         self.batch_size, self.optimized = batch_size, optimized
         self._allow = {w.casefold() for w in cfg.allow_list}
-        self.guards = Guards(self.rules.guards)
+        regions = self.rules.predefined.params.get("PhoneRecognizer", {}).get("supported_regions", ["US"])
+        self.guards = Guards(self.rules.guards, self.rules.methods, regions, self.rules.location)
         self.propagator = Propagator(self.rules.propagation, self.rules.guards.stop_words)
         self._watch = _TimeoutWatch()
         self._logger = logging.getLogger("presidio-analyzer")
@@ -80,7 +81,8 @@ class Detector:
     def detect_many(
         self, texts: list[str], ner_hits: list[list[NerHit]] | None = None
     ) -> list[list[Span] | RecordError]:
-        """One result per independent document; spaCy runs batched. Failures are returned, not raised."""
+        """One result per independent document; spaCy runs batched. Failures are returned, not raised.
+        ``ner_hits``: precomputed hits of the extra NER engines, one list per text (or None)."""
         prepared = [self._prepare(t) for t in texts]
         artifacts = self._nlp_batch(prepared)
         out: list[list[Span] | RecordError] = []
@@ -124,6 +126,8 @@ class Detector:
     def _prepare(self, text: str) -> str:
         """The text spaCy sees: same length and offsets, casing normalized (see ``truecase``)."""
         t = self.rules.transcript
+        if self.rules.methods.segment_casing:
+            return recase(text, self.rules.guards.stop_words, t.name_max_zipf)
         if t.truecase and is_lowercase_text(text, t.max_upper_ratio):
             return truecase(text, self.rules.guards.stop_words, t.name_max_zipf)
         if t.decapitalize_shouting:
@@ -137,14 +141,23 @@ class Detector:
             return []
         raw: list[Span] = self._hit_spans(text, analysis_text, hits) if hits else []
         cased = not is_lowercase_text(text, self.rules.transcript.max_upper_ratio)
+        segs = segments(text, self.rules.transcript.max_upper_ratio) if self.rules.methods.segment_casing else None
         for offset, chunk in self._chunks(analysis_text):
             arts = artifacts if offset == 0 and len(chunk) == len(analysis_text) else None
             for r in self._analyze(chunk, arts, context):
                 start, end = r.start + offset, r.end + offset
                 source = (r.recognition_metadata or {}).get("recognizer_name")
+                kind = kind_at(segs, start) if segs is not None else ("cased" if cased else "lower")
                 if self.guards.applies(source) and not self.guards.keep(
-                    text[start:end], r.entity_type, cased, analysis_text[start:end], text[max(0, start - 30) : start]
+                    text[start:end],
+                    r.entity_type,
+                    kind == "cased",
+                    analysis_text[start:end],
+                    text[max(0, start - 30) : start],
+                    upper=kind == "upper",
                 ):
+                    continue
+                if not self.guards.check(text, start, end, r.entity_type):
                     continue
                 raw.append(Span(start, end, r.entity_type, r.score))
         return filter_spans(
@@ -183,6 +196,8 @@ class Detector:
             spans = self.propagator.apply(texts, spans, extra)
         except TimeoutError:
             raise RecordError(reasons.DETECT_REGEX_TIMEOUT, "propagation regex timed out") from None
+        if self.rules.methods.one_label:
+            spans = unify_labels(texts, spans)
         out = []
         for text, doc_spans in zip(texts, spans, strict=True):
             kept = [s for s in doc_spans if not self._allowed(text[s.start : s.end])]

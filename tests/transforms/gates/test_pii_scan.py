@@ -68,3 +68,48 @@ def test_tokens_are_masked_and_counted():
 
 def test_card_digits_are_not_also_counted_as_phone():
     assert scan("card 4012 8888 8888 1881") == {"credit_card": 1}
+
+
+# Obfuscations the detector missed (issue 10 item 4): the gate's own, deliberately broad patterns find them.
+# Freshly written values, independent of any evaluation set.
+OBFUSCATED = [
+    ("card 4012/8888/8888/1881 paid", "credit_card"),
+    ("card 4012_8888_8888_1881 paid", "credit_card"),
+    ("card 5555.5555.5555.4444 paid", "credit_card"),
+    ("card 6011-0009-9013-9424 paid", "credit_card"),
+    ("no network prefix 9400 0000 0000 0007 either", "credit_card"),  # Luhn-valid, any IIN
+    ("card 4\u0332012 8\u0332888 8888 1881", "credit_card"),  # combining low line on digits
+    ("card \uff14\uff10\uff11\uff12 8888 8888 1881", "credit_card"),  # full-width digits
+    ("ssn 536/90/4417", "ssn"),
+    ("ssn 536.90.4417", "ssn"),
+    ("ssn 536_90_4417", "ssn"),
+    ("write to nora . lindqvist @ fjordmail . net today", "email"),
+    ("write to nora(at)fjordmail(dot)net", "email"),
+    ("write to nora [at] fjordmail [dot] net", "email"),
+    ("write to nora {at} fjordmail . net", "email"),
+    ("write to nora at fjordmail dot net", "email"),
+    ("write to NORA AT FJORDMAIL DOT NET", "email"),
+    ("write to nora@fjordmail\u3002net", "email"),  # ideographic full stop
+    ("write to nora\uff20fjordmail\uff0enet", "email"),  # full-width @ and .
+    ("write to no\u200bra@fjord\u0332mail.net", "email"),  # zero-width space, combining mark
+]
+
+BROAD_BUT_CLEAN = [
+    "I work at Fjordmail. They are nice.",  # a bare "at" needs a spelled-out dot
+    "thanks @nora. See you",
+    "scores 10 20 30 40 50 60 70 80",  # a list of small numbers is not one long number
+    "batch 4012/8888/8888/1882",  # Luhn fails
+    "dates 2024/05/06 and 2024-05-06 10:30",
+    "ssn-like 536/90/4417/22",
+    "\u6771\u4eac\u90fd\u3067\u3059\u3002\u96fb\u8a71\u306f\u3042\u308a\u307e\u305b\u3093\u3002",  # Japanese sentence
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), OBFUSCATED)
+def test_obfuscated_values_are_found(text, kind):
+    assert scan(text).get(kind, 0) >= 1, scan(text)
+
+
+@pytest.mark.parametrize("text", BROAD_BUT_CLEAN)
+def test_broad_patterns_stay_quiet_on_ordinary_text(text):
+    assert scan(text) == {}
