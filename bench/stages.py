@@ -41,13 +41,17 @@ _RULES: list[tuple[str, str | None, str]] = [
     ("transforms/canonicalize.py", None, "canonicalize"),
     ("transforms/minimize.py", None, "minimize"),
     ("transforms/detect.py", None, "detect"),
-    ("transforms/detection/service.py", None, "detect"),
+    ("transforms/detection/detector.py", None, "detect"),
+    ("transforms/detection/offsets.py", None, "canonicalize"),
+    ("transforms/canonical_text.py", None, "canonicalize"),
+    ("pipelines/commands/detect.py", "_rows", "read"),
     ("transforms/tokenize.py", None, "tokenize"),
     ("transforms/vault.py", None, "tokenize"),
     ("transforms/lineage.py", None, "lineage"),
     ("transforms/write.py", None, "write"),
-    ("pipelines/commands/detect.py", "main", "write"),  # `redact detect` writes spans in its main loop
 ]
+# Charged only when no stage frame is on the stack: `redact detect` writes spans in its main loop.
+_FALLBACK = [("pipelines/commands/detect.py", "main", "write")]
 _FRAME = re.compile(r"^(?P<func>.*) \((?P<file>[^:()]*):\d+\)$")
 
 
@@ -59,7 +63,7 @@ def py_spy() -> str | None:
 
 def classify(stack: list[str]) -> str:
     """Stage of one sample (frames root first)."""
-    importing = False
+    importing, fallback = False, None
     for frame in stack:
         m = _FRAME.match(frame.strip())
         if not m:
@@ -68,9 +72,12 @@ def classify(stack: list[str]) -> str:
         for fragment, name, stage in _RULES:
             if fragment in file and (name is None or func == name):
                 return stage
+        for fragment, name, stage in _FALLBACK:
+            if fragment in file and func == name:
+                fallback = fallback or stage
         if "importlib._bootstrap" in file:
             importing = True
-    return "import" if importing else "other"
+    return "import" if importing else fallback or "other"
 
 
 def split(raw_profile: Path) -> dict[str, float]:
