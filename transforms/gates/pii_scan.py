@@ -64,9 +64,9 @@ _SSN = re.compile(r"(?<![\d\-/_.])(\d{3})([\- /_.])(\d{2})\2(\d{4})(?![\d\-/_]|\
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 _TIME_LIKE = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
-# Token-like: a lowercase letter in the tail, so typed (``<EMAIL_ADDRESS>``) and indexed (``<PERSON_12>``)
-# placeholders of the other replacement modes are not mistaken for damaged tokens.
-_LOOSE_TOKEN = re.compile(r"<[A-Z][A-Z0-9_]*_(?=[0-9A-Za-z]*[a-z])[0-9A-Za-z]{4,}>")
+# Token-like: a tail with a digit that is not only digits, so the typed (``<EMAIL_ADDRESS>``) and indexed
+# (``<PERSON_1234>``) placeholders of the other replacement modes are not mistaken for damaged tokens.
+_LOOSE_TOKEN = re.compile(r"<[A-Z][A-Z0-9_]*_(?=[0-9A-Za-z]*[0-9])(?![0-9]+>)[0-9A-Za-z]{4,}>")
 
 
 def _char_class(categories: tuple[str, ...]) -> str:

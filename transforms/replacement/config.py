@@ -18,9 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Mode = Literal["token", "typed", "indexed", "surrogate"]
 EntityMode = Literal["token", "typed", "indexed", "surrogate", "date_shift"]
-DEFAULT_MODE: Mode = "token"
-# Modes whose replacement keeps the value's identity: reversible through the vault, erased by purge.
-REVERSIBLE = frozenset({"token", "indexed", "surrogate", "date_shift"})
+DEFAULT_MODE: Mode = "token"  # why token stays the default: README, "Measured" (replacement modes)
 
 
 class ReplacementConfig(BaseModel):
