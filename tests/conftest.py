@@ -10,10 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.egress_guard import install as install_egress_guard
+
 pytest_plugins = ["tests.kms_servers"]  # loopback KMS fixtures (moto, gRPC Cloud KMS)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("REDACT_SHARED_DIR") or REPO.parent / "shared")
+
+
+def pytest_configure(config) -> None:
+    """No network egress in any test: sockets reach loopback only (``tests/egress_guard.py``)."""
+    install_egress_guard()
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +54,9 @@ def write_jsonl(path: Path, rows: list[dict | str]) -> Path:
 
 def run_cli(*args: str, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
     """Run ``redact`` (as ``python -m pipelines.cli``) in a subprocess from the repo root."""
-    full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+    # tests/_egress/sitecustomize.py installs the egress guard in the subprocess too
+    path = os.pathsep.join([str(REPO), str(REPO / "tests" / "_egress")])
+    full_env = {**os.environ, "PYTHONPATH": path, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "pipelines.cli", *args],
         cwd=REPO,

@@ -75,7 +75,8 @@ class Canonicalizer:
     """Compiled once per configuration; ``apply`` is pure.
 
     Order: invisible/bidi/control characters and lone surrogates are removed first (so NFKC can compose
-    what they separated), then NFKC, then a second removal pass (NFKC may expose new ones), then special
+    what they separated), then NFKC, then a second removal pass (NFKC may expose new ones), then combining marks are
+    stripped from digits and e-mail-like runs (``_unmark_values``), then special
     tokens are neutralized (so a full-width or zero-width-split ``<|im_end|>`` is caught too).
     """
 

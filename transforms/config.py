@@ -33,6 +33,12 @@ class NlpModelConfig(_Strict):
     hashes_file: str | None = None
 
 
+# The longest value a structured recognizer must see whole: an e-mail address can be 254 characters
+# (RFC 5321 path limit), longer than any other structured entity (IBAN 34 + spaces, cards 19 + separators,
+# phone numbers, IPv6 45). With less overlap a value at a window boundary is split and found in neither window.
+MIN_CHUNK_OVERLAP_CHARS = 256
+
+
 class DetectionConfig(_Strict):
     nlp: NlpModelConfig = NlpModelConfig()
     recognizers_file: str | None = Field(
@@ -45,7 +51,11 @@ class DetectionConfig(_Strict):
     deny_list: dict[str, list[str]] = Field(default_factory=dict)
     regex_timeout_seconds: int = Field(5, ge=1, le=600)
     chunk_chars: int = Field(100_000, ge=1_000)
-    chunk_overlap_chars: int = Field(500, ge=0)
+    chunk_overlap_chars: int = Field(
+        500,
+        ge=MIN_CHUNK_OVERLAP_CHARS,
+        description="long texts are analyzed in overlapping windows; a value up to this long is whole in one",
+    )
     engines: list[EngineConfig] = Field(
         default_factory=list, description="extra NER engines (docs/engines.md); their hits join spaCy's (union)"
     )
@@ -62,6 +72,12 @@ class DetectionConfig(_Strict):
             if not 0.0 <= x <= 1.0:
                 raise ValueError(f"threshold for {k} must be within [0, 1]")
         return v
+
+    @model_validator(mode="after")
+    def _overlap_below_chunk(self) -> DetectionConfig:
+        if self.chunk_overlap_chars * 2 > self.chunk_chars:
+            raise ValueError("chunk_overlap_chars must be at most half of chunk_chars")
+        return self
 
     @model_validator(mode="after")
     def _recognizers_valid(self) -> DetectionConfig:

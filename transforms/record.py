@@ -97,6 +97,9 @@ class Record:
     known_pii: list[tuple[str, str]] = field(default_factory=list)
     canary: bool = False  # synthetic recall probe: routed to the canary output, never to training
     ner_hits: list[list[NerHit]] | None = None  # transient, see above; never written
+    # The id given in the input (it may be PII): transient, never written. ``doc_id`` is a derived id until
+    # ``TokenizeRecords`` replaces it with a keyed token of this value (see ``transforms.doc_ids``).
+    id_raw: str | None = None
 
     @property
     def is_conversation(self) -> bool:
@@ -130,6 +133,7 @@ class QuarantineItem:
     doc_id: str = ""
     detail: str = ""
     subject_raw: str | None = None  # tokenized to a SUBJECT token when sealed, never written raw
+    id_raw: str | None = None  # the input id: turned into a keyed DOC_ID token when sealed, never written raw
 
 
 @dataclass(slots=True)
@@ -143,11 +147,15 @@ class Drop:
 
 
 def to_quarantine(record: Record, reason: str, stage: str) -> QuarantineItem:
-    """Raw content of a record as a quarantine payload (sealed before it is written)."""
+    """Raw content of a record as a quarantine payload (sealed before it is written). The input id goes
+    into the sealed payload only; the clear ``doc_id`` column gets the derived or keyed id."""
     if record.turns is not None:
-        body = {"id": record.doc_id, "turns": [{"speaker": t.speaker, "text": t.text} for t in record.turns]}
+        body = {
+            "id": record.id_raw or record.doc_id,
+            "turns": [{"speaker": t.speaker, "text": t.text} for t in record.turns],
+        }
     else:
-        body = {"id": record.doc_id, "text": record.text}
+        body = {"id": record.id_raw or record.doc_id, "text": record.text}
     return QuarantineItem(
         reason=reason,
         stage=stage,
@@ -156,4 +164,5 @@ def to_quarantine(record: Record, reason: str, stage: str) -> QuarantineItem:
         payload=json.dumps(body, ensure_ascii=False).encode("utf-8", "surrogatepass"),
         doc_id=record.doc_id,
         subject_raw=record.subject_raw,
+        id_raw=record.id_raw,
     )

@@ -12,6 +12,7 @@ from apache_beam.metrics import Metrics
 from transforms import reasons
 from transforms.context import KeysRef
 from transforms.counters import NS
+from transforms.doc_ids import redact_with_doc_id
 from transforms.record import Record, to_quarantine
 from transforms.replacement.config import ReplacementConfig
 
@@ -45,7 +46,7 @@ class _TokenizeFn(beam.DoFn):
 
     def process(self, record: Record):
         try:
-            redacted, entries = self.redactor.redact_record(record)
+            redacted, entries = redact_with_doc_id(self.redactor, record)
         except Exception:  # any failure: quarantine the untouched raw record, never emit a partial one
             Metrics.counter(NS, f"quarantined.{reasons.TOKENIZE_ERROR}").inc()
             yield beam.pvalue.TaggedOutput("quarantine", to_quarantine(record, reasons.TOKENIZE_ERROR, "tokenize"))

@@ -7,6 +7,7 @@ from apache_beam.metrics import Metrics
 
 from transforms.context import KeysRef
 from transforms.counters import NS
+from transforms.doc_ids import sealed_item_doc_id
 from transforms.keys.sealing import seal_quarantine_row
 from transforms.record import QuarantineItem
 from transforms.schemas import QUARANTINE_SCHEMA, TRAINING_SCHEMA, VAULT_SCHEMA, quarantine_row, training_row
@@ -78,6 +79,7 @@ class _SealFn(beam.DoFn):
         self.keys = self.keys_ref.open()
 
     def process(self, item: QuarantineItem):
+        item = sealed_item_doc_id(self.keys, item)  # the input id only as a keyed token
         subject = None
         if item.subject_raw and item.subject_raw.strip():  # same SUBJECT token as the training rows get
             subject = subject_token(self.keys, item.subject_raw)

@@ -104,12 +104,33 @@ def manifest(out: Path, version: str) -> dict:
 
 
 def rows(out: Path, version: str) -> dict[str, str]:
-    """doc_id -> canonical JSON of the whole row (the definition of "identical" used by the tests)."""
+    """input id -> canonical JSON of the whole row (the definition of "identical" used by the tests).
+
+    ``doc_id`` is a keyed DOC_ID token of the input id; the tests name documents by their input ids, so
+    the tokens are joined back through the vault (as ``redact reveal`` would)."""
+    ids = input_ids(out, version)
     out_rows = {}
     for f in sorted((out / "training" / version / "data").glob("*.parquet")):
         for r in pq.read_table(f).to_pylist():
-            out_rows[r["doc_id"]] = json.dumps(r, sort_keys=True, default=str)
+            out_rows[ids.get(r["doc_id"], r["doc_id"])] = json.dumps(r, sort_keys=True, default=str)
     return out_rows
+
+
+def input_ids(out: Path, version: str) -> dict[str, str]:
+    """DOC_ID token -> input id, from the scope's vault (empty when the keys cannot be opened)."""
+    metas = [manifest(out, v).get("keys", {}) for v in [version, *training_versions(out)]]
+    kek_uri = next((m["kek_uri"] for m in metas if m.get("kek_uri")), None)
+    scope = metas[0].get("scope", "default")
+    try:
+        keys = ScopeKeys.open(KeysetStore(str(Layout.build(str(out)).keys)), scope, kek_uri)
+    except Exception:  # a shredded scope: its ids are gone by design
+        return {}
+    return {
+        r["token"]: keys.reveal("DOC_ID", r["ciphertext"])
+        for rs in vault_rows(out, scope).values()
+        for r in rs
+        if r["entity_type"] == "DOC_ID"
+    }
 
 
 def vault_rows(out: Path, scope: str = "default") -> dict[str, list[dict]]:
@@ -142,3 +163,11 @@ def assert_no_planted(text: str, where: str) -> None:
     low = text.lower()
     for value in PLANTED:
         assert value.lower() not in low, f"planted value leaked into {where}"
+
+
+def doc_token(out: Path, kek_uri: str, raw_id: str, scope: str = "default") -> str:
+    """The ``doc_id`` a record with input id ``raw_id`` gets (a keyed DOC_ID token)."""
+    from transforms.doc_ids import keyed_doc_id
+
+    keys = ScopeKeys.open(KeysetStore(str(Layout.build(str(out)).keys)), scope, kek_uri)
+    return keyed_doc_id(keys, raw_id)[0]

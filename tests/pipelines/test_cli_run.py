@@ -123,8 +123,25 @@ def test_summary_reconciles_and_publishes(first_run):
     assert "records read" in first_run["proc"].stdout  # human summary
 
 
+def _by_input_id(run: dict) -> dict[str, dict]:
+    """Training rows keyed by their input id, joined back through ``redact reveal`` of the doc_id tokens."""
+    rows = _rows(run["out"], run["summary"]["version"])
+    proc = run_cli(
+        "reveal", *[r["doc_id"] for r in rows], "--output", str(run["out"]), "--kek-uri", run["kek"], "--reason", "join"
+    )
+    assert proc.returncode == 0, proc.stderr
+    ids = dict(line.split("\t", 1) for line in proc.stdout.splitlines())
+    return {ids[r["doc_id"]]: r for r in rows}
+
+
+def test_doc_ids_are_keyed_tokens_that_join_back(first_run):
+    rows = _by_input_id(first_run)
+    assert sorted(rows) == ["c1", "d1", "d2", "d3"]
+    assert all(TOKEN_RE.fullmatch(r["doc_id"]).group(1) == "DOC_ID" for r in rows.values())
+
+
 def test_equal_values_get_equal_tokens_across_documents_and_chats(first_run):
-    rows = {r["doc_id"]: r for r in _rows(first_run["out"], first_run["summary"]["version"])}
+    rows = _by_input_id(first_run)
     person = {t for d in ("d1", "d2", "c1") for t in TOKEN_RE.findall(rows[d]["text"]) if t[0] == "PERSON"}
     email = {t for d in ("d1", "c1") for t in TOKEN_RE.findall(rows[d]["text"]) if t[0] == "EMAIL_ADDRESS"}
     assert len(person) == 1 and len(email) == 1

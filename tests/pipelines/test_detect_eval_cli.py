@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import run_cli, write_jsonl
+from tests.pipelines.purge_helpers import input_ids
 
 TEXTS = [
     {"id": "a", "text": "Please email Ingrid Vestergaard at ingrid.v@example.org or call +44 20 7946 0958."},
@@ -92,10 +93,10 @@ def test_run_redacts_exactly_the_spans_detect_reports(tmp_path, kek_uri):
     res = run_cli("run", "--input", str(src), "--output", str(out), "--kek-uri", kek_uri, "--config", str(cfg))
     assert res.returncode == 0, res.stderr
     version = (out / "training" / "CURRENT").read_text().strip()
-    rows = {}
+    rows, ids = {}, input_ids(out, version)  # doc_id is a keyed token of the input id: join back
     for f in (out / "training" / version).rglob("*.parquet"):
         for r in pq.read_table(f, columns=["doc_id", "text"]).to_pylist():
-            rows[r["doc_id"]] = r["text"]
+            rows[ids[r["doc_id"]]] = r["text"]
     assert set(rows) == {t["id"] for t in TEXTS}
     for t in TEXTS:
         expected, pos = [], 0

@@ -22,9 +22,15 @@ def test_documents_and_chats():
         metadata_allowlist=["source"],
     )
     doc, chat = items
-    assert isinstance(doc, Record) and doc.doc_id == "a" and doc.text == "hi" and doc.metadata == {"source": "x"}
+    assert (
+        isinstance(doc, Record)
+        and doc.id_raw == "a"
+        and len(doc.doc_id) == 16
+        and doc.text == "hi"
+        and doc.metadata == {"source": "x"}
+    )
     assert chat.content_type == "chat" and chat.turns[0].speaker == "user" and chat.subject_raw == "7"
-    assert chat.retention.consent is False and len(chat.doc_id) == 16
+    assert chat.retention.consent is False and len(chat.doc_id) == 16 and chat.id_raw is None
     assert doc.lineage.source_record == "line:1" and chat.lineage.source_record == "line:3"
 
 

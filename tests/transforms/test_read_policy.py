@@ -31,7 +31,7 @@ def test_source_rules_matched_before_hashing(tmp_path):
         read = p | ReadRecords([str(tmp_path / "in" / "**")], InputConfig(), POLICY, "hash")
         got = read.records | beam.Map(
             lambda r: (
-                r.doc_id,
+                r.id_raw,
                 r.retention.source_rules,
                 r.lineage.source_uri.startswith("file://sha256-"),
                 "jane_doe" in r.lineage.source_uri or "helpdesk" in r.lineage.source_uri,

@@ -15,6 +15,7 @@ from transforms import reasons
 from transforms.config import InputConfig
 from transforms.consent import consent_value
 from transforms.errors import RecordError
+from transforms.parsing.plausible import implausible, utf16_mojibake
 from transforms.parsing.source import SourceFile, derived_doc_id
 from transforms.record import Drop, QuarantineItem, Record, Retention, Turn
 
@@ -49,13 +50,16 @@ def decode_text(data: bytes) -> str:
     """UTF-8 (BOM optional) or BOM-marked UTF-16; anything else is ``RecordError(invalid_utf8)``.
 
     No encoding guessing: a mis-decoded name would slip past detection as mojibake, so we fail closed.
+    Decoded text must also be plausible (``transforms.parsing.plausible``), else ``parse.implausible_text``.
     """
     try:
-        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return data.decode("utf-16")
-        return data.decode("utf-8-sig")
+        utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        text = data.decode("utf-16") if utf16 else data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RecordError(reasons.PARSE_INVALID_UTF8) from None
+    if implausible(text) or (utf16 and utf16_mojibake(text)):
+        raise RecordError(reasons.PARSE_IMPLAUSIBLE_TEXT)
+    return text
 
 
 def check_size(text: str, cfg: InputConfig) -> None:
@@ -84,7 +88,8 @@ def build_record(
     subject = cand.get(cfg.subject_field)
     subject = _encodable(str(subject)) if isinstance(subject, str | int) and not isinstance(subject, bool) else None
     return Record(
-        doc_id=doc_id if doc_id and _valid_id(doc_id) else derived_doc_id(src, position),
+        doc_id=derived_doc_id(src, position),  # the input id is tokenized later (transforms.doc_ids)
+        id_raw=_encodable(doc_id) if doc_id else None,
         content_type=content_type,
         text=text if turns is None else "",
         turns=turns,
@@ -103,8 +108,3 @@ def allowed_metadata(candidates: dict[str, object], cfg: InputConfig) -> dict[st
 def _encodable(s: str) -> str:
     """Lone surrogates (legal in JSON escapes, illegal in UTF-8/Parquet) become '?'."""
     return s.encode("utf-8", "replace").decode("utf-8") if not s.isascii() else s
-
-
-def _valid_id(doc_id: str) -> bool:
-    """Ids are written as-is: printable, encodable, bounded; otherwise a derived id is used."""
-    return len(doc_id) <= 256 and doc_id.isprintable() and _encodable(doc_id) == doc_id

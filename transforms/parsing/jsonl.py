@@ -18,6 +18,7 @@ from transforms import reasons
 from transforms.config import InputConfig
 from transforms.errors import RecordError
 from transforms.parsing.common import Item, build_record, quarantine
+from transforms.parsing.plausible import implausible
 from transforms.parsing.source import SourceFile
 from transforms.parsing.transcribe import is_transcribe, transcribe_turns
 from transforms.record import Turn
@@ -43,6 +44,8 @@ def parse_line(raw: bytes, src: SourceFile, position: str, cfg: InputConfig) -> 
         text = raw.decode("utf-8-sig" if position == "line:1" else "utf-8")
     except UnicodeDecodeError:
         return quarantine(src, reasons.PARSE_INVALID_UTF8, position, raw)
+    if implausible(text):
+        return quarantine(src, reasons.PARSE_IMPLAUSIBLE_TEXT, position, raw)
     if nesting_depth(text) > cfg.max_json_depth:
         return quarantine(src, reasons.PARSE_TOO_DEEP, position, raw)
     try:

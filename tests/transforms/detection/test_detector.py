@@ -87,7 +87,7 @@ def test_precision_guards(detector, text):
 
 
 def test_entity_across_chunk_boundary_is_caught():
-    cfg = DetectionConfig(chunk_chars=1000, chunk_overlap_chars=100)
+    cfg = DetectionConfig(chunk_chars=1000, chunk_overlap_chars=256)
     det = Detector(cfg)
     email = "kristoffer.aalborg@example.org"
     filler = "The quick brown fox jumps over the lazy dog. " * 40

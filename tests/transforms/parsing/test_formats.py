@@ -176,7 +176,7 @@ def test_json_documents_list_and_custom_text_field():
     data = json.dumps([{"id": "a", "body": "Maria", "source": "x", "secret": "y"}, {"id": "b", "body": "Jonas"}])
     cfg = InputConfig(text_field="body", metadata_allowlist=["source"])
     items = list(parse_source(SourceFile("/c/docs.json", data.encode()), cfg))
-    assert [(i.doc_id, i.text, i.metadata, i.lineage.source_record) for i in items] == [
+    assert [(i.id_raw, i.text, i.metadata, i.lineage.source_record) for i in items] == [
         ("a", "Maria", {"source": "x"}, "item:1"),
         ("b", "Jonas", {}, "item:2"),
     ]
