@@ -190,7 +190,7 @@ def shred_markers(layout: Layout, scope: str) -> list[dict]:
 
 def publish(layout: Layout, version: str) -> None:
     """Point ``CURRENT`` at ``version`` (atomic replace). Only for complete, gated versions."""
-    fs.write_text_atomic(layout.current, version + "\n")
+    fs.write_text_atomic(layout.current, version + "\n", mode=modes_for(TRAINING).file)
 
 
 def unpublish(layout: Layout) -> None:
