@@ -24,8 +24,7 @@ import pwd
 import time
 import uuid
 
-from pipelines.dataset import Layout
-from pipelines.manifest import mark_scope_shredded, shred_markers
+from pipelines.dataset import Layout, mark_scope_shredded, shred_markers
 from transforms import fs, permissions
 from transforms.errors import ShreddedScopeError
 from transforms.keys.kek import kms_identity

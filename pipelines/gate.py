@@ -40,7 +40,7 @@ from pipelines.dataset import (
     vault_scopes,
 )
 from pipelines.gate_report import REPORT_NAME, write_report
-from transforms import fs
+from transforms import fs, permissions
 from transforms.config import RunConfig
 from transforms.errors import GateFailure, RedactError
 from transforms.gates import frames as F
@@ -65,6 +65,8 @@ def gate_version(
         raise
     except Exception as exc:  # fail closed, without echoing library messages that could carry data
         raise GateFailure(f"gate could not run on version {version} ({type(exc).__name__})") from None
+    finally:  # summary, report and Data Docs (copied with the umask): the permission rule, also after a failure
+        permissions.apply_tree(layout.gate_dir(version), "gate")
 
 
 def _same_schema(table: pa.Table, expected: pa.Schema) -> bool:

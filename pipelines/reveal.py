@@ -38,19 +38,21 @@ def find_vault_rows(layout: Layout, scope: str, tokens: set[str]) -> dict[str, d
     return found
 
 
-def find_surface_rows(layout: Layout, scope: str, doc_ids: set[str]) -> dict[str, dict[str, dict]]:
+def find_surface_rows(layout: Layout, scope: str, version: str, doc_ids: set[str]) -> dict[str, dict[str, dict]]:
     """doc id -> {stand-in in the text: vault row} for values replaced in the indexed, surrogate or
-    date_shift mode (the vault's ``surfaces``; token-mode values are found by their token)."""
+    date_shift mode (the vault's ``surfaces``; token-mode values are found by their token).
+
+    Reads the vault of ``version`` only: doc ids and stand-ins (``<PERSON_1>``) repeat across versions and
+    mean a different value in each, so another version's vault would reveal the wrong person."""
     found: dict[str, dict[str, dict]] = {}
-    for version in vault_versions(layout, scope):
-        for path in layout.files(VAULT, version, scope):
-            table = read_parquet(path)
-            if "surfaces" not in table.schema.names:
-                continue
-            for row in table.select(["token", "entity_type", "ciphertext", "surfaces"]).to_pylist():
-                for s in row["surfaces"] or []:
-                    if s["doc_id"] in doc_ids:
-                        found.setdefault(s["doc_id"], {}).setdefault(s["text"], row)
+    for path in layout.files(VAULT, version, scope):
+        table = read_parquet(path)
+        if "surfaces" not in table.schema.names:
+            continue
+        for row in table.select(["token", "entity_type", "ciphertext", "surfaces"]).to_pylist():
+            for s in row["surfaces"] or []:
+                if s["doc_id"] in doc_ids:
+                    found.setdefault(s["doc_id"], {}).setdefault(s["text"], row)
     return found
 
 
@@ -210,7 +212,7 @@ def reveal_dataset(
         for path in layout.files(TRAINING, version):
             docs.extend(read_parquet(path, ["doc_id", "text"]).to_pylist())
         wanted = {m.group(0) for d in docs for m in TOKEN_RE.finditer(d["text"] or "")}
-        by_doc = find_surface_rows(layout, scope, {d["doc_id"] for d in docs})
+        by_doc = find_surface_rows(layout, scope, version, {d["doc_id"] for d in docs})
         stand_ins = {r["token"]: r for rows in by_doc.values() for r in rows.values()}
         event["tokens"] = len(wanted) + len(set(stand_ins) - wanted)
         keys = _open_keys(layout, scope, kek_uri, gcp_kms_endpoint)

@@ -45,7 +45,11 @@ def read_text(path: str) -> str:
     return read_bytes(path).decode("utf-8")
 
 
-def write_bytes_atomic(path: str, data: bytes, *, mode: int = 0o644) -> None:
+def write_bytes_atomic(path: str, data: bytes, *, mode: int = 0o640) -> None:
+    """Write ``path`` whole or not at all (local: temp file + rename, with ``mode`` whatever the umask).
+
+    The default is the shared output mode (0640, ``transforms.permissions.SHARED``): nothing is world
+    readable by default; restricted outputs pass their own mode."""
     if is_remote(path):
         with _filesystems().create(path, compression_type="uncompressed") as fh:
             fh.write(data)
@@ -66,7 +70,7 @@ def write_bytes_atomic(path: str, data: bytes, *, mode: int = 0o644) -> None:
         raise
 
 
-def write_text_atomic(path: str, text: str, *, mode: int = 0o644) -> None:
+def write_text_atomic(path: str, text: str, *, mode: int = 0o640) -> None:
     write_bytes_atomic(path, text.encode("utf-8"), mode=mode)
 
 

@@ -1,4 +1,4 @@
-"""The manifest of a version (typed), its gate report and the publish pointer ``CURRENT``."""
+"""The manifest of a version (typed), its gate report, shred markers and the publish pointer ``CURRENT``."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pipelines.dataset.layout import VERSIONED_KINDS, Layout
+from pipelines.dataset.layout import MANIFEST_NAME, TRAINING, VERSIONED_KINDS, Layout
 from transforms import fs
 from transforms.errors import InputError
 from transforms.periods import now_iso
+from transforms.permissions import modes_for
 
 MANIFEST_FORMAT = "redact-manifest/v1"
 
@@ -97,9 +98,14 @@ def describe_outputs(layout: Layout, version: str, scope: str, kinds=VERSIONED_K
 def write_manifest(layout: Layout, version: str, manifest: dict | Manifest) -> str:
     doc = manifest.to_dict() if isinstance(manifest, Manifest) else dict(manifest)
     doc.update(format=MANIFEST_FORMAT, version=version, written_at=now_iso())
+    return _write_doc(layout, version, doc)
+
+
+def _write_doc(layout: Layout, version: str, doc: dict) -> str:
+    """The one writer of ``_MANIFEST.json``: validated, with the training root's file mode."""
     Manifest.model_validate(doc)  # what is written can be read back
     path = layout.manifest(version)
-    fs.write_text_atomic(path, json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    fs.write_text_atomic(path, json.dumps(doc, indent=2, sort_keys=True) + "\n", mode=modes_for(TRAINING).file)
     return path
 
 
@@ -142,12 +148,49 @@ def gate_passed(layout: Layout, manifest: Manifest) -> bool | None:
     return None if gate is None else gate.success
 
 
+# --- shred markers -------------------------------------------------------------------------------
+# A copy of a scope's keyset file restored from a backup cannot undo a shred recorded in the manifests (and
+# in the audit log, ``pipelines/audit.py``): reveal and run check both.
+
+
+def _scope_manifests(layout: Layout, scope: str) -> list[Manifest]:
+    """The readable manifests of every version of ``scope`` (an unreadable one belongs to a partial version)."""
+    found = []
+    for path in fs.list_files(fs.join(layout.training, "*", MANIFEST_NAME)):
+        version = path.rstrip("/").rsplit("/", 2)[-2]
+        try:
+            manifest = read_manifest(layout, version)
+        except InputError:
+            continue
+        if manifest.keys.scope == scope:
+            found.append(manifest)
+    return found
+
+
+def mark_scope_shredded(layout: Layout, scope: str, marker: dict) -> int:
+    """Add a ``shredded`` marker (time, audit event name) to the manifest of every version of ``scope``,
+    through the manifest writer. Returns the number of manifests marked."""
+    marked = 0
+    for manifest in _scope_manifests(layout, scope):
+        doc = manifest.to_dict()
+        if "shredded" not in doc:
+            doc["shredded"] = marker
+            _write_doc(layout, manifest.version, doc)
+            marked += 1
+    return marked
+
+
+def shred_markers(layout: Layout, scope: str) -> list[dict]:
+    """The shred markers found in manifests of ``scope`` (empty if none)."""
+    return [m.to_dict()["shredded"] for m in _scope_manifests(layout, scope) if m.to_dict().get("shredded")]
+
+
 # --- the publish pointer ------------------------------------------------------------------------
 
 
 def publish(layout: Layout, version: str) -> None:
     """Point ``CURRENT`` at ``version`` (atomic replace). Only for complete, gated versions."""
-    fs.write_text_atomic(layout.current, version + "\n")
+    fs.write_text_atomic(layout.current, version + "\n", mode=modes_for(TRAINING).file)
 
 
 def unpublish(layout: Layout) -> None:

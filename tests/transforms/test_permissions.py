@@ -56,9 +56,19 @@ def test_unknown_kind_fails():
         permissions.modes_for("nope")
 
 
-def test_remote_roots_are_left_to_bucket_policy(tmp_path):
+def test_remote_roots_are_left_to_bucket_policy(tmp_path, monkeypatch):
+    """Object-store paths are never handed to the local filesystem (no ``./s3:/bucket`` folder, no chmod)."""
+    touched: list[str] = []
+    monkeypatch.setattr(permissions.os, "mkdir", lambda p, *a, **k: touched.append(str(p)))
+    monkeypatch.setattr(permissions.os, "makedirs", lambda p, *a, **k: touched.append(str(p)))
+    monkeypatch.setattr(permissions.os, "chmod", lambda p, *a, **k: touched.append(str(p)))
+    monkeypatch.chdir(tmp_path)
     permissions.ensure_dir("s3://bucket/vault", "vault")
+    permissions.ensure_dir("gs://bucket/training/v1", "training", root="gs://bucket/training")
     permissions.apply_tree("gs://bucket/vault", "vault")
+    permissions.apply_tree("s3://bucket/training", "training")
+    assert touched == []
+    assert os.listdir(tmp_path) == []
 
 
 def test_every_output_kind_has_the_mode_its_restriction_says():
@@ -87,3 +97,13 @@ def test_secure_outputs_covers_every_root_of_the_layout(tmp_path):
     assert _mode(vault / "part-0.parquet") == 0o600 and _mode(vault) == 0o700
     assert _mode(tmp_path / "out" / ".locks" / "run-1.json") == 0o600
     assert _mode(tmp_path / "out" / "canaries") == 0o750
+
+
+def test_atomic_writes_default_to_the_shared_file_mode(tmp_path, umask):
+    """A bookkeeping file written without an explicit mode (gate report, card, CURRENT) is never world
+    readable, whatever the umask."""
+    from transforms import fs
+
+    fs.write_text_atomic(str(tmp_path / "a.json"), "{}")
+    fs.write_bytes_atomic(str(tmp_path / "b.bin"), b"x")
+    assert _mode(tmp_path / "a.json") == _mode(tmp_path / "b.bin") == permissions.SHARED.file
