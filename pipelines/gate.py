@@ -105,7 +105,8 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
     canary = F.canary_frame(canary_table, canaries, canary_tokens, F.surfaces_of(canary_vault))
     other_scopes = [s for s in vault_scopes(layout) if s != scope and layout.files(VAULT, version, s)]
     quarantine_tables = [read_parquet(p) for p in layout.files(QUARANTINE, version)]
-    clear = F.clear_residual([*vault_tables, *quarantine_tables])
+    # the vault's ``surfaces`` are the recorded synthetic stand-ins (surrogate e-mails, phones ...) by design
+    clear = F.clear_residual([*vault_tables, *quarantine_tables], skip=("surfaces",))
     clear += F.clear_residual([canary_table], skip=("text", "turns", "messages"))  # canary texts: the canary suite
     facts = {
         "clear_columns_pii_free": clear == 0,
