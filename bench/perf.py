@@ -230,10 +230,14 @@ def main() -> None:
     ap.add_argument("--skip-workers", action="store_true", help="no 2-worker run")
     ap.add_argument("--results", default=str(HERE / "results"), help="folder for the JSON result")
     ap.add_argument("--label", default="", help="suffix for the result file name")
+    ap.add_argument("--markdown", metavar="RESULT", help="print a result JSON as the README table and exit")
     ap.add_argument("--role", choices=["vanilla", "floor"], help=argparse.SUPPRESS)
     ap.add_argument("--texts", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.markdown:
+        print(markdown(json.loads(Path(args.markdown).read_text())))
+        return
     if args.role:
         {"vanilla": role_vanilla, "floor": role_floor}[args.role](Path(args.texts), Path(args.out))
         return
@@ -259,6 +263,30 @@ def _cpus() -> str:
     if cpuinfo.exists():
         model = next((ln.split(":", 1)[1].strip() for ln in cpuinfo.read_text().splitlines() if "model name" in ln), "")
     return f"{os.cpu_count()} x {model}".strip()
+
+
+LABELS = {
+    "vanilla": "vanilla Presidio (analyze + anonymize per text)",
+    "ner_floor": "NER floor (spaCy `nlp.pipe`, NER only)",
+    "detect": "`redact detect`",
+    "run": "`redact run`, 1 worker",
+    "run_2_workers": "`redact run`, 2 worker processes",
+}
+
+
+def markdown(report: dict) -> str:
+    """The README table: whole-process wall time, records/s, MB/s, ratio to vanilla, max RSS per process."""
+    res, table = report["results"], report["table"]
+    base = res.get("vanilla", {}).get("wall_s")
+    lines = ["| | wall s | records/s | MB/s | vs vanilla | max RSS/process MB |", "|---|---|---|---|---|---|"]
+    for name, row in table.items():
+        wall = res[name]["wall_s"]
+        ratio = f"{base / wall:.2f}x" if base else "n/a"
+        lines.append(
+            f"| {LABELS.get(name, name)} | {wall:.1f} | {row['records_per_s']:.1f} | {row['mb_per_s']:.3f} "
+            f"| {ratio} | {row['max_process_rss_mb']:.0f} |"
+        )
+    return "\n".join(lines)
 
 
 def print_table(report: dict) -> None:

@@ -61,6 +61,11 @@ def py_spy() -> str | None:
     return str(local) if local.exists() else shutil.which("py-spy")
 
 
+def _is(func: str, name: str | None) -> bool:
+    """py-spy names methods ``Class.method``; match on the last part."""
+    return name is None or func == name or func.endswith("." + name)
+
+
 def classify(stack: list[str]) -> str:
     """Stage of one sample (frames root first)."""
     importing, fallback = False, None
@@ -69,11 +74,13 @@ def classify(stack: list[str]) -> str:
         if not m:
             continue
         func, file = m.group("func"), m.group("file")
+        if func == "<module>":  # importing a stage's module is start-up, not that stage's work
+            continue
         for fragment, name, stage in _RULES:
-            if fragment in file and (name is None or func == name):
+            if fragment in file and _is(func, name):
                 return stage
         for fragment, name, stage in _FALLBACK:
-            if fragment in file and func == name:
+            if fragment in file and _is(func, name):
                 fallback = fallback or stage
         if "importlib._bootstrap" in file:
             importing = True
@@ -118,6 +125,6 @@ def hotspots(raw_profile: Path) -> dict[str, float]:
         total += int(k)
         frames = [m.groups() for f in stack.split(";") if (m := _FRAME.match(f.strip()))]
         for label, (fragment, func) in HOTSPOTS.items():
-            if any(fragment in file and (func is None or fn == func) for fn, file in frames):
+            if any(fragment in file and _is(fn, func) for fn, file in frames):
                 counts[label] += int(k)
     return {label: round(counts[label] / max(total, 1), 3) for label in HOTSPOTS}
