@@ -1,5 +1,8 @@
-"""Dataset card (Markdown) per dataset version: ``<training>/<version>/_DATASET_CARD.md`` (leading underscore: Parquet dataset readers skip it).
+"""Dataset card per dataset version: ``<training>/<version>/README.md``, a Hugging Face dataset card.
 
+The YAML header names the data files (``configs: data_files: data/*.parquet``), so
+``datasets.load_dataset(<version folder>)`` reads exactly the training rows (not the manifest or the
+gate report beside them), plus license, language, size and task; the human card follows it.
 Rendered only from the version's manifest (ids, hashes, counts, labels), so it can hold no record
 value: sources appear as hashed URIs and content sha256, keys as scope + key id (never a KEK URI or
 material). Written by ``redact run`` and ``redact purge`` before the manifest, which lists its sha256.
@@ -9,17 +12,46 @@ from __future__ import annotations
 
 import hashlib
 
-import pyarrow.parquet as pq
-from apache_beam.io.filesystems import FileSystems
+import yaml
 
-from pipelines.layout import Layout
+from pipelines.dataset import DATA_DIR, Layout, Manifest, read_parquet
 from transforms import fs
+from transforms.config import CardConfig
+from transforms.periods import instant_text
 
-CARD_NAME = "_DATASET_CARD.md"
+# Hugging Face's size_categories buckets (upper bounds, exclusive).
+_SIZES = [
+    (1_000, "n<1K"),
+    (10_000, "1K<n<10K"),
+    (100_000, "10K<n<100K"),
+    (1_000_000, "100K<n<1M"),
+    (10_000_000, "1M<n<10M"),
+    (100_000_000, "10M<n<100M"),
+    (1_000_000_000, "100M<n<1B"),
+]
 
 
 def card_path(layout: Layout, version: str) -> str:
-    return fs.join(layout.version_dir(version), CARD_NAME)
+    return layout.card(version)
+
+
+def size_category(rows: int) -> str:
+    return next((name for bound, name in _SIZES if rows < bound), "n>1B")
+
+
+def render_header(version: str, m: dict) -> str:
+    """The YAML front matter Hugging Face reads (``configs`` makes ``load_dataset(folder)`` work)."""
+    meta = {**CardConfig().model_dump(), **(m.get("card_meta") or {})}
+    header = {
+        "pretty_name": meta.get("pretty_name") or f"Redacted training data {version}",
+        "license": meta["license"],
+        "language": list(meta["language"]),
+        "task_categories": list(meta["task_categories"]),
+        "size_categories": [size_category(int(m.get("counts", {}).get("written") or 0))],
+        "tags": list(meta.get("tags") or []),
+        "configs": [{"config_name": "default", "data_files": [{"split": "train", "path": f"{DATA_DIR}/*.parquet"}]}],
+    }
+    return "---\n" + yaml.safe_dump(header, sort_keys=False, allow_unicode=False) + "---\n"
 
 
 def retention_summary(training_files: list[dict]) -> dict:
@@ -29,15 +61,13 @@ def retention_summary(training_files: list[dict]) -> dict:
     held = never = 0
     expiries: list[str] = []
     for f in training_files:
-        with FileSystems.open(f["path"], compression_type="uncompressed") as fh:
-            col = pq.read_table(fh, columns=["retention"]).column("retention").to_pylist()
-        for r in col:
+        for r in read_parquet(f["path"], ["retention"]).column("retention").to_pylist():
             key = f"{r['policy_id']}@{r['policy_version']}"
             by_policy[key] = by_policy.get(key, 0) + 1
             by_category[r["category"]] = by_category.get(r["category"], 0) + 1
             held += bool(r["legal_hold"])
             if r["expires_at"]:
-                expiries.append(r["expires_at"])
+                expiries.append(instant_text(r["expires_at"]))
             else:
                 never += 1
     return {
@@ -59,9 +89,9 @@ def _table(headers: list[str], rows: list[list[object]]) -> list[str]:
 
 
 def render_card(version: str, m: dict) -> str:
-    counts, keys, model = m.get("counts", {}), m.get("keys", {}), m.get("nlp_model", {})
-    pol, ret = m.get("retention_policy", {}), m.get("retention_summary", {})
-    lines = [f"# Dataset card: {version}", ""]
+    counts, keys, model = m.get("counts", {}), m.get("keys", {}), m.get("nlp_model") or {}
+    pol, ret = m.get("retention_policy") or {}, m.get("retention_summary") or {}
+    lines = [render_header(version, m), f"# Dataset card: {version}", ""]
     lines += [
         f"- Status: {m.get('status', '?')}; produced by `redact {m.get('produced_by', 'run')}` "
         f"(run {m.get('run_id', '?')}) at {m.get('created_at', '?')}",
@@ -130,9 +160,10 @@ def _gate_line(gate: dict | None, inherited: dict | None) -> str:
     return "- Not run for this version"
 
 
-def write_card(layout: Layout, version: str, manifest: dict) -> dict:
+def write_card(layout: Layout, version: str, manifest: dict | Manifest) -> dict:
     """Write the card; returns its file entry (path, sha256, bytes) for the manifest."""
-    data = render_card(version, manifest).encode("utf-8")
+    m = manifest.to_dict() if isinstance(manifest, Manifest) else manifest
+    data = render_card(version, m).encode("utf-8")
     path = card_path(layout, version)
     fs.write_bytes_atomic(path, data)
     return {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}

@@ -3,7 +3,8 @@
 ``gate_version`` reads the version's Parquet files (training, vault of its key scope, canary output),
 derives the gate frames (``transforms/gates/frames.py``), validates them with the versioned GE suites
 in ``expectations/`` and writes, next to the version, ``_gate/summary.json`` and ``_gate/data_docs/``
-(GE Data Docs, HTML). ``_gate/`` holds no Parquet file and starts with ``_``, so dataset readers skip it.
+(GE Data Docs, HTML; optional, they load assets from CDNs) and ``_gate/report.html`` (self-contained,
+readable offline; ``pipelines/gate_report.py``). ``_gate/`` holds no Parquet file and starts with ``_``, so dataset readers skip it.
 
 Privacy contract: the report holds suite/expectation names, thresholds, counts, rates, hashes and
 canary ids. Never a value from a record: GE sees no free text, and runs without unexpected-value lists.
@@ -21,13 +22,27 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from pipelines.layout import Layout
-from pipelines.manifest import describe_files, publish, read_manifest
-from transforms import fs
+from pipelines.dataset import (
+    CANARIES,
+    CANARY_VAULT,
+    QUARANTINE,
+    TRAINING,
+    VAULT,
+    Layout,
+    Manifest,
+    describe_files,
+    load_complete_manifest,
+    publish,
+    read_gate_summary,
+    read_output,
+    read_parquet,
+    vault_scopes,
+)
+from pipelines.gate_report import REPORT_NAME, write_report
+from transforms import fs, permissions
 from transforms.config import RunConfig
-from transforms.errors import GateFailure, InputError, RedactError
+from transforms.errors import GateFailure, RedactError
 from transforms.gates import frames as F
 from transforms.gates.canaries import canaries_digest, load_canaries
 from transforms.gates.ge_runner import default_expectations_dir, load_suites, validate
@@ -35,91 +50,64 @@ from transforms.gates.ner_scan import shared_scanner
 from transforms.schemas import TRAINING_SCHEMA, VAULT_SCHEMA
 
 FORMAT = "redact-gate/v1"
-SUMMARY_NAME = "summary.json"
 DOCS_NAME = "data_docs"
 
 
-def complete_versions(layout: Layout) -> list[str]:
-    """Versions whose manifest says ``complete``, oldest first (by manifest creation time, then name)."""
-    found = []
-    for path in fs.list_files(fs.join(layout.training, "*", "_MANIFEST.json")):
-        try:
-            m = json.loads(fs.read_text(path))
-        except ValueError:
-            continue
-        if m.get("status") == "complete" and m.get("version"):
-            found.append((m.get("created_at", ""), m["version"]))
-    return [v for _, v in sorted(found)]
-
-
-def latest_complete_version(layout: Layout) -> str:
-    versions = complete_versions(layout)
-    if not versions:
-        raise InputError(f"no complete dataset version under {layout.training}")
-    return versions[-1]
-
-
-def load_complete_manifest(layout: Layout, version: str) -> dict:
-    if not fs.exists(layout.manifest(version)):
-        raise InputError(f"version {version} has no manifest under {layout.training} (missing or incomplete)")
-    try:
-        manifest = read_manifest(layout, version)
-    except ValueError:
-        raise InputError(f"manifest of version {version} is not valid JSON") from None
-    if manifest.get("status") != "complete":
-        raise InputError(f"version {version} is not complete (manifest status {manifest.get('status')!r})")
-    return manifest
-
-
-def gate_version(layout: Layout, version: str, manifest: dict, cfg: RunConfig, now: datetime | None = None) -> dict:
+def gate_version(
+    layout: Layout, version: str, manifest: dict | Manifest, cfg: RunConfig, now: datetime | None = None
+) -> dict:
     """Validate ``version``; write the report; return the compact result recorded in the manifest."""
+    if not isinstance(manifest, Manifest):
+        manifest = Manifest.model_validate({"version": version, **manifest})
     try:
         return _gate(layout, version, manifest, cfg, now or datetime.now(UTC))
     except RedactError:
         raise
     except Exception as exc:  # fail closed, without echoing library messages that could carry data
         raise GateFailure(f"gate could not run on version {version} ({type(exc).__name__})") from None
-
-
-def _read(path: str) -> pa.Table:
-    return pq.read_table(pa.BufferReader(fs.read_bytes(path)))
+    finally:  # summary, report and Data Docs (copied with the umask): the permission rule, also after a failure
+        permissions.apply_tree(layout.gate_dir(version), "gate")
 
 
 def _same_schema(table: pa.Table, expected: pa.Schema) -> bool:
     return table.schema.remove_metadata().equals(expected.remove_metadata())
 
 
-def _file_ids(files: list[dict]) -> list[tuple[str, str]]:
-    return sorted((f["path"].rstrip("/").rsplit("/", 1)[-1], f["sha256"]) for f in files)
+def _file_ids(files: list) -> list[tuple[str, str]]:
+    entries = [f if isinstance(f, dict) else f.model_dump() for f in files]
+    return sorted((f["path"].rstrip("/").rsplit("/", 1)[-1], f["sha256"]) for f in entries)
 
 
-def _gate(layout: Layout, version: str, manifest: dict, cfg: RunConfig, now: datetime) -> dict:
+def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now: datetime) -> dict:
     gcfg = cfg.gates
-    scope = manifest.get("keys", {}).get("scope", cfg.keys.scope)
-    key_id = manifest.get("keys", {}).get("key_id")
+    scope = manifest.keys.scope or cfg.keys.scope
+    key_id = manifest.keys.key_id
     canaries = load_canaries(gcfg)
     suites = load_suites(gcfg.expectations_dir)
-    on_disk = describe_files(fs.join(layout.version_dir(version), "*.parquet"))
-    declared = manifest.get("outputs", {}).get("training", [])
-    vault_files = fs.list_files(fs.join(layout.vault_dir(scope, version), "*.parquet"))
-    vault_tables = [_read(p) for p in vault_files]
+    on_disk = describe_files(layout.files(TRAINING, version))
+    declared = manifest.outputs.get(TRAINING, [])
+    vault_tables = [read_parquet(p) for p in layout.files(VAULT, version, scope)]
     vault_tokens = F.tokens_of(t for t in vault_tables if "token" in t.schema.names)
-    training_tables = [_read(f["path"]) for f in on_disk]
+    training_tables = [read_parquet(f["path"]) for f in on_disk]
     scanner = shared_scanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, tuple(gcfg.ner_labels))
+    surfaces = F.surfaces_of(vault_tables)  # synthetic stand-ins (surrogate/date_shift modes) are not residual PII
     training = _concat(
-        [F.training_frame(t, vault_tokens, scanner.scan_many(_texts(t))) for t in training_tables],
+        [
+            F.training_frame(t, vault_tokens, scanner.scan_many(F.ner_texts(t, surfaces)), surfaces)
+            for t in training_tables
+        ],
         F.training_columns(),
     )
     vault = _concat([F.vault_frame(t) for t in vault_tables], [*F.VAULT_COLUMNS, "type_matches_token"])
-    canary_files = fs.list_files(fs.join(layout.canary_dir(version), "*.parquet"))
-    canary_table = pa.concat_tables([_read(p) for p in canary_files]) if canary_files else None
-    canary_vault_files = fs.list_files(fs.join(layout.canary_vault_dir(version), "*.parquet"))
-    canary_tokens = F.tokens_of(_read(p) for p in canary_vault_files) | vault_tokens
-    canary = F.canary_frame(canary_table, canaries, canary_tokens)
-    other_scopes = [p for p in fs.list_files(fs.join(layout.vault, "*", version, "*.parquet")) if p not in vault_files]
-    quarantine_files = fs.list_files(fs.join(layout.quarantine_dir(version), "*.parquet"))
-    clear = F.clear_residual([*vault_tables, *(_read(p) for p in quarantine_files)])
-    clear += F.clear_residual([canary_table], skip=("text", "turns"))  # canary texts: the canary suite
+    canary_table = read_output(layout, CANARIES, version)
+    canary_vault = [read_parquet(p) for p in layout.files(CANARY_VAULT, version)]
+    canary_tokens = F.tokens_of(canary_vault) | vault_tokens
+    canary = F.canary_frame(canary_table, canaries, canary_tokens, F.surfaces_of(canary_vault))
+    other_scopes = [s for s in vault_scopes(layout) if s != scope and layout.files(VAULT, version, s)]
+    quarantine_tables = [read_parquet(p) for p in layout.files(QUARANTINE, version)]
+    # the vault's ``surfaces`` are the recorded synthetic stand-ins (surrogate e-mails, phones ...) by design
+    clear = F.clear_residual([*vault_tables, *quarantine_tables], skip=("surfaces",))
+    clear += F.clear_residual([canary_table], skip=("text", "turns", "messages"))  # canary texts: the canary suite
     facts = {
         "clear_columns_pii_free": clear == 0,
         "training_schema_ok": all(_same_schema(t, TRAINING_SCHEMA) for t in training_tables),
@@ -155,7 +143,7 @@ def _gate(layout: Layout, version: str, manifest: dict, cfg: RunConfig, now: dat
             "rows": len(training),
             "key_scope": scope,
             "key_id": key_id,
-            "run_id": manifest.get("run_id"),
+            "run_id": manifest.run_id or None,
         },
         "metrics": {k: _plain(v) for k, v in metrics.iloc[0].to_dict().items()},
         "canaries": {
@@ -170,20 +158,19 @@ def _gate(layout: Layout, version: str, manifest: dict, cfg: RunConfig, now: dat
         "suites": {name: {**res, **_suite_file(name, gcfg.expectations_dir)} for name, res in results.items()},
         "data_docs": docs_index,
     }
-    summary_path = fs.join(layout.gate_dir(version), SUMMARY_NAME)
+    summary["report"] = fs.join(layout.gate_dir(version), REPORT_NAME)
+    summary_path = layout.gate_summary(version)
     fs.write_text_atomic(summary_path, json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    write_report(layout.gate_dir(version), summary)
     return {
         "success": success,
         "gated_at": summary["gated_at"],
         "failed": failed,
         "suites": {name: res["success"] for name, res in results.items()},
         "summary": summary_path,
+        "report": summary["report"],
         "data_docs": docs_index,
     }
-
-
-def _texts(t: pa.Table) -> list[str]:
-    return [x or "" for x in t.column("text").to_pylist()] if "text" in t.schema.names else [""] * t.num_rows
 
 
 def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -193,7 +180,7 @@ def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
 def _params(version, manifest, scope, key_id, gcfg, n_canaries: int, now: datetime) -> dict:
     return {
         "now_epoch": now.timestamp(),
-        "run_ids": [manifest.get("run_id")],
+        "run_ids": [manifest.run_id or None],
         "key_scopes": [scope],
         "key_ids": [key_id],
         "versions": [version],
@@ -238,16 +225,6 @@ def _copy_docs(src: str, dest: str) -> str:
     return fs.join(dest, "index.html")
 
 
-def read_gate_summary(layout: Layout, version: str) -> dict | None:
-    path = fs.join(layout.gate_dir(version), SUMMARY_NAME)
-    if not fs.exists(path):
-        return None
-    try:
-        return json.loads(fs.read_text(path))
-    except ValueError:
-        return None
-
-
 def publish_gated(layout: Layout, version: str) -> None:
     """Move ``CURRENT`` to ``version`` only if it is complete, its gate passed, and its files are unchanged."""
     load_complete_manifest(layout, version)
@@ -256,7 +233,7 @@ def publish_gated(layout: Layout, version: str) -> None:
         raise GateFailure(f"version {version} has not been gated; run 'redact gate --version {version}' first")
     if not summary.get("success") or summary.get("version") != version:
         raise GateFailure(f"version {version} did not pass its gate; not publishing")
-    on_disk = _file_ids(describe_files(fs.join(layout.version_dir(version), "*.parquet")))
+    on_disk = _file_ids(describe_files(layout.files(TRAINING, version)))
     gated = sorted((f["name"], f["sha256"]) for f in summary.get("dataset", {}).get("training_files", []))
     if on_disk != gated:
         raise GateFailure(f"the files of version {version} changed after its gate ran; re-run the gate")

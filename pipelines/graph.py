@@ -8,15 +8,16 @@ from datetime import datetime, timedelta
 
 import apache_beam as beam
 
-from pipelines.layout import Layout
+from pipelines.dataset import CANARIES, CANARY_VAULT, QUARANTINE, TRAINING, VAULT, Layout
 from transforms import fs
-from transforms.canaries import InjectCanaries, SplitCanaries, WriteCanaries
+from transforms.canaries import InjectCanaries, SplitCanaries
 from transforms.canonicalize import CanonicalizeRecords
 from transforms.config import RunConfig
 from transforms.context import KeysRef, RunContext
 from transforms.detect import DetectPII
 from transforms.lineage import AttachLineage
 from transforms.minimize import MinimizeRecords
+from transforms.progress import ReportProgress
 from transforms.purge_rules import id_hash
 from transforms.read import ReadRecords
 from transforms.retention import RetentionPolicy, default_policy
@@ -40,35 +41,43 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     read = p | "ReadRecords" >> ReadRecords(
         spec.patterns, cfg.input, spec.policy, cfg.retention.uri_policy, exclude=never_read(layout, cfg.keys.kek_uri)
     )
+    (read.sources, read.records, read.quarantine, read.drops) | "Progress" >> ReportProgress()
     canonical = read.records | "Canonicalize" >> CanonicalizeRecords(cfg.canonicalization.special_tokens)
     minimized = canonical | "Minimize" >> MinimizeRecords(cfg.minimization, spec.policy)
     canaries = p | "InjectCanaries" >> InjectCanaries(cfg.gates)
     to_detect = (minimized.records, canaries) | "WithCanaries" >> beam.Flatten()
+    failed_ner = []
+    if cfg.detection.engines:  # extra NER engines (docs/engines.md); the default graph is unchanged
+        from transforms.ner import RunNerEngines
+
+        ner = to_detect | "RunNerEngines" >> RunNerEngines(cfg.detection.engines)
+        to_detect, failed_ner = ner.records, [ner.quarantine]
     detected = to_detect | "DetectPII" >> DetectPII(cfg.detection, cfg.progress_every)
-    tokenized = detected.records | "TokenizeRecords" >> TokenizeRecords(spec.keys)
+    tokenized = detected.records | "TokenizeRecords" >> TokenizeRecords(spec.keys, cfg.replacement)
     real, canary = (
         tokenized.records | "AttachLineage" >> AttachLineage(ctx, spec.policy) | "SplitCanaries" >> SplitCanaries()
     )
-    real | "WriteTraining" >> WriteTraining(fs.join(layout.version_dir(ctx.version), "part"))
-    canary | "WriteCanaries" >> WriteCanaries(fs.join(layout.canary_dir(ctx.version), "part"))
+    real | "WriteTraining" >> WriteTraining(layout.prefix(TRAINING, ctx.version))
+    # Canary records, in the training schema, beside (never inside) the training output.
+    canary | "WriteCanaries" >> WriteTraining(layout.prefix(CANARIES, ctx.version), counter="canaries.written")
     # Canary tokens go to their own vault next to the canary output: the real vault references real records only.
     real_vault, canary_vault = tokenized.vault | "SplitCanaryVault" >> beam.Partition(lambda e, _: int(e.canary), 2)
     (
         real_vault
         | "BuildVault" >> BuildVault(ctx.version)
-        | "WriteVault" >> WriteVault(fs.join(layout.vault_dir(ctx.key_scope, ctx.version), "part"))
+        | "WriteVault" >> WriteVault(layout.prefix(VAULT, ctx.version, ctx.key_scope))
     )
     (
         canary_vault
         | "BuildCanaryVault" >> BuildVault(ctx.version)
-        | "WriteCanaryVault" >> WriteVault(fs.join(layout.canary_vault_dir(ctx.version), "part"))
+        | "WriteCanaryVault" >> WriteVault(layout.prefix(CANARY_VAULT, ctx.version))
     )
     (
-        (read.quarantine, detected.quarantine, tokenized.quarantine)
+        (read.quarantine, *failed_ner, detected.quarantine, tokenized.quarantine)
         | "AllQuarantine" >> beam.Flatten()
         | "WriteQuarantine"
         >> WriteQuarantine(
-            fs.join(layout.quarantine_dir(ctx.version), "part"),
+            layout.prefix(QUARANTINE, ctx.version),
             spec.keys,
             ctx.run_id,
             quarantine_expiry(ctx.ingested_at, cfg.retention.quarantine_days),

@@ -15,37 +15,44 @@ from __future__ import annotations
 import logging
 import tempfile
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from pipelines import faults
-from pipelines.audit import append_event
+from pipelines.audit import append_event, record_shred
+from pipelines.beam_runner import run_beam
 from pipelines.card import retention_summary, write_card
-from pipelines.layout import Layout
-from pipelines.manifest import describe_files, now_iso, publish, published_version, write_manifest
-from pipelines.purge_cleanup import (
+from pipelines.dataset import (
+    QUARANTINE,
+    TRAINING,
+    VAULT,
+    Layout,
+    Manifest,
     complete_versions,
     delete_version,
-    marker_dir,
-    pending_markers,
-    recover,
-    remove_marker,
-    version_files,
-    write_marker,
+    describe_outputs,
+    now_iso,
+    publish,
+    published_version,
+    unpublish,
+    version_names,
+    write_manifest,
 )
+from pipelines.locks import purge_lock, sweep_incomplete
+from pipelines.purge_cleanup import marker_dir, pending_markers, recover, remove_marker, write_marker
 from pipelines.purge_graph import PurgeGraphSpec, build_purge_graph
-from pipelines.purge_manifest import audit_event, derive_version, history_entry, new_manifest, tally
+from pipelines.purge_manifest import audit_event, derive_version, new_manifest
+from pipelines.purge_plan import PurgePlan, plan_purge
 from pipelines.purge_sources import deletable_sources, delete_sources, find_sources
-from pipelines.run import run_beam
+from pipelines.storage import prepare_roots, secure_outputs
 from transforms import fs
 from transforms.config import RunConfig
 from transforms.errors import ConfigError, InputError, IntegrityError, KeyAccessError
 from transforms.keys import KeysetStore, ScopeKeys
 from transforms.keys.lifecycle import shred_scope
-from transforms.keys.tokens import format_token
 from transforms.periods import format_instant
 from transforms.purge_rules import PurgeCriteria
+from transforms.subjects import subject_tokens_all_keys
 
 log = logging.getLogger(__name__)
 
@@ -63,20 +70,18 @@ class PurgeRequest:
     beam_args: list[str] = field(default_factory=list)
 
 
-def subject_refs(layout: Layout, versions: dict[str, dict], subjects: list[str], kek: str | None) -> dict:
+def subject_refs(layout: Layout, versions: dict[str, Manifest], subjects: list[str], kek: str | None) -> dict:
     """scope -> SUBJECT tokens of the raw ids, computed as ``TokenizeRecords`` does."""
     if not subjects:
         return {}
     out: dict[str, frozenset[str]] = {}
-    for scope, uri in sorted({(m["keys"]["scope"], kek or m["keys"]["kek_uri"]) for m in versions.values()}):
+    for scope, uri in sorted({(m.keys.scope, kek or m.keys.kek_uri or "") for m in versions.values()}):
         try:
             keys = ScopeKeys.open(KeysetStore(layout.keys), scope, uri)
         except KeyAccessError as exc:
             raise KeyAccessError(f"cannot match subjects in versions of scope {scope!r}: {exc}") from None
         # every key of the scope: versions written before a data-key rotation carry the old key's tokens
-        out[scope] = frozenset(
-            format_token("SUBJECT", p) for s in subjects for p in keys.pseudonyms_all_keys("SUBJECT", s.strip())
-        )
+        out[scope] = frozenset(t for s in subjects for t in subject_tokens_all_keys(keys, s))
     return out
 
 
@@ -89,52 +94,62 @@ def _check(req: PurgeRequest, layout: Layout) -> None:
         raise ConfigError("deleting raw sources needs retention.source_roots in the config")
     if any(not s.strip() for s in req.subjects):
         raise ConfigError("--subject must not be empty")
-    if not fs.exists(layout.current):
+    # Nothing to purge, and no lock file left in a mistyped root. Object stores have no folders: look
+    # for the pointer or for any version instead of the training "folder".
+    if not fs.exists(layout.current) and not version_names(layout):
         raise InputError(f"{req.dataset} has no published dataset version (training/CURRENT missing)")
 
 
 def purge(req: PurgeRequest) -> dict:
-    """Run a purge. Returns the report; raises ``RedactError`` on failure (previous version stays published)."""
+    """Run a purge. Returns the report; raises ``RedactError`` on failure (previous version stays published).
+
+    A real purge holds the purge lock (``pipelines/locks.py``): it refuses while a run is in flight, and
+    runs refuse while it holds the lock. A dry run takes no lock and writes nothing."""
     layout = Layout.build(req.dataset, req.config.outputs)
     _check(req, layout)
+    if req.dry_run:
+        return _purge(req, layout)
+    with purge_lock(layout):
+        return _purge(req, layout)
+
+
+def _purge(req: PurgeRequest, layout: Layout) -> dict:
+    if not req.dry_run:
+        prepare_roots(layout)
     recovered = [] if req.dry_run else recover(layout)
+    # Versions of killed runs (no manifest) and failed runs, in every root: they hold rows too.
+    incomplete = sweep_incomplete(layout, failed=True, dry_run=req.dry_run)
     current = published_version(layout)
     versions = complete_versions(layout)
-    if current not in versions:
+    if current is not None and current not in versions:
         raise IntegrityError(f"published version {current} has no complete manifest")
-    source = versions[current]
-    scope = source["keys"]["scope"]
+    source = versions.get(current) if current else None
+    scope = source.keys.scope if source else ""
     criteria = PurgeCriteria(req.as_of, subject_refs(layout, versions, req.subjects, req.kek_uri))
-    new_version = derive_version(current, criteria)
-    files = version_files(layout, current, scope)
+    new_version = derive_version(current, criteria) if current else None
+    writes = not req.dry_run and new_version is not None
     staging = (
-        tempfile.mkdtemp(prefix="redact-purge-")
-        if req.dry_run
-        else fs.join(marker_dir(layout), f"staging-{new_version}")
+        fs.join(marker_dir(layout), f"staging-{new_version}") if writes else tempfile.mkdtemp(prefix="redact-purge-")
     )
     spec = PurgeGraphSpec(
         criteria=criteria,
-        current=current,
-        current_training=files["training"],
-        current_vault=files["vault"],
-        current_quarantine=files["quarantine"],
-        others={
-            v: version_files(layout, v, m["keys"]["scope"])["training"] for v, m in versions.items() if v != current
-        },
-        others_quarantine={
-            v: version_files(layout, v, m["keys"]["scope"])["quarantine"] for v, m in versions.items() if v != current
-        },
+        current=current or "",
+        current_training=layout.files(TRAINING, current) if current else [],
+        current_vault=layout.files(VAULT, current, scope) if current else [],
+        current_quarantine=layout.files(QUARANTINE, current) if current else [],
+        others={v: layout.files(TRAINING, v) for v in versions if v != current},
+        others_quarantine={v: layout.files(QUARANTINE, v) for v in versions if v != current},
         staging=staging,
     )
-    if not req.dry_run:
+    if writes:
         write_marker(layout, new_version, "create", scope)
-        delete_version(layout, new_version, scope)  # leftovers of an interrupted attempt
+        delete_version(layout, new_version)  # leftovers of an interrupted attempt
         spec = replace(
             spec,
             new_version=new_version,
-            new_training_prefix=fs.join(layout.version_dir(new_version), "part"),
-            new_vault_prefix=fs.join(layout.vault_dir(scope, new_version), "part"),
-            new_quarantine_prefix=fs.join(layout.quarantine_dir(new_version), "part"),
+            new_training_prefix=layout.prefix(TRAINING, new_version),
+            new_vault_prefix=layout.prefix(VAULT, new_version, scope),
+            new_quarantine_prefix=layout.prefix(QUARANTINE, new_version),
         )
     log.info("purge of %s as of %s (%s)", current, format_instant(req.as_of), "dry run" if req.dry_run else new_version)
     counters = _execute(spec, req.beam_args)
@@ -143,92 +158,91 @@ def purge(req: PurgeRequest) -> dict:
     sources = fs.read_jsonl(fs.join(staging, "sources*.jsonl"))
     quarantine_due = fs.read_jsonl(fs.join(staging, "quarantine_due*.jsonl"))
     fs.delete_tree(staging)
-    t = tally(decisions)
-    empty = {"purge": {}, "held": {}}
     at = now_iso()
-    entry = history_entry(at, current, None, criteria, t.get(current, empty))
-    policies = sorted({d["policy"] for d in decisions})
-    entry["policy"] = ", ".join(sorted({d["policy"] for d in decisions if d["version"] == current}))
-    q_current = {k.split(".", 2)[2]: n for k, n in counters.items() if k.startswith("purge.quarantine.") and n}
-    q_other = Counter(d["version"] for d in quarantine_due)
-    removes_current = bool(entry["removed"]) or bool(q_current)
-    deleted = sorted(
-        {v for v, c in t.items() if c["purge"] and ((v == current and removes_current) or not c["held"])}
-        # older versions whose quarantine still holds due raw records, unless a legal hold keeps the version
-        | {v for v in q_other if v != current and not t.get(v, empty)["held"]}
-        | ({current} if q_current else set())  # replaced by the new version, which holds everything kept
+    plan = plan_purge(
+        current=current,
+        new_version=new_version,
+        criteria=criteria,
+        counters=counters,
+        decisions=decisions,
+        quarantine_due=quarantine_due,
+        min_rows=req.config.gates.min_rows,
+        at=at,
     )
-    retained = sorted(v for v, c in t.items() if c["purge"] and c["held"] and v != current)
     report = {
         "dry_run": req.dry_run,
         "as_of": format_instant(req.as_of),
-        "from_version": current,
-        "new_version": new_version if removes_current else None,
-        "published": False,
-        "removed": entry["removed"],
-        "held": dict(sorted(t.get(current, empty)["held"].items())),
-        "versions": {v: {k: dict(sorted(c[k].items())) for k in ("purge", "held")} for v, c in sorted(t.items())},
-        "versions_deleted": deleted,
-        "quarantine_removed": dict(sorted(q_current.items())),
-        "quarantine_due_in_older_versions": dict(sorted(q_other.items())),
-        "versions_retained_for_legal_hold": retained,
+        **plan.report(),
         "recovered": recovered,
+        "incomplete_versions_deleted": incomplete,
         "pending_recovery": [f"{v}.{a}" for v, a, _ in pending_markers(layout)] if req.dry_run else [],
         "subjects": criteria.describe()["subjects"],
         "scope_shredded": None,
     }
-    wanted = deletable_sources(sources, set(deleted), current)
+    wanted = deletable_sources(sources, set(plan.deleted), current or "")
     do_sources = req.delete_sources or req.config.retention.delete_sources
     if req.dry_run:
         report["sources_to_delete"] = sorted(u for u, _ in wanted) if do_sources else []
         return report
-    if removes_current:
-        entry["to_version"] = new_version
-        _finish_new_version(layout, source, new_version, scope, counters, entry, at)
-        report["published"] = True
-    else:
-        delete_version(layout, new_version, scope)
-    remove_marker(layout, new_version, "create")
+    if new_version is not None:
+        if plan.new_version is not None:
+            plan.entry["to_version"] = new_version
+            _finish_new_version(layout, source, plan, scope, counters, at)
+        else:
+            delete_version(layout, new_version)
+        remove_marker(layout, new_version, "create")
     faults.checkpoint("purge.after_publish")
-    report["sources_deleted"] = _delete_sources(req, versions, wanted, deleted) if do_sources else []
-    for v in deleted:
-        write_marker(layout, v, "delete", versions[v]["keys"]["scope"])
+    report["sources_deleted"] = _delete_sources(req, versions, wanted, plan.deleted) if do_sources else []
+    for v in plan.deleted:
+        write_marker(layout, v, "delete", versions[v].keys.scope)
         faults.checkpoint("purge.mid_cleanup")
-        delete_version(layout, v, versions[v]["keys"]["scope"])
+        delete_version(layout, v)
         remove_marker(layout, v, "delete")
     if req.shred_scope:
         shred_scope(KeysetStore(layout.keys), req.shred_scope, operator=_operator())
+        record_shred(layout, req.shred_scope)
         report["scope_shredded"] = req.shred_scope
-    report["audit"] = append_event(layout, "purge", audit_event(report, decisions, criteria, policies))
+    report["audit"] = append_event(layout, "purge", audit_event(report, decisions, criteria, plan.policies))
+    secure_outputs(layout)
     return report
 
 
-def _finish_new_version(layout, source, new_version, scope, counters, entry, at) -> None:
-    outputs = {
-        "training": describe_files(fs.join(layout.version_dir(new_version), "*.parquet")),
-        "vault": describe_files(fs.join(layout.vault_dir(scope, new_version), "*.parquet")),
-        "quarantine": describe_files(fs.join(layout.quarantine_dir(new_version), "*.parquet")),
-    }
+def _finish_new_version(layout: Layout, source: Manifest, plan: PurgePlan, scope: str, counters, at: str) -> None:
+    """Card, manifest, then the pointer: ``CURRENT`` moves to the new version, or, when the purge left
+    fewer rows than the gate's minimum, is removed (retention wins; no published version is valid)."""
+    new_version = plan.new_version
+    outputs = describe_outputs(layout, new_version, scope, (TRAINING, VAULT, QUARANTINE))
     manifest = new_manifest(
         source,
         purge_id=uuid.uuid4().hex[:12],
         at=at,
         counters=counters,
         outputs=outputs,
-        entry=entry,
+        entry=plan.entry,
         retention=retention_summary(outputs["training"]),
     )
+    if not plan.publish_new:
+        manifest["gate"] = {
+            "success": False,
+            "gated_at": at,
+            "failed": [f"gate_metrics: min_rows ({plan.kept_rows} rows left by the purge)"],
+            "summary": None,
+        }
     faults.checkpoint("purge.after_pipeline")
     manifest["outputs"]["card"] = [write_card(layout, new_version, manifest)]
     write_manifest(layout, new_version, manifest)
     if manifest["status"] != "complete":
-        raise IntegrityError(f"purge output {new_version} does not reconcile; {source['version']} stays published")
+        raise IntegrityError(f"purge output {new_version} does not reconcile; {source.version} stays published")
     faults.checkpoint("purge.after_manifest")
-    publish(layout, new_version)
+    if plan.publish_new:
+        publish(layout, new_version)
+    else:
+        log.warning("the purge left %d rows: %s is not published; no version is published", plan.kept_rows, new_version)
+        unpublish(layout)
 
 
 def _delete_sources(req: PurgeRequest, versions: dict, wanted: set, deleted: list[str]) -> list[str]:
-    policies = {versions[v].get("uri_policy", "hash") for v in deleted} or {"hash"}
+    policies = {versions[v].uri_policy for v in deleted} or {"hash"}
     return delete_sources(find_sources(req.config.retention.source_roots, policies, wanted))
 
 

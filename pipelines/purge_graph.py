@@ -75,6 +75,10 @@ def build_purge_graph(p: beam.Pipeline, spec: PurgeGraphSpec) -> None:
     write_jsonl(all_decisions, fs.join(spec.staging, "decisions"), "Decisions")
     distinct = sources | "AllSources" >> beam.Flatten() | "DistinctSources" >> beam.Distinct()
     write_jsonl(distinct | "SourceDicts" >> beam.MapTuple(_source_row), fs.join(spec.staging, "sources"), "Sources")
+    # The quarantine is filtered (and its removals counted) in a dry run too: the dry run reports
+    # exactly what the real purge removes; only the writes below are skipped.
+    quarantine = _read(p, "Quarantine", spec.current_quarantine)
+    kept_quarantine = (quarantine, current.decisions) | "FilterQuarantine" >> FilterQuarantine(spec.criteria)
     if spec.new_training_prefix is None:
         return
     current.kept | "WriteTraining" >> WriteParquet(spec.new_training_prefix, TRAINING_SCHEMA)
@@ -84,12 +88,7 @@ def build_purge_graph(p: beam.Pipeline, spec: PurgeGraphSpec) -> None:
         | "FilterVault" >> FilterVault(spec.new_version)
         | "WriteVault" >> WriteParquet(spec.new_vault_prefix, VAULT_SCHEMA)
     )
-    quarantine = _read(p, "Quarantine", spec.current_quarantine)
-    (
-        (quarantine, current.decisions)
-        | "FilterQuarantine" >> FilterQuarantine(spec.criteria)
-        | "WriteQuarantine" >> WriteParquet(spec.new_quarantine_prefix, QUARANTINE_SCHEMA)
-    )
+    kept_quarantine | "WriteQuarantine" >> WriteParquet(spec.new_quarantine_prefix, QUARANTINE_SCHEMA)
 
 
 def _source_row(version: str, uri: str, sha256: str, verdict: str) -> dict:

@@ -7,6 +7,7 @@ import json
 import re
 from collections import Counter
 
+from pipelines.dataset import Manifest
 from transforms import PIPELINE_VERSION
 from transforms.purge_rules import PurgeCriteria, id_hash
 from transforms.schemas import SCHEMA_VERSION
@@ -21,6 +22,7 @@ _INHERITED = (
     "inputs",
     "retention_policy",
     "uri_policy",
+    "card_meta",
 )
 
 
@@ -52,7 +54,7 @@ def history_entry(at: str, current: str, new_version: str | None, criteria: Purg
 
 
 def new_manifest(
-    source: dict,
+    source: Manifest,
     *,
     purge_id: str,
     at: str,
@@ -65,8 +67,7 @@ def new_manifest(
     read = sum(counters.get(f"purge.current.{v}", 0) for v in ("keep", "held", "purge"))
     kept = counters.get("purge.current.keep", 0) + counters.get("purge.current.held", 0)
     removed = entry["removed"]
-    src_rows = sum(f.get("rows", 0) for f in source["outputs"]["training"])
-    src_q = sum(f.get("rows", 0) for f in source["outputs"].get("quarantine", []))
+    src_rows, src_q = source.rows("training"), source.rows("quarantine")
     checks = {
         "read_equals_written_purged": read == kept + sum(removed.values()),
         "training_rows_equal_written": rows.get("training", 0) == kept,
@@ -74,19 +75,22 @@ def new_manifest(
         "quarantine_rows_within_source": rows.get("quarantine", 0) <= src_q,
     }
     ok = all(checks.values())
+    inherited = source.to_dict()
     return {
-        **{k: source.get(k) for k in _INHERITED},
+        **{k: inherited.get(k) for k in _INHERITED},
+        # a shred recorded in the source version stays recorded in every version derived from it
+        **({"shredded": inherited["shredded"]} if inherited.get("shredded") else {}),
         "status": "complete" if ok else "failed",
         "failures": [] if ok else ["counts do not reconcile"],
         "produced_by": "purge",
         "run_id": purge_id,
         "created_at": at,
-        "derived_from": source["version"],
+        "derived_from": source.version,
         "pipeline_version": PIPELINE_VERSION,
         "code": {"pipeline_version": PIPELINE_VERSION, "schema_version": SCHEMA_VERSION},
         "outputs": outputs,
         "counts": {
-            "files": source.get("counts", {}).get("files", 0),
+            "files": source.counts.get("files", 0),
             "read": read,
             "written": kept,
             "purged": removed,
@@ -102,9 +106,9 @@ def new_manifest(
         "reconciliation": {"ok": ok, "checks": checks},
         "retention_summary": retention,
         "purge": entry,
-        "purge_history": [*source.get("purge_history", []), entry],
+        "purge_history": [*source.purge_history, entry],
         "gate": None,
-        "gate_inherited": source.get("gate"),
+        "gate_inherited": (g := source.gate or source.gate_inherited) and g.to_dict(),
     }
 
 

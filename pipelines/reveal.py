@@ -2,8 +2,11 @@
 
 Privacy contract:
 * Revealing needs KMS decrypt on the scope's KEK (to unwrap the keyset) and read access to the vault.
-* Every attempt appends an audit event (operator, time, scope, key id, token counts, reason, outcome),
-  also when it is refused; never a value, never a token list.
+* Every attempt appends an audit event (operator uid and KMS identity, time, scope, key id, token
+  counts, SHA-256 and length of the reason, outcome), also when it is refused (an empty reason, a bad
+  argument, a shredded scope); never a value, never a token list, never the reason verbatim.
+* A scope recorded as shredded in the audit log or a manifest is refused even if its keyset file is
+  back (restored from a backup).
 * Revealed values go to stdout or to a file the caller names (created 0600, never overwritten);
   nothing revealed is logged.
 """
@@ -12,13 +15,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable
 
-import pyarrow.parquet as pq
-
-from pipelines.audit import append_event
-from pipelines.layout import Layout
-from pipelines.manifest import published_version, read_manifest
+from pipelines.audit import append_event, reason_fields, refuse_if_shredded
+from pipelines.dataset import TRAINING, VAULT, Layout, published_version, read_manifest, read_parquet, vault_versions
 from transforms import fs
 from transforms.errors import ConfigError, InputError, KeyAccessError, ShreddedScopeError
 from transforms.keys import KeysetStore, ScopeKeys
@@ -29,19 +30,41 @@ def find_vault_rows(layout: Layout, scope: str, tokens: set[str]) -> dict[str, d
     found: dict[str, dict] = {}
     if not tokens:
         return found
-    for path in fs.list_files(fs.join(layout.vault, scope, "*", "*.parquet")):
-        with fs_open(path) as fh:
-            table = pq.read_table(fh, columns=["token", "entity_type", "ciphertext"], use_threads=False)
-        for row in table.to_pylist():
-            if row["token"] in tokens:
-                found.setdefault(row["token"], row)
+    for version in vault_versions(layout, scope):
+        for path in layout.files(VAULT, version, scope):
+            for row in read_parquet(path, ["token", "entity_type", "ciphertext"]).to_pylist():
+                if row["token"] in tokens:
+                    found.setdefault(row["token"], row)
     return found
 
 
-def fs_open(path: str):
-    from apache_beam.io.filesystems import FileSystems
+def find_surface_rows(layout: Layout, scope: str, version: str, doc_ids: set[str]) -> dict[str, dict[str, dict]]:
+    """doc id -> {stand-in in the text: vault row} for values replaced in the indexed, surrogate or
+    date_shift mode (the vault's ``surfaces``; token-mode values are found by their token).
 
-    return FileSystems.open(path, compression_type="uncompressed")
+    Reads the vault of ``version`` only: doc ids and stand-ins (``<PERSON_1>``) repeat across versions and
+    mean a different value in each, so another version's vault would reveal the wrong person."""
+    found: dict[str, dict[str, dict]] = {}
+    for path in layout.files(VAULT, version, scope):
+        table = read_parquet(path)
+        if "surfaces" not in table.schema.names:
+            continue
+        for row in table.select(["token", "entity_type", "ciphertext", "surfaces"]).to_pylist():
+            for s in row["surfaces"] or []:
+                if s["doc_id"] in doc_ids:
+                    found.setdefault(s["doc_id"], {}).setdefault(s["text"], row)
+    return found
+
+
+def replace_surfaces(text: str, values: dict[str, str]) -> str:
+    """``text`` with each stand-in replaced by its revealed value (longest first, whole words only)."""
+    if not values:
+        return text
+    parts = [
+        ("(?<!\\w)" if s[:1].isalnum() else "") + re.escape(s) + ("(?!\\w)" if s[-1:].isalnum() else "")
+        for s in sorted(values, key=len, reverse=True)
+    ]
+    return re.compile("|".join(parts)).sub(lambda m: values[m.group(0)], text)
 
 
 def _outcome(exc: BaseException) -> str:
@@ -49,27 +72,41 @@ def _outcome(exc: BaseException) -> str:
         return "shredded"
     if isinstance(exc, KeyAccessError):
         return "not_authorized" if "not authorized" in str(exc) else "key_error"
+    if isinstance(exc, ConfigError | InputError | ValueError):
+        return "refused"
     return "error"
 
 
 class _Audited:
     """Appends exactly one audit event per reveal attempt, success or failure."""
 
-    def __init__(self, layout: Layout, scope: str, reason: str, mode: str, **extra) -> None:
-        self.layout = layout
-        self.event = {"scope": scope, "reason": reason, "mode": mode, **extra}
+    def __init__(self, layout: Layout, scope: str, reason: str | None, mode: str, kek_uri: str | None, **extra):
+        self.layout, self.kek_uri = layout, kek_uri
+        self.event = {"scope": scope, **reason_fields(reason), "mode": mode, **extra}
 
     def __enter__(self) -> dict:
         return self.event
 
     def __exit__(self, exc_type, exc, tb) -> None:
         self.event["outcome"] = "ok" if exc is None else _outcome(exc)
-        path = append_event(self.layout, "reveal", self.event)
+        if exc is not None:
+            self.event["error"] = type(exc).__name__
+        path = append_event(self.layout, "reveal", self.event, kek_uri=self.kek_uri)
         if exc is None:
             self.event["audit_path"] = path
 
 
+def record_refusal(layout: Layout, scope: str, reason: str | None, mode: str, exc: BaseException) -> None:
+    """Audit an attempt refused before it started (empty reason, bad arguments): one event, no values."""
+    try:
+        with _Audited(layout, scope, reason, mode, None):
+            raise exc
+    except type(exc):
+        pass
+
+
 def _open_keys(layout: Layout, scope: str, kek_uri: str, gcp_kms_endpoint: str | None) -> ScopeKeys:
+    refuse_if_shredded(layout, scope)  # a keyset file restored from a backup does not undo a shred
     return ScopeKeys.open(KeysetStore(layout.keys), scope, kek_uri, gcp_kms_endpoint=gcp_kms_endpoint)
 
 
@@ -92,9 +129,9 @@ def reveal(
     ``ShreddedScopeError`` when the keys cannot be opened.
     """
     wanted = list(dict.fromkeys(t.strip() for t in tokens))
-    for t in wanted:
-        parse_token(t)
-    with _Audited(layout, scope, reason, "tokens", tokens=len(wanted)) as event:
+    with _Audited(layout, scope, reason, "tokens", kek_uri, tokens=len(wanted)) as event:
+        for t in wanted:
+            parse_token(t)
         keys = _open_keys(layout, scope, kek_uri, gcp_kms_endpoint)
         event["key_id"] = keys.key_id
         values = _reveal_all(keys, find_vault_rows(layout, scope, set(wanted)))
@@ -164,31 +201,36 @@ def reveal_dataset(
 
     Tokens without a vault entry stay as they are (and are counted). Returns counts only.
     """
-    version = resolve_version(layout, version)
-    manifest_scope = read_manifest(layout, version).get("keys", {}).get("scope")
-    if manifest_scope != scope:
-        raise ConfigError(f"dataset version {version} was tokenized in scope {manifest_scope!r}; pass --scope")
-    check_write_target(layout, write_path)
-    with _Audited(layout, scope, reason, "dataset", dataset_version=version) as event:
+    with _Audited(layout, scope, reason, "dataset", kek_uri) as event:
+        version = resolve_version(layout, version)
+        event["dataset_version"] = version
+        manifest_scope = read_manifest(layout, version).keys.scope
+        if manifest_scope != scope:
+            raise ConfigError(f"dataset version {version} was tokenized in scope {manifest_scope!r}; pass --scope")
+        check_write_target(layout, write_path)
         docs = []
-        for path in fs.list_files(fs.join(layout.version_dir(version), "*.parquet")):
-            with fs_open(path) as fh:
-                docs.extend(pq.read_table(fh, columns=["doc_id", "text"], use_threads=False).to_pylist())
+        for path in layout.files(TRAINING, version):
+            docs.extend(read_parquet(path, ["doc_id", "text"]).to_pylist())
         wanted = {m.group(0) for d in docs for m in TOKEN_RE.finditer(d["text"] or "")}
-        event["tokens"] = len(wanted)
+        by_doc = find_surface_rows(layout, scope, version, {d["doc_id"] for d in docs})
+        stand_ins = {r["token"]: r for rows in by_doc.values() for r in rows.values()}
+        event["tokens"] = len(wanted) + len(set(stand_ins) - wanted)
         keys = _open_keys(layout, scope, kek_uri, gcp_kms_endpoint)
         event["key_id"] = keys.key_id
-        values = _reveal_all(keys, find_vault_rows(layout, scope, wanted))
+        values = _reveal_all(keys, {**stand_ins, **find_vault_rows(layout, scope, wanted)})
         event["found"] = len(values)
         event["documents"] = len(docs)
         with open_exclusive(write_path) as out:
             for d in docs:
-                text = TOKEN_RE.sub(lambda m: values.get(m.group(0), m.group(0)), d["text"] or "")
+                surfaces = {s: values[r["token"]] for s, r in by_doc.get(d["doc_id"], {}).items()}
+                text = replace_surfaces(d["text"] or "", surfaces)
+                text = TOKEN_RE.sub(lambda m: values.get(m.group(0), m.group(0)), text)
                 out.write(json.dumps({"doc_id": d["doc_id"], "text": text}, ensure_ascii=False) + "\n")
+    tokens = len(wanted | set(stand_ins))
     return {
         "version": version,
         "documents": len(docs),
-        "tokens": len(wanted),
+        "tokens": tokens,
         "found": len(values),
-        "missing": len(wanted) - len(values),
+        "missing": tokens - len(values),
     }

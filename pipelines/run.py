@@ -11,28 +11,37 @@ import json
 import logging
 import os
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import apache_beam as beam
-from apache_beam.metrics.metric import MetricsFilter
-from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
-
+from pipelines.audit import append_event, refuse_if_shredded
+from pipelines.beam_runner import pipeline_options, run_beam
 from pipelines.card import retention_summary, write_card
+from pipelines.dataset import (
+    QUARANTINE,
+    VAULT,
+    Layout,
+    delete_version,
+    describe_outputs,
+    is_within,
+    publish,
+    read_parquet,
+    vault_versions,
+    write_manifest,
+)
 from pipelines.graph import GraphSpec, build_graph
-from pipelines.layout import Layout
-from pipelines.manifest import describe_files, publish, write_manifest
-from pipelines.storage import configure_filesystems, with_storage_env
+from pipelines.locks import run_marker, sweep_incomplete
+from pipelines.storage import configure_filesystems, prepare_roots, secure_outputs
 from transforms import PIPELINE_VERSION, fs
 from transforms.config import RunConfig
 from transforms.context import KeysRef, RunContext
-from transforms.counters import NS
+from transforms.detection.engines.registry import check_engines
 from transforms.detection.model_integrity import verify_model
-from transforms.errors import ConfigError, InputError, IntegrityError, PipelineFailure, RedactError
+from transforms.errors import ConfigError, InputError, IntegrityError
 from transforms.keys import KeysetStore, ScopeKeys
 from transforms.retention import load_policy, policy_identity
 from transforms.schemas import SCHEMA_VERSION
+from transforms.vault import TOKEN_COLLISIONS
 
 log = logging.getLogger(__name__)
 
@@ -67,31 +76,42 @@ def expand_inputs(inputs: list[str]) -> list[str]:
     return patterns
 
 
-def _check_output_outside_inputs(inputs: list[str], output: str) -> None:
-    if fs.is_remote(output):
-        return
-    out = os.path.realpath(output)
+def _recursive_base(raw: str) -> str | None:
+    """The folder/prefix a recursive input (directory, ``**`` glob, ``s3://b/p/``) reads everything under."""
+    if fs.is_remote(raw):
+        if "**" in raw:
+            return raw.split("**", 1)[0]
+        return raw if raw.endswith("/") else None
+    path = os.path.expanduser(raw)
+    if os.path.isdir(path):
+        return path
+    return (path.split("**", 1)[0] or ".") if "**" in path else None
+
+
+def check_outputs_outside_inputs(inputs: list[str], layout: Layout) -> None:
+    """Refuse any output root (``--output`` or ``outputs.*`` in config) equal to or inside an input root:
+    the run would read its own vault, manifests or reports back in. Non-recursive inputs (a file, a
+    ``*.jsonl`` glob) cannot reach the output roots' files, which all lie in subfolders."""
+    roots = {"output": layout.out, **{f"outputs.{k}": r for k, r in layout.roots().items()}}
     for raw in inputs:
-        # Only recursive inputs (directories, ``**`` globs) could read a previous run's outputs back in.
-        if fs.is_remote(raw) or not (os.path.isdir(raw) or "**" in raw):
+        base = _recursive_base(raw)
+        if base is None:
             continue
-        base = os.path.realpath(raw if os.path.isdir(raw) else raw.split("**", 1)[0] or ".")
-        if out == base or out.startswith(base.rstrip(os.sep) + os.sep):
-            raise InputError(f"output {output} is inside input {raw}; choose an output outside the inputs")
+        for name, root in roots.items():
+            if is_within(root, base):
+                raise InputError(f"{name} root {root} is inside input {raw}; choose output roots outside the inputs")
 
 
 def _check_dev_kek_outside_outputs(kek_uri: str, layout: Layout) -> None:
     """A cleartext dev KEK next to the keysets it wraps would make the wrapping pointless."""
     if not kek_uri.startswith("local://"):
         return
-    kek = os.path.realpath(os.path.expanduser(kek_uri[len("local://") :]))
-    for root in (layout.out, layout.keys, layout.vault, layout.training, layout.quarantine, layout.audit):
-        if fs.is_remote(root):
-            continue
-        base = os.path.realpath(root)
-        if kek == base or kek.startswith(base.rstrip(os.sep) + os.sep):
+    kek = os.path.expanduser(kek_uri[len("local://") :])
+    for root in {layout.out, *layout.roots().values()}:
+        if not fs.is_remote(root) and is_within(kek, root):
             raise ConfigError(
-                f"the local KEK {kek} lies inside the output root {root}; keep it outside (default ~/.config)"
+                f"the local KEK {os.path.realpath(kek)} lies inside the output root {root}; "
+                "keep it outside (default ~/.config)"
             )
 
 
@@ -103,11 +123,13 @@ def prepare(req: RunRequest) -> tuple[GraphSpec, ScopeKeys]:
     """Everything that can fail before a byte is written: inputs, model hashes, keys."""
     cfg = req.config
     patterns = expand_inputs(req.inputs)
-    _check_output_outside_inputs(req.inputs, req.output)
     layout = Layout.build(req.output, cfg.outputs)
+    check_outputs_outside_inputs(req.inputs, layout)
     _check_dev_kek_outside_outputs(cfg.keys.kek_uri, layout)
+    refuse_if_shredded(layout, cfg.keys.scope)  # even if the keyset file was restored from a backup
     policy = load_policy(cfg.retention.policy_file)
     model = verify_model(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file)
+    check_engines(cfg.detection.engines)  # extra NER engines: hashes, labels, extra installed
     keys = open_run_keys(layout, cfg)
     now = datetime.now(UTC).replace(microsecond=0)
     run_id = uuid.uuid4().hex[:12]
@@ -146,62 +168,9 @@ def open_run_keys(layout: Layout, cfg: RunConfig) -> ScopeKeys:
     )
 
 
-def pipeline_options(beam_args: list[str]) -> PipelineOptions:
-    options = PipelineOptions(with_storage_env(beam_args))
-    std = options.view_as(StandardOptions)
-    if not std.runner:
-        std.runner = "DirectRunner"
-    return options
-
-
 def execute(spec: GraphSpec, beam_args: list[str]) -> dict[str, int]:
     """Run the main graph to completion and return the ``redact`` counters."""
     return run_beam(lambda p: build_graph(p, spec), beam_args, "pipeline")
-
-
-def run_beam(build, beam_args: list[str], what: str) -> dict[str, int]:
-    """Build a graph with ``build(pipeline)``, run it to completion, return the ``redact`` counters.
-
-    Our own errors surface as they are (their messages hold ids only); foreign runner errors become a
-    one-line ``PipelineFailure`` naming only the exception type."""
-    p = beam.Pipeline(options=pipeline_options(beam_args))
-    build(p)
-    try:
-        result = p.run()
-        result.wait_until_finish()
-    except RedactError:
-        raise
-    except Exception as exc:
-        cause = _redact_cause(exc)
-        if cause is not None:
-            raise cause from None
-        raise PipelineFailure(f"{what} failed ({type(exc).__name__}); nothing was published") from None
-    return collect_counters(result)
-
-
-def _redact_cause(exc: BaseException) -> RedactError | None:
-    """Runners wrap DoFn errors; surface ours (messages hold ids only) and drop foreign ones."""
-    seen = set()
-    cur: BaseException | None = exc
-    while cur is not None and id(cur) not in seen:
-        seen.add(id(cur))
-        if isinstance(cur, RedactError):
-            return cur
-        cur = cur.__cause__ or cur.__context__
-    text = str(exc)
-    for cls in (IntegrityError,):
-        marker = f"{cls.__name__}: "
-        if marker in text:
-            return cls(text.split(marker, 1)[1].splitlines()[0])
-    return None
-
-
-def collect_counters(result) -> dict[str, int]:
-    counts: Counter[str] = Counter()
-    for c in result.metrics().query(MetricsFilter().with_namespace(NS))["counters"]:
-        value = c.committed if c.committed is not None else c.attempted
-        counts[c.key.metric.name] += int(value or 0)
-    return dict(counts)
 
 
 def reconcile(counters: dict[str, int], outputs: dict[str, list[dict]]) -> dict:
@@ -237,38 +206,47 @@ def reconcile(counters: dict[str, int], outputs: dict[str, list[dict]]) -> dict:
 
 def check_vault_collisions(layout: Layout, scope: str) -> None:
     """Across every stored version of the scope: one token, one ciphertext."""
-    import pyarrow.parquet as pq
-
     seen: dict[str, bytes] = {}
-    for path in fs.list_files(fs.join(layout.vault, scope, "*", "*.parquet")):
-        with fs.open_read(path) as fh:
-            table = pq.read_table(fh, columns=["token", "ciphertext"])
-        for tok, ct in zip(table.column("token").to_pylist(), table.column("ciphertext").to_pylist(), strict=True):
-            if seen.setdefault(tok, ct) != ct:
-                raise IntegrityError(f"token collision on {tok} across vault versions of scope {scope!r}")
+    for version in vault_versions(layout, scope):
+        for path in layout.files(VAULT, version, scope):
+            table = read_parquet(path, ["token", "ciphertext"])
+            tokens, cts = table.column("token").to_pylist(), table.column("ciphertext").to_pylist()
+            for tok, ct in zip(tokens, cts, strict=True):
+                if seen.setdefault(tok, ct) != ct:
+                    raise IntegrityError(f"token collision on {tok} across vault versions of scope {scope!r}")
 
 
 def run(req: RunRequest, gate=None) -> dict:
     """Run the main job. Returns the summary; raises ``RedactError`` on failure (nothing published)."""
     configure_filesystems(pipeline_options(req.beam_args))
     spec, _keys = prepare(req)
+    layout, ctx = spec.layout, spec.ctx
+    prepare_roots(layout)
     try:
-        return _run_prepared(req, spec, gate)
+        with run_marker(layout, ctx.run_id, ctx.version):  # refuses while a purge holds the dataset
+            swept = sweep_incomplete(layout)
+            if swept:
+                log.warning("deleted %d incomplete version(s) left by killed runs: %s", len(swept), ", ".join(swept))
+                append_event(layout, "cleanup", {"by": "run", "run_id": ctx.run_id, "incomplete_versions": swept})
+            result = _run_prepared(req, spec, gate)
+            result["incomplete_versions_deleted"] = swept
+            return result
     finally:  # the staging files list dropped records: never leave them behind, whatever happened
-        fs.delete_tree(spec.layout.staging(spec.ctx.run_id))
+        fs.delete_tree(layout.staging(ctx.run_id))
+        secure_outputs(layout)  # Beam's sinks wrote with the umask: the permission rule, after finalize
 
 
 def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
     ctx, layout = spec.ctx, spec.layout
     log.info("run %s -> version %s (scope %s, key %s)", ctx.run_id, ctx.version, ctx.key_scope, ctx.key_id)
     counters = execute(spec, req.beam_args)
-    outputs = {
-        "training": describe_files(fs.join(layout.version_dir(ctx.version), "*.parquet")),
-        "vault": describe_files(fs.join(layout.vault_dir(ctx.key_scope, ctx.version), "*.parquet")),
-        "quarantine": describe_files(fs.join(layout.quarantine_dir(ctx.version), "*.parquet")),
-        "canaries": describe_files(fs.join(layout.canary_dir(ctx.version), "*.parquet")),
-        "canary_vault": describe_files(fs.join(layout.canary_vault_dir(ctx.version), "*.parquet")),
-    }
+    if counters.get(TOKEN_COLLISIONS):
+        delete_version(layout, ctx.version)
+        raise IntegrityError(
+            f"{counters[TOKEN_COLLISIONS]} token collision(s) in run {ctx.run_id}: two values share a pseudonym; "
+            "the version was deleted and nothing was published"
+        )
+    outputs = describe_outputs(layout, ctx.version, ctx.key_scope)
     summary = reconcile(counters, outputs)
     staging = layout.staging(ctx.run_id)
     sources = sorted(fs.read_jsonl(fs.join(staging, "sources*.jsonl")), key=lambda r: r["uri"])
@@ -280,8 +258,8 @@ def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
     qfrac = summary["counts"]["quarantined_total"] / read if read else 0.0
     if qfrac > req.config.max_quarantine_fraction:
         failures.append(
-            f"{qfrac:.1%} of records quarantined, above max_quarantine_fraction "
-            f"{req.config.max_quarantine_fraction:.1%}"
+            f"{summary['counts']['quarantined_total']} of {read} records quarantined ({_pct(qfrac)}) > "
+            f"max_quarantine_fraction {_pct(req.config.max_quarantine_fraction)}"
         )
     check_vault_collisions(layout, ctx.key_scope)
     manifest = {
@@ -302,6 +280,7 @@ def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
         "code": {"pipeline_version": ctx.pipeline_version, "schema_version": SCHEMA_VERSION},
         "retention_policy": policy_identity(spec.policy),
         "uri_policy": req.config.retention.uri_policy,
+        "card_meta": req.config.card.model_dump(),
         "retention_summary": retention_summary(outputs["training"]),
         "purge_history": [],
         "gate": None,
@@ -328,8 +307,8 @@ def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
         "manifest": manifest_path,
         "outputs": {
             "training": layout.version_dir(ctx.version),
-            "vault": layout.vault_dir(ctx.key_scope, ctx.version),
-            "quarantine": layout.quarantine_dir(ctx.version),
+            "vault": layout.data_dir(VAULT, ctx.version, ctx.key_scope),
+            "quarantine": layout.data_dir(QUARANTINE, ctx.version),
             "files": {k: [f["path"] for f in v] for k, v in outputs.items()},
         },
         "gate": gate_result,
@@ -338,6 +317,10 @@ def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
     if failures:
         result["failures"] = failures
     return result
+
+
+def _pct(fraction: float) -> str:
+    return f"{round(fraction * 100, 1):g}%"
 
 
 def _sha256_json(obj) -> str:

@@ -15,7 +15,6 @@ from transforms.config import GatesConfig
 from transforms.counters import NS
 from transforms.gates.canaries import canary_record, load_canaries
 from transforms.record import Record
-from transforms.write import WriteTraining
 
 
 class InjectCanaries(beam.PTransform):
@@ -34,13 +33,6 @@ class SplitCanaries(beam.PTransform):
 
     def expand(self, records):
         return records | "Split" >> beam.Partition(lambda r, _n: 1 if r.canary else 0, 2)
-
-
-class WriteCanaries(WriteTraining):
-    """Canary records, in the training schema, beside (never inside) the training output."""
-
-    def __init__(self, prefix: str) -> None:
-        super().__init__(prefix, counter="canaries.written")
 
 
 def _count(record: Record, name: str) -> Record:

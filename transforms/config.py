@@ -15,9 +15,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from transforms.canonical_text import DEFAULT_SPECIAL_TOKENS
+from transforms.detection.engines.config import EngineConfig, check_unique_names
 from transforms.errors import ConfigError
 from transforms.keys.kek import default_kek_uri, validate_kek_uri
 from transforms.keys.store import validate_scope
+from transforms.replacement.config import ReplacementConfig
 
 
 class _Strict(BaseModel):
@@ -54,6 +56,14 @@ class DetectionConfig(_Strict):
         ge=MIN_CHUNK_OVERLAP_CHARS,
         description="long texts are analyzed in overlapping windows; a value up to this long is whole in one",
     )
+    engines: list[EngineConfig] = Field(
+        default_factory=list, description="extra NER engines (docs/engines.md); their hits join spaCy's (union)"
+    )
+
+    @field_validator("engines")
+    @classmethod
+    def _engine_names(cls, v: list[EngineConfig]) -> list[EngineConfig]:
+        return check_unique_names(v)
 
     @field_validator("thresholds")
     @classmethod
@@ -80,7 +90,12 @@ class DetectionConfig(_Strict):
         """Identity of the detector configuration, including the recognizer YAML's content (lineage)."""
         from transforms.detection.recognizer_config import recognizers_file_sha256
 
-        data = {**self.model_dump(), "recognizers_sha256": recognizers_file_sha256(self.recognizers_file)}
+        dump = self.model_dump(exclude=None if self.engines else {"engines"})  # default config: hash unchanged
+        data = {**dump, "recognizers_sha256": recognizers_file_sha256(self.recognizers_file)}
+        if self.engines:  # pin the engines' model files too, not only their paths
+            from transforms.detection.model_integrity import manifest_sha256
+
+            data["engines_sha256"] = {e.name: manifest_sha256(e.hashes_file) for e in self.engines}
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -111,6 +126,16 @@ class OutputsConfig(_Strict):
     quarantine: str | None = None
     audit: str | None = None
     keys: str | None = None
+
+
+class CardConfig(_Strict):
+    """Metadata of the Hugging Face dataset card (``README.md`` YAML header) of every version."""
+
+    license: str = Field("other", pattern=r"^[a-z0-9][a-z0-9.\-]*$", description="a Hugging Face license id")
+    language: list[str] = Field(default_factory=lambda: ["en"])
+    task_categories: list[str] = Field(default_factory=lambda: ["text-generation"])
+    pretty_name: str | None = Field(None, max_length=200)
+    tags: list[str] = Field(default_factory=lambda: ["pii-redacted"])
 
 
 class InputConfig(_Strict):
@@ -206,8 +231,10 @@ class RunConfig(_Strict):
     canonicalization: CanonicalizationConfig = CanonicalizationConfig()
     minimization: MinimizationConfig = MinimizationConfig()
     outputs: OutputsConfig = OutputsConfig()
+    card: CardConfig = CardConfig()
     retention: RetentionConfig = RetentionConfig()
 
+    replacement: ReplacementConfig = ReplacementConfig()
     gates: GatesConfig = GatesConfig()
     max_quarantine_fraction: float = Field(
         0.1, ge=0.0, le=1.0, description="fail the run when more than this share of records is quarantined"

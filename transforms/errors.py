@@ -63,3 +63,9 @@ class GateFailure(RedactError):
     """The quality gate rejected a dataset version."""
 
     exit_code = 6
+
+
+class LockedError(RedactError):
+    """Another writer holds the dataset root (a purge while runs are in flight, or the reverse)."""
+
+    exit_code = 7

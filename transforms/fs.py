@@ -10,7 +10,12 @@ import json
 import os
 import tempfile
 
-from apache_beam.io.filesystems import FileSystems
+
+def _filesystems():
+    """Beam's ``FileSystems``, imported on first use: importing Beam's I/O costs seconds at start-up."""
+    from apache_beam.io.filesystems import FileSystems
+
+    return FileSystems
 
 
 def is_remote(path: str) -> bool:
@@ -24,11 +29,11 @@ def join(base: str, *parts: str) -> str:
 
 
 def exists(path: str) -> bool:
-    return FileSystems.exists(path)
+    return _filesystems().exists(path)
 
 
 def open_read(path: str):
-    return FileSystems.open(path, compression_type="uncompressed")
+    return _filesystems().open(path, compression_type="uncompressed")
 
 
 def read_bytes(path: str) -> bytes:
@@ -40,9 +45,13 @@ def read_text(path: str) -> str:
     return read_bytes(path).decode("utf-8")
 
 
-def write_bytes_atomic(path: str, data: bytes, *, mode: int = 0o644) -> None:
+def write_bytes_atomic(path: str, data: bytes, *, mode: int = 0o640) -> None:
+    """Write ``path`` whole or not at all (local: temp file + rename, with ``mode`` whatever the umask).
+
+    The default is the shared output mode (0640, ``transforms.permissions.SHARED``): nothing is world
+    readable by default; restricted outputs pass their own mode."""
     if is_remote(path):
-        with FileSystems.create(path, compression_type="uncompressed") as fh:
+        with _filesystems().create(path, compression_type="uncompressed") as fh:
             fh.write(data)
         return
     directory = os.path.dirname(os.path.abspath(path))
@@ -61,19 +70,19 @@ def write_bytes_atomic(path: str, data: bytes, *, mode: int = 0o644) -> None:
         raise
 
 
-def write_text_atomic(path: str, text: str, *, mode: int = 0o644) -> None:
+def write_text_atomic(path: str, text: str, *, mode: int = 0o640) -> None:
     write_bytes_atomic(path, text.encode("utf-8"), mode=mode)
 
 
 def list_files(pattern: str) -> list[str]:
     """Paths matching a glob pattern, sorted."""
-    result = FileSystems.match([pattern])[0]
+    result = _filesystems().match([pattern])[0]
     return sorted(m.path for m in result.metadata_list)
 
 
 def delete(paths: list[str]) -> None:
     if paths:
-        FileSystems.delete(paths)
+        _filesystems().delete(paths)
 
 
 def delete_tree(path: str) -> None:
@@ -81,7 +90,7 @@ def delete_tree(path: str) -> None:
     if is_remote(path):
         delete(list_files(join(path, "**")))
     elif os.path.exists(path):
-        FileSystems.delete([path])
+        _filesystems().delete([path])
 
 
 def read_jsonl(pattern: str) -> list[dict]:

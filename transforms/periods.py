@@ -65,8 +65,23 @@ def format_instant(dt: datetime) -> str:
     return to_utc(dt).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def is_expired(expires_at: str | None, as_of: datetime) -> bool:
-    """True when a record with this ``expires_at`` must be gone at ``as_of`` (None never expires)."""
+def now_iso() -> str:
+    """The current UTC instant as ISO-8601 with ``Z``, to the second: the one timestamp format of
+    manifests, audit events, keyset histories and gate reports."""
+    return format_instant(datetime.now(UTC))
+
+
+def is_expired(expires_at: str | datetime | None, as_of: datetime) -> bool:
+    """True when a record with this ``expires_at`` must be gone at ``as_of`` (None never expires).
+
+    ``expires_at`` is a timestamp (Parquet ``timestamp[us, UTC]`` read back) or, in files written before
+    schema 2, an ISO-8601 string."""
     if not expires_at:
         return False
-    return parse_instant(expires_at) <= to_utc(as_of)
+    when = to_utc(expires_at) if isinstance(expires_at, datetime) else parse_instant(expires_at)
+    return when <= to_utc(as_of)
+
+
+def instant_text(value: str | datetime) -> str:
+    """ISO-8601 UTC text of a timestamp column value (or of an older file's string value)."""
+    return format_instant(value) if isinstance(value, datetime) else format_instant(parse_instant(value))

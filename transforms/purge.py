@@ -6,6 +6,7 @@ from __future__ import annotations
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
+from transforms import reasons
 from transforms.counters import NS
 from transforms.purge_rules import (
     KEEP,
@@ -15,6 +16,7 @@ from transforms.purge_rules import (
     decision_row,
     rebuild_vault_row,
 )
+from transforms.schemas import kv_dict
 
 
 class ClassifyRows(beam.PTransform):
@@ -44,7 +46,7 @@ class _ClassifyFn(beam.DoFn):
             yield beam.pvalue.TaggedOutput("decisions", decision_row(self.version, row, verdict, reason))
         if verdict != "purge":
             if self.kind == "current":
-                for entity, n in row.get("entity_counts") or []:
+                for entity, n in kv_dict(row.get("entity_counts")).items():
                     Metrics.counter(NS, f"purge.entities.{entity}").inc(n)
             yield row
 
@@ -81,7 +83,8 @@ def _live_uses(element):
 
 class FilterQuarantine(beam.PTransform):
     """(quarantine rows, decisions) -> quarantine rows not linked (by doc id) to a removed record and not
-    themselves due (named subject, quarantine expiry; counted as ``purge.quarantine.<reason>``)."""
+    themselves due (named subject, quarantine expiry). Every removal is counted as
+    ``purge.quarantine.<reason>``, linked rows under ``purge.quarantine_linked_to_removed_record``."""
 
     def __init__(self, criteria: PurgeCriteria) -> None:
         super().__init__()
@@ -97,10 +100,21 @@ class FilterQuarantine(beam.PTransform):
         )
         keyed = quarantine | "ByDoc" >> beam.Map(lambda q: (q["doc_id"], q))
         return (
-            {"q": keyed, "removed": removed}
-            | "Join" >> beam.CoGroupByKey()
-            | "Unlinked" >> beam.FlatMap(lambda kv: [] if list(kv[1]["removed"]) else list(kv[1]["q"]))
+            {"q": keyed, "removed": removed} | "Join" >> beam.CoGroupByKey() | "Unlinked" >> beam.ParDo(_UnlinkedFn())
         )
+
+
+class _UnlinkedFn(beam.DoFn):
+    """Quarantine rows of a removed record go with it (counted under their own reason)."""
+
+    def process(self, element):
+        _doc_id, groups = element
+        rows = list(groups["q"])
+        if list(groups["removed"]):
+            if rows:
+                Metrics.counter(NS, f"purge.quarantine.{reasons.PURGE_QUARANTINE_LINKED}").inc(len(rows))
+            return
+        yield from rows
 
 
 class _QuarantineDueFn(beam.DoFn):

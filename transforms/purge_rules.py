@@ -84,4 +84,5 @@ def rebuild_vault_row(token: str, groups: dict, version: str) -> list[dict]:
         return []
     docs = sorted({d for d, _ in live})
     refs = sorted({s for _, s in live if s})
-    return [{**rows[0], "doc_ids": docs, "subject_refs": refs, "dataset_version": version}]
+    surfaces = [s for s in rows[0].get("surfaces") or [] if s["doc_id"] in docs]  # stand-ins of kept docs only
+    return [{**rows[0], "doc_ids": docs, "subject_refs": refs, "surfaces": surfaces, "dataset_version": version}]

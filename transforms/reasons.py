@@ -53,3 +53,4 @@ PURGE_SUBJECT = "purge.subject_erasure"
 PURGE_HELD = "purge.legal_hold"  # would have been purged, kept because of a legal hold
 PURGE_QUARANTINE_SUBJECT = "purge.quarantine_subject_erasure"
 PURGE_QUARANTINE_EXPIRED = "purge.quarantine_expired"
+PURGE_QUARANTINE_LINKED = "purge.quarantine_linked_to_removed_record"

@@ -7,7 +7,10 @@ stages or into the encrypted quarantine; after it, ``text``/``turns`` hold redac
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+
+from transforms.detection.engines.base import NerHit
 
 CONTENT_TYPES = ("document", "chat", "transcript", "email")
 
@@ -73,7 +76,9 @@ class Record:
     ``subject_raw`` is the raw data-subject id from the input; ``TokenizeRecords`` turns it into
     ``subject_ref`` (a SUBJECT token) and clears it, so it never reaches an output. ``known_pii`` holds
     (entity type, raw value) pairs the parser knows are PII (e-mail header addresses and names): detection
-    adds every occurrence as a span; ``TokenizeRecords`` clears it.
+    adds every occurrence as a span; ``TokenizeRecords`` clears it. ``ner_hits`` is transient: hits of
+    the extra NER engines (``RunNerEngines``), one list for a document or one list per turn for a
+    conversation; ``DetectPII`` consumes and clears it, and it is never written to any output.
     """
 
     doc_id: str
@@ -91,6 +96,7 @@ class Record:
     redacted: bool = False
     known_pii: list[tuple[str, str]] = field(default_factory=list)
     canary: bool = False  # synthetic recall probe: routed to the canary output, never to training
+    ner_hits: list[list[NerHit]] | None = None  # transient, see above; never written
     # The id given in the input (it may be PII): transient, never written. ``doc_id`` is a derived id until
     # ``TokenizeRecords`` replaces it with a keyed token of this value (see ``transforms.doc_ids``).
     id_raw: str | None = None
@@ -112,6 +118,7 @@ class VaultEntry:
     doc_id: str
     subject_ref: str | None = None
     canary: bool = False  # entries of synthetic canary records go to the canary vault, not the real one
+    surface: str | None = None  # what the text holds instead of the token (indexed/surrogate/date_shift)
 
 
 @dataclass(slots=True)
@@ -137,3 +144,25 @@ class Drop:
     source_uri: str
     source_record: str
     doc_id: str = ""
+
+
+def to_quarantine(record: Record, reason: str, stage: str) -> QuarantineItem:
+    """Raw content of a record as a quarantine payload (sealed before it is written). The input id goes
+    into the sealed payload only; the clear ``doc_id`` column gets the derived or keyed id."""
+    if record.turns is not None:
+        body = {
+            "id": record.id_raw or record.doc_id,
+            "turns": [{"speaker": t.speaker, "text": t.text} for t in record.turns],
+        }
+    else:
+        body = {"id": record.id_raw or record.doc_id, "text": record.text}
+    return QuarantineItem(
+        reason=reason,
+        stage=stage,
+        source_uri=record.lineage.source_uri,
+        source_record=record.lineage.source_record,
+        payload=json.dumps(body, ensure_ascii=False).encode("utf-8", "surrogatepass"),
+        doc_id=record.doc_id,
+        subject_raw=record.subject_raw,
+        id_raw=record.id_raw,
+    )

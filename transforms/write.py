@@ -8,9 +8,10 @@ from apache_beam.metrics import Metrics
 from transforms.context import KeysRef
 from transforms.counters import NS
 from transforms.doc_ids import sealed_item_doc_id
-from transforms.keys.tokens import format_token
+from transforms.keys.sealing import seal_quarantine_row
 from transforms.record import QuarantineItem
 from transforms.schemas import QUARANTINE_SCHEMA, TRAINING_SCHEMA, VAULT_SCHEMA, quarantine_row, training_row
+from transforms.subjects import subject_token
 
 
 class WriteParquet(beam.PTransform):
@@ -79,20 +80,19 @@ class _SealFn(beam.DoFn):
 
     def process(self, item: QuarantineItem):
         item = sealed_item_doc_id(self.keys, item)  # the input id only as a keyed token
-        context = f"quarantine|{item.source_uri}|{item.source_record}"
-        sealed = self.keys.seal(item.payload, context)
         subject = None
         if item.subject_raw and item.subject_raw.strip():  # same SUBJECT token as the training rows get
-            subject = format_token("SUBJECT", self.keys.tokenize("SUBJECT", item.subject_raw.strip())[0])
-        yield quarantine_row(
+            subject = subject_token(self.keys, item.subject_raw)
+        row = quarantine_row(
             item,
-            sealed,
+            b"",
             self.keys.scope,
             self.keys.key_id,
             self.run_id,
             subject_ref=subject,
             expires_at=self.expires_at,
         )
+        yield seal_quarantine_row(self.keys, row, item.payload)  # AAD binds the row's doc_id, reason, stage, ...
 
 
 class _CountFn(beam.DoFn):

@@ -79,14 +79,12 @@ resource "google_cloud_run_v2_job" "purge" {
         image   = var.image
         command = ["redact"]
         args = concat(
-          ["--quiet", "purge", "--dataset", var.dataset, "--as-of", "now", "--config", "/etc/redact/config.yaml"],
+          ["--quiet", "purge", "--output", var.dataset, "--as-of", "now", "--config", "/etc/redact/config.yaml"],
           var.beam_args,
         )
 
-        env {
-          name  = "USER"
-          value = "cloud-scheduler/redact-purge"
-        }
+        # The audit operator is the container's uid plus the service account its KMS client used
+        # (not $USER, which anyone can set).
 
         resources {
           limits = {

@@ -16,7 +16,29 @@ provider "google" {
 }
 
 locals {
-  roots = ["training", "vault", "quarantine", "audit", "keys"]
+  # training and work (--output: canaries, staging, purge markers) hold redacted data; vault, quarantine,
+  # audit and keys are restricted roots (IAM below; POSIX modes 0600/0700 apply to local roots only).
+  roots = ["training", "vault", "quarantine", "audit", "keys", "work"]
+}
+
+# Access logs of every root. Enable Data Access audit logs for storage in the project as well.
+resource "google_storage_bucket" "logs" {
+  #checkov:skip=CKV_GCP_62:this is the access-log target; logging it into itself would loop
+  name                        = "${var.prefix}-logs"
+  location                    = var.region
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  versioning {
+    enabled = true
+  }
+  lifecycle_rule {
+    condition {
+      days_since_noncurrent_time = var.audit_retention_days
+    }
+    action {
+      type = "Delete"
+    }
+  }
 }
 
 resource "google_storage_bucket" "root" {
@@ -25,9 +47,22 @@ resource "google_storage_bucket" "root" {
   location                    = var.region
   uniform_bucket_level_access = true
   public_access_prevention    = "enforced"
+  # Versioning protects against overwrites; noncurrent versions are deleted after noncurrent_version_days
+  # (audit: audit_retention_days), so purge and shred are complete after that delay (SECURITY.md).
   versioning {
-    # Versioning keeps deleted objects recoverable: off for vault/keys so purge and shred really delete.
-    enabled = contains(["training", "audit"], each.key)
+    enabled = true
+  }
+  lifecycle_rule {
+    condition {
+      days_since_noncurrent_time = each.key == "audit" ? var.audit_retention_days : var.noncurrent_version_days
+    }
+    action {
+      type = "Delete"
+    }
+  }
+  logging {
+    log_bucket        = google_storage_bucket.logs.name
+    log_object_prefix = each.key
   }
 }
 
@@ -74,7 +109,7 @@ resource "google_kms_crypto_key_iam_member" "revealer_kek" {
 # The pipeline holds unwrapped keysets in worker memory, so it could reveal: run it only as this service
 # account, never as a person. People who reveal get the revealer account (vault + keys read, KEK decrypt).
 resource "google_storage_bucket_iam_member" "revealer_read" {
-  for_each = toset(["vault", "keys", "audit"])
+  for_each = toset(["vault", "keys", "audit", "training"]) # training: manifests (shred markers), reveal --whole-version
   bucket   = google_storage_bucket.root[each.key].name
   role     = "roles/storage.objectViewer"
   member   = "serviceAccount:${google_service_account.revealer.email}"

@@ -1,10 +1,12 @@
-"""Options shared by several subcommands."""
+"""Options shared by several subcommands (import-light: the config models load when a command runs)."""
 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from transforms.config import RunConfig, load_config
+if TYPE_CHECKING:
+    from transforms.config import RunConfig
 
 
 def add_config_options(p: argparse.ArgumentParser) -> None:
@@ -14,4 +16,6 @@ def add_config_options(p: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
+    from transforms.config import load_config
+
     return load_config(args.config, **{"keys.kek_uri": args.kek_uri, "keys.scope": args.scope})

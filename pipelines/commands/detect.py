@@ -26,7 +26,12 @@ def register(sub) -> None:
         "input line (offsets into the input text, end-exclusive).",
     )
     p.add_argument("--input", required=True, metavar="FILE", help='JSONL with {"id", "text"} lines ("-" = stdin)')
-    p.add_argument("--output", required=True, metavar="FILE", help='JSONL output ("-" = stdout)')
+    p.add_argument(
+        "--output",
+        required=True,
+        metavar="FILE",
+        help='JSONL file of spans ("-" = stdout); a file, not an output root (contract of DESIGN.md section 3)',
+    )
     add_config_options(p)
     p.set_defaults(func=main)
 
@@ -64,19 +69,28 @@ def main(args: argparse.Namespace) -> int:
     cfg = config_from_args(args)
     texts = read_texts(args.input, cfg.input.text_field, cfg.input.id_field)
     service = DetectionService(cfg)
-    failed = 0
-    out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
-    with out:
-        for det in service.detect_texts(texts):
-            row: dict = {"id": det.doc_id}
-            if det.spans is None:
-                failed += 1
-                row.update(spans=None, error=det.error)
-            else:
-                row["spans"] = [
-                    {"start": s.start, "end": s.end, "label": s.label, "score": round(s.score, 4)} for s in det.spans
-                ]
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if args.output == "-":  # stdout stays open (the entry point flushes it); logs go to stderr
+        failed = _write_spans(service, texts, sys.stdout)
+        sys.stdout.flush()
+    else:
+        with open(args.output, "w", encoding="utf-8") as out:
+            failed = _write_spans(service, texts, out)
     if failed:
         raise PipelineFailure(f"detection failed for {failed} record(s); see their 'error' reason codes")
     return 0
+
+
+def _write_spans(service, texts, out) -> int:
+    """Write one JSON line per text; return how many failed detection."""
+    failed = 0
+    for det in service.detect_texts(texts):
+        row: dict = {"id": det.doc_id}
+        if det.spans is None:
+            failed += 1
+            row.update(spans=None, error=det.error)
+        else:
+            row["spans"] = [
+                {"start": s.start, "end": s.end, "label": s.label, "score": round(s.score, 4)} for s in det.spans
+            ]
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return failed

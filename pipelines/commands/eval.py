@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 from itertools import islice
 from pathlib import Path
 
@@ -28,6 +29,13 @@ def register(sub) -> None:
     p.add_argument("--baseline", choices=["presidio"], help="also score vanilla Presidio on the same data")
     p.add_argument("--limit", type=int, metavar="N", help="only the first N documents")
     p.add_argument("--output", metavar="FILE", help="also write the JSON here")
+    p.add_argument(
+        "--ablate",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="switch off a method (a key of the recognizer YAML's `methods`) or a recognizer by name; repeatable",
+    )
     add_config_options(p)
     p.set_defaults(func=main)
 
@@ -55,12 +63,30 @@ def load_gold(path: str, limit: int | None = None) -> list[dict]:
     return docs
 
 
+def _ablated_config(cfg, names: list[str], tmp: Path):
+    """The run config with a recognizer YAML copy that has the named methods/recognizers switched off."""
+    import yaml
+
+    from transforms.detection.recognizer_config import ablated, load_recognizers_file
+
+    rules = ablated(load_recognizers_file(cfg.detection.recognizers_file), names)
+    path = tmp / "recognizers.ablated.yaml"
+    path.write_text(yaml.safe_dump(rules.model_dump(), sort_keys=False))
+    detection = cfg.detection.model_copy(update={"recognizers_file": str(path)})
+    return cfg.model_copy(update={"detection": detection})
+
+
 def main(args: argparse.Namespace) -> int:
     from transforms.detection.eval_run import evaluate
 
     cfg = config_from_args(args)
     docs = load_gold(args.gold, args.limit)
-    result = {"gold": Path(args.gold).name, **evaluate(cfg, docs, baseline=args.baseline)}
+    if args.ablate:
+        with tempfile.TemporaryDirectory() as tmp:
+            cfg = _ablated_config(cfg, args.ablate, Path(tmp))
+            result = {"gold": Path(args.gold).name, "ablate": args.ablate, **evaluate(cfg, docs, args.baseline)}
+    else:
+        result = {"gold": Path(args.gold).name, **evaluate(cfg, docs, baseline=args.baseline)}
     text = json.dumps(result, indent=2, sort_keys=False)
     print(text)
     if args.output:

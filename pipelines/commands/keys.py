@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from pipelines.audit import append_event, operator
 from pipelines.commands.common import add_config_options, config_from_args
-from pipelines.layout import Layout
-from transforms.config import RunConfig
+from pipelines.commands.options import add_output_root
 from transforms.errors import ConfigError
-from transforms.keys import KeysetStore, ScopeKeys, validate_kek_uri
-from transforms.keys.lifecycle import rotate_data_key, rotate_kek, shred_scope
-from transforms.keys.store import KeysetFile
+
+if TYPE_CHECKING:  # Tink and the KMS clients load when a keys command runs, not when the CLI starts
+    from pipelines.dataset import Layout
+    from transforms.config import RunConfig
+    from transforms.keys import KeysetStore
+    from transforms.keys.store import KeysetFile
 
 
 def register(sub) -> None:
@@ -56,26 +58,36 @@ def register(sub) -> None:
     s = ksub.add_parser("shred", help="crypto-shred a scope: its vault entries become unrecoverable")
     _common(s)
     s.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
-    s.add_argument("--reason", help="recorded in the audit log")
+    s.add_argument("--reason", help="why (the audit log keeps its SHA-256 and length, never the text)")
     s.set_defaults(func=cmd_shred)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--output", required=True, metavar="DIR", help="the output root given to 'redact run'")
+    add_output_root(p)
     add_config_options(p)
 
 
 def _setup(args: argparse.Namespace) -> tuple[RunConfig, Layout, KeysetStore]:
+    from pipelines.dataset import Layout
+    from transforms.keys import KeysetStore
+
     cfg = config_from_args(args)
     layout = Layout.build(args.output, cfg.outputs)
     return cfg, layout, KeysetStore(layout.keys)
 
 
 def cmd_create(args: argparse.Namespace) -> int:
+    from pipelines.audit import append_event, refuse_if_shredded
+    from transforms.keys import ScopeKeys
+
     cfg, layout, store = _setup(args)
+    refuse_if_shredded(layout, cfg.keys.scope)  # a shredded scope name stays retired
     keys = ScopeKeys.create(store, cfg.keys.scope, cfg.keys.kek_uri, gcp_kms_endpoint=cfg.keys.gcp_kms_endpoint)
     append_event(
-        layout, "keys", {"action": "create", "scope": keys.scope, "key_id": keys.key_id, "kek_uri": keys.kek_uri}
+        layout,
+        "keys",
+        {"action": "create", "scope": keys.scope, "key_id": keys.key_id, "kek_uri": keys.kek_uri},
+        kek_uri=keys.kek_uri,
     )
     print(f"created scope {keys.scope!r}: token key {keys.key_id}, wrapped under {keys.kek_uri}")
     print(f"keyset: {store.path(keys.scope)}")
@@ -97,6 +109,8 @@ def describe(doc: KeysetFile, path: str) -> dict:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    from transforms.keys import ScopeKeys
+
     cfg, _layout, store = _setup(args)
     scopes = store.scopes() if args.all else [cfg.keys.scope]
     infos = []
@@ -133,19 +147,29 @@ def _print_info(info: dict) -> None:
 
 
 def cmd_rotate(args: argparse.Namespace) -> int:
+    from pipelines.audit import append_event, operator, refuse_if_shredded
+    from transforms.keys import validate_kek_uri
+    from transforms.keys.lifecycle import rotate_data_key, rotate_kek
+
     cfg, layout, store = _setup(args)
     scope, kek, endpoint = cfg.keys.scope, cfg.keys.kek_uri, cfg.keys.gcp_kms_endpoint
+    refuse_if_shredded(layout, scope)
     if args.new_kek_uri:
         new_uri = validate_kek_uri(args.new_kek_uri)
         rotate_kek(store, scope, kek, new_uri, operator=operator(), gcp_kms_endpoint=endpoint)
-        append_event(layout, "keys", {"action": "rotate_kek", "scope": scope, "from": kek, "to": new_uri})
+        append_event(
+            layout, "keys", {"action": "rotate_kek", "scope": scope, "from": kek, "to": new_uri}, kek_uri=new_uri
+        )
         print(f"scope {scope!r} re-wrapped under {new_uri}. Tokens are unchanged.")
         print(f"From now on use --kek-uri {new_uri} (or keys.kek_uri in the config) for this scope.")
         print("The old KEK can be disabled once no backup of the old keyset file must stay readable.")
         return 0
     old_id, new_id = rotate_data_key(store, scope, kek, operator=operator(), gcp_kms_endpoint=endpoint)
     append_event(
-        layout, "keys", {"action": "rotate_data_key", "scope": scope, "from_key_id": old_id, "to_key_id": new_id}
+        layout,
+        "keys",
+        {"action": "rotate_data_key", "scope": scope, "from_key_id": old_id, "to_key_id": new_id},
+        kek_uri=kek,
     )
     print(f"scope {scope!r}: new primary token key {new_id} (was {old_id}).")
     print("WARNING: this starts a NEW TOKEN SPACE. New runs produce DIFFERENT tokens for the same values,")
@@ -159,15 +183,15 @@ def cmd_rotate(args: argparse.Namespace) -> int:
 def cmd_shred(args: argparse.Namespace) -> int:
     if not args.yes:
         raise ConfigError("shred destroys the scope's keys and cannot be undone; re-run with --yes")
+    from pipelines.audit import operator, record_shred
+    from transforms.keys.lifecycle import shred_scope
+
     cfg, layout, store = _setup(args)
     scope = cfg.keys.scope
     doc = store.load(scope)
     already = doc.status == "shredded"
     shred_scope(store, scope, operator=operator())
-    event = {"action": "shred", "scope": scope, "already_shredded": already}
-    if args.reason:
-        event["reason"] = args.reason.strip()[:500]
-    append_event(layout, "keys", event)
+    record_shred(layout, scope, reason=args.reason, already=already)
     if already:
         print(f"scope {scope!r} was already shredded")
         return 0

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 from pipelines.commands.common import add_config_options, config_from_args
-from pipelines.purge import PurgeRequest, purge
+from pipelines.commands.options import add_output_root
 from transforms.errors import ConfigError
-from transforms.periods import parse_instant
 
 
 def register(sub) -> None:
@@ -19,9 +18,10 @@ def register(sub) -> None:
         help="write a new dataset version without expired or erased records (audited)",
         description="Remove records whose retention expired at --as-of and records of the named subjects "
         "from the published dataset version (legal holds win), publish the result, delete older versions "
-        "that still hold removed records, and garbage-collect the vault. Unknown options go to Apache Beam.",
+        "that still hold removed records, and garbage-collect the vault. Other options must be Apache Beam "
+        "pipeline options (e.g. --runner); anything else is refused (exit 2) before anything changes.",
     )
-    p.add_argument("--dataset", required=True, metavar="OUT", help="the output root given to 'redact run'")
+    add_output_root(p, old_dataset=True)
     p.add_argument(
         "--as-of", required=True, metavar="DATE", help="ISO date or datetime (UTC unless an offset is given), or now"
     )
@@ -40,7 +40,7 @@ def register(sub) -> None:
     )
     p.add_argument("--summary-json", metavar="FILE", help="write the purge report (ids and counts only) here")
     add_config_options(p)
-    p.set_defaults(func=main, accepts_extra=True)
+    p.set_defaults(func=main, beam=True)
 
 
 def _subjects(args: argparse.Namespace) -> list[str]:
@@ -54,6 +54,9 @@ def _subjects(args: argparse.Namespace) -> list[str]:
 
 
 def main(args: argparse.Namespace) -> int:
+    from pipelines.purge import PurgeRequest, purge
+    from transforms.periods import parse_instant
+
     cfg = config_from_args(args)
     try:
         as_of = parse_instant(args.as_of)
@@ -62,7 +65,7 @@ def main(args: argparse.Namespace) -> int:
     if args.shred_scope and not args.scope:
         raise ConfigError("--shred-scope needs an explicit --scope NAME (shredding is irreversible)")
     req = PurgeRequest(
-        dataset=args.dataset,
+        dataset=args.output,
         as_of=as_of,
         subjects=_subjects(args),
         dry_run=args.dry_run,

@@ -8,9 +8,7 @@ import time
 from pathlib import Path
 
 from pipelines.commands.common import add_config_options, config_from_args
-from pipelines.gate import gate_version
-from pipelines.run import RunRequest, run
-from transforms.errors import GateFailure, PipelineFailure
+from pipelines.commands.options import add_output_root
 
 
 def register(sub) -> None:
@@ -18,7 +16,8 @@ def register(sub) -> None:
         "run",
         help="redact a corpus into a Parquet training dataset",
         description="Read documents/transcripts, detect PII, tokenize it, write Parquet, manifest and publish. "
-        "Unknown options are passed to Apache Beam (e.g. --runner, --direct_num_workers).",
+        "Other options must be Apache Beam pipeline options (e.g. --runner, --direct_num_workers); anything "
+        "else is refused (exit 2) before anything is read.",
     )
     p.add_argument(
         "--input",
@@ -27,15 +26,18 @@ def register(sub) -> None:
         metavar="PATH_OR_GLOB",
         help="file, directory (every file below it) or glob; local, s3:// or gs://; repeatable",
     )
-    p.add_argument("--output", required=True, metavar="DIR", help="output root (training/, vault/, quarantine/ ...)")
+    add_output_root(p, help="output root to write (training/, vault/, quarantine/, audit/ ...)")
     add_config_options(p)
     p.add_argument("--summary-json", metavar="FILE", help="write a machine-readable run summary here")
     p.add_argument("--no-publish", action="store_true", help="write, check and gate the version but do not publish it")
-    p.set_defaults(func=main, accepts_extra=True)
+    p.set_defaults(func=main, beam=True)
 
 
 def main(args: argparse.Namespace) -> int:
-    from rich.console import Console
+    from pipelines.gate import gate_version
+    from pipelines.progress import run_progress
+    from pipelines.run import RunRequest, run
+    from transforms.errors import GateFailure, PipelineFailure
 
     cfg = config_from_args(args)
     req = RunRequest(
@@ -45,41 +47,72 @@ def main(args: argparse.Namespace) -> int:
         beam_args=args.extra,
         publish=not args.no_publish and cfg.publish == "on_success",
     )
-    console = Console(stderr=True)
     started = time.monotonic()
-    with console.status("[bold]redacting[/] (reading, detecting, tokenizing, writing)…", spinner="dots"):
+    with run_progress(args.input, every_records=cfg.progress_every):
         summary = run(req, gate=lambda layout, version, manifest: gate_version(layout, version, manifest, cfg))
     summary["elapsed_seconds"] = round(time.monotonic() - started, 2)
     if args.summary_json:
         Path(args.summary_json).write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
-    print_summary(Console(), summary)
+    print_summary(summary)
     if summary["status"] != "complete":
-        raise PipelineFailure(f"version {summary['version']} failed: {'; '.join(summary.get('failures', []))}")
+        raise PipelineFailure(f"version {summary['version']} {stop_line(summary)}")
     gate = summary.get("gate") or {}
     if not gate.get("success"):
         raise GateFailure(
             f"version {summary['version']} failed its gate ({len(gate.get('failed', []))} expectations); "
-            f"not published; see {gate.get('summary')}"
+            f"not published; see {gate.get('report') or gate.get('summary')}"
         )
     return 0
 
 
-def print_summary(console, s: dict) -> None:
-    from rich.table import Table
+def stop_line(s: dict) -> str:
+    """Why a run stopped before its gate, in one line of plain words (ids and counts only)."""
+    return "stopped: " + "; ".join(s.get("failures") or ["the run did not complete"]) + "; nothing published"
+
+
+def gate_line(s: dict) -> str:
+    gate = s.get("gate")
+    if s["status"] != "complete":
+        return "not run (the run stopped before it)"
+    if not gate:
+        return "not run"
+    if gate.get("success"):
+        return "passed"
+    return f"FAILED ({len(gate.get('failed', []))} expectations)"
+
+
+def published_line(s: dict) -> str:
+    if s["published"]:
+        return "yes (CURRENT updated)"
+    if s["status"] != "complete":
+        return "no (the run stopped; the previous published version, if any, is unchanged)"
+    return "no (the previous published version, if any, is unchanged)"
+
+
+def print_summary(s: dict, out=None) -> None:
+    from pipelines.console import plain_counts, print_fields, total_with_reasons
 
     c = s["counts"]
-    t = Table(title=f"redact run {s['run_id']} -> {s['version']}", show_header=False, box=None)
-    t.add_row("records read", str(c["read"]))
-    t.add_row("written to training", str(c["written"]))
-    t.add_row("quarantined", f"{c['quarantined_total']} {c['quarantined'] or ''}")
-    t.add_row("dropped by policy", f"{c['dropped_total']} {c['dropped'] or ''}")
-    t.add_row("entities", ", ".join(f"{k} {v}" for k, v in s["entities"].items()) or "none")
-    t.add_row("reconciled", "yes" if s["reconciliation"]["ok"] else "NO")
+    rows = [
+        ("status", "complete" if s["status"] == "complete" else stop_line(s)),
+        ("records read", str(c["read"])),
+        ("written to training", str(c["written"])),
+        ("quarantined", total_with_reasons(c["quarantined_total"], c["quarantined"])),
+        ("dropped by policy", total_with_reasons(c["dropped_total"], c["dropped"])),
+        ("entities", plain_counts(s["entities"]) or "none"),
+        ("reconciled", "yes" if s["reconciliation"]["ok"] else "NO (read != written + quarantined + dropped)"),
+        ("gate", gate_line(s)),
+    ]
     gate = s.get("gate") or {}
-    t.add_row("gate", ("passed" if gate.get("success") else "FAILED") + f" (report: {gate.get('data_docs')})")
-    t.add_row("published", "yes (CURRENT updated)" if s["published"] else "no")
-    t.add_row("training", s["outputs"]["training"])
-    t.add_row("vault", s["outputs"]["vault"])
-    t.add_row("quarantine", s["outputs"]["quarantine"])
-    t.add_row("elapsed", f"{s.get('elapsed_seconds', 0)} s")
-    console.print(t)
+    if gate.get("report"):
+        rows.append(("gate report", gate["report"]))
+    elif gate.get("summary"):
+        rows.append(("gate summary", gate["summary"]))
+    rows += [
+        ("published", published_line(s)),
+        ("training", s["outputs"]["training"]),
+        ("vault", s["outputs"]["vault"]),
+        ("quarantine", s["outputs"]["quarantine"]),
+        ("elapsed", f"{s.get('elapsed_seconds', 0)} s"),
+    ]
+    print_fields(f"redact run {s['run_id']} -> {s['version']}", rows, out)

@@ -24,7 +24,7 @@ def test_cronjob_runs_purge_daily_without_overlap():
     pod = spec["jobTemplate"]["spec"]["template"]["spec"]
     assert pod["restartPolicy"] == "Never" and pod["securityContext"]["runAsNonRoot"] is True
     args = pod["containers"][0]["args"]
-    assert "purge" in args and args[args.index("--as-of") + 1] == "now" and "--dataset" in args
+    assert "purge" in args and args[args.index("--as-of") + 1] == "now" and "--output" in args
     mounts = {m["name"] for m in pod["containers"][0]["volumeMounts"]}
     assert {v["name"] for v in pod["volumes"]} == mounts
     config = next(d for d in docs if d["kind"] == "ConfigMap")

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.layout import Layout
-from pipelines.manifest import describe_files, write_manifest
+from pipelines.dataset import CANARIES, TRAINING, VAULT, Layout, describe_files, write_manifest
 from transforms.gates.canaries import DEFAULT_CANARIES, canary_doc_id
 from transforms.keys.tokens import TOKEN_RE
 from transforms.schemas import TRAINING_SCHEMA, VAULT_SCHEMA
@@ -37,12 +37,12 @@ def training_row(i: int, text: str | None = None) -> dict:
         "turns": None,
         "metadata": [],
         "subject_ref": tok("SUBJECT", 9000 + i),
-        "entity_counts": [("PERSON", 1)],
+        "entity_counts": [{"key": "PERSON", "value": 1}],
         "lineage": {
             "source_uri": "file://sha256-0123456789abcdef.jsonl",
             "source_sha256": "a" * 64,
             "source_record": f"line:{i + 1}",
-            "ingested_at": "2030-01-01T00:00:00Z",
+            "ingested_at": datetime(2030, 1, 1, tzinfo=UTC),
             "run_id": RUN_ID,
             "pipeline_version": "0.1.0",
             "detector_config_sha256": "b" * 64,
@@ -55,7 +55,7 @@ def training_row(i: int, text: str | None = None) -> dict:
             "policy_id": "default",
             "policy_version": "1",
             "category": "document",
-            "expires_at": "2099-01-01T00:00:00Z",
+            "expires_at": datetime(2099, 1, 1, tzinfo=UTC),
             "legal_hold": False,
             "consent": None,
         },
@@ -85,6 +85,7 @@ def vault_row(token: str, version: str = VERSION, scope: str = SCOPE) -> dict:
         "dataset_version": version,
         "doc_ids": ["doc-0000"],
         "subject_refs": [],
+        "surfaces": [],
     }
 
 
@@ -110,20 +111,24 @@ class Crafted:
 
     def write(self) -> Crafted:
         lay = self.layout
-        _write(Path(lay.version_dir(self.version)) / "part-00000-of-00001.parquet", self.rows, self.training_schema)
+        _write(self.part(TRAINING), self.rows, self.training_schema)
         vault = self.auto_vault() if self.vault is None else self.vault
-        _write(Path(lay.vault_dir(SCOPE, self.version)) / "part-00000-of-00001.parquet", vault, self.vault_schema)
+        _write(self.part(VAULT), vault, self.vault_schema)
         if self.canaries is not None:
-            _write(Path(lay.canary_dir(self.version)) / "part-00000-of-00001.parquet", self.canaries, TRAINING_SCHEMA)
+            _write(self.part(CANARIES), self.canaries, TRAINING_SCHEMA)
         manifest = {
             "status": "complete",
             "run_id": RUN_ID,
             "created_at": "2030-01-01T00:00:00Z",
             "keys": {"scope": SCOPE, "key_id": KEY_ID},
-            "outputs": {"training": describe_files(str(Path(lay.version_dir(self.version)) / "*.parquet"))},
+            "outputs": {"training": describe_files(lay.files(TRAINING, self.version))},
         }
         write_manifest(lay, self.version, manifest)
         return self
+
+    def part(self, kind: str, scope: str = SCOPE) -> Path:
+        """The one Parquet file of ``kind`` this crafted version has."""
+        return Path(self.layout.data_dir(kind, self.version, scope)) / "part-00000-of-00001.parquet"
 
     def manifest(self) -> dict:
         return json.loads(Path(self.layout.manifest(self.version)).read_text())

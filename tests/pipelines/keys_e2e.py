@@ -58,7 +58,7 @@ def current_version(out: Path) -> str:
 
 def training_texts(out: Path, version: str) -> dict[str, str]:
     rows = []
-    for path in sorted(glob.glob(str(out / "training" / version / "*.parquet"))):
+    for path in sorted(glob.glob(str(out / "training" / version / "data" / "*.parquet"))):
         rows.extend(pq.read_table(path, columns=["doc_id", "text"]).to_pylist())
     return {r["doc_id"]: r["text"] for r in rows}
 

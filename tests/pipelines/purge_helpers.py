@@ -12,8 +12,8 @@ import pyarrow.parquet as pq
 
 from pipelines.layout import Layout
 from tests.conftest import write_jsonl
+from transforms import subjects
 from transforms.keys import KeysetStore, ScopeKeys
-from transforms.keys.tokens import format_token
 
 ZETA = "subj-ZETA-4242"  # the subject whose erasure is requested
 OMEGA = "subj-OMEGA-7"
@@ -110,7 +110,7 @@ def rows(out: Path, version: str) -> dict[str, str]:
     the tokens are joined back through the vault (as ``redact reveal`` would)."""
     ids = input_ids(out, version)
     out_rows = {}
-    for f in sorted((out / "training" / version).glob("*.parquet")):
+    for f in sorted((out / "training" / version / "data").glob("*.parquet")):
         for r in pq.read_table(f).to_pylist():
             out_rows[ids.get(r["doc_id"], r["doc_id"])] = json.dumps(r, sort_keys=True, default=str)
     return out_rows
@@ -152,7 +152,7 @@ def tree_digest(root: Path) -> dict[str, str]:
 
 def subject_token(out: Path, kek_uri: str, raw: str, scope: str = "default") -> str:
     keys = ScopeKeys.open(KeysetStore(str(Layout.build(str(out)).keys)), scope, kek_uri)
-    return format_token("SUBJECT", keys.tokenize("SUBJECT", raw)[0])
+    return subjects.subject_token(keys, raw)
 
 
 def future(days: int) -> str:

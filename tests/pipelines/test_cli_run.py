@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import glob
 import json
+import re
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -54,7 +55,7 @@ def _corpus(root: Path) -> Path:
 
 
 def _rows(out: Path, version: str) -> list[dict]:
-    files = sorted(glob.glob(str(out / "training" / version / "*.parquet")))
+    files = sorted(glob.glob(str(out / "training" / version / "data" / "*.parquet")))
     return sorted((r for f in files for r in pq.read_table(f).to_pylist()), key=lambda r: r["doc_id"])
 
 
@@ -250,3 +251,27 @@ def test_local_kek_inside_the_output_root_is_refused(tmp_path):
     )
     assert proc.returncode == 2 and "lies inside the output root" in proc.stderr
     assert not (out / "kek.json").exists()
+
+
+def test_run_output_is_plain_and_names_its_progress_and_gate_report(first_run):
+    proc = first_run["proc"]
+    assert "{" not in proc.stdout and "report: None" not in proc.stdout
+    assert "quarantined          1 (parse.invalid_json 1)" in proc.stdout
+    report = Path(first_run["summary"]["gate"]["report"])
+    assert report.name == "report.html" and str(report) in proc.stdout  # whole path, not cut
+    page = report.read_text()
+    assert "http://" not in page and "https://" not in page and "min_canary_recall" in page
+    logs = [line for line in proc.stderr.splitlines() if line[:4].isdigit()]
+    assert logs and all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z ", line) for line in logs)
+    assert "progress (pipeline finished): 2 of 2 files, 5 records" in proc.stderr
+
+
+def test_run_stopped_by_quarantine_fraction_says_what_stopped_it(first_run, tmp_path):
+    proc = run_cli(
+        "run", "--input", str(first_run["corpus"]), "--output", str(tmp_path / "o"), "--kek-uri", first_run["kek"]
+    )
+    assert proc.returncode == 5
+    stop = "stopped: 1 of 5 records quarantined (20%) > max_quarantine_fraction 10%; nothing published"
+    assert stop in proc.stdout and proc.stderr.strip().splitlines()[-1].endswith(stop)
+    assert "report: None" not in proc.stdout and "gate FAILED" not in proc.stdout
+    assert not (tmp_path / "o" / "training" / "CURRENT").exists()

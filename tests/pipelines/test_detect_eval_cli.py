@@ -37,6 +37,15 @@ def test_detect_reports_offsets_into_the_input_text(tmp_path, kek_uri):
     assert all(set(s) == {"start", "end", "label", "score"} for s in spans)
 
 
+def test_detect_to_stdout_prints_spans_and_exits_0(tmp_path, kek_uri):
+    src = write_jsonl(tmp_path / "in.jsonl", TEXTS[:2])
+    res = run_cli("detect", "--input", str(src), "--output", "-", "--kek-uri", kek_uri)
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr
+    rows = [json.loads(line) for line in res.stdout.splitlines()]  # stdout holds the spans and nothing else
+    assert [r["id"] for r in rows] == ["a", "b"] and all(r["spans"] for r in rows)
+
+
 def test_detect_bad_input_is_one_line_error(tmp_path, kek_uri):
     res = run_cli("detect", "--input", str(tmp_path / "missing.jsonl"), "--output", str(tmp_path / "o"))
     assert res.returncode != 0 and res.stderr.strip().count("\n") == 0 and "not found" in res.stderr

@@ -38,7 +38,7 @@ def test_demo_command_on_example_corpus(tmp_path, kek_uri):
     assert c["dropped"] == {"policy.empty": 1, "policy.no_consent": 1}
     import pyarrow.parquet as pq
 
-    rows = pq.read_table(s["outputs"]["training"]).to_pylist()
+    rows = pq.read_table(Path(s["outputs"]["training"]) / "data").to_pylist()
     dump = json.dumps(rows, default=str)
     leaked = [v for v in PLANTED if v in dump]
     assert not leaked, leaked

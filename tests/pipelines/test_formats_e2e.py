@@ -25,6 +25,7 @@ from tests.builders import (
 )
 from transforms.config import load_config
 from transforms.keys.tokens import TOKEN_RE
+from transforms.schemas import kv_dict
 
 pytestmark = pytest.mark.slow
 
@@ -109,7 +110,7 @@ def result(tmp_path_factory):
     cfg = load_config(None, **{"keys.kek_uri": kek, "input.metadata_allowlist": ["source", "source_format", "title"]})
     cfg = cfg.model_copy(update={"max_quarantine_fraction": 1.0})
     summary = run(RunRequest(inputs=[str(base / "in")], output=str(base / "out"), config=cfg))
-    rows = pq.read_table(glob.glob(f"{summary['outputs']['training']}/*.parquet")).to_pylist()
+    rows = pq.read_table(glob.glob(f"{summary['outputs']['training']}/data/*.parquet")).to_pylist()
     return summary, rows
 
 
@@ -142,7 +143,7 @@ def test_no_planted_pii_in_training_output(result):
 
 def test_every_format_is_represented(result):
     _, rows = result
-    formats = sorted(dict(r["metadata"]).get("source_format", "json") for r in rows)
+    formats = sorted(kv_dict(r["metadata"]).get("source_format", "json") for r in rows)
     assert formats == sorted(
         ["txt", "md", "html", "pdf", "docx", "eml", "json", "json", "aws_transcribe", "vtt", "srt"]
     )
@@ -153,22 +154,22 @@ def test_every_format_is_represented(result):
 def test_metadata_is_allow_listed_only(result):
     _, rows = result
     for r in rows:
-        assert set(dict(r["metadata"])) <= {"source", "source_format", "title"}
-    pdf = next(r for r in rows if dict(r["metadata"]).get("source_format") == "pdf")
-    assert dict(pdf["metadata"])["title"] == "Report"  # author (PII) is never offered as metadata
+        assert set(kv_dict(r["metadata"])) <= {"source", "source_format", "title"}
+    pdf = next(r for r in rows if kv_dict(r["metadata"]).get("source_format") == "pdf")
+    assert kv_dict(pdf["metadata"])["title"] == "Report"  # author (PII) is never offered as metadata
     doc = next(r for r in rows if r["text"].endswith(" joined."))  # input id j-1
-    assert dict(doc["metadata"]) == {"source": "crm"}
+    assert kv_dict(doc["metadata"]) == {"source": "crm"}
 
 
 def test_speaker_and_text_share_the_person_token(result):
     _, rows = result
     for fmt in ("vtt", "srt"):
-        row = next(r for r in rows if dict(r["metadata"]).get("source_format") == fmt)
+        row = next(r for r in rows if kv_dict(r["metadata"]).get("source_format") == fmt)
         turn = row["turns"][0]
         assert TOKEN_RE.fullmatch(turn["speaker"]), turn["speaker"]
         assert turn["speaker"] in turn["text"]
         assert turn["start_ms"] == 1000
-    call = next(r for r in rows if dict(r["metadata"]).get("source_format") == "aws_transcribe")
+    call = next(r for r in rows if kv_dict(r["metadata"]).get("source_format") == "aws_transcribe")
     assert [t["speaker"] for t in call["turns"]] == ["spk_0", "spk_1"]
     assert [(t["start_ms"], t["end_ms"]) for t in call["turns"]] == [(0, 2000), (2000, 4000)]
 
@@ -185,9 +186,9 @@ def test_email_headers_are_tokenized_consistently(result):
 
 def test_zero_width_split_name_is_caught_and_counted(result):
     _, rows = result
-    txt = next(r for r in rows if dict(r["metadata"]).get("source_format") == "txt")
+    txt = next(r for r in rows if kv_dict(r["metadata"]).get("source_format") == "txt")
     assert "<PERSON_" in txt["text"]
-    assert dict(txt["lineage"]["canonicalization"])["zero_width_removed"] == 2
+    assert kv_dict(txt["lineage"]["canonicalization"])["zero_width_removed"] == 2
 
 
 def test_quarantine_keeps_file_and_position(result):

@@ -29,7 +29,7 @@ def _crafted(tmp_path, version=D.VERSION, bad=False) -> D.Crafted:
 def test_gate_cli_passes_with_exit_0_on_newest_complete_version(tmp_path):
     older = _crafted(tmp_path, version="v20290101T000000Z-aaaaaa", bad=True)
     newer = _crafted(tmp_path)  # same root, newer version: chosen by default
-    proc = run_cli("gate", "--dataset", str(newer.out))
+    proc = run_cli("gate", "--output", str(newer.out))
     assert proc.returncode == 0, proc.stderr
     assert newer.version in proc.stdout
     assert (Path(newer.layout.gate_dir(newer.version)) / "summary.json").is_file()
@@ -38,7 +38,7 @@ def test_gate_cli_passes_with_exit_0_on_newest_complete_version(tmp_path):
 
 def test_gate_cli_fails_with_exit_6_and_one_line(tmp_path):
     c = _crafted(tmp_path, bad=True)
-    proc = run_cli("gate", "--dataset", str(c.out), "--version", c.version)
+    proc = run_cli("gate", "--output", str(c.out), "--version", c.version)
     assert proc.returncode == 6
     assert proc.stderr.strip().splitlines()[-1].startswith("redact: error: version")
     assert "leaked.value" not in proc.stdout + proc.stderr
@@ -47,13 +47,13 @@ def test_gate_cli_fails_with_exit_6_and_one_line(tmp_path):
 
 def test_gate_cli_unknown_version_exit_2(tmp_path):
     c = _crafted(tmp_path)
-    proc = run_cli("gate", "--dataset", str(c.out), "--version", "v-nope")
+    proc = run_cli("gate", "--output", str(c.out), "--version", "v-nope")
     assert proc.returncode == 2
     assert "v-nope" in proc.stderr
 
 
 def test_gate_cli_no_complete_version_exit_2(tmp_path):
-    proc = run_cli("gate", "--dataset", str(tmp_path / "empty"))
+    proc = run_cli("gate", "--output", str(tmp_path / "empty"))
     assert proc.returncode == 2
 
 
@@ -61,7 +61,7 @@ def test_gate_cli_bad_threshold_config_exit_2(tmp_path):
     c = _crafted(tmp_path)
     cfg = tmp_path / "cfg.yaml"
     cfg.write_text("gates:\n  max_ner_char_fraction: 2\n")
-    proc = run_cli("gate", "--dataset", str(c.out), "--config", str(cfg))
+    proc = run_cli("gate", "--output", str(c.out), "--config", str(cfg))
     assert proc.returncode == 2
     assert "gates.max_ner_char_fraction" in proc.stderr
 
@@ -70,8 +70,8 @@ def test_failed_gate_leaves_current_untouched_and_publish_refuses(tmp_path):
     good = _crafted(tmp_path, version="v20290101T000000Z-aaaaaa")
     publish(good.layout, good.version)
     bad = _crafted(tmp_path, bad=True)
-    assert run_cli("gate", "--dataset", str(bad.out), "--version", bad.version).returncode == 6
-    proc = run_cli("publish", "--dataset", str(bad.out), "--version", bad.version)
+    assert run_cli("gate", "--output", str(bad.out), "--version", bad.version).returncode == 6
+    proc = run_cli("publish", "--output", str(bad.out), "--version", bad.version)
     assert proc.returncode == 6
     assert published_version(bad.layout) == good.version
 
@@ -85,16 +85,16 @@ def test_publish_requires_a_gate_run(tmp_path):
 
 def test_publish_after_passing_gate_moves_current(tmp_path):
     c = _crafted(tmp_path)
-    assert run_cli("gate", "--dataset", str(c.out), "--version", c.version).returncode == 0
-    proc = run_cli("publish", "--dataset", str(c.out), "--version", c.version)
+    assert run_cli("gate", "--output", str(c.out), "--version", c.version).returncode == 0
+    proc = run_cli("publish", "--output", str(c.out), "--version", c.version)
     assert proc.returncode == 0, proc.stderr
     assert Path(c.layout.current).read_text() == c.version + "\n"
 
 
 def test_publish_refuses_when_files_changed_after_gate(tmp_path):
     c = _crafted(tmp_path)
-    assert run_cli("gate", "--dataset", str(c.out), "--version", c.version).returncode == 0
-    part = Path(c.layout.version_dir(c.version)) / "part-00000-of-00001.parquet"
+    assert run_cli("gate", "--output", str(c.out), "--version", c.version).returncode == 0
+    part = c.part("training")
     table = pq.read_table(part)
     pq.write_table(table.slice(1), part)
     with pytest.raises(GateFailure, match="changed after"):
@@ -109,7 +109,7 @@ def test_publish_refuses_incomplete_version(tmp_path):
     Path(c.layout.manifest(c.version)).write_text(json.dumps(manifest))
     with pytest.raises(InputError, match="not complete"):
         publish_gated(c.layout, c.version)
-    proc = run_cli("publish", "--dataset", str(c.out), "--version", c.version)
+    proc = run_cli("publish", "--output", str(c.out), "--version", c.version)
     assert proc.returncode == 2
 
 
@@ -136,7 +136,7 @@ def test_run_gates_and_publishes_end_to_end(tmp_path, kek_uri):
     }
     assert manifest["reconciliation"]["ok"] and manifest["counts"]["canaries"] == {"injected": 5, "written": 5}
     # canaries are not in the training data, and the report sits beside it
-    training = pq.read_table(out / "training" / version / "part-00000-of-00001.parquet")
+    training = pq.read_table(out / "training" / version / "data" / "part-00000-of-00001.parquet")
     assert not [d for d in training.column("doc_id").to_pylist() if d.startswith("canary-")]
     assert (out / "canaries" / version).is_dir()
     gate = json.loads((out / "training" / version / "_gate" / "summary.json").read_text())
@@ -156,7 +156,7 @@ def test_run_gates_and_publishes_end_to_end(tmp_path, kek_uri):
     failed_manifest = json.loads((out / "training" / failed["version"] / "_MANIFEST.json").read_text())
     assert failed_manifest["status"] == "complete" and failed_manifest["gate"]["success"] is False
     # ... and 'redact publish' refuses that version
-    assert run_cli("publish", "--dataset", str(out), "--version", failed["version"]).returncode == 6
+    assert run_cli("publish", "--output", str(out), "--version", failed["version"]).returncode == 6
     assert (out / "training" / "CURRENT").read_text().strip() == version
 
 
@@ -172,7 +172,7 @@ def test_run_no_publish_gates_but_keeps_current(tmp_path, kek_uri):
     s = json.loads(summary_json.read_text())
     assert s["gate"]["success"] and not s["published"]
     assert not (out / "training" / "CURRENT").exists()
-    assert run_cli("publish", "--dataset", str(out), "--version", s["version"]).returncode == 0
+    assert run_cli("publish", "--output", str(out), "--version", s["version"]).returncode == 0
     assert (out / "training" / "CURRENT").read_text().strip() == s["version"]
 
 

@@ -7,6 +7,7 @@ expectations that must fail; the test asserts the gate's failed list equals that
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -61,6 +62,27 @@ def _legal_hold_as_string(c):
     c.training_schema = TRAINING_SCHEMA.set(idx, pa.field("retention", pa.struct(fields), nullable=False))
     for r in c.rows:
         r["retention"]["legal_hold"] = "no"
+
+
+def _ingested_at_null(c):
+    lin = TRAINING_SCHEMA.field("lineage").type
+    fields = [pa.field("ingested_at", f.type) if f.name == "ingested_at" else f for f in lin]
+    idx = TRAINING_SCHEMA.get_field_index("lineage")
+    c.training_schema = TRAINING_SCHEMA.set(idx, pa.field("lineage", pa.struct(fields), nullable=False))
+    c.rows[0]["lineage"]["ingested_at"] = None
+
+
+def _expires_as_string(value: str):
+    def mutate(c):
+        ret = TRAINING_SCHEMA.field("retention").type
+        fields = [pa.field("expires_at", pa.string()) if f.name == "expires_at" else f for f in ret]
+        idx = TRAINING_SCHEMA.get_field_index("retention")
+        c.training_schema = TRAINING_SCHEMA.set(idx, pa.field("retention", pa.struct(fields), nullable=False))
+        for r in c.rows:
+            r["retention"]["expires_at"] = "2099-01-01T00:00:00Z"
+        c.rows[0]["retention"]["expires_at"] = value
+
+    return mutate
 
 
 def _vault(mutator):
@@ -129,8 +151,17 @@ CASES: list[tuple[str, Callable, dict, set[str]]] = [
     ("run_id_missing", _set("lineage.run_id", ""), {}, {f"{T}: expect_column_values_to_not_be_null(lineage_run_id)"}),
     *[
         (f"{f}_missing", _set(f"lineage.{f}", ""), {}, {f"{T}: expect_column_values_to_not_be_null(lineage_{f})"})
-        for f in ("source_record", "ingested_at", "pipeline_version", "detector_config_sha256")
+        for f in ("source_record", "pipeline_version", "detector_config_sha256")
     ],
+    (
+        "ingested_at_missing",  # the typed schema refuses a null here: only a file off the schema has one
+        _ingested_at_null,
+        {},
+        {
+            f"{T}: expect_column_values_to_not_be_null(lineage_ingested_at)",
+            f"{M}: expect_column_values_to_be_in_set(training_schema_ok)",
+        },
+    ),
     *[
         (
             f"nlp_model_{f}_missing",
@@ -210,15 +241,18 @@ CASES: list[tuple[str, Callable, dict, set[str]]] = [
     ),
     (
         "expired",
-        _set("retention.expires_at", "2001-01-01T00:00:00Z"),
+        _set("retention.expires_at", datetime(2001, 1, 1, tzinfo=UTC)),
         {},
         {f"{T}: expect_column_values_to_be_between(retention_expires_epoch)"},
     ),
     (
-        "expiry_unparseable",
-        _set("retention.expires_at", "next year"),
+        "expiry_unparseable",  # only possible in a file that is not typed as the schema says
+        _expires_as_string("next year"),
         {},
-        {f"{T}: expect_column_values_to_be_between(retention_expires_epoch)"},
+        {
+            f"{T}: expect_column_values_to_be_between(retention_expires_epoch)",
+            f"{M}: expect_column_values_to_be_in_set(training_schema_ok)",
+        },
     ),
     (
         "residual_email",
@@ -264,7 +298,7 @@ CASES: list[tuple[str, Callable, dict, set[str]]] = [
     ),
     (
         "residual_in_metadata",
-        _set("metadata", [("source", "ops@example.com")]),
+        _set("metadata", [{"key": "source", "value": "ops@example.com"}]),
         {},
         {f"{T}: expect_column_values_to_be_between(residual_email)"},
     ),
@@ -471,7 +505,7 @@ def test_bad_dataset_fails_exactly_its_expectations(tmp_path, name, mutate, gate
 
 def test_files_changed_after_manifest_fail(tmp_path):
     def tamper(c):
-        extra = Path(c.layout.version_dir(c.version)) / "part-extra.parquet"
+        extra = Path(c.layout.data_dir("training", c.version)) / "part-extra.parquet"
         D._write(extra, [D.training_row(99, c.rows[0]["text"])], TRAINING_SCHEMA)
 
     result = _gate(tmp_path, after_write=tamper)

@@ -33,7 +33,7 @@ def _plant(c: D.Crafted) -> None:
     c.rows[2]["doc_id"] = PLANTED["doc_id"]
     c.rows[3]["doc_id"] = PLANTED["doc_id"]  # duplicate doc_id: uniqueness fails on a PII-shaped id
     c.rows[4]["subject_ref"] = PLANTED["subject"]
-    c.rows[5]["metadata"] = [("source", PLANTED["meta"])]
+    c.rows[5]["metadata"] = [{"key": "source", "value": PLANTED["meta"]}]
     c.canaries[0]["text"] = c.canaries[0]["text"].replace(D.tok("CANARY", 5000), PLANTED["canary"])
 
 

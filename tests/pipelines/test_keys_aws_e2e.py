@@ -2,7 +2,7 @@
 
 Flow: create KMS keys -> ``keys create`` -> ``run`` -> ``reveal`` -> second run (byte-identical) ->
 ``rotate --new-kek-uri`` (tokens unchanged) -> ``rotate --data-key`` (new token space, old tokens still
-reveal) -> ``reveal --dataset`` -> ``shred`` (reveal says "shredded").
+reveal) -> ``reveal --whole-version`` -> ``shred`` (reveal says "shredded").
 
 "Not authorized": moto only evaluates IAM when asked (``/moto-api/reset-auth``); it then applies the
 caller's IAM identity policy. moto 5 does *not* refuse Encrypt/Decrypt on disabled keys or keys
@@ -16,6 +16,7 @@ import json
 
 import pytest
 
+from pipelines.audit import reason_fields
 from tests.pipelines.keys_e2e import (
     all_tokens,
     assert_audit_clean,
@@ -83,7 +84,7 @@ def test_aws_kms_end_to_end(moto_kms, tmp_path):
     assert [e["event"] for e in info["history"]] == ["created", "kek_rotated", "data_key_rotated"]
 
     revealed = tmp_path / "revealed.jsonl"
-    ok("reveal", "--dataset", "--version", v1, "--write", str(revealed), *common, "--kek-uri", kek2,
+    ok("reveal", "--whole-version", "--version", v1, "--write", str(revealed), *common, "--kek-uri", kek2,
        "--reason", REASON, env=env)  # fmt: skip
     assert file_mode(revealed) == 0o600
     lines = [json.loads(line) for line in revealed.read_text().splitlines()]
@@ -98,7 +99,8 @@ def test_aws_kms_end_to_end(moto_kms, tmp_path):
 
     outcomes = [e["outcome"] for e in audit_events(out, "reveal")]
     assert outcomes == ["ok", "key_error", "ok", "ok", "ok", "shredded"]
-    assert all(e["reason"] == REASON and e["scope"] == SCOPE for e in audit_events(out, "reveal"))
+    reason = reason_fields(REASON)["reason_sha256"]
+    assert all(e["reason_sha256"] == reason and e["scope"] == SCOPE for e in audit_events(out, "reveal"))
     assert [e["action"] for e in audit_events(out, "keys")] == ["create", "rotate_kek", "rotate_data_key", "shred"]
     assert_audit_clean(out)
 
@@ -120,7 +122,12 @@ def test_aws_reveal_without_kms_decrypt_is_not_authorized(moto_kms, tmp_path):
         moto_kms.enforce_iam(False)
     assert "not authorized" in denied.stderr and "kms:Decrypt" in denied.stderr
     assert allowed[token] in {"emily carter", "rahul mehta"}
-    assert [e["outcome"] for e in audit_events(out, "reveal")] == ["not_authorized", "ok"]
+    events = audit_events(out, "reveal")
+    assert [e["outcome"] for e in events] == ["not_authorized", "ok"]
+    # the operator's cloud identity is the credential the KMS client signed with (not $USER)
+    assert [e["operator"]["cloud"] for e in events] == [
+        f"aws:access_key_id={k}" for k in (encrypt_only[0], revealer[0])
+    ]
 
 
 def run_reveal_ok(token: str, common: list[str], env: dict) -> dict[str, str]:

@@ -116,7 +116,7 @@ def test_subject_erasure_removes_every_record_from_every_version_and_nothing_els
     assert zeta not in json.dumps(event)
     for p in (out / "audit").rglob("*.json"):
         assert_no_planted(p.read_text(), str(p))
-    assert_no_planted((out / "training" / v_new / "_DATASET_CARD.md").read_text(), "card")
+    assert_no_planted((out / "training" / v_new / "README.md").read_text(), "card")
 
 
 def test_legal_hold_wins_over_erasure(tmp_path, kek_uri):
@@ -141,13 +141,45 @@ def test_legal_hold_wins_over_erasure(tmp_path, kek_uri):
 
 def test_dry_run_changes_nothing_and_reports(three_versions):
     out, cfg, _, (_, v_a, v_b) = three_versions
-    before = tree_digest(out)
-    report = _purge(out, cfg, subjects=[ZETA], dry_run=True)
+    before, now = tree_digest(out), _now()  # one as-of for both: it names the new version
+    report = _purge(out, cfg, as_of=now, subjects=[ZETA], dry_run=True)
     assert tree_digest(out) == before
-    assert report["dry_run"] and not report["published"] and report["removed"] == {"purge.subject_erasure": 1}
+    assert report["dry_run"] and report["published"] and report["removed"] == {"purge.subject_erasure": 1}
     assert sorted(report["versions_deleted"]) == sorted([v_a, v_b])
-    real = _purge(out, cfg, subjects=[ZETA])
-    assert real["removed"] == report["removed"] and real["versions_deleted"] == report["versions_deleted"]
+    real = _purge(out, cfg, as_of=now, subjects=[ZETA])
+    assert _planned(real) == _planned(report)  # the dry run computed exactly what the purge did
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    from transforms.periods import format_instant
+
+    return format_instant(datetime.now(UTC))
+
+
+def _planned(report: dict) -> dict:
+    """Everything a purge report says about what is removed, kept, deleted and published."""
+    skip = ("dry_run", "as_of", "audit", "sources_deleted", "sources_to_delete", "pending_recovery")
+    return {k: v for k, v in report.items() if k not in skip}
+
+
+def test_a_purge_that_removes_every_row_leaves_no_published_version(tmp_path, kek_uri):
+    from pipelines import dataset as D
+
+    cfg = write_config(tmp_path, kek_uri)
+    out = tmp_path / "out"
+    v1 = _run(out, write_corpus(tmp_path / "c", "c"), cfg)
+    dry = _purge(out, cfg, as_of="2200-01-01", dry_run=True)  # retention P10Y: every row has expired
+    report = _purge(out, cfg, as_of="2200-01-01")
+    assert _planned(report) == _planned(dry)
+    assert report["removed"] == {"purge.expired": 2} and report["kept_rows"] == 0
+    assert not report["published"] and report["no_published_version"] and report["published_version"] is None
+    assert not (out / "training" / "CURRENT").exists()  # never a version whose gate failed
+    status = {i.name: i.status for i in D.discover(D.Layout.build(str(out)))}
+    assert status == {report["new_version"]: "failed"} and v1 not in status  # the expired rows are gone
+    again = _purge(out, cfg, as_of="2200-01-01")  # no published version is a valid state for purge too
+    assert again["no_published_version"] and again["new_version"] is None and again["versions_deleted"] == []
 
 
 def test_delete_sources_only_when_no_live_record_remains(tmp_path, kek_uri):
@@ -166,7 +198,9 @@ def test_delete_sources_only_when_no_live_record_remains(tmp_path, kek_uri):
         u.startswith("file://sha256-") for u in report["sources_deleted"]
     )
     assert list(corpus.iterdir()) == []
-    assert rows(out, current(out)) == {}
+    # every row expired: retention wins, and the empty version is not published (its gate fails)
+    assert report["no_published_version"] and rows(out, report["new_version"]) == {}
+    assert not (out / "training" / "CURRENT").exists()
 
 
 def test_source_changed_since_ingestion_is_not_deleted(tmp_path, kek_uri):
@@ -257,8 +291,11 @@ def test_quarantined_records_of_an_erased_subject_and_expired_quarantine_are_pur
     assert sorted(r["doc_id"] for r in qrows(v1)) == sorted([q1, q2])
     assert all(r["subject_ref"].startswith("<SUBJECT_") and r["expires_at"] for r in qrows(v1))
 
-    report = _purge(out, cfg, subjects=[ZETA])
+    now = _now()
+    dry = _purge(out, cfg, as_of=now, subjects=[ZETA], dry_run=True)
+    report = _purge(out, cfg, as_of=now, subjects=[ZETA])
     v2 = current(out)
+    assert _planned(dry) == _planned(report)  # quarantine removals included
     assert report["quarantine_removed"] == {reasons.PURGE_QUARANTINE_SUBJECT: 1} and v2 != v1
     assert [r["doc_id"] for r in qrows(v2)] == [q2] and training_versions(out) == [v2]
     assert set(rows(out, v2)) == {"k-1", "k-2", "k-3"}  # the dataset rows are untouched

@@ -34,7 +34,7 @@ def base(tmp_path_factory, session_kek_uri):
     clean = root / "clean"
     shutil.copytree(out, clean)
     r = run_cli(
-        "purge", "--dataset", str(clean), "--as-of", "2000-01-01", "--subject", ZETA, "--kek-uri", session_kek_uri
+        "purge", "--output", str(clean), "--as-of", "2000-01-01", "--subject", ZETA, "--kek-uri", session_kek_uri
     )
     assert r.returncode == 0, r.stderr[-2000:]
     return out, clean, session_kek_uri
@@ -69,7 +69,7 @@ def _purge_and_kill(out: Path, kek_uri: str, point: str, tmp: Path) -> None:
         "REDACT_FAULT_READY_FILE": str(ready),
         "REDACT_FAULT_PAUSE_SECONDS": "90",
     }
-    args = ["purge", "--dataset", str(out), "--as-of", "2000-01-01", "--subject", ZETA, "--kek-uri", kek_uri]
+    args = ["purge", "--output", str(out), "--as-of", "2000-01-01", "--subject", ZETA, "--kek-uri", kek_uri]
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipelines.cli", "-q", *args],
         cwd=REPO,
@@ -117,7 +117,7 @@ def test_kill_during_purge_then_rerun(base, tmp_path, point, published_after_kil
     else:
         assert version == current(clean)
 
-    r = run_cli("purge", "--dataset", str(out), "--as-of", "2000-01-01", "--subject", ZETA, "--kek-uri", kek_uri)
+    r = run_cli("purge", "--output", str(out), "--as-of", "2000-01-01", "--subject", ZETA, "--kek-uri", kek_uri)
     assert r.returncode == 0, r.stderr[-2000:]
     assert current(out) == current(clean)
     assert training_versions(out) == training_versions(clean) == [current(clean)]

@@ -47,9 +47,9 @@ def test_run_then_purge_as_of_future_date(tmp_path, kek_uri):
         assert ret["category"] == (
             "litigation" if doc_id == "h-1" else "chat" if doc_id in ("a-2", "a-6") else "document"
         )
-    assert (out / "training" / v1 / "_DATASET_CARD.md").is_file()
+    assert (out / "training" / v1 / "README.md").is_file()
 
-    r = run_cli("purge", "--dataset", str(out), "--as-of", future(60))
+    r = run_cli("purge", "--output", str(out), "--as-of", future(60))
     assert r.returncode == 0, r.stderr[-2000:]
     report = json.loads(r.stdout)
     v2 = current(out)
@@ -69,7 +69,7 @@ def test_run_then_purge_as_of_future_date(tmp_path, kek_uri):
     assert m2["status"] == "complete" and m2["reconciliation"]["ok"] and m2["derived_from"] == v1
     assert m2["counts"]["read"] == 6 and m2["counts"]["written"] == 4
     assert m2["purge_history"][-1]["removed"] == {"purge.expired": 2}
-    card = (out / "training" / v2 / "_DATASET_CARD.md").read_text()
+    card = (out / "training" / v2 / "README.md").read_text()
     assert "Purge history" in card and v1 in card
     audit = [p.read_text() for p in (out / "audit" / "purge").glob("*.json")]
     assert len(audit) == 1 and json.loads(audit[0])["policy_versions"] == ["test-policy@7"]
@@ -83,14 +83,14 @@ def test_run_then_purge_as_of_future_date(tmp_path, kek_uri):
 
     # re-running the same purge changes nothing
     before_rerun = rows(out, v2)
-    r = run_cli("purge", "--dataset", str(out), "--as-of", future(60))
+    r = run_cli("purge", "--output", str(out), "--as-of", future(60))
     assert r.returncode == 0, r.stderr[-2000:]
     assert json.loads(r.stdout)["new_version"] is None and current(out) == v2 and rows(out, v2) == before_rerun
 
 
 def test_zero_config_run_and_purge_errors(tmp_path, kek_uri):
     out = tmp_path / "out"
-    r = run_cli("purge", "--dataset", str(out), "--as-of", "2030-01-01")
+    r = run_cli("purge", "--output", str(out), "--as-of", "2030-01-01")
     assert r.returncode == 2 and "no published dataset version" in r.stderr and "Traceback" not in r.stderr
     r = run_cli("run", "--input", "examples/corpus", "--output", str(out), "--kek-uri", kek_uri)
     assert r.returncode == 0, r.stderr[-2000:]
@@ -101,5 +101,5 @@ def test_zero_config_run_and_purge_errors(tmp_path, kek_uri):
         (["--as-of", "2030-01-01", "--delete-sources"], "source_roots"),
         (["--as-of", "2030-01-01", "--subject", " "], "--subject"),
     ]:
-        r = run_cli("purge", "--dataset", str(out), *args, "--kek-uri", kek_uri)
+        r = run_cli("purge", "--output", str(out), *args, "--kek-uri", kek_uri)
         assert r.returncode == 2 and msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr

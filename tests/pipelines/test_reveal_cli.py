@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from pipelines.audit import reason_fields
 from tests.conftest import run_cli
 from tests.pipelines.keys_e2e import (
     assert_audit_clean,
@@ -63,18 +64,20 @@ def test_reveal_one_list_and_file(published):
 
 def test_reveal_dataset_defaults_to_published_version(published):
     target = published["tmp"] / "dataset.jsonl"
-    done = _reveal(published, "--dataset", "--write", str(target), "--reason", REASON)
+    done = _reveal(published, "--whole-version", "--write", str(target), "--reason", REASON)
     assert current_version(published["out"]) in done.stdout
     rows = [json.loads(line) for line in target.read_text().splitlines()]
     assert {r["doc_id"] for r in rows} == set(published["texts"])
     assert any("emily carter" in r["text"] for r in rows) and not any("<PERSON_" in r["text"] for r in rows)
     assert "emily carter" not in done.stdout + done.stderr
-    again = _reveal(published, "--dataset", "--write", str(target), "--reason", REASON, expect_ok=False, code=2)
+    again = _reveal(published, "--whole-version", "--write", str(target), "--reason", REASON, expect_ok=False, code=2)
     assert "already exists" in again.stderr
     inside = published["out"] / "training" / "x.jsonl"
     assert (
         "inside an output root"
-        in _reveal(published, "--dataset", "--write", str(inside), "--reason", REASON, expect_ok=False, code=2).stderr
+        in _reveal(
+            published, "--whole-version", "--write", str(inside), "--reason", REASON, expect_ok=False, code=2
+        ).stderr
     )
 
 
@@ -91,10 +94,10 @@ def test_unknown_token_exits_non_zero(published):
         (["<PERSON_0000000000000000>", "--reason", "  "], "--reason must not be empty"),
         (["not-a-token", "--reason", REASON], "must look like"),
         (["--reason", REASON], "exactly one of"),
-        (["--dataset", "--reason", REASON], "needs --write"),
-        (["<PERSON_0000000000000000>", "--version", "v1", "--reason", REASON], "only applies with --dataset"),
+        (["--whole-version", "--reason", REASON], "needs --write"),
+        (["<PERSON_0000000000000000>", "--version", "v1", "--reason", REASON], "only applies with --whole-version"),
         (["--tokens-file", "/nonexistent/tokens.txt", "--reason", REASON], "tokens file not found"),
-        (["--dataset", "--version", "v0", "--write", "/tmp/never.jsonl", "--reason", REASON], "no manifest"),
+        (["--whole-version", "--version", "v0", "--write", "/tmp/never.jsonl", "--reason", REASON], "no manifest"),
     ],
 )
 def test_reveal_usage_errors_fail(published, args, message, capsys):
@@ -108,13 +111,15 @@ def test_reveal_usage_errors_fail(published, args, message, capsys):
 def test_reveal_without_reason_fails(published, capsys):
     from pipelines.cli import main
 
-    with pytest.raises(SystemExit) as exit_info:
-        main(["reveal", "<PERSON_0000000000000000>", *published["common"]])
-    assert exit_info.value.code == 2 and "--reason" in capsys.readouterr().err
+    before = len(audit_events(published["out"], "reveal"))
+    assert main(["reveal", "<PERSON_0000000000000000>", *published["common"]]) == 2
+    assert "--reason" in capsys.readouterr().err
+    events = audit_events(published["out"], "reveal")  # the refused attempt is audited too
+    assert len(events) == before + 1 and events[-1]["outcome"] == "refused" and events[-1]["reason_chars"] == 0
 
 
 def test_reveal_wrong_scope_for_dataset_fails(published):
-    argv = ["reveal", "--dataset", "--write", str(published["tmp"] / "s.jsonl"), "--reason", REASON]
+    argv = ["reveal", "--whole-version", "--write", str(published["tmp"] / "s.jsonl"), "--reason", REASON]
     proc = fails(*argv, *published["common"], "--scope", "other", env=published["env"], code=2)
     assert "tokenized in scope 'r'" in proc.stderr
 
@@ -124,6 +129,8 @@ def test_every_reveal_is_audited_without_values(published):
     _reveal(published, person_token(published["texts"]), "--reason", REASON)
     events = audit_events(published["out"], "reveal")
     assert len(events) == before + 1
-    assert events and all(e["reason"] == REASON and e["scope"] == "r" for e in events)
-    assert all({"operator", "at", "tokens", "outcome", "mode"} <= e.keys() for e in events)
+    want = reason_fields(REASON)["reason_sha256"]
+    assert events and all("reason" not in e for e in events) and events[-1]["scope"] == "r"
+    assert events[-1]["reason_sha256"] == want and events[-1]["reason_chars"] == len(REASON)
+    assert all({"operator", "at", "outcome", "mode", "reason_sha256"} <= e.keys() for e in events)
     assert_audit_clean(published["out"])

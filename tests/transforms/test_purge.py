@@ -48,10 +48,18 @@ def test_classify_table_legal_hold_wins(r, expected):
 
 
 def test_rebuild_vault_row():
-    base = {"token": "<PERSON_aa>", "doc_ids": ["d1", "d2"], "subject_refs": [S1, S2], "dataset_version": "v1"}
+    surfaces = [{"doc_id": "d1", "text": "<PERSON_1>"}, {"doc_id": "d2", "text": "<PERSON_2>"}]
+    base = {
+        "token": "<PERSON_aa>",
+        "doc_ids": ["d1", "d2"],
+        "subject_refs": [S1, S2],
+        "dataset_version": "v1",
+        "surfaces": surfaces,
+    }
     assert rebuild_vault_row("<PERSON_aa>", {"row": [base], "live": []}, "v2") == []
     out = rebuild_vault_row("<PERSON_aa>", {"row": [base], "live": [("d2", S2)]}, "v2")
-    assert out == [{**base, "doc_ids": ["d2"], "subject_refs": [S2], "dataset_version": "v2"}]
+    expected = {**base, "doc_ids": ["d2"], "subject_refs": [S2], "dataset_version": "v2", "surfaces": surfaces[1:]}
+    assert out == [expected]
     out = rebuild_vault_row("<PERSON_aa>", {"row": [base], "live": [("d2", "")]}, "v2")
     assert out[0]["subject_refs"] == []
 

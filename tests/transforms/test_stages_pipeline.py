@@ -142,12 +142,27 @@ def test_build_vault_merges_doc_ids_per_token():
 
 
 def test_build_vault_collision_fails():
+    """The core raises; the stage writes no row for the token and counts it (the driver aborts the run)."""
+    from apache_beam.metrics.metric import MetricsFilter
+
+    from transforms.errors import IntegrityError
+    from transforms.vault import TOKEN_COLLISIONS, merge_entries
+
     e = [VaultEntry("<P_1>", "PERSON", ct, "s", "1", doc_id="a") for ct in (b"c1", b"c2")]
-    with pytest.raises(Exception, match="token collision"), TestPipeline() as p:
-        _ = p | beam.Create(e) | BuildVault("v1")
+    with pytest.raises(IntegrityError, match="token collision"):
+        merge_entries("<P_1>", e, "v1")
+    p = TestPipeline()
+    rows = p | beam.Create(e) | BuildVault("v1")
+    assert_that(rows, equal_to([]))
+    result = p.run()
+    result.wait_until_finish()
+    (counter,) = result.metrics().query(MetricsFilter().with_name(TOKEN_COLLISIONS))["counters"]
+    assert counter.committed == 1
 
 
 def test_write_quarantine_seals_payloads(tmp_path, keys_ref):
+    from transforms.errors import KeyAccessError
+    from transforms.keys.sealing import unseal_quarantine_row
     from transforms.record import QuarantineItem
 
     item = QuarantineItem("parse.invalid_json", "parse", "file://sha256-x.jsonl", "line:2", b'{"ssn": "123-45-6789"')
@@ -157,5 +172,7 @@ def test_write_quarantine_seals_payloads(tmp_path, keys_ref):
     assert b"123-45-6789" not in Path(path).read_bytes()
     row = pq.read_table(path).to_pylist()[0]
     keys = keys_ref.open()
-    assert keys.unseal(row["sealed_payload"], "quarantine|file://sha256-x.jsonl|line:2") == item.payload
+    assert unseal_quarantine_row(keys, row) == item.payload
+    with pytest.raises(KeyAccessError):  # the AAD binds the row's reason (and doc_id, stage, source)
+        unseal_quarantine_row(keys, {**row, "reason": "detect.failed"})
     assert row["reason"] == "parse.invalid_json" and row["key_scope"] == "t"

@@ -18,8 +18,18 @@ from transforms.errors import ConfigError
 log = logging.getLogger(__name__)
 
 
-def build_analyzer(cfg: DetectionConfig, rules: RecognizersFile | None = None):
-    """Return (AnalyzerEngine, ModelInfo). Raises ``IntegrityError`` if the model files were altered."""
+# spaCy components Presidio and our recognizers never read: Presidio's artifacts are entities, tokens,
+# lemmas (the rule lemmatizer needs tagger + attribute_ruler) and stop/punct flags; nothing reads the
+# dependency parse or sentences. Disabling them leaves every other component's output unchanged.
+UNUSED_PIPES = ("parser", "senter")
+
+
+def build_analyzer(cfg: DetectionConfig, rules: RecognizersFile | None = None, optimized: bool = True):
+    """Return (AnalyzerEngine, ModelInfo). Raises ``IntegrityError`` if the model files were altered.
+
+    ``optimized`` (default) disables the unused spaCy components and installs the prefilters of
+    ``prefilter.py``; both leave every span unchanged (``optimized=False`` is the reference path the
+    equivalence test compares against)."""
     ensure_offline()
     info: ModelInfo = verify_model(cfg.nlp.name, cfg.nlp.hashes_file)
     rules = rules or load_recognizers_file(cfg.recognizers_file)
@@ -45,8 +55,32 @@ def build_analyzer(cfg: DetectionConfig, rules: RecognizersFile | None = None):
     _configure_predefined(engine, rules)
     _add_yaml_recognizers(engine, rules)
     _add_deny_lists(engine, cfg)
+    if optimized:
+        _optimize(engine)
     log.info("analyzer ready: model %s %s (sha256 %s…)", info.name, info.version, info.sha256[:12])
     return engine, info
+
+
+def _optimize(engine) -> None:
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+    from transforms.detection.prefilter import LITERALS, literal_gate, windowed_phone_class
+
+    nlp = engine.nlp_engine.nlp["en"]
+    nlp.select_pipes(disable=[p for p in UNUSED_PIPES if p in nlp.pipe_names])
+    windowed = windowed_phone_class()
+    recognizers = engine.registry.recognizers
+    for i, r in enumerate(recognizers):
+        if type(r) is PhoneRecognizer:  # exactly Presidio's (a YAML subclass may read more context)
+            recognizers[i] = windowed(
+                context=r.context,
+                supported_language=r.supported_language,
+                supported_entity=r.supported_entities[0],
+                supported_regions=r.supported_regions,
+                leniency=r.leniency,
+            )
+        elif r.name in LITERALS and type(r).__name__ == r.name:
+            literal_gate(r, LITERALS[r.name])
 
 
 def _configure_predefined(engine, rules: RecognizersFile) -> None:

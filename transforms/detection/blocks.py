@@ -29,7 +29,7 @@ def contact_block_spans(
         if ln is not None and ln[1] > ln[0]:
             block.append(ln)
             continue
-        if len(block) >= 2 and any(_anchored(s, block) for s in spans if s.label in ANCHORS and s.score >= 0.5):
+        if len(block) >= 2 and any(_anchored(s, block, text) for s in spans if s.label in ANCHORS and s.score >= 0.5):
             out.extend(_candidates(text, block, spans, stop, max_words, common_zipf, score))
         block = []
     return out
@@ -46,8 +46,9 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _anchored(s: Span, block: list[tuple[int, int]]) -> bool:
-    return any(s.start < e and b < s.end for b, e in block)
+def _anchored(s: Span, block: list[tuple[int, int]], text: str = "", max_words: int = 8) -> bool:
+    """The anchor lies on a short line of the block (an address/contact line, not a line of prose)."""
+    return any(s.start < e and b < s.end and len(WORD_RE.findall(text[b:e])) <= max_words for b, e in block)
 
 
 def _candidates(text, block, spans, stop, max_words, common_zipf, score):

@@ -20,13 +20,14 @@ from transforms import reasons
 from transforms.config import DetectionConfig
 from transforms.detection.analyzer import build_analyzer
 from transforms.detection.blocks import contact_block_spans
+from transforms.detection.engines.base import NerHit
 from transforms.detection.guards import Guards
 from transforms.detection.model_integrity import ModelInfo
-from transforms.detection.propagation import Propagator
+from transforms.detection.propagation import Propagator, unify_labels
 from transforms.detection.recognizer_config import load_recognizers_file
 from transforms.detection.recognizers.persons import is_lowercase_text
 from transforms.detection.spans import filter_spans, resolve_overlaps
-from transforms.detection.truecase import decapitalize_shouting, truecase
+from transforms.detection.truecase import decapitalize_shouting, kind_at, recase, segments, truecase
 from transforms.errors import RecordError
 from transforms.record import Span
 from transforms.speakers import is_named_speaker
@@ -54,12 +55,14 @@ class _TimeoutWatch(logging.Handler):
 class Detector:
     """Heavy object (spaCy + Presidio): build once per worker, e.g. in ``DoFn.setup()``."""
 
-    def __init__(self, cfg: DetectionConfig) -> None:
+    def __init__(self, cfg: DetectionConfig, *, optimized: bool = True, batch_size: int = 64) -> None:
         self.cfg = cfg
         self.rules = load_recognizers_file(cfg.recognizers_file)
-        self.engine, self.model_info = build_analyzer(cfg, self.rules)
+        self.engine, self.model_info = build_analyzer(cfg, self.rules, optimized=optimized)
+        self.batch_size, self.optimized = batch_size, optimized
         self._allow = {w.casefold() for w in cfg.allow_list}
-        self.guards = Guards(self.rules.guards)
+        regions = self.rules.predefined.params.get("PhoneRecognizer", {}).get("supported_regions", ["US"])
+        self.guards = Guards(self.rules.guards, self.rules.methods, regions, self.rules.location)
         self.propagator = Propagator(self.rules.propagation, self.rules.guards.stop_words)
         self._watch = _TimeoutWatch()
         self._logger = logging.getLogger("presidio-analyzer")
@@ -75,38 +78,56 @@ class Detector:
         """Spans in ``text`` after guards, thresholds, allow-list, propagation and the overlap policy."""
         return self.detect_turns([text])[0]
 
-    def detect_many(self, texts: list[str]) -> list[list[Span] | RecordError]:
-        """One result per independent document; spaCy runs batched. Failures are returned, not raised."""
+    def detect_many(
+        self, texts: list[str], ner_hits: list[list[NerHit]] | None = None
+    ) -> list[list[Span] | RecordError]:
+        """One result per independent document; spaCy runs batched. Failures are returned, not raised.
+        ``ner_hits``: precomputed hits of the extra NER engines, one list per text (or None)."""
         prepared = [self._prepare(t) for t in texts]
-        batchable = [i for i, t in enumerate(prepared) if t.strip() and len(t) <= self.cfg.chunk_chars]
-        artifacts = {}
-        if batchable:
-            try:
-                nlp = self.engine.nlp_engine.process_batch([prepared[i] for i in batchable], "en", batch_size=32)
-                artifacts = {i: art for i, (_, art) in zip(batchable, nlp, strict=True)}
-            except Exception:  # fall back to one text at a time; a failing text then fails alone
-                artifacts = {}
+        artifacts = self._nlp_batch(prepared)
         out: list[list[Span] | RecordError] = []
         for i, text in enumerate(texts):
             try:
-                spans = self._spans(text, prepared[i], artifacts.get(i), None)
+                hits = ner_hits[i] if ner_hits else None
+                spans = self._spans(text, prepared[i], artifacts.get(i), None, hits)
                 out.append(self._finish([text], [spans])[0])
             except RecordError as exc:
                 out.append(exc)
         return out
 
-    def detect_turns(self, texts: list[str], speakers: list[str] | None = None) -> list[list[Span]]:
-        """Spans per turn; propagation spans all turns, and each turn sees the previous turn as context."""
+    def detect_turns(
+        self, texts: list[str], speakers: list[str] | None = None, ner_hits: list[list[NerHit]] | None = None
+    ) -> list[list[Span]]:
+        """Spans per turn; propagation spans all turns, and each turn sees the previous turn as context.
+        All turns go through spaCy in one batch. Raises ``RecordError``."""
+        prepared = [self._prepare(t) for t in texts]
+        artifacts = self._nlp_batch(prepared)
         per_turn, previous = [], ""
-        for text in texts:
+        for i, text in enumerate(texts):
             ctx = previous.split()[-self.rules.transcript.turn_context_words :] if previous else None
-            per_turn.append(self._spans(text, self._prepare(text), None, ctx or None))
+            hits = ner_hits[i] if ner_hits else None
+            per_turn.append(self._spans(text, prepared[i], artifacts.get(i), ctx or None, hits))
             previous = text
         return self._finish(texts, per_turn, speakers)
+
+    def _nlp_batch(self, prepared: list[str]) -> dict:
+        """spaCy artifacts of every text short enough to be analysed whole, by index (``nlp.pipe``)."""
+        batchable = [i for i, t in enumerate(prepared) if t.strip() and len(t) <= self.cfg.chunk_chars]
+        if not batchable or not self.optimized:  # the reference path lets Presidio run spaCy per text
+            return {}
+        try:
+            docs = self.engine.nlp_engine.process_batch(
+                [prepared[i] for i in batchable], "en", batch_size=self.batch_size
+            )
+            return {i: art for i, (_, art) in zip(batchable, docs, strict=True)}
+        except Exception:  # fall back to one text at a time; a failing text then fails alone
+            return {}
 
     def _prepare(self, text: str) -> str:
         """The text spaCy sees: same length and offsets, casing normalized (see ``truecase``)."""
         t = self.rules.transcript
+        if self.rules.methods.segment_casing:
+            return recase(text, self.rules.guards.stop_words, t.name_max_zipf)
         if t.truecase and is_lowercase_text(text, t.max_upper_ratio):
             return truecase(text, self.rules.guards.stop_words, t.name_max_zipf)
         if t.decapitalize_shouting:
@@ -115,19 +136,28 @@ class Detector:
                 return fixed
         return text
 
-    def _spans(self, text: str, analysis_text: str, artifacts, context) -> list[Span]:
+    def _spans(self, text: str, analysis_text: str, artifacts, context, hits=None) -> list[Span]:
         if not text.strip():
             return []
-        raw: list[Span] = []
+        raw: list[Span] = self._hit_spans(text, analysis_text, hits) if hits else []
         cased = not is_lowercase_text(text, self.rules.transcript.max_upper_ratio)
+        segs = segments(text, self.rules.transcript.max_upper_ratio) if self.rules.methods.segment_casing else None
         for offset, chunk in self._chunks(analysis_text):
             arts = artifacts if offset == 0 and len(chunk) == len(analysis_text) else None
             for r in self._analyze(chunk, arts, context):
                 start, end = r.start + offset, r.end + offset
                 source = (r.recognition_metadata or {}).get("recognizer_name")
+                kind = kind_at(segs, start) if segs is not None else ("cased" if cased else "lower")
                 if self.guards.applies(source) and not self.guards.keep(
-                    text[start:end], r.entity_type, cased, analysis_text[start:end], text[max(0, start - 30) : start]
+                    text[start:end],
+                    r.entity_type,
+                    kind == "cased",
+                    analysis_text[start:end],
+                    text[max(0, start - 30) : start],
+                    upper=kind == "upper",
                 ):
+                    continue
+                if not self.guards.check(text, start, end, r.entity_type):
                     continue
                 raw.append(Span(start, end, r.entity_type, r.score))
         return filter_spans(
@@ -137,6 +167,23 @@ class Detector:
             thresholds=self.cfg.thresholds,
             allow_list=self._allow,
         )
+
+    def _hit_spans(self, text: str, analysis_text: str, hits: list[NerHit]) -> list[Span]:
+        """Hits of extra NER engines, mapped to entities like spaCy's and held to the same NER guards."""
+        ner = self.rules.ner
+        cased = not is_lowercase_text(text, self.rules.transcript.max_upper_ratio)
+        out = []
+        for h in hits:
+            if h.label in ner.labels_to_ignore or not 0 <= h.start < h.end <= len(text):
+                continue
+            label = ner.model_to_presidio_entity_mapping.get(h.label, h.label)
+            value, before = text[h.start : h.end], text[max(0, h.start - 30) : h.start]
+            if self.guards.applies("SpacyRecognizer") and not self.guards.keep(
+                value, label, cased, analysis_text[h.start : h.end], before
+            ):
+                continue
+            out.append(Span(h.start, h.end, label, h.score))
+        return out
 
     def _finish(self, texts: list[str], spans: list[list[Span]], speakers: list[str] | None = None):
         extra: dict = {}
@@ -149,6 +196,8 @@ class Detector:
             spans = self.propagator.apply(texts, spans, extra)
         except TimeoutError:
             raise RecordError(reasons.DETECT_REGEX_TIMEOUT, "propagation regex timed out") from None
+        if self.rules.methods.one_label:
+            spans = unify_labels(texts, spans)
         out = []
         for text, doc_spans in zip(texts, spans, strict=True):
             kept = [s for s in doc_spans if not self._allowed(text[s.start : s.end])]

@@ -20,7 +20,7 @@ def evaluate(cfg: RunConfig, docs: list[dict], baseline: str | None = None, dete
     for doc, det in zip(docs, service.detect_texts(items), strict=True):
         if det.spans is None:
             errors += 1
-        tally.add(doc["text"], doc["gold"], [(s.start, s.end) for s in det.spans or []])
+        tally.add(doc["text"], doc["gold"], [(s.start, s.end, s.label) for s in det.spans or []])
     out["redact"] = {**tally.report(), "errors": errors, "seconds": round(time.monotonic() - started, 1)}
     if baseline == "presidio":
         from transforms.detection.baseline import VanillaPresidio
@@ -29,6 +29,6 @@ def evaluate(cfg: RunConfig, docs: list[dict], baseline: str | None = None, dete
         vanilla = VanillaPresidio(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file)
         tally = Tally()
         for doc, pred in zip(docs, vanilla.detect_texts(d["text"] for d in docs), strict=True):
-            tally.add(doc["text"], doc["gold"], [(s, e) for s, e, _, _ in pred])
+            tally.add(doc["text"], doc["gold"], [(s, e, label) for s, e, label, _ in pred])
         out["presidio"] = {**tally.report(), "seconds": round(time.monotonic() - started, 1)}
     return out

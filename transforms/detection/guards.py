@@ -11,15 +11,24 @@ pattern/checksum recognizers are not second-guessed here. A span is dropped when
 - it is a DATE_TIME made only of relative-time words ("today", "tomorrow morning", "the last five
   minutes"): such expressions identify no one, and redacting them costs training value;
 - it follows (or starts with) a UI verb ("click Save", "open Settings", "tap Reset"): a UI label;
-- it looks like a unit or quantity ("5 kg", "20ms") or a product/model code ("XR-2000", "A4").
+- it looks like a unit or quantity ("5 kg", "20ms") or a product/model code ("XR-2000", "A4"), or it
+  has no alphabetic word that is not common ("Labs 110-125").
+An organisation head noun ("Party", "Ministry", "University") is evidence that overrides the common-word
+rule for a multi-word ORGANIZATION span ("Labour Party").
+
+``check`` adds two rules for every recognizer (``methods`` switches them):
+- acronym guard: an ALL-CAPS token taken as PERSON/ORGANIZATION/NRP is dropped in a header line, before
+  a colon, in an abbreviation-dense line ("BP 120/80, HR 88, RR 16"), or when it is a shouted common
+  word ("HISTORY"), unless the document defines it ("Labour Party (LP)");
+- numeric validators (``validators``): phone numbers, dates and URLs must be what they claim.
 """
 
 from __future__ import annotations
 
 import regex
 
-from transforms.detection import lexicon
-from transforms.detection.recognizer_config import GuardSpec
+from transforms.detection import lexicon, validators
+from transforms.detection.recognizer_config import GuardSpec, LocationPolicySpec, MethodsSpec
 
 WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}'\u2019]+")
 UNIT_RE = regex.compile(
@@ -31,10 +40,28 @@ CODE_RE = regex.compile(
     r"^(?=.*\d)(?=.*[A-Za-z])[A-Z0-9]{1,6}(?:[-/.][A-Z0-9]{1,8}){0,3}$|^[A-Z]{1,5}[- ]?\d{1,6}(?:\.\d{1,4})*[A-Z]?$"
 )
 
+ACRONYM_RE = regex.compile(r"^\p{Lu}(?:[\p{Lu}&]|\.(?=\p{Lu})){1,19}\.?$")
+FIELD_LABEL_MIN_ZIPF = 2.5
+FIELD_LABEL_RE = regex.compile(r"(?<=^[ \t>*-]*)\p{L}+$", regex.MULTILINE)
+TOKEN_RE = regex.compile(r"[\p{L}\p{N}&]+")
+INITIALS_RE = regex.compile(r"\p{L}+")
+NON_LATIN_RE = regex.compile(r"[^\p{Latin}\p{Common}\p{Inherited}]")
+
 
 class Guards:
-    def __init__(self, spec: GuardSpec) -> None:
+    def __init__(
+        self,
+        spec: GuardSpec,
+        methods: MethodsSpec | None = None,
+        phone_regions=(),
+        location: LocationPolicySpec | None = None,
+    ) -> None:
         self.spec = spec
+        self.coarse_places = _coarse_places(location or LocationPolicySpec())
+        self.methods = methods or MethodsSpec()
+        self.regions = list(phone_regions)
+        self.org_heads = set(spec.org_heads)
+        self.acronym_entities = set(spec.acronym_entities)
         self.entities = set(spec.entities)
         self.recognizers = set(spec.recognizers)
         self.lowercase = set(spec.lowercase_entities)
@@ -46,13 +73,28 @@ class Guards:
         return recognizer in self.recognizers
 
     def keep(
-        self, value: str, label: str, cased_text: bool = True, analysis_value: str | None = None, before: str = ""
+        self,
+        value: str,
+        label: str,
+        cased_text: bool = True,
+        analysis_value: str | None = None,
+        before: str = "",
+        upper: bool = False,
     ) -> bool:
         """False if a span with this text and label (from a guarded recognizer) should not be redacted.
 
         ``analysis_value`` is the span in the truecased analysis text of a lowercase document; ``before``
-        is the text just before the span."""
+        is the text just before the span; ``upper``: the span lies in an ALL-CAPS segment, where capitals
+        say nothing, so a PERSON/ORGANIZATION/NRP needs a Census first name or a rare word."""
         core = value.strip()
+        if (
+            upper
+            and label in self.lowercase
+            and label != "LOCATION"
+            and not self._has_name_word(core.lower(), allow_capital=False)
+            and not (label == "ORGANIZATION" and self.methods.org_head_evidence and self._org_head(_title_words(core)))
+        ):
+            return False
         if label in self.entities and self.ui_verbs and self._after_ui_verb(core, before):
             return False
         if label == "DATE_TIME" and self.relative_dates:
@@ -60,7 +102,7 @@ class Guards:
             named = [w for w in words if not (w.isdigit() and len(w) <= 3)]
             if named and all(w in self.relative_dates for w in named):  # "24 hours", "the next two weeks"
                 return False
-        if label in self.lowercase and core and any(c.isalpha() for c in core):
+        if label in self.lowercase and core and any(c.isalpha() for c in core) and not upper:
             if cased_text and core == core.lower():
                 return False
             if not cased_text and not self._has_name_word(analysis_value or core):
@@ -71,8 +113,76 @@ class Guards:
             return False
         if UNIT_RE.match(core) or CODE_RE.match(core):
             return False
-        words = WORD_RE.findall(core)
-        return not words or not all(self._common(w) for w in words)
+        words = [w for w in WORD_RE.findall(core) if any(c.isalpha() for c in w)]
+        if not words:
+            return False
+        if label == "ORGANIZATION" and self.methods.org_head_evidence and self._org_head(words):
+            return True
+        return not self.methods.common_word_guard or not all(self._common(w) for w in words)
+
+    def check(self, text: str, start: int, end: int, label: str) -> bool:
+        """Rules for spans of every recognizer: the acronym guard and the numeric validators."""
+        value = text[start:end]
+        if label == "LOCATION" and self.coarse_places and _place_key(value) in self.coarse_places:
+            return False  # location policy: a country/region alone is not personal data here
+        if self.methods.numeric_validators:
+            if label == "PHONE_NUMBER" and not validators.valid_phone(value, self.regions):
+                return False
+            if label == "DATE_TIME" and not validators.valid_date(value):
+                return False
+            if label == "URL" and not validators.valid_url(value, text[end : end + 1]):
+                return False
+        if self.methods.common_word_guard and label == "PERSON" and self._field_label(text, start, end):
+            return False
+        if self.methods.acronym_guard and label in self.acronym_entities and ACRONYM_RE.match(value.strip()):
+            return self._acronym_ok(text, start, end, value.strip())
+        return True
+
+    @staticmethod
+    def _field_label(text: str, start: int, end: int) -> bool:
+        """One English word opening a line before a colon ("Vitals:", "Impression:") that is not a known
+        name: a form or note field label, not a speaker."""
+        if text[end:].lstrip(" \t")[:1] != ":":
+            return False
+        line_start = text.rfind("\n", 0, start) + 1
+        m = FIELD_LABEL_RE.search(text[line_start:end])
+        if m is None or m.start() + line_start != start or lexicon.is_name_token(m.group(0)):
+            return False
+        return lexicon.zipf(m.group(0)) >= FIELD_LABEL_MIN_ZIPF  # an English word; "Ubul:" stays a speaker
+
+    def _org_head(self, words: list[str]) -> bool:
+        content = [w for w in words if w.lower() not in self.stop]
+        return len(content) >= 2 and any(w in self.org_heads for w in content)
+
+    def _acronym_ok(self, text: str, start: int, end: int, core: str) -> bool:
+        letters = "".join(c for c in core if c.isalpha())
+        if self._defined(text, letters):
+            return True
+        if len(letters) >= 4 and lexicon.zipf(letters.lower()) >= self.spec.shouted_word_min_zipf:
+            return False  # a shouted common word ("HISTORY"), not an acronym
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        nxt = text[end:].lstrip(" \t#")[:1]
+        if nxt == ":" or nxt.isdigit():
+            return False  # a field label or section header ("PLAN:", "BP 120/80", "SSN 536-...")
+        tokens = TOKEN_RE.findall(line)
+        alpha = [t for t in tokens if any(c.isalpha() for c in t)]
+        caps = [t for t in alpha if ACRONYM_RE.match(t)]
+        if len(alpha) >= 2 and len(caps) == len(alpha):
+            return False  # an ALL-CAPS line: a header
+        return not (len(caps) >= 2 and len(caps) >= self.spec.acronym_density * len(tokens))
+
+    @staticmethod
+    def _defined(text: str, letters: str) -> bool:
+        """The document spells the acronym out: "Capitalized Words Of The Name (CWN)"."""
+        pos = text.find(f"({letters})")
+        while pos >= 0:
+            initials = "".join(w[0] for w in INITIALS_RE.findall(text[max(0, pos - 120) : pos]) if w[0].isupper())
+            if initials.endswith(letters):
+                return True
+            pos = text.find(f"({letters})", pos + 1)
+        return False
 
     def _after_ui_verb(self, core: str, before: str) -> bool:
         words = WORD_RE.findall(core)
@@ -80,13 +190,19 @@ class Guards:
         first = words[0].lower() if words else ""
         return first in self.ui_verbs or (bool(prev) and prev[-1].lower() in self.ui_verbs)
 
-    def _has_name_word(self, value: str) -> bool:
+    def _has_name_word(self, value: str, allow_capital: bool = True) -> bool:
         """Lowercase text: a proper-noun span needs a truecased name, a Census first name or a rare word."""
         for w in WORD_RE.findall(value):
             low = w.lower()
             if low in self.stop:
                 continue
-            if w[0].isupper() or low in lexicon.first_names() or lexicon.zipf(low) < self.spec.common_word_min_zipf:
+            if NON_LATIN_RE.search(w):
+                return True  # the English lexicons cannot judge other scripts: no evidence against
+            if (
+                (allow_capital and w[0].isupper())
+                or low in lexicon.first_names()
+                or lexicon.zipf(low) < self.spec.common_word_min_zipf
+            ):
                 return True
         return False
 
@@ -96,4 +212,27 @@ class Guards:
             return True
         if w.isdigit() or lexicon.is_name_token(w):
             return False
+        if self.methods.acronym_guard and ACRONYM_RE.match(word) and len(w) <= 5:
+            return lexicon.zipf(w) >= self.spec.shouted_word_min_zipf  # acronyms: judged by the acronym guard
         return lexicon.zipf(w) >= self.spec.common_word_min_zipf
+
+
+def _title_words(value: str) -> list[str]:
+    """Words of an ALL-CAPS span in title case, so head nouns ("UNIVERSITY") compare with the list."""
+    return [w if not w.isupper() else w[0] + w[1:].lower() for w in WORD_RE.findall(value)]
+
+
+def _place_key(value: str) -> str:
+    v = value.strip().casefold()
+    return v[4:] if v.startswith("the ") else v
+
+
+def _coarse_places(policy: LocationPolicySpec) -> frozenset[str]:
+    """Place names the policy does not redact (empty when countries and regions are both redacted)."""
+    from transforms.detection.recognizers.lexicon import load_places
+
+    places = load_places()
+    keep = (places["countries"] if not policy.redact_countries else []) + (
+        places["regions"] if not policy.redact_regions else []
+    )
+    return frozenset(_place_key(p) for p in keep)

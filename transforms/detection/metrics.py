@@ -8,6 +8,9 @@ around a span never change a score:
 - f2 = 5PR / (4P + R)
 - entity_recall = share of gold spans with at least half of their alnum chars covered
 - per_label_recall = recall restricted to the gold spans of each canonical label
+- over_redaction = non-gold alnum chars covered by a prediction / all non-gold alnum chars, in total and
+  by predicted label (``over_redaction_by_label``: the share each predicted label replaced). Where gold is
+  partial (SLURP, CVs, CrossNER) it is an upper bound, like precision there is a lower bound.
 
 Only offsets and counts are handled here; no text leaves this module.
 """
@@ -32,12 +35,15 @@ class Tally:
     docs: int = 0
     label_gold: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     label_covered: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    other_chars: int = 0
+    other_pred: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
-    def add(self, text: str, gold: Iterable[tuple[int, int, str]], pred: Iterable[tuple[int, int]]) -> None:
-        """Score one document. ``gold`` = (start, end, label), ``pred`` = (start, end); end-exclusive."""
+    def add(self, text: str, gold: Iterable[tuple[int, int, str]], pred: Iterable[tuple]) -> None:
+        """Score one document. ``gold`` = (start, end, label), ``pred`` = (start, end[, label]); end-exclusive."""
         self.docs += 1
-        gold = list(gold)
-        in_pred = _mask(len(text), ((s, e) for s, e in pred))
+        gold, pred = list(gold), list(pred)
+        in_pred = _mask(len(text), ((p[0], p[1]) for p in pred))
+        pred_label = _label_mask(len(text), pred)
         in_gold = _mask(len(text), ((s, e) for s, e, _ in gold))
         alnum = [c.isalnum() for c in text]
         for i, is_alnum in enumerate(alnum):
@@ -49,6 +55,10 @@ class Tally:
             if in_pred[i]:
                 self.pred_chars += 1
                 self.pred_in_gold += in_gold[i]
+            if not in_gold[i]:
+                self.other_chars += 1
+                if in_pred[i]:
+                    self.other_pred[pred_label[i]] += 1
         for s, e, label in gold:
             idx = [i for i in range(max(0, s), min(e, len(text))) if alnum[i]]
             if not idx:
@@ -71,6 +81,10 @@ class Tally:
             "entity_recall": _round(_ratio(self.entities_found, self.entities)),
             "per_label_recall": {
                 k: _round(_ratio(self.label_covered[k], v)) for k, v in sorted(self.label_gold.items())
+            },
+            "over_redaction": _round(_ratio(sum(self.other_pred.values()), self.other_chars)),
+            "over_redaction_by_label": {
+                k: _round(_ratio(v, self.other_chars)) for k, v in sorted(self.other_pred.items(), key=lambda x: -x[1])
             },
             "gold_alnum_chars": self.gold_chars,
             "predicted_alnum_chars": self.pred_chars,
@@ -99,6 +113,16 @@ def _mask(n: int, spans: Iterable[tuple[int, int]]) -> list[int]:
     for s, e in spans:
         for i in range(max(0, s), min(e, n)):
             m[i] = 1
+    return m
+
+
+def _label_mask(n: int, pred: list[tuple]) -> list[str]:
+    """Predicted label per character (first prediction wins; ``?`` when predictions carry no label)."""
+    m = [""] * n
+    for p in pred:
+        label = str(p[2]) if len(p) > 2 else "?"
+        for i in range(max(0, p[0]), min(p[1], n)):
+            m[i] = m[i] or label
     return m
 
 

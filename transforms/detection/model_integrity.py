@@ -1,8 +1,11 @@
-"""The NLP model is a supply-chain artifact: hash its files at load and compare with a committed manifest.
+"""Models are supply-chain artifacts: hash their files at load and compare with a pinned manifest.
 
-Manifests live in ``transforms/detection/model_hashes/<package>-<version>.json`` (or a path given in the
-config). ``model_sha256`` (recorded in lineage) is the sha256 of the sorted "path sha256" lines.
-Generate a manifest for another installed model with ``redact model-hashes --model NAME``.
+Two kinds of model share one manifest format (``{"files": {relative path: sha256}, "sha256": ...}``):
+an installed spaCy package (manifests in ``transforms/detection/model_hashes/<package>-<version>.json`` or
+a path given in the config) and a local model folder of an extra NER engine (``verify_folder``; the
+manifest path is always given in the config). ``sha256`` (recorded in lineage) is the sha256 of the
+sorted "path sha256" lines. Generate a manifest with ``redact model-hashes --model NAME`` or
+``redact model-hashes --model-dir PATH``.
 """
 
 from __future__ import annotations
@@ -69,6 +72,31 @@ def default_manifest_path(name: str) -> Path:
     return MANIFEST_DIR / f"{name}-{model_version(name)}.json"
 
 
+def build_folder_manifest(folder: str | Path) -> dict:
+    """Manifest of every file under a local model folder (an extra NER engine's ONNX export)."""
+    root = _folder(folder)
+    files = hash_files(root)
+    if not files:
+        raise ConfigError(f"model folder {folder} holds no files")
+    return {"folder": root.name, "sha256": aggregate(files), "files": files}
+
+
+def load_manifest(path: Path) -> dict[str, str]:
+    """The ``files`` map of a manifest; a missing or malformed manifest is a ``ConfigError``."""
+    try:
+        files = json.loads(path.read_text())["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ConfigError(f"model hash manifest {path} is not readable JSON with a 'files' map") from None
+    if not isinstance(files, dict) or not files:
+        raise ConfigError(f"model hash manifest {path} has an empty or invalid 'files' map")
+    return files
+
+
+def manifest_sha256(path: str | Path) -> str:
+    """Aggregate hash pinned by a manifest (what lineage records for the model), without hashing the model."""
+    return aggregate(load_manifest(Path(path)))
+
+
 def verify_model(name: str, manifest_path: str | None = None) -> ModelInfo:
     """Hash the installed model's files; raise ``IntegrityError`` on any difference from the manifest."""
     path = Path(manifest_path) if manifest_path else default_manifest_path(name)
@@ -77,16 +105,35 @@ def verify_model(name: str, manifest_path: str | None = None) -> ModelInfo:
             f"no hash manifest for spaCy model {name!r} at {path}; create one with "
             f"'redact model-hashes --model {name} --output FILE' and set nlp.hashes_file"
         )
-    try:
-        expected = json.loads(path.read_text())["files"]
-    except (ValueError, KeyError):
-        raise ConfigError(f"model hash manifest {path} is not valid JSON with a 'files' map") from None
-    actual = hash_files(model_dir(name))
+    sha = _compare(f"spaCy model {name!r}", model_dir(name), load_manifest(path))
+    return ModelInfo(name=name, version=model_version(name), sha256=sha)
+
+
+def verify_folder(folder: str | Path, manifest_path: str | Path, name: str) -> ModelInfo:
+    """Hash every file of a local model folder; ``IntegrityError`` on any added, missing or changed file."""
+    path = Path(manifest_path)
+    if not path.is_file():
+        raise ConfigError(
+            f"no hash manifest for NER engine {name!r} at {path}; create one with "
+            "'redact model-hashes --model-dir PATH --output FILE'"
+        )
+    sha = _compare(f"NER engine {name!r}", _folder(folder), load_manifest(path))
+    return ModelInfo(name=name, version=sha[:12], sha256=sha)
+
+
+def _folder(folder: str | Path) -> Path:
+    root = Path(folder)
+    if not root.is_dir():
+        raise ConfigError(f"model folder not found: {folder}")
+    return root
+
+
+def _compare(what: str, root: Path, expected: dict[str, str]) -> str:
+    actual = hash_files(root)
     if actual != expected:
-        changed = sorted(set(actual.items()) ^ set(expected.items()))
-        first = changed[0][0] if changed else "?"
+        changed = sorted({p for p, _ in set(actual.items()) ^ set(expected.items())})
         raise IntegrityError(
-            f"spaCy model {name!r} does not match its pinned hashes ({len(changed)} differing entries, e.g. {first}); "
+            f"{what} does not match its pinned hashes ({len(changed)} differing files, e.g. {changed[0]}); "
             "refusing to load it"
         )
-    return ModelInfo(name=name, version=model_version(name), sha256=aggregate(actual))
+    return aggregate(actual)

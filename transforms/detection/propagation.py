@@ -109,3 +109,25 @@ class Propagator:
                     continue
                 out.append(Span(it.start(), it.end(), "PERSON", self.spec.score))
         return out
+
+
+UNIFIED = ("PERSON", "ORGANIZATION", "LOCATION", "NRP")
+
+
+def unify_labels(texts: list[str], spans: list[list[Span]]) -> list[list[Span]]:
+    """One entity, one label: a surface form (case-folded, possessive dropped) found under several of
+    PERSON/ORGANIZATION/LOCATION/NRP in one document or conversation gets the label with the most
+    occurrences (ties: the higher total score), so it gets one token everywhere."""
+    votes: dict[str, dict[str, float]] = {}
+    keyed = []
+    for text, doc in zip(texts, spans, strict=True):
+        for s in doc:
+            if s.label in UNIFIED:
+                key = POSSESSIVE_RE.sub("", text[s.start : s.end].strip()).casefold()
+                keyed.append((s, key))
+                v = votes.setdefault(key, {})
+                v[s.label] = v.get(s.label, 0.0) + 1.0 + s.score / 100
+    for s, key in keyed:
+        if len(votes[key]) > 1:
+            s.label = max(votes[key].items(), key=lambda kv: (kv[1], kv[0]))[0]
+    return spans

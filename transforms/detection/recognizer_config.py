@@ -147,6 +147,33 @@ class GuardSpec(_Strict):
     )
     stop_words: list[str] = Field(default_factory=list)
     min_alnum_chars: int = Field(2, ge=1)
+    org_heads: list[str] = Field(
+        default_factory=list, description="capitalized head nouns that are evidence of an organisation name"
+    )
+    acronym_entities: list[str] = Field(default_factory=lambda: ["PERSON", "ORGANIZATION", "NRP"])
+    acronym_density: float = Field(
+        0.2, ge=0.0, le=1.0, description="a line with this share (and 2+) of ALL-CAPS tokens is abbreviation-dense"
+    )
+    shouted_word_min_zipf: float = Field(4.5, ge=0.0, le=8.0)
+
+
+class LocationPolicySpec(_Strict):
+    """Which place granularities are personal data (docs/detection.md "Location policy"). Countries and
+    first-level regions (``data/places.yaml``) are redacted by default; set false to keep them readable."""
+
+    redact_countries: bool = True
+    redact_regions: bool = True
+
+
+class MethodsSpec(_Strict):
+    """Switches for the general methods, so each can be ablated (``redact eval --ablate NAME``)."""
+
+    segment_casing: bool = Field(True, description="casing decided per line/sentence; re-cased view for NER")
+    common_word_guard: bool = Field(True, description="NER spans made only of common words are dropped")
+    org_head_evidence: bool = Field(True, description="an organisation head noun overrides the common-word guard")
+    acronym_guard: bool = Field(True, description="ALL-CAPS tokens in headers/abbreviation-dense lines dropped")
+    numeric_validators: bool = Field(True, description="phone/date/URL spans must validate")
+    one_label: bool = Field(True, description="one surface form, one label per document/conversation")
 
 
 class RecognizersFile(_Strict):
@@ -157,6 +184,8 @@ class RecognizersFile(_Strict):
     propagation: PropagationSpec = PropagationSpec()
     transcript: TranscriptSpec = TranscriptSpec()
     guards: GuardSpec = GuardSpec()
+    methods: MethodsSpec = MethodsSpec()
+    location: LocationPolicySpec = LocationPolicySpec()
 
     @model_validator(mode="after")
     def _unique_names(self) -> RecognizersFile:
@@ -165,6 +194,24 @@ class RecognizersFile(_Strict):
         if dup:
             raise ValueError(f"duplicate recognizer names: {sorted(dup)}")
         return self
+
+
+def ablated(rules: RecognizersFile, names: list[str]) -> RecognizersFile:
+    """A copy of ``rules`` with each named method (``methods`` key) or recognizer (by name) switched off."""
+    methods = dict(rules.methods.model_dump())
+    recognizers = [r.model_dump() for r in rules.recognizers]
+    known = {r["name"] for r in recognizers}
+    for name in names:
+        if name in methods:
+            methods[name] = False
+        elif name in known:
+            for r in recognizers:
+                if r["name"] == name:
+                    r["enabled"] = False
+        else:
+            raise ConfigError(f"--ablate: unknown method or recognizer {name!r} (methods: {', '.join(methods)})")
+    data = {**rules.model_dump(), "methods": methods, "recognizers": recognizers}
+    return RecognizersFile.model_validate(data)
 
 
 def resolve_validator(name: str):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from transforms import reasons
 from transforms.canonical_text import Canonicalizer
 from transforms.config import RunConfig
 from transforms.detection.offsets import canonicalize_mapped
@@ -35,6 +36,11 @@ class DetectionService:
 
         self.canon = Canonicalizer(cfg.canonicalization.special_tokens)
         self.detector = detector or Detector(cfg.detection)
+        self.engines = None
+        if cfg.detection.engines:  # the same engines and handler code path as RunNerEngines
+            from transforms.ner import NerModelHandler
+
+            self.engines = NerModelHandler(cfg.detection.engines).load_model()
 
     def detect_texts(self, items: Iterable[tuple[str, str]], batch_size: int = 64) -> Iterator[Detected]:
         """``items`` = (id, input text). Yields one ``Detected`` per item, in order."""
@@ -49,8 +55,16 @@ class DetectionService:
 
     def _run(self, batch: list[tuple[str, str]]) -> Iterator[Detected]:
         mapped = [canonicalize_mapped(self.canon, text) for _, text in batch]
-        results = self.detector.detect_many([canonical for canonical, _ in mapped])
-        for (doc_id, _), (_, omap), res in zip(batch, mapped, results, strict=True):
+        texts = [canonical for canonical, _ in mapped]
+        hits = self._ner_hits(texts)
+        if hits is None:
+            results = self.detector.detect_many(texts)
+        else:
+            results = self.detector.detect_many(texts, [h or [] for h in hits])
+        for i, ((doc_id, _), (_, omap), res) in enumerate(zip(batch, mapped, results, strict=True)):
+            if hits and hits[i] is None:  # the extra engines failed on this text: fail closed
+                yield Detected(doc_id, None, reasons.DETECT_ERROR)
+                continue
             if isinstance(res, RecordError):
                 yield Detected(doc_id, None, res.reason)
                 continue
@@ -59,3 +73,11 @@ class DetectionService:
                 start, end = omap.to_input(s.start, s.end)
                 spans.append(Span(start, end, s.label, s.score))
             yield Detected(doc_id, resolve_overlaps(spans))  # mapping can make touching spans overlap
+
+    def _ner_hits(self, texts: list[str]) -> list | None:
+        """Hits of the extra engines per text (None for a text they failed on), or None without engines."""
+        if self.engines is None:
+            return None
+        from transforms.ner import infer
+
+        return [h[0] if h is not None else None for h in infer(self.engines, [[t] for t in texts])]

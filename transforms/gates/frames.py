@@ -29,6 +29,8 @@ from transforms.gates import pii_scan
 from transforms.gates.canaries import canary_doc_id, leaked_values
 from transforms.gates.ner_scan import NerResidual
 from transforms.keys.tokens import TOKEN_RE
+from transforms.periods import format_instant
+from transforms.schemas import kv_dict
 
 LINEAGE_FIELDS = (
     "source_uri",
@@ -50,13 +52,17 @@ def sha256_hex(s: str) -> str:
 
 
 def _blank_to_none(v):
+    if isinstance(v, datetime):  # timestamp columns: the frame keeps the ISO-8601 text the suite expects
+        return format_instant(v)
     return None if v is None or (isinstance(v, str) and not v.strip()) else v
 
 
-def expires_epoch(value: str | None) -> float:
+def expires_epoch(value: str | datetime | None) -> float:
     """Seconds since the epoch; NaN when there is no expiry, -1 when the value is not ISO-8601 UTC."""
     if value is None or not str(value).strip():
         return math.nan
+    if isinstance(value, datetime):  # a timestamp[us, UTC] column read back
+        return value.timestamp() if value.tzinfo else -1.0
     try:
         dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
@@ -120,20 +126,50 @@ def _derived_id_ok(row: dict) -> Callable[[str], bool]:
     return lambda s: s == derived
 
 
-def _scan_texts(row: dict) -> str:
-    meta = row.get("metadata") or []
-    return "\n".join([row.get("text") or "", *[str(v) for _, v in meta if v is not None]])
+def _scan_texts(row: dict, surfaces: dict[str, frozenset[str]]) -> str:
+    meta = kv_dict(row.get("metadata"))
+    text = pii_scan.mask_surfaces(row.get("text") or "", surfaces.get(row.get("doc_id") or "", frozenset()))
+    return "\n".join([text, *[str(v) for v in meta.values() if v is not None]])
 
 
-def training_frame(table: pa.Table, vault_tokens: set[str], ner: list[NerResidual]) -> pd.DataFrame:
+def surfaces_of(tables: Iterable[pa.Table]) -> dict[str, frozenset[str]]:
+    """doc id -> the stand-ins the vault records for it (surrogate, indexed and date_shift modes)."""
+    out: dict[str, set[str]] = {}
+    for t in tables:
+        if "surfaces" not in t.schema.names:
+            continue
+        for items in t.column("surfaces").to_pylist():
+            for s in items or []:
+                out.setdefault(s["doc_id"], set()).add(s["text"])
+    return {d: frozenset(v) for d, v in out.items()}
+
+
+def ner_texts(table: pa.Table, surfaces: dict[str, frozenset[str]]) -> list[str]:
+    """The texts the NER residual scan reads: recorded stand-ins masked (they are synthetic names)."""
+    if "text" not in table.schema.names:
+        return [""] * table.num_rows
+    ids = table.column("doc_id").to_pylist() if "doc_id" in table.schema.names else [None] * table.num_rows
+    return [
+        pii_scan.mask_surfaces(t or "", surfaces.get(d or "", frozenset()))
+        for d, t in zip(ids, table.column("text").to_pylist(), strict=True)
+    ]
+
+
+def training_frame(
+    table: pa.Table,
+    vault_tokens: set[str],
+    ner: list[NerResidual],
+    surfaces: dict[str, frozenset[str]] | None = None,
+) -> pd.DataFrame:
     """One row per training record; see the module docstring for what is (not) included."""
+    surfaces = surfaces or {}
     rows = []
     for row, n in zip(table.to_pylist(), ner, strict=True):
         text = row.get("text") or ""
         lin, ret = row.get("lineage") or {}, row.get("retention") or {}
         model = lin.get("nlp_model") or {}
         tokens, malformed = pii_scan.token_stats(text)
-        residual = pii_scan.scan(_scan_texts(row))
+        residual = pii_scan.scan(_scan_texts(row, surfaces))
         out = {
             "doc_id_sha256": sha256_hex(row["doc_id"]) if row.get("doc_id") else None,
             "content_type": _blank_to_none(row.get("content_type")),
@@ -145,7 +181,10 @@ def training_frame(table: pa.Table, vault_tokens: set[str], ner: list[NerResidua
             "retention_legal_hold": ret.get("legal_hold"),
             "retention_expires_epoch": expires_epoch(ret.get("expires_at")),
             **{f"residual_{t}": residual.get(t, 0) for t in pii_scan.TYPES},
-            "residual_other_columns": other_residual(row, ("text", "metadata"), _derived_id_ok(row)),
+            # turns/messages repeat the text column line by line (scanned above, with the recorded stand-ins masked)
+            "residual_other_columns": other_residual(
+                row, ("text", "metadata", "turns", "messages"), _derived_id_ok(row)
+            ),
             "tokens_total": len(tokens),
             "tokens_unresolved": sum(1 for t in tokens if t not in vault_tokens),
             "tokens_malformed": malformed,
@@ -225,12 +264,26 @@ def _type_matches(token: str | None, entity_type: str | None) -> bool:
     return bool(m and m.group(1) == entity_type)
 
 
-def canary_frame(table: pa.Table | None, canaries: list[CanaryConfig], vault_tokens: set[str]) -> pd.DataFrame:
-    """One row per configured canary: found in the canary output? values leaked? residual PII?"""
+def canary_frame(
+    table: pa.Table | None,
+    canaries: list[CanaryConfig],
+    vault_tokens: set[str],
+    surfaces: dict[str, frozenset[str]] | None = None,
+) -> pd.DataFrame:
+    """One row per configured canary: found in the canary output? values leaked? residual PII?
+
+    Stand-ins the canary vault records (``surfaces``: surrogates, shifted dates) are masked first: they are
+    synthetic and drawn from the same reserved ranges as the canaries' own values (example.com, 555-01XX,
+    documentation IPs), so their fragments would otherwise count as leaks. A planted value itself is never
+    a stand-in (the surrogate guard refuses any value of the document)."""
+    surfaces = surfaces or {}
     by_id = {r["doc_id"]: r.get("text") or "" for r in (table.to_pylist() if table is not None else [])}
     rows = []
     for c in canaries:
-        text = by_id.get(canary_doc_id(c.id))
+        doc_id = canary_doc_id(c.id)
+        text = by_id.get(doc_id)
+        if text is not None:
+            text = pii_scan.mask_surfaces(text, surfaces.get(doc_id, frozenset()))
         tokens, _ = pii_scan.token_stats(text or "")
         rows.append(
             {

@@ -64,7 +64,9 @@ _SSN = re.compile(r"(?<![\d\-/_.])(\d{3})([\- /_.])(\d{2})\2(\d{4})(?![\d\-/_]|\
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 _TIME_LIKE = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
-_LOOSE_TOKEN = re.compile(r"<[A-Z][A-Z0-9_]*_[0-9A-Za-z]{4,}>")
+# Token-like: a tail with a digit that is not only digits, so the typed (``<EMAIL_ADDRESS>``) and indexed
+# (``<PERSON_1234>``) placeholders of the other replacement modes are not mistaken for damaged tokens.
+_LOOSE_TOKEN = re.compile(r"<[A-Z][A-Z0-9_]*_(?=[0-9A-Za-z]*[0-9])(?![0-9]+>)[0-9A-Za-z]{4,}>")
 
 
 def _char_class(categories: tuple[str, ...]) -> str:
@@ -97,6 +99,16 @@ def fold(text: str) -> str:
 def mask_tokens(text: str) -> str:
     """Replace well-formed tokens by a space so their pseudonyms cannot match any pattern."""
     return TOKEN_RE.sub(" ", text)
+
+
+def mask_surfaces(text: str, surfaces: set[str] | frozenset[str]) -> str:
+    """Replace the document's recorded stand-ins (surrogates, shifted dates: vault ``surfaces``) by a space.
+
+    They are synthetic by construction (reserved e-mail domains, fictional phone blocks, documentation IP
+    ranges) and would otherwise count as residual PII; any other match still counts."""
+    for s in sorted(surfaces, key=len, reverse=True):
+        text = text.replace(s, " ")
+    return text
 
 
 def token_stats(text: str) -> tuple[list[str], int]:

@@ -13,6 +13,7 @@ Leaks by design: equal values give equal tokens (equality and frequency are visi
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 import tink
 from tink import aead, daead, secret_key_access
@@ -29,6 +30,7 @@ aead.register()
 
 TOKEN_HEX_CHARS = 16  # 64-bit pseudonyms
 _TINK_PREFIX = 5
+TOKEN_MEMO_SIZE = 65_536  # memoised (entity type, value) -> token per worker
 
 
 def token_ad(entity_type: str, scope: str) -> bytes:
@@ -42,7 +44,7 @@ def seal_ad(context: str, scope: str) -> bytes:
 class ScopeKeys:
     """Primitives for one scope. Construct with ``ScopeKeys.open`` or ``ScopeKeys.create``."""
 
-    __slots__ = ("_aead", "_daead", "_daead_handle", "kek_uri", "key_id", "scope")
+    __slots__ = ("_aead", "_daead", "_daead_handle", "_memo", "kek_uri", "key_id", "scope")
 
     def __init__(self, *, _token: object, scope: str, kek_uri: str, daead_handle, aead_handle) -> None:
         if _token is not _CONSTRUCT:
@@ -53,6 +55,9 @@ class ScopeKeys:
         self._daead = daead_handle.primitive(daead.DeterministicAead)
         self._daead_handle = daead_handle  # only for pseudonyms_all_keys (old token spaces)
         self._aead = aead_handle.primitive(aead.Aead)
+        # Values recur (names across a corpus): memoise per worker. Lives only in this process's memory
+        # (the object refuses pickling), like the primitives themselves.
+        self._memo = lru_cache(maxsize=TOKEN_MEMO_SIZE)(self._tokenize)
 
     # -- construction -------------------------------------------------------------------------------
     @classmethod
@@ -111,6 +116,9 @@ class ScopeKeys:
     # -- tokens -------------------------------------------------------------------------------------
     def tokenize(self, entity_type: str, normalized_value: str) -> tuple[str, bytes]:
         """Return (pseudonym hex, ciphertext). Same inputs give the same outputs in every run."""
+        return self._memo(entity_type, normalized_value)
+
+    def _tokenize(self, entity_type: str, normalized_value: str) -> tuple[str, bytes]:
         ct = self._daead.encrypt_deterministically(normalized_value.encode("utf-8"), token_ad(entity_type, self.scope))
         return ct[_TINK_PREFIX : _TINK_PREFIX + TOKEN_HEX_CHARS // 2].hex(), ct
 

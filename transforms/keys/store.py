@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
-from transforms import fs
+from transforms import fs, permissions
 from transforms.errors import ConfigError, KeyAccessError
+from transforms.periods import now_iso as now_iso  # the one now_iso; re-exported for scope_keys, lifecycle
 
 FORMAT = "redact-scope-keyset/v1"
 _SCOPE_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
@@ -91,8 +91,5 @@ class KeysetStore:
         return sorted(p.rsplit("/", 1)[-1][: -len(suffix)] for p in paths)
 
     def save(self, doc: KeysetFile) -> None:
-        fs.write_text_atomic(self.path(doc.scope), doc.to_json(), mode=0o600)
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        permissions.ensure_dir(self.root, "keys")
+        fs.write_text_atomic(self.path(doc.scope), doc.to_json(), mode=permissions.modes_for("keys").file)

@@ -57,3 +57,10 @@ def test_truecasing_is_length_preserving_and_targets_names():
 def test_decapitalize_shouting():
     assert decapitalize_shouting("He grew up in HELSINKI near the USA") == "He grew up in Helsinki near the USA"
     assert decapitalize_shouting("ALL CAPS TEXT STAYS") == "ALL CAPS TEXT STAYS"
+
+
+def test_contact_block_needs_its_anchor_on_a_short_line():
+    text = "DISCHARGE SUMMARY\nShe grew up in Tampere and moved here with her family after the war ended."
+    place = text.index("Tampere")
+    spans = [Span(place, place + len("Tampere"), "LOCATION", 0.85)]
+    assert contact_block_spans(text, spans, set()) == []

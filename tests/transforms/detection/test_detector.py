@@ -123,7 +123,8 @@ def test_regex_timeout_quarantines_the_record(detector, monkeypatch):
     fn = _DetectFn(detector.cfg, 1000)
     fn.detector, fn.seen = detector, 0
     monkeypatch.setattr(pattern_recognizer, "REGEX_TIMEOUT_SECONDS", 1e-9)
-    out = list(fn.process(Record(doc_id="d1", content_type="text", text="mail x@example.com " * 3000)))
+    record = Record(doc_id="d1", content_type="text", text="mail x@example.com " * 3000)
+    out = list(fn.process([record]))
     assert len(out) == 1 and isinstance(out[0], TaggedOutput) and out[0].tag == "quarantine"
     assert out[0].value.reason == reasons.DETECT_REGEX_TIMEOUT
 

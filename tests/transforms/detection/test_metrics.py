@@ -50,3 +50,12 @@ def test_overlapping_predictions_count_chars_once_and_no_predictions_is_none():
 def test_f2_weights_recall():
     assert f_beta(0.5, 1.0, 2) == pytest.approx(5 * 0.5 / (4 * 0.5 + 1.0))
     assert f_beta(0.0, 0.0, 2) == 0.0
+
+
+def test_over_redaction_counts_non_gold_chars_by_predicted_label():
+    text = "ab cd ef gh"
+    # gold "ab"; non-gold alnum = cd ef gh (6); PERSON covers "cd", DATE_TIME covers "ef"
+    r = score([(text, [(0, 2, "PERSON")], [(0, 5, "PERSON"), (6, 8, "DATE_TIME")])])
+    assert r["over_redaction"] == pytest.approx(round(4 / 6, 4))
+    assert r["over_redaction_by_label"] == {"PERSON": round(2 / 6, 4), "DATE_TIME": round(2 / 6, 4)}
+    assert score([(text, [(0, 2, "PERSON")], [(0, 2)])])["over_redaction"] == 0.0

@@ -27,6 +27,16 @@ def covers(name: str, text: str, value: str) -> bool:
 
 
 CASES = [
+    ("NrpLexiconRecognizer", "Three Norwegians and a Buddhist monk", "Norwegians"),
+    ("NrpLexiconRecognizer", "a polished finish", None),
+    ("ContextIdRecognizer", "your claim number: 7731-5520", "7731-5520"),
+    ("ContextIdRecognizer", "the file is ready", None),
+    ("ShortDateRecognizer", "discharged on 11/3 at noon", "11/3"),
+    ("ShortDateRecognizer", "scored 11/3 on the test", None),
+    ("SeparatedSsnRecognizer", "ssn 536_90_4399 given", "536_90_4399"),
+    ("SeparatedSsnRecognizer", "version 536.90.12", None),
+    ("UsernameRecognizer", "reply to mary_okafor91 please", "mary_okafor91"),
+    ("UsernameRecognizer", "call get_value twice", None),
     # (recognizer, text, value expected inside a hit, or None for "nothing found")
     ("AddressRecognizer", "Ship it to 221 Baker Street, London NW1 6XE please.", "221 Baker Street, London NW1 6XE"),
     ("AddressRecognizer", "Adresse: Rue de la Paix 12, Paris", "Rue de la Paix 12"),

@@ -113,3 +113,8 @@ def test_obfuscated_values_are_found(text, kind):
 @pytest.mark.parametrize("text", BROAD_BUT_CLEAN)
 def test_broad_patterns_stay_quiet_on_ordinary_text(text):
     assert scan(text) == {}
+
+
+def test_placeholders_of_other_replacement_modes_are_not_malformed_tokens():
+    text = "<PERSON> <EMAIL_ADDRESS> <DATE_TIME> <PERSON_1> <PHONE_NUMBER_12> <PERSON_1234>"
+    assert token_stats(text) == ([], 0)

@@ -8,7 +8,12 @@ which the ``Detector`` turns into a quarantined record.
 from __future__ import annotations
 
 from transforms.detection.recognizers.address import AddressRecognizer
-from transforms.detection.recognizers.persons import ContextPersonRecognizer, GazetteerPersonRecognizer
+from transforms.detection.recognizers.lexicon import LexiconRecognizer
+from transforms.detection.recognizers.persons import (
+    ContextPersonRecognizer,
+    GazetteerPersonRecognizer,
+    UsernameRecognizer,
+)
 from transforms.detection.recognizers.spoken import SpokenEmailRecognizer, SpokenNumberRecognizer
 
 REGISTRY = {
@@ -17,4 +22,6 @@ REGISTRY = {
     "spoken_number": SpokenNumberRecognizer,
     "context_person": ContextPersonRecognizer,
     "gazetteer_person": GazetteerPersonRecognizer,
+    "lexicon": LexiconRecognizer,
+    "username": UsernameRecognizer,
 }

@@ -29,7 +29,7 @@ class ValidatedPatternRecognizer(PatternRecognizer):
     def validate_result(self, pattern_text: str):
         if self._validator is None:
             return None
-        compact = regex.sub(r"[\s.-]", "", pattern_text)
+        compact = regex.sub(r"[\s./_-]", "", pattern_text)
         try:
             return bool(self._validator(compact))
         except Exception:  # stdnum raises on malformed input: treat as invalid

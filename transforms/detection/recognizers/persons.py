@@ -147,3 +147,29 @@ class GazetteerPersonRecognizer(CodeRecognizer):
             z = lexicon.zipf(last)
             if z < self.tokens.rare_zipf or (last in lexicon.surnames() and z < 4.0):
                 yield self.result(m.start(1), m.start(2) + len(last), self.score)
+
+
+class UsernameRecognizer(CodeRecognizer):
+    """Handles built from a name: ``first_last87``, ``first.last``, ``First_Last``: a Census first name and a
+    surname-like part (Census surname or rare word), joined by ``_`` or ``.``, optional digits. Not inside
+    an e-mail address or host name (those have their own recognizers)."""
+
+    OPTIONS: ClassVar = {"score": float, "rare_max_zipf": float}
+
+    def __init__(self, name, entity, options, context=None) -> None:
+        super().__init__(name, entity, options, context)
+        self.re = regex.compile(r"(?<![\w@.])([A-Za-z]{2,})([._])([A-Za-z]{2,})(\d{0,4})(?![\w@]|\.\w)")
+        self.score = options.get("score", 0.6)
+        self.rare = options.get("rare_max_zipf", 3.0)
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        out = []
+        for m in finditer(self.re, text, self.name):
+            first, sep, last, digits = m.group(1).lower(), m.group(2), m.group(3).lower(), m.group(4)
+            if sep == "." and not digits and not m.group(1).islower():
+                continue  # "Smith.Next": a missing space after a full stop
+            if first not in lexicon.first_names() or last in {"com", "org", "net"}:
+                continue
+            if last in lexicon.surnames() or lexicon.zipf(last) < self.rare:
+                out.append(self.result(m.start(), m.end(), self.score))
+        return out

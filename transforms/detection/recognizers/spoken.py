@@ -13,16 +13,20 @@ TOKEN = r"[a-z0-9][a-z0-9_-]*"
 
 
 class SpokenEmailRecognizer(CodeRecognizer):
-    """``local (dot|underscore|dash local)* (at|@) domain (dot domain)* dot tld``; case-insensitive."""
+    """``local (dot|underscore|dash local)* (at|@) domain (dot domain)* dot tld``; case-insensitive.
+
+    Also the obfuscated written forms: ``(at)``/``[at]``/``{dot}``, spaces around ``@`` and ``.``
+    ("name . surname @ host . com") and an ideographic full stop ("。") in the domain."""
 
     OPTIONS: ClassVar = {"tlds": list, "score": float}
 
     def __init__(self, name, entity, options, context=None) -> None:
         super().__init__(name, entity, options, context)
         tlds = words_alt(options.get("tlds", ["com", "org", "net"]))
-        dot = r"(?:[ \t]+dot[ \t]+|\.)"
-        joiner = r"(?:[ \t]+(?:dot|underscore|dash|hyphen)[ \t]+|[._-])"
-        at = r"(?:[ \t]+at[ \t]+|[ \t]*@[ \t]*)"
+        br_dot = r"[ \t]*[(\[{<][ \t]*dot[ \t]*[)\]}>][ \t]*"
+        dot = rf"(?:[ \t]+dot[ \t]+|{br_dot}|[ \t]*[.\u3002\uff0e\uff61][ \t]*)"
+        joiner = rf"(?:[ \t]+(?:dot|underscore|dash|hyphen)[ \t]+|{br_dot}|[ \t]*\.[ \t]*|[_-])"
+        at = r"(?:[ \t]+at[ \t]+|[ \t]*[(\[{<][ \t]*at[ \t]*[)\]}>][ \t]*|[ \t]*[@\uff20][ \t]*)"
         pattern = rf"\b{TOKEN}(?:{joiner}{TOKEN}){{0,3}}{at}{TOKEN}(?:{dot}{TOKEN}){{0,2}}?{dot}(?:{tlds})\b"
         self.re = regex.compile(pattern, regex.IGNORECASE)
         self.score = options.get("score", 0.8)

@@ -1,0 +1,102 @@
+"""Run a command and record its wall time and the peak RSS of every process in its tree (Linux /proc).
+
+Peak RSS per process is the kernel's high-water mark (``VmHWM``), read until the process exits, so it
+covers Beam's worker subprocesses too. Where /proc is missing, only the children's overall maximum
+from ``resource.getrusage`` is reported.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class ProcResult:
+    wall_s: float
+    returncode: int
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)  # "pid name" -> MB
+    max_rss_children_mb: float = 0.0
+    stderr_tail: str = ""
+
+    @property
+    def max_process_rss_mb(self) -> float:
+        return max(self.peak_rss_mb.values(), default=self.max_rss_children_mb)
+
+
+def _children(root: int) -> set[int]:
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(ppid, []).append(int(entry.name))
+    tree, todo = {root}, [root]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            if child not in tree:
+                tree.add(child)
+                todo.append(child)
+    return tree
+
+
+def _hwm(pid: int) -> tuple[str, float] | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    name, kb = "?", None
+    for line in status.splitlines():
+        if line.startswith("Name:"):
+            name = line.split()[1]
+        elif line.startswith("VmHWM:"):
+            kb = int(line.split()[1])
+    return (name, kb / 1024) if kb is not None else None
+
+
+def run(cmd: list[str], env: dict | None = None, interval: float = 0.2) -> ProcResult:
+    """Run ``cmd`` to completion; stdout is discarded, the stderr tail kept for error messages."""
+    peaks: dict[str, float] = {}
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            if Path("/proc").is_dir():
+                for pid in _children(proc.pid):
+                    got = _hwm(pid)
+                    if got:
+                        key = f"{pid} {got[0]}"
+                        peaks[key] = max(peaks.get(key, 0.0), got[1])
+            done.wait(interval)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    done.set()
+    watcher.join()
+    children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return ProcResult(
+        wall_s=wall,
+        returncode=proc.returncode,
+        peak_rss_mb={k: round(v, 1) for k, v in peaks.items() if v > 20},
+        max_rss_children_mb=round(children_kb / 1024, 1),
+        stderr_tail=(err or "")[-2000:],
+    )
+
+
+def nice_env() -> dict:
+    env = dict(os.environ)
+    env.setdefault("PYTHONHASHSEED", "0")
+    return env

@@ -1,0 +1,70 @@
+"""Running a Beam graph for ``run`` and ``purge``: options, run to completion, error mapping, counters.
+
+Our own errors surface as they are (their messages hold ids only); foreign runner errors become a
+one-line ``PipelineFailure`` naming the cause in fixed words (``pipelines/failures.py``), never a message
+that could echo a value.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+
+import apache_beam as beam
+from apache_beam.metrics.metric import MetricsFilter
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+
+from pipelines.failures import explain_runner_failure
+from pipelines.storage import with_storage_env
+from transforms.counters import NS
+from transforms.errors import PipelineFailure, RedactError
+
+log = logging.getLogger(__name__)
+
+
+def pipeline_options(beam_args: list[str]) -> PipelineOptions:
+    options = PipelineOptions(with_storage_env(beam_args))
+    std = options.view_as(StandardOptions)
+    if not std.runner:
+        std.runner = "DirectRunner"
+    return options
+
+
+def run_beam(build: Callable[[beam.Pipeline], None], beam_args: list[str], what: str) -> dict[str, int]:
+    """Build a graph with ``build(pipeline)``, run it to completion, return the ``redact`` counters."""
+    p = beam.Pipeline(options=pipeline_options(beam_args))
+    build(p)
+    try:
+        result = p.run()
+        result.wait_until_finish()
+    except RedactError:
+        raise
+    except Exception as exc:
+        cause = redact_cause(exc)
+        if cause is not None:
+            raise cause from None
+        log.debug("%s failed; the runner's traceback (may quote library messages):", what, exc_info=True)
+        raise PipelineFailure(f"{what} failed: {explain_runner_failure(exc)}; nothing was published") from None
+    return collect_counters(result)
+
+
+def redact_cause(exc: BaseException) -> RedactError | None:
+    """Runners wrap DoFn errors; surface ours (messages hold ids only) and drop foreign ones. No message
+    text is parsed: outcomes the driver must act on (token collisions) travel as counters instead."""
+    seen = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, RedactError):
+            return cur
+        cur = cur.__cause__ or cur.__context__
+    return None
+
+
+def collect_counters(result) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for c in result.metrics().query(MetricsFilter().with_namespace(NS))["counters"]:
+        value = c.committed if c.committed is not None else c.attempted
+        counts[c.key.metric.name] += int(value or 0)
+    return dict(counts)

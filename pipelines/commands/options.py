@@ -1,0 +1,140 @@
+"""Option conventions shared by every subcommand (import-light: no Beam until a command runs).
+
+- One name for the output root: ``--output DIR`` (the root ``redact run`` wrote). The old ``--dataset``
+  of gate, publish and purge still works for one release, with one deprecation warning.
+- Options are spelled exactly: no abbreviations (``--dry`` is not ``--dry-run``).
+- Options that are not ours are allowed only where the command runs a Beam pipeline, and only if they are
+  known Beam pipeline options (``--runner``, ``--direct_num_workers`` ...). Anything else is refused with
+  exit 2 before anything is read or changed, naming the closest known option.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+
+from transforms.errors import ConfigError
+
+
+class Parser(argparse.ArgumentParser):
+    """``ArgumentParser`` without abbreviations: a mistyped option must never match a longer one."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+
+class UsageError(ConfigError):
+    """A command line that is refused before anything runs (exit 2)."""
+
+
+class DeprecatedAlias(argparse.Action):
+    """An old spelling of an option: stores into the new option's ``dest`` and warns once on stderr."""
+
+    def __init__(self, option_strings, dest, new: str, **kwargs) -> None:
+        self.new = new
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        setattr(namespace, self.dest, True if self.nargs == 0 else values)
+        warned = namespace.__dict__.setdefault("_deprecated_warned", set())
+        old = option_string or self.option_strings[0]
+        if old not in warned:  # once per command line, however often the old spelling is repeated
+            warned.add(old)
+            warn_deprecated(old, self.new)
+
+
+def warn_deprecated(old: str, new: str) -> None:
+    print(f"redact: warning: {old} is deprecated and will be removed in the next release; use {new}", file=sys.stderr)
+
+
+ROOT_HELP = "the output root: the --output DIR given to 'redact run' (training/, vault/, quarantine/, audit/ ...)"
+
+
+def add_output_root(p: argparse.ArgumentParser, help: str = ROOT_HELP, old_dataset: bool = False) -> None:
+    """``--output DIR`` (required); with ``old_dataset`` also the deprecated ``--dataset DIR``."""
+    if not old_dataset:
+        p.add_argument("--output", required=True, metavar="DIR", help=help)
+        return
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--output", metavar="DIR", help=help)
+    group.add_argument(
+        "--dataset", dest="output", metavar="DIR", action=DeprecatedAlias, new="--output", help=argparse.SUPPRESS
+    )
+
+
+def own_options(parser: argparse.ArgumentParser) -> list[str]:
+    return [s for a in parser._actions for s in a.option_strings if a.help is not argparse.SUPPRESS]
+
+
+def suggest(option: str, candidates: list[str]) -> str | None:
+    """The known option a mistyped one most likely meant (``--no_publish`` -> ``--no-publish``)."""
+    canon = {c.replace("_", "-").lower(): c for c in candidates}
+    key = option.replace("_", "-").lower()
+    if key in canon:
+        return canon[key]
+    close = difflib.get_close_matches(key, list(canon), n=1, cutoff=0.75)
+    return canon[close[0]] if close else None
+
+
+def _norm(option: str) -> str:
+    return option.split("=", 1)[0].replace("_", "-").lower()
+
+
+def check_extra_args(extra: list[str], ours: list[str], beam: bool) -> None:
+    """Refuse every leftover argument that is not a known Beam pipeline option (any leftover when the
+    command runs no Beam pipeline), and Beam options spelled like one of ours (Beam's ``--dry_run`` is not
+    purge's ``--dry-run``). Raises ``UsageError`` naming the first offender and the likely intended option."""
+    if not extra:
+        return
+    mine = {_norm(o): o for o in ours}
+    shadowing = [a for a in extra if a.startswith("--") and _norm(a) in mine]
+    if shadowing:
+        name = shadowing[0].split("=", 1)[0]
+        raise UsageError(f"unknown option {name} (did you mean {mine[_norm(name)]}?); nothing was changed")
+    unknown = unknown_beam_args(extra) if beam else list(extra)
+    if not unknown:
+        return
+    bad = unknown[0]
+    if not bad.startswith("-"):
+        raise UsageError(f"unexpected argument {bad!r}; nothing was changed")
+    name = bad.split("=", 1)[0]
+    hint = suggest(name, ours) or (suggest(name, beam_option_strings()) if beam else None)
+    raise UsageError(f"unknown option {name}" + (f" (did you mean {hint}?)" if hint else "") + "; nothing was changed")
+
+
+class _Refused(Exception):
+    pass
+
+
+def _beam_parser():
+    """The parser Beam itself builds from every ``PipelineOptions`` subclass (``get_all_options``), so
+    "known" means exactly what Beam will parse rather than discard with a warning."""
+    import apache_beam  # noqa: F401  (registers the option classes of every runner)
+    from apache_beam.options.pipeline_options import PipelineOptions, _BeamArgumentParser
+
+    class _Strict(_BeamArgumentParser):
+        def error(self, message):  # a bad value for a known Beam option: refuse, do not exit
+            raise _Refused(message)
+
+    parser = _Strict(allow_abbrev=False, add_help=False)
+    classes: dict[str, type] = {}
+    for cls in PipelineOptions.__subclasses__():
+        classes.setdefault(str(cls), cls)
+    for cls in classes.values():
+        cls._add_argparse_args(parser)
+    return parser
+
+
+def beam_option_strings() -> list[str]:
+    return [s for a in _beam_parser()._actions for s in a.option_strings]
+
+
+def unknown_beam_args(extra: list[str]) -> list[str]:
+    """The leftovers Beam would discard (with only a warning) from ``extra``."""
+    try:
+        _known, unknown = _beam_parser().parse_known_args(list(extra))
+    except _Refused as exc:
+        raise UsageError(f"bad Beam pipeline option: {exc}; nothing was changed") from None
+    return unknown

@@ -1,0 +1,184 @@
+"""Who is writing under ``OUT``: run markers and the purge lock, so no run in flight escapes a purge.
+
+The rule (docs/purge.md, "Runs and purges at the same time"):
+
+* A run registers itself before it writes a byte: ``OUT/.locks/run-<run_id>.json`` (pid, host, start
+  time, version), removed when the run ends, however it ends. Runs do not exclude each other.
+* A purge takes ``OUT/.locks/purge.json`` (created exclusively) and refuses to start while a live run
+  marker exists: the run's version has no manifest yet, so the purge could neither erase it nor delete
+  it safely. A run refuses to start while a live purge lock exists.
+* Each side writes its own file before it looks for the other's, so a run and a purge can never both
+  go ahead (at worst both refuse, and are retried).
+* Stale: a marker or lock written on this host whose pid is gone, or one older than ``STALE_AFTER``
+  (a host that died). A stale run marker is removed, and its version (no manifest) is an incomplete
+  version that purge and the next run delete.
+
+On object stores the exclusive create is best effort (write, then read back the owner). Files hold a
+pid, a host name, a run id and a version name: no record value.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+
+from pipelines.dataset import FAILED, PARTIAL, Layout, delete_version, discover
+from transforms import fs
+from transforms.errors import LockedError
+from transforms.periods import now_iso, parse_instant
+
+STALE_AFTER = timedelta(hours=24)
+PURGE_LOCK = "purge.json"
+
+
+@dataclass(frozen=True)
+class Owner:
+    pid: int
+    host: str
+    at: str
+    token: str
+    run_id: str = ""
+    version: str = ""
+
+    @classmethod
+    def me(cls, run_id: str = "", version: str = "") -> Owner:
+        return cls(os.getpid(), socket.gethostname(), now_iso(), uuid.uuid4().hex, run_id, version)
+
+    def stale(self, now: datetime | None = None) -> bool:
+        if self.host == socket.gethostname() and not _pid_alive(self.pid):
+            return True
+        try:
+            started = parse_instant(self.at)
+        except ValueError:
+            return True
+        return (now or datetime.now(UTC)) - started > STALE_AFTER
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _read(path: str) -> Owner | None:
+    try:
+        return Owner(**json.loads(fs.read_text(path)))
+    except (OSError, ValueError, TypeError):
+        return None
+    except Exception:  # an object vanished between listing and reading
+        return None
+
+
+def _create_exclusive(path: str, owner: Owner) -> bool:
+    data = json.dumps(asdict(owner), sort_keys=True)
+    if fs.is_remote(path):
+        if fs.exists(path):
+            return False
+        fs.write_text_atomic(path, data)
+        found = _read(path)
+        return found is not None and found.token == owner.token
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w") as fh:
+        fh.write(data)
+    return True
+
+
+def _remove(path: str) -> None:
+    if fs.exists(path):
+        fs.delete([path])
+
+
+def live_runs(layout: Layout, *, clean: bool = True) -> list[Owner]:
+    """Runs in flight under ``OUT``. Stale markers (their run died) are removed on the way (``clean``)."""
+    live = []
+    for path in fs.list_files(fs.join(layout.locks, "run-*.json")):
+        owner = _read(path)
+        if owner is None or owner.stale():
+            if clean:
+                _remove(path)
+            continue
+        live.append(owner)
+    return live
+
+
+def purge_in_progress(layout: Layout) -> Owner | None:
+    path = fs.join(layout.locks, PURGE_LOCK)
+    owner = _read(path) if fs.exists(path) else None
+    return None if owner is None or owner.stale() else owner
+
+
+@contextmanager
+def run_marker(layout: Layout, run_id: str, version: str) -> Iterator[None]:
+    """Register a run for its whole duration; refuse (``LockedError``) while a purge holds the lock."""
+    path = fs.join(layout.locks, f"run-{run_id}.json")
+    fs.write_text_atomic(path, json.dumps(asdict(Owner.me(run_id, version)), sort_keys=True))
+    try:
+        busy = purge_in_progress(layout)
+        if busy is not None:
+            raise LockedError(
+                f"a purge is in progress under {layout.out} (pid {busy.pid} on {busy.host} since {busy.at}); "
+                "nothing was written, run again when it has finished"
+            )
+        yield
+    finally:
+        _remove(path)
+
+
+@contextmanager
+def purge_lock(layout: Layout) -> Iterator[None]:
+    """Hold the purge lock; refuse (``LockedError``) while another purge or any run is in flight."""
+    path = fs.join(layout.locks, PURGE_LOCK)
+    me = Owner.me()
+    if not _create_exclusive(path, me):
+        other = _read(path)
+        if other is not None and not other.stale():
+            raise LockedError(
+                f"another purge is in progress under {layout.out} (pid {other.pid} on {other.host} since "
+                f"{other.at}); nothing was changed"
+            )
+        _remove(path)  # stale: its purge died; intent markers let this purge finish its work
+        if not _create_exclusive(path, me):
+            raise LockedError(f"another purge took the lock under {layout.out}; nothing was changed")
+    try:
+        runs = live_runs(layout)
+        if runs:
+            names = ", ".join(sorted(r.version for r in runs))
+            raise LockedError(
+                f"{len(runs)} run(s) in flight under {layout.out} (versions {names}); nothing was changed, "
+                "purge again when they have finished"
+            )
+        yield
+    finally:
+        owner = _read(path)
+        if owner is not None and owner.token == me.token:
+            _remove(path)
+
+
+def sweep_incomplete(layout: Layout, *, failed: bool = False, dry_run: bool = False) -> list[str]:
+    """Delete every version without a readable manifest (a killed run) from every root, and with
+    ``failed`` also versions whose manifest says failed (never publishable); versions of runs still in
+    flight are left alone. Returns the names (what would be deleted, with ``dry_run``)."""
+    wanted = {PARTIAL} | ({FAILED} if failed else set())
+    # Versions first, markers second: a run writes its marker before its first file, so a version seen
+    # here whose run is alive is always protected by a marker found below.
+    candidates = [i for i in discover(layout) if i.status in wanted and (i.manifest is None or not i.manifest.complete)]
+    busy = {r.version for r in live_runs(layout, clean=not dry_run)}
+    names = sorted(i.name for i in candidates if i.name not in busy)
+    if not dry_run:
+        for name in names:
+            delete_version(layout, name)
+    return names

@@ -1,0 +1,51 @@
+"""The benchmark's pieces: a deterministic corpus, stage attribution of profile samples, and a tiny
+end-to-end smoke run (no timing assertions: speed is only ever reported, as ratios of one run)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.bench.corpus_loader import BENCH, bench_module
+from tests.conftest import REPO
+
+
+def test_corpus_is_seeded_and_mixed():
+    corpus = bench_module("corpus")
+    a, b = corpus.generate(50, seed=3), corpus.generate(50, seed=3)
+    assert a == b and a != corpus.generate(50, seed=4)
+    assert a.n_records() == 50 and a.docs and a.chats
+    assert sum("@example." in t for t in a.texts()) > 5
+
+
+@pytest.mark.parametrize(
+    ("frames", "stage"),
+    [
+        (["main (pipelines/cli.py:10)", "_find_and_load (<frozen importlib._bootstrap>:1)"], "import"),
+        (["run (pipelines/run.py:1)", "process (transforms/detect.py:80)", "pipe (spacy/language.py:1)"], "detect"),
+        (["run (pipelines/run.py:1)", "publish (pipelines/manifest.py:9)"], "publish"),
+        (["run (pipelines/run.py:1)", "write_manifest (pipelines/manifest.py:9)"], "manifest"),
+        (["_gate (pipelines/gate.py:1)", "scan_many (transforms/gates/ner_scan.py:3)"], "gate"),
+        (["run (apache_beam/runners/x.py:1)"], "other"),
+        (["main (pipelines/commands/detect.py:5)", "detect_many (transforms/detection/detector.py:9)"], "detect"),
+        (["main (pipelines/commands/detect.py:5)", "dumps (json/__init__.py:9)"], "write"),
+    ],
+)
+def test_samples_are_charged_to_the_outermost_stage(frames, stage):
+    assert bench_module("stages").classify(frames) == stage
+
+
+@pytest.mark.slow
+def test_smoke_run_writes_a_result(tmp_path):
+    cmd = [sys.executable, str(BENCH / "perf.py"), "--docs", "4", "--skip-workers", "--no-profile"]
+    done = subprocess.run([*cmd, "--results", str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    (result,) = tmp_path.glob("perf-*.json")
+    report = json.loads(result.read_text())
+    assert set(report["results"]) == {"vanilla", "ner_floor", "detect", "run"}
+    assert report["corpus"]["records"] == 4
+    assert {"run_vs_vanilla", "detect_vs_vanilla"} <= set(report["ratios"])
+    assert all(r["peak_rss_mb"] for r in report["results"].values())

@@ -1,0 +1,99 @@
+"""``pipelines/locks.py``: a run in flight never escapes a purge; killed runs' versions are swept."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from pipelines import dataset as D
+from pipelines import locks
+from pipelines.purge import PurgeRequest, purge
+from tests.pipelines.gate_data import Crafted
+from transforms.errors import LockedError
+from transforms.periods import format_instant
+
+
+def _dead_pid() -> int:
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(proc.stdout)
+
+
+def _marker(lay: D.Layout, name: str, **owner) -> Path:
+    doc = {"pid": 1, "host": socket.gethostname(), "at": format_instant(datetime.now(UTC)), "token": "t", **owner}
+    path = Path(lay.locks) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def _killed_run(lay: D.Layout, name: str) -> None:
+    for kind, scope in ((D.TRAINING, ""), (D.VAULT, "default"), (D.QUARANTINE, ""), (D.CANARIES, "")):
+        d = Path(lay.data_dir(kind, name, scope))
+        d.mkdir(parents=True)
+        (d / "part-00000-of-00001.parquet").write_bytes(b"PAR1")
+
+
+def test_purge_refuses_while_a_run_is_in_flight_and_changes_nothing(tmp_path):
+    c = Crafted(tmp_path).write()
+    D.publish(c.layout, c.version)
+    with locks.run_marker(c.layout, "run123", "v-inflight"):
+        _killed_run(c.layout, "v-inflight")  # the run's files so far: no manifest yet
+        with pytest.raises(LockedError, match="in flight"):
+            purge(PurgeRequest(dataset=str(tmp_path), as_of=datetime.now(UTC)))
+        assert Path(c.layout.version_dir("v-inflight")).is_dir()
+        assert not (Path(c.layout.locks) / locks.PURGE_LOCK).exists()  # the refused purge let go of its lock
+    assert list(Path(c.layout.locks).iterdir()) == []  # the run's marker goes when the run ends
+
+
+def test_a_run_refuses_to_start_while_a_purge_holds_the_lock(tmp_path):
+    lay = D.Layout.build(str(tmp_path))
+    with locks.purge_lock(lay):
+        with pytest.raises(LockedError, match="purge is in progress"), locks.run_marker(lay, "run1", "v1"):
+            pytest.fail("the run must not start")
+        assert [p.name for p in Path(lay.locks).iterdir()] == [locks.PURGE_LOCK]  # its marker was removed
+
+
+def test_a_second_purge_is_refused_and_a_stale_lock_is_taken_over(tmp_path):
+    lay = D.Layout.build(str(tmp_path))
+    with locks.purge_lock(lay), pytest.raises(LockedError, match="another purge"), locks.purge_lock(lay):
+        pass
+    _marker(lay, locks.PURGE_LOCK, pid=_dead_pid())  # a purge killed on this host
+    with locks.purge_lock(lay):
+        pass
+    old = format_instant(datetime.now(UTC) - timedelta(hours=30))
+    _marker(lay, locks.PURGE_LOCK, pid=1, host="elsewhere", at=old)  # a host that died a day ago
+    with locks.purge_lock(lay):
+        pass
+
+
+def test_sweep_deletes_killed_runs_in_every_root_but_not_runs_in_flight(tmp_path):
+    c = Crafted(tmp_path).write()
+    failed = Crafted(tmp_path, version="v-failed").write()
+    m = failed.manifest()
+    Path(failed.layout.manifest("v-failed")).write_text(json.dumps({**m, "status": "failed"}))
+    lay = c.layout
+    _killed_run(lay, "v-killed")
+    _killed_run(lay, "v-alive")
+    _marker(lay, "run-a.json", pid=_dead_pid(), version="v-killed")  # its run died
+    _marker(lay, "run-b.json", pid=__import__("os").getpid(), version="v-alive")  # still running
+    assert locks.sweep_incomplete(lay, dry_run=True) == ["v-killed"]
+    assert Path(lay.version_dir("v-killed")).is_dir()
+    assert locks.sweep_incomplete(lay) == ["v-killed"]
+    assert not [p for p in tmp_path.rglob("*") if "v-killed" in p.name]
+    assert not (Path(lay.locks) / "run-a.json").exists()
+    assert locks.sweep_incomplete(lay, failed=True) == ["v-failed"]  # purge also removes failed runs
+    assert {i.name for i in D.discover(lay)} == {c.version, "v-alive"}
+
+
+def test_purge_of_a_root_without_any_version_is_refused_without_leaving_a_lock(tmp_path):
+    from transforms.errors import InputError
+
+    with pytest.raises(InputError, match="no published dataset version"):
+        purge(PurgeRequest(dataset=str(tmp_path / "typo"), as_of=datetime.now(UTC)))
+    assert not (tmp_path / "typo").exists()

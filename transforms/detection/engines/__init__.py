@@ -1,0 +1,1 @@
+"""Pluggable NER engines: extra token-classification models whose hits join the default spaCy NER."""

@@ -1,0 +1,1 @@
+"""Replacement modes (token, typed, indexed, surrogate, date_shift) as presidio-anonymizer operators."""
