@@ -74,9 +74,10 @@ def segments(text: str, max_upper_ratio: float = 0.02) -> list[tuple[int, int, s
 
 
 def kind_at(segs: list[tuple[int, int, str]], pos: int) -> str:
+    """Kind of the segment holding ``pos`` (``cased`` between segments); binary search, no copies."""
     import bisect
 
-    i = bisect.bisect_right([s for s, _, _ in segs], pos) - 1
+    i = bisect.bisect_right(segs, (pos, float("inf"), "")) - 1
     return segs[i][2] if i >= 0 and pos < segs[i][1] else CASED
 
 

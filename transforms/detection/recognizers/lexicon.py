@@ -1,5 +1,8 @@
 """``LexiconRecognizer``: whole-word matches of a word list shipped with the package (e.g. NRP).
 
+Tokens are looked up in sets (1-3 word n-grams joined by single spaces), so the cost is linear in the
+text whatever the list length.
+
 The list file (YAML under ``transforms/detection/data/``) has ``any_case`` words, matched in any casing,
 and ``capitalized`` words, matched only when capitalized (their lowercase form is an ordinary word).
 Plural and possessive forms are derived ("Saudi" -> "Saudis", "Ecuadorean" -> "ecuadoreans").
@@ -14,7 +17,7 @@ from typing import ClassVar
 import regex
 import yaml
 
-from transforms.detection.recognizers.base import CodeRecognizer, finditer, words_alt
+from transforms.detection.recognizers.base import CodeRecognizer
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -49,18 +52,20 @@ def forms(word: str) -> list[str]:
     return out
 
 
+WORD_RE = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'\u2019.-]*")
+
+
 class LexiconRecognizer(CodeRecognizer):
+    """Set lookups over word n-grams (1-3 words), not one large alternation: linear in the text."""
+
     OPTIONS: ClassVar = {"file": str, "score": float}
 
     def __init__(self, name, entity, options, context=None) -> None:
         super().__init__(name, entity, options, context)
         words = load_list(options.get("file", "nrp.yaml"))
-        edge_l, edge_r = r"(?<![\p{L}\p{N}_'\u2019-])", r"(?![\p{L}\p{N}_-])"
-        self.patterns = []
-        for key, flags in (("any_case", regex.IGNORECASE), ("capitalized", 0)):
-            alts = words_alt([f for w in words[key] for f in forms(w)])
-            if alts:
-                self.patterns.append(regex.compile(rf"{edge_l}(?:{alts}){edge_r}", flags))
+        self.any_case = {f.casefold() for w in words["any_case"] for f in forms(w)}
+        self.capitalized = {f for w in words["capitalized"] for f in forms(w)}
+        self.max_words = max((len(f.split()) for f in self.any_case | self.capitalized), default=1)
         self.score = options.get("score", 0.6)
 
     @classmethod
@@ -69,6 +74,19 @@ class LexiconRecognizer(CodeRecognizer):
         load_list(options.get("file", "nrp.yaml"))
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        return [
-            self.result(m.start(), m.end(), self.score) for p in self.patterns for m in finditer(p, text, self.name)
-        ]
+        toks = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
+        toks = [(s, e - (text[e - 1] in ".-")) for s, e in toks]  # a trailing full stop or hyphen is not part
+        out, i = [], 0
+        while i < len(toks):
+            hit = 0
+            for n in range(min(self.max_words, len(toks) - i), 0, -1):
+                start, end = toks[i][0], toks[i + n - 1][1]
+                if n > 1 and not all(text[toks[j][1] : toks[j + 1][0]] == " " for j in range(i, i + n - 1)):
+                    continue
+                value = text[start:end]
+                if value.casefold() in self.any_case or value in self.capitalized:
+                    out.append(self.result(start, end, self.score))
+                    hit = n
+                    break
+            i += hit or 1
+        return out
