@@ -74,13 +74,13 @@ def test_hugging_face_datasets(namespace):
 
 def test_hugging_face_datasets_streaming(namespace):
     exec(snippets()["datasets-streaming"], namespace)
-    assert namespace["first"]["doc_id"] in {"d-1", "d-2", "c-1"}
+    assert namespace["first"]["doc_id"].startswith("<DOC_ID_")  # input ids are keyed tokens in the output
 
 
 def test_pandas(namespace):
     exec(snippets()["pandas"], namespace)
     df = namespace["df"]
-    assert len(df) == 3 and set(df["doc_id"]) == {"d-1", "d-2", "c-1"}
+    assert len(df) == 3 and df["doc_id"].nunique() == 3 and df["doc_id"].str.startswith("<DOC_ID_").all()
 
 
 def test_pyarrow_dataset(namespace):
