@@ -152,12 +152,16 @@ def _purge(req: PurgeRequest, layout: Layout) -> dict:
             new_quarantine_prefix=layout.prefix(QUARANTINE, new_version),
         )
     log.info("purge of %s as of %s (%s)", current, format_instant(req.as_of), "dry run" if req.dry_run else new_version)
-    counters = _execute(spec, req.beam_args)
-
-    decisions = fs.read_jsonl(fs.join(staging, "decisions*.jsonl"))
-    sources = fs.read_jsonl(fs.join(staging, "sources*.jsonl"))
-    quarantine_due = fs.read_jsonl(fs.join(staging, "quarantine_due*.jsonl"))
+    # Staging holds doc ids: emptied before the graph (an interrupted attempt's shards would be read
+    # again and double the counts) and removed whatever happens.
     fs.delete_tree(staging)
+    try:
+        counters = _execute(spec, req.beam_args)
+        decisions = fs.read_jsonl(fs.join(staging, "decisions*.jsonl"))
+        sources = fs.read_jsonl(fs.join(staging, "sources*.jsonl"))
+        quarantine_due = fs.read_jsonl(fs.join(staging, "quarantine_due*.jsonl"))
+    finally:
+        fs.delete_tree(staging)
     at = now_iso()
     plan = plan_purge(
         current=current,

@@ -7,7 +7,8 @@ Crash safety rests on intent markers under ``OUT/.purge/``, written before a ste
 * ``<version>.delete.json`` before an old version is deleted. On the next purge it is finished.
 
 Deleting a version (``dataset.delete_version``) removes its manifest first, so a half-deleted version
-never looks complete. Markers hold version names and scopes only.
+never looks complete. Markers hold version names and scopes only. ``staging-<version>`` folders of a
+killed purge (decision files with doc ids) are deleted by ``recover``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 
 from pipelines.dataset import Layout, delete_version, published_version
+from pipelines.dataset.versions import subdirs
 from transforms import fs
 
 
@@ -51,6 +53,10 @@ def recover(layout: Layout) -> list[str]:
     """Finish what an interrupted purge left. Returns the versions deleted."""
     current = published_version(layout)
     deleted = []
+    # Staging folders of a killed purge hold decision files with doc ids: never reused, never kept.
+    for name in subdirs(marker_dir(layout)):
+        if name.startswith("staging-"):
+            fs.delete_tree(fs.join(marker_dir(layout), name))
     for version, action, _scope in pending_markers(layout):
         if version == current:  # a published version is never deleted by recovery
             remove_marker(layout, version, action)

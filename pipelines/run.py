@@ -217,7 +217,10 @@ def check_vault_collisions(layout: Layout, scope: str) -> None:
 
 
 def run(req: RunRequest, gate=None) -> dict:
-    """Run the main job. Returns the summary; raises ``RedactError`` on failure (nothing published)."""
+    """Run the main job. Returns the summary; raises ``RedactError`` on failure (nothing published).
+
+    ``gate(layout, version, manifest) -> result`` validates the written version; without a gate, or when
+    it fails, the version stays unpublished (DESIGN.md section 7)."""
     configure_filesystems(pipeline_options(req.beam_args))
     spec, _keys = prepare(req)
     layout, ctx = spec.layout, spec.ctx
@@ -296,7 +299,8 @@ def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
     manifest["outputs"]["card"] = [write_card(layout, ctx.version, manifest)]
     manifest_path = write_manifest(layout, ctx.version, manifest)
     published = False
-    if not failures and req.publish and (gate_result is None or gate_result.get("success")):
+    # DESIGN.md section 7: a version is published only after its gate ran and passed; no gate, no publish
+    if not failures and req.publish and gate_result is not None and gate_result.get("success"):
         publish(layout, ctx.version)
         published = True
     result = {

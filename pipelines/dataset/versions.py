@@ -45,7 +45,8 @@ class VersionInfo:
     kinds: tuple[str, ...]  # output kinds holding something of this version
 
 
-def _subdirs(path: str) -> set[str]:
+def subdirs(path: str) -> set[str]:
+    """Names of the folders directly under ``path`` (hidden and ``_`` ones skipped; prefixes on object stores)."""
     if fs.is_remote(path):
         base = path.rstrip("/") + "/"
         return {p[len(base) :].split("/", 1)[0] for p in fs.list_files(base + "**") if "/" in p[len(base) :]}
@@ -58,22 +59,22 @@ def version_names(layout: Layout) -> dict[str, set[str]]:
     """version -> output kinds with a folder for it (training, vault of any scope, quarantine, canaries)."""
     found: dict[str, set[str]] = {}
     for kind, root in ((TRAINING, layout.training), (QUARANTINE, layout.quarantine), (CANARIES, layout.canaries)):
-        for name in _subdirs(root):
+        for name in subdirs(root):
             found.setdefault(name, set()).add(kind)
-    for scope in _subdirs(layout.vault):
-        for name in _subdirs(fs.join(layout.vault, scope)):
+    for scope in subdirs(layout.vault):
+        for name in subdirs(fs.join(layout.vault, scope)):
             found.setdefault(name, set()).add(VAULT)
     return found
 
 
 def vault_scopes(layout: Layout) -> list[str]:
     """Every key scope with a vault folder, sorted."""
-    return sorted(_subdirs(layout.vault))
+    return sorted(subdirs(layout.vault))
 
 
 def vault_versions(layout: Layout, scope: str) -> list[str]:
     """Every version folder in the vault of ``scope`` (finished or not), sorted."""
-    return sorted(_subdirs(fs.join(layout.vault, scope)))
+    return sorted(subdirs(fs.join(layout.vault, scope)))
 
 
 def _try_manifest(layout: Layout, version: str) -> Manifest | None:

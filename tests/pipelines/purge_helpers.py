@@ -171,3 +171,11 @@ def doc_token(out: Path, kek_uri: str, raw_id: str, scope: str = "default") -> s
 
     keys = ScopeKeys.open(KeysetStore(str(Layout.build(str(out)).keys)), scope, kek_uri)
     return keyed_doc_id(keys, raw_id)[0]
+
+
+def run_gated(req):
+    """``pipelines.run.run`` with the real gate, as ``redact run`` does: only a gated version is published."""
+    from pipelines.gate import gate_version
+    from pipelines.run import run
+
+    return run(req, gate=lambda layout, version, m: gate_version(layout, version, m, req.config))

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import glob
 import json
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
+from pipelines.dataset import Layout, discover, published_version
 from pipelines.run import RunRequest, run
 from tests.builders import (
     docx_bytes,
@@ -112,6 +114,14 @@ def result(tmp_path_factory):
     summary = run(RunRequest(inputs=[str(base / "in")], output=str(base / "out"), config=cfg))
     rows = pq.read_table(glob.glob(f"{summary['outputs']['training']}/data/*.parquet")).to_pylist()
     return summary, rows
+
+
+def test_a_run_whose_gate_did_not_run_is_never_published(result):
+    summary, _ = result  # run() without a gate (DESIGN.md section 7: only a passed gate publishes)
+    layout = Layout.build(str(Path(summary["outputs"]["training"]).parent.parent))
+    assert summary["status"] == "complete" and summary["gate"] is None and not summary["published"]
+    assert published_version(layout) is None
+    assert {i.name: i.status for i in discover(layout)}[summary["version"]] == "complete"
 
 
 def test_run_completes_and_reconciles_per_reason(result):

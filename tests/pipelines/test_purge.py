@@ -11,7 +11,7 @@ import pytest
 from pipelines.layout import Layout
 from pipelines.purge import PurgeRequest, purge
 from pipelines.reveal import reveal
-from pipelines.run import RunRequest, run
+from pipelines.run import RunRequest
 from tests.pipelines.purge_helpers import (
     OMEGA,
     ZETA,
@@ -20,6 +20,7 @@ from tests.pipelines.purge_helpers import (
     doc_token,
     future,
     rows,
+    run_gated,
     subject_token,
     training_versions,
     tree_digest,
@@ -36,7 +37,7 @@ pytestmark = pytest.mark.slow
 
 
 def _run(out, inputs, cfg_path) -> str:
-    res = run(RunRequest(inputs=[str(inputs)], output=str(out), config=load_config(str(cfg_path))))
+    res = run_gated(RunRequest(inputs=[str(inputs)], output=str(out), config=load_config(str(cfg_path))))
     assert res["status"] == "complete" and res["published"]
     return res["version"]
 

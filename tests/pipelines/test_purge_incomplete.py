@@ -11,8 +11,8 @@ import pytest
 
 from pipelines import dataset as D
 from pipelines.purge import PurgeRequest, purge
-from pipelines.run import RunRequest, run
-from tests.pipelines.purge_helpers import ZETA, subject_token, write_config, write_corpus
+from pipelines.run import RunRequest
+from tests.pipelines.purge_helpers import ZETA, run_gated, subject_token, write_config, write_corpus
 from transforms.config import load_config
 from transforms.periods import parse_instant
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 def test_subject_erasure_deletes_a_killed_runs_version_from_every_root(tmp_path, kek_uri):
     cfg = load_config(str(write_config(tmp_path, kek_uri)))
     out = tmp_path / "out"
-    res = run(RunRequest(inputs=[str(write_corpus(tmp_path / "in", "main"))], output=str(out), config=cfg))
+    res = run_gated(RunRequest(inputs=[str(write_corpus(tmp_path / "in", "main"))], output=str(out), config=cfg))
     assert res["published"]
     lay, v = D.Layout.build(str(out)), res["version"]
     zeta = subject_token(out, kek_uri, ZETA)
@@ -62,7 +62,7 @@ def test_a_runs_start_deletes_versions_of_killed_runs(tmp_path, kek_uri):
         part = Path(lay.data_dir(kind, killed, scope)) / "part-00000-of-00001.parquet"
         part.parent.mkdir(parents=True)
         part.write_bytes(b"PAR1")  # its run died before the manifest
-    res = run(RunRequest(inputs=[str(write_corpus(tmp_path / "in", "c"))], output=str(out), config=cfg))
+    res = run_gated(RunRequest(inputs=[str(write_corpus(tmp_path / "in", "c"))], output=str(out), config=cfg))
     assert res["published"] and res["incomplete_versions_deleted"] == [killed]
     assert not [p for p in out.rglob("*") if killed in p.name]
     assert [i.name for i in D.discover(lay)] == [res["version"]]

@@ -9,9 +9,10 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.run import RunRequest, run
+from pipelines.run import RunRequest
 from pipelines.storage import with_storage_env
 from tests.builders import docx_bytes, vtt_bytes
+from tests.pipelines.purge_helpers import run_gated
 from transforms.config import load_config
 
 pytestmark = pytest.mark.slow
@@ -92,7 +93,7 @@ def test_s3_input_and_output_end_to_end(s3, tmp_path, kek_uri):
         },
     )
     cfg = cfg.model_copy(update={"max_quarantine_fraction": 0.5})
-    summary = run(RunRequest(inputs=["s3://raw-corpus/in/"], output="s3://datasets/redacted", config=cfg))
+    summary = run_gated(RunRequest(inputs=["s3://raw-corpus/in/"], output="s3://datasets/redacted", config=cfg))
 
     assert summary["status"] == "complete", summary.get("failures")
     assert summary["published"]

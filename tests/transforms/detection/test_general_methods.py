@@ -182,6 +182,8 @@ def _found(name: str, text: str) -> list[str]:
         ("ShortDateRecognizer", "Admitted on 6/21 with fever", ["6/21"]),
         ("ShortDateRecognizer", "Responded in 6/21 cases", []),  # no date word
         ("AgeRecognizer", "retired at the age of 58", ["58"]),
+        ("AgeRecognizer", "She wrote it when she was 19.", ["19"]),
+        ("AgeRecognizer", "when he was 80 kg heavier", []),
         ("PostcodeRecognizer", "Kongens gate 4\nTrondheim 7011\n", ["7011"]),
         ("PostcodeRecognizer", "The score was 7011 points", []),
     ],
