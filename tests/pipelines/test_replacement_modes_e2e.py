@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli, write_jsonl
-from tests.pipelines.purge_helpers import current, vault_rows
+from tests.pipelines.purge_helpers import current, doc_token, vault_rows
 
 pytestmark = pytest.mark.slow
 
@@ -44,13 +44,17 @@ def _run(tmp: Path, kek_uri: str, replacement: dict) -> Path:
     return out
 
 
-def _docs(out: Path) -> dict[str, dict]:
+def _docs(out: Path, kek_uri: str) -> dict[str, dict]:
+    """input id -> training row (``doc_id`` is the keyed DOC_ID token of the input id)."""
     import pyarrow.dataset as ds
 
-    version_dir = out / "training" / current(out)
-    data = version_dir / "data" if (version_dir / "data").is_dir() else version_dir
-    table = ds.dataset(str(data), format="parquet").to_table()
-    return {r["doc_id"]: r for r in table.to_pylist()}
+    table = ds.dataset(str(out / "training" / current(out) / "data"), format="parquet").to_table()
+    ids = _ids(out, kek_uri)
+    return {ids.get(r["doc_id"], r["doc_id"]): r for r in table.to_pylist()}
+
+
+def _ids(out: Path, kek_uri: str) -> dict[str, str]:
+    return {doc_token(out, kek_uri, d["id"]): d["id"] for d in CORPUS}
 
 
 def _all_text(row: dict) -> str:
@@ -85,14 +89,24 @@ MODES = [
 )
 def test_mode_end_to_end(tmp_path, kek_uri, replacement, reversible):
     out = _run(tmp_path, kek_uri, replacement)
-    docs = _docs(out)
+    docs = _docs(out, kek_uri)
+    ids = _ids(out, kek_uri)
     assert set(docs) == {"a-1", "a-2", "b-1", "b-2"}
     for row in docs.values():  # planted PII absent from every text column
         low = _all_text(row).lower()
         assert not [v for v in PLANTED if v.lower() in low], row["doc_id"]
     assert docs["a-2"]["messages"][0]["role"] == "user" and docs["a-2"]["messages"][1]["role"] == "assistant"
 
-    vault = [r for rows in vault_rows(out).values() for r in rows]
+    vault = [
+        {
+            **r,
+            "doc_ids": [ids[d] for d in r["doc_ids"]],
+            "surfaces": [{**s, "doc_id": ids[s["doc_id"]]} for s in r["surfaces"]],
+        }
+        for rows in vault_rows(out).values()
+        for r in rows
+        if r["entity_type"] != "DOC_ID"  # the keyed input ids (reveal maps doc_id back), not replaced values
+    ]
     if not reversible:
         assert vault == []
         assert "<PERSON>" in docs["a-1"]["text"] and "<EMAIL_ADDRESS>" in docs["a-1"]["text"]
@@ -108,15 +122,16 @@ def test_mode_end_to_end(tmp_path, kek_uri, replacement, reversible):
     else:
         assert name_rows[0]["token"] in docs["a-1"]["text"] and name_rows[0]["token"] in docs["b-1"]["text"]
 
-    revealed = _reveal(out, kek_uri, tmp_path)
+    revealed = {ids.get(k, k): v for k, v in _reveal(out, kek_uri, tmp_path).items()}
     assert NAME.lower() in revealed["a-1"].lower() and EMAIL in revealed["a-1"]
     assert "2021-03-14" in revealed["a-1"] and NAME.lower() in revealed["b-1"].lower()
 
     r = run_cli("purge", "--output", str(out), "--as-of", "today", "--subject", ZETA, "--kek-uri", kek_uri)
     assert r.returncode == 0, r.stderr[-2000:]
-    after = _docs(out)
+    after = _docs(out, kek_uri)
     assert set(after) == {"b-1", "b-2"}
     vault_after = vault_rows(out)[current(out)]
-    assert all(set(v["doc_ids"]) <= {"b-1", "b-2"} for v in vault_after)
-    assert all(s["doc_id"] in {"b-1", "b-2"} for v in vault_after for s in v["surfaces"])
+    kept = {doc_token(out, kek_uri, "b-1"), doc_token(out, kek_uri, "b-2")}
+    assert all(set(v["doc_ids"]) <= kept for v in vault_after)
+    assert all(s["doc_id"] in kept for v in vault_after for s in v["surfaces"])
     assert not [v for v in vault_after if v["entity_type"] == "EMAIL_ADDRESS"]  # only a-1 had it: erased
