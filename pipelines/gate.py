@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -34,9 +35,11 @@ from pipelines.dataset import (
     describe_files,
     load_complete_manifest,
     publish,
+    published_version,
     read_gate_summary,
     read_output,
     read_parquet,
+    unpublish,
     vault_scopes,
 )
 from pipelines.gate_report import REPORT_NAME, write_report
@@ -48,6 +51,8 @@ from transforms.gates.canaries import canaries_digest, load_canaries
 from transforms.gates.ge_runner import default_expectations_dir, load_suites, validate
 from transforms.gates.ner_scan import shared_scanner
 from transforms.schemas import TRAINING_SCHEMA, VAULT_SCHEMA
+
+log = logging.getLogger(__name__)
 
 FORMAT = "redact-gate/v1"
 DOCS_NAME = "data_docs"
@@ -162,6 +167,10 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
     summary_path = layout.gate_summary(version)
     fs.write_text_atomic(summary_path, json.dumps(summary, indent=2, sort_keys=True) + "\n")
     write_report(layout.gate_dir(version), summary)
+    if not success and published_version(layout) == version:
+        # CURRENT never names a version whose last gate failed (re-gated with stricter thresholds, changed files)
+        log.warning("version %s failed its gate: unpublished; no version is published", version)
+        unpublish(layout)
     return {
         "success": success,
         "gated_at": summary["gated_at"],

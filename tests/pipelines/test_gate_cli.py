@@ -76,6 +76,13 @@ def test_failed_gate_leaves_current_untouched_and_publish_refuses(tmp_path):
     assert published_version(bad.layout) == good.version
 
 
+def test_regate_that_fails_on_the_published_version_unpublishes_it(tmp_path):
+    c = _crafted(tmp_path, bad=True)
+    publish(c.layout, c.version)  # published earlier (e.g. under laxer thresholds); its gate now fails
+    assert run_cli("gate", "--output", str(c.out), "--version", c.version).returncode == 6
+    assert published_version(c.layout) is None
+
+
 def test_publish_requires_a_gate_run(tmp_path):
     c = _crafted(tmp_path)
     with pytest.raises(GateFailure, match="not been gated"):
