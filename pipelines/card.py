@@ -14,6 +14,7 @@ import hashlib
 
 import yaml
 
+from pipelines.console import plain_counts, total_with_reasons
 from pipelines.dataset import DATA_DIR, Layout, Manifest, read_parquet
 from transforms import fs
 from transforms.config import CardConfig
@@ -111,8 +112,8 @@ def render_card(version: str, m: dict) -> str:
         [
             ["records read", counts.get("read", "")],
             ["training rows", counts.get("written", "")],
-            ["quarantined", f"{counts.get('quarantined_total', 0)} {counts.get('quarantined') or ''}".strip()],
-            ["dropped by policy", f"{counts.get('dropped_total', 0)} {counts.get('dropped') or ''}".strip()],
+            ["quarantined", total_with_reasons(counts.get("quarantined_total", 0), counts.get("quarantined") or {})],
+            ["dropped by policy", total_with_reasons(counts.get("dropped_total", 0), counts.get("dropped") or {})],
             ["vault tokens", counts.get("vault_tokens", "")],
             ["reconciled", "yes" if m.get("reconciliation", {}).get("ok") else "no"],
         ],
@@ -124,9 +125,9 @@ def render_card(version: str, m: dict) -> str:
         f"- Policy `{pol.get('policy_id', '?')}` version `{pol.get('version', '?')}` "
         f"(sha256 `{pol.get('sha256', '?')}`), {pol.get('rules', 0)} rules, default retention "
         f"{pol.get('default_retention', '?')}",
-        f"- Rows by category: {ret.get('by_category', {})}; under legal hold: {ret.get('legal_hold', 0)}; "
+        f"- Rows by category: {plain_counts(ret.get('by_category') or {}) or 'none'}; under legal hold: {ret.get('legal_hold', 0)}; "
         f"never expire: {ret.get('never_expires', 0)}",
-        f"- Expiry range: {ret.get('earliest_expiry')} .. {ret.get('latest_expiry')}",
+        f"- Expiry range: {ret.get('earliest_expiry') or 'none'} .. {ret.get('latest_expiry') or 'none'}",
         "",
         "## Model and keys",
         "",
@@ -144,7 +145,14 @@ def render_card(version: str, m: dict) -> str:
     lines += _table(
         ["at", "from version", "as of", "removed", "held", "policy"],
         [
-            [h["at"], h["from_version"], h["as_of"], h.get("removed", {}), h.get("held", 0), h.get("policy", "")]
+            [
+                h["at"],
+                h["from_version"],
+                h["as_of"],
+                plain_counts(h.get("removed") or {}) or "none",
+                h.get("held", 0),
+                h.get("policy", ""),
+            ]
             for h in m.get("purge_history", [])
         ],
     )
@@ -153,11 +161,14 @@ def render_card(version: str, m: dict) -> str:
 
 def _gate_line(gate: dict | None, inherited: dict | None) -> str:
     if gate:
-        ok = gate.get("success")
-        return f"- Result: {'passed' if ok else 'FAILED' if ok is False else gate}"
+        return f"- Result: {_gate_word(gate.get('success'))}"
     if inherited:
-        return f"- Not re-run (rows only removed); source version gate: {'passed' if inherited.get('success') else inherited}"
+        return f"- Not re-run (rows only removed); source version gate: {_gate_word(inherited.get('success'))}"
     return "- Not run for this version"
+
+
+def _gate_word(success: bool | None) -> str:
+    return "passed" if success else "FAILED" if success is False else "not recorded"
 
 
 def write_card(layout: Layout, version: str, manifest: dict | Manifest) -> dict:

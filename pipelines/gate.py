@@ -189,7 +189,7 @@ def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
 def _params(version, manifest, scope, key_id, gcfg, n_canaries: int, now: datetime) -> dict:
     return {
         "now_epoch": now.timestamp(),
-        "run_ids": [manifest.run_id or None],
+        "run_ids": [manifest.data_run_id or None],
         "key_scopes": [scope],
         "key_ids": [key_id],
         "versions": [version],

@@ -91,8 +91,7 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
 
 def never_read(layout: Layout, kek_uri: str) -> list[str]:
     """Paths the reader must never open, whatever the inputs match: every output root and the local KEK."""
-    roots = [layout.out, layout.training, layout.vault, layout.quarantine, layout.audit, layout.keys]
-    return roots + ([kek_uri[len("local://") :]] if kek_uri.startswith("local://") else [])
+    return layout.output_roots() + ([kek_uri[len("local://") :]] if kek_uri.startswith("local://") else [])
 
 
 def write_jsonl(rows, prefix: str, label: str) -> None:

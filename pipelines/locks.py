@@ -9,9 +9,11 @@ The rule (docs/purge.md, "Runs and purges at the same time"):
   it safely. A run refuses to start while a live purge lock exists.
 * Each side writes its own file before it looks for the other's, so a run and a purge can never both
   go ahead (at worst both refuse, and are retried).
-* Stale: a marker or lock written on this host whose pid is gone, or one older than ``STALE_AFTER``
-  (a host that died). A stale run marker is removed, and its version (no manifest) is an incomplete
-  version that purge and the next run delete.
+* Heartbeat: while a run or purge holds its file, a daemon thread rewrites it every
+  ``HEARTBEAT_EVERY`` with a fresh ``beat`` time, and stops (joined) when the run or purge ends.
+* Stale: a marker or lock written on this host whose pid is gone, or one whose last heartbeat is older
+  than ``STALE_AFTER`` (its host died or lost the storage). A stale run marker is removed, and its
+  version (no manifest) is an incomplete version that purge and the next run delete.
 
 On object stores the exclusive create is best effort (write, then read back the owner). Files hold a
 pid, a host name, a run id and a version name: no record value.
@@ -20,12 +22,14 @@ pid, a host name, a run id and a version name: no record value.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from pipelines.dataset import FAILED, PARTIAL, Layout, delete_version, discover
@@ -33,7 +37,10 @@ from transforms import fs
 from transforms.errors import LockedError
 from transforms.periods import now_iso, parse_instant
 
-STALE_AFTER = timedelta(hours=24)
+log = logging.getLogger(__name__)
+
+HEARTBEAT_EVERY = 60.0  # seconds between two refreshes of a held marker or lock
+STALE_AFTER = timedelta(minutes=30)  # a heartbeat this old: the holder is gone (well above HEARTBEAT_EVERY)
 PURGE_LOCK = "purge.json"
 
 
@@ -45,6 +52,7 @@ class Owner:
     token: str
     run_id: str = ""
     version: str = ""
+    beat: str = ""  # last heartbeat (``at`` until the first one)
 
     @classmethod
     def me(cls, run_id: str = "", version: str = "") -> Owner:
@@ -54,10 +62,10 @@ class Owner:
         if self.host == socket.gethostname() and not _pid_alive(self.pid):
             return True
         try:
-            started = parse_instant(self.at)
+            last = parse_instant(self.beat or self.at)
         except ValueError:
             return True
-        return (now or datetime.now(UTC)) - started > STALE_AFTER
+        return (now or datetime.now(UTC)) - last > STALE_AFTER
 
 
 def _pid_alive(pid: int) -> bool:
@@ -102,6 +110,35 @@ def _remove(path: str) -> None:
         fs.delete([path])
 
 
+@contextmanager
+def _heartbeat(path: str, owner: Owner) -> Iterator[None]:
+    """Rewrite ``path`` with a fresh ``beat`` every ``HEARTBEAT_EVERY`` seconds until the block ends.
+
+    The thread is a daemon, wakes only on its interval or on stop, and is joined before the caller
+    removes the file; a write that fails is logged (no record value) and retried on the next beat."""
+    stop = threading.Event()
+    guard = threading.Lock()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_EVERY):
+            with guard:
+                if stop.is_set():
+                    return
+                try:
+                    fs.write_text_atomic(path, json.dumps(asdict(replace(owner, beat=now_iso())), sort_keys=True))
+                except Exception as exc:  # storage hiccup: the next beat tries again
+                    log.warning("could not refresh %s (%s)", path, type(exc).__name__)
+
+    thread = threading.Thread(target=beat, name="redact-lock-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        with guard:
+            stop.set()
+        thread.join(timeout=HEARTBEAT_EVERY)
+
+
 def live_runs(layout: Layout, *, clean: bool = True) -> list[Owner]:
     """Runs in flight under ``OUT``. Stale markers (their run died) are removed on the way (``clean``)."""
     live = []
@@ -125,7 +162,8 @@ def purge_in_progress(layout: Layout) -> Owner | None:
 def run_marker(layout: Layout, run_id: str, version: str) -> Iterator[None]:
     """Register a run for its whole duration; refuse (``LockedError``) while a purge holds the lock."""
     path = fs.join(layout.locks, f"run-{run_id}.json")
-    fs.write_text_atomic(path, json.dumps(asdict(Owner.me(run_id, version)), sort_keys=True))
+    me = Owner.me(run_id, version)
+    fs.write_text_atomic(path, json.dumps(asdict(me), sort_keys=True))
     try:
         busy = purge_in_progress(layout)
         if busy is not None:
@@ -133,7 +171,8 @@ def run_marker(layout: Layout, run_id: str, version: str) -> Iterator[None]:
                 f"a purge is in progress under {layout.out} (pid {busy.pid} on {busy.host} since {busy.at}); "
                 "nothing was written, run again when it has finished"
             )
-        yield
+        with _heartbeat(path, me):
+            yield
     finally:
         _remove(path)
 
@@ -161,7 +200,8 @@ def purge_lock(layout: Layout) -> Iterator[None]:
                 f"{len(runs)} run(s) in flight under {layout.out} (versions {names}); nothing was changed, "
                 "purge again when they have finished"
             )
-        yield
+        with _heartbeat(path, me):
+            yield
     finally:
         owner = _read(path)
         if owner is not None and owner.token == me.token:

@@ -23,6 +23,8 @@ from pipelines.audit import append_event, record_shred
 from pipelines.beam_runner import run_beam
 from pipelines.card import retention_summary, write_card
 from pipelines.dataset import (
+    CANARIES,
+    CANARY_VAULT,
     QUARANTINE,
     TRAINING,
     VAULT,
@@ -51,6 +53,7 @@ from transforms.errors import ConfigError, InputError, IntegrityError, KeyAccess
 from transforms.keys import KeysetStore, ScopeKeys
 from transforms.keys.lifecycle import shred_scope
 from transforms.periods import format_instant
+from transforms.permissions import modes_for
 from transforms.purge_rules import PurgeCriteria
 from transforms.subjects import subject_tokens_all_keys
 
@@ -215,7 +218,8 @@ def _finish_new_version(layout: Layout, source: Manifest, plan: PurgePlan, scope
     """Card, manifest, then the pointer: ``CURRENT`` moves to the new version, or, when the purge left
     fewer rows than the gate's minimum, is removed (retention wins; no published version is valid)."""
     new_version = plan.new_version
-    outputs = describe_outputs(layout, new_version, scope, (TRAINING, VAULT, QUARANTINE))
+    carry_canaries(layout, source.version, new_version)
+    outputs = describe_outputs(layout, new_version, scope, (TRAINING, VAULT, QUARANTINE, CANARIES, CANARY_VAULT))
     manifest = new_manifest(
         source,
         purge_id=uuid.uuid4().hex[:12],
@@ -243,6 +247,17 @@ def _finish_new_version(layout: Layout, source: Manifest, plan: PurgePlan, scope
     else:
         log.warning("the purge left %d rows: %s is not published; no version is published", plan.kept_rows, new_version)
         unpublish(layout)
+
+
+def carry_canaries(layout: Layout, source: str, new_version: str) -> None:
+    """Copy the source version's canary output and canary vault (synthetic records only) into the new
+    version, so that ``redact gate`` on a purge-made version checks the canaries of the run it derives
+    from (a purge removes rows; it never re-detects, so it has no canary output of its own)."""
+    for kind in (CANARIES, CANARY_VAULT):
+        for path in layout.files(kind, source):
+            name = path.rstrip("/").rsplit("/", 1)[-1]
+            dest = fs.join(layout.data_dir(kind, new_version), name)
+            fs.write_bytes_atomic(dest, fs.read_bytes(path), mode=modes_for(kind).file)
 
 
 def _delete_sources(req: PurgeRequest, versions: dict, wanted: set, deleted: list[str]) -> list[str]:

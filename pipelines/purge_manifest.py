@@ -86,6 +86,7 @@ def new_manifest(
         "run_id": purge_id,
         "created_at": at,
         "derived_from": source.version,
+        "source_run_id": source.data_run_id,
         "pipeline_version": PIPELINE_VERSION,
         "code": {"pipeline_version": PIPELINE_VERSION, "schema_version": SCHEMA_VERSION},
         "outputs": outputs,

@@ -179,7 +179,7 @@ def check_write_target(layout: Layout, path: str) -> None:
     if os.path.exists(path):
         raise ConfigError(f"--write file {path} already exists; choose a new file")
     target = os.path.realpath(path)
-    for root in (layout.training, layout.vault, layout.quarantine, layout.audit, layout.keys):
+    for root in layout.output_roots():
         if fs.is_remote(root):
             continue
         base = os.path.realpath(root)

@@ -87,6 +87,21 @@ class Layout:
             KEYS: self.keys,
         }
 
+    def output_roots(self) -> list[str]:
+        """OUT itself and the root of every output kind, each once: the places no input is read from and
+        no revealed text is written to."""
+        return list(dict.fromkeys([self.out, *self.roots().values()]))
+
+    def version_roots(self) -> dict[str, str]:
+        """kind -> root holding ``<root>/<version>/`` folders, for every per-version kind with a root of its
+        own (the vault has a scope level in between; the canary vault lives inside the canary folder)."""
+        found: dict[str, str] = {}
+        for kind in VERSIONED_KINDS:
+            root = self.roots()[kind]
+            if root not in found.values():
+                found[kind] = root
+        return found
+
     def version_dir(self, version: str) -> str:
         """The version root: data folder, card, manifest and gate report."""
         return fs.join(self.training, version)

@@ -60,6 +60,7 @@ class Manifest(_Open):
     written_at: str = ""
     created_at: str = ""
     run_id: str = ""
+    source_run_id: str | None = None  # purge-made versions: the run whose rows (lineage run id) they keep
     produced_by: str = "run"
     derived_from: str | None = None
     uri_policy: str = "hash"
@@ -73,6 +74,11 @@ class Manifest(_Open):
     @property
     def complete(self) -> bool:
         return self.status == "complete"
+
+    @property
+    def data_run_id(self) -> str:
+        """The run id the training rows' lineage carries (a purge keeps the rows of the run it derives from)."""
+        return self.source_run_id or self.run_id
 
     def rows(self, kind: str) -> int:
         return sum(f.rows or 0 for f in self.outputs.get(kind, []))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.dataset.layout import CANARIES, QUARANTINE, TRAINING, VAULT, Layout
+from pipelines.dataset.layout import TRAINING, VAULT, Layout
 from pipelines.dataset.manifest import Manifest, gate_passed, published_version, read_manifest
 from transforms import fs
 from transforms.errors import InputError
@@ -58,12 +58,11 @@ def subdirs(path: str) -> set[str]:
 def version_names(layout: Layout) -> dict[str, set[str]]:
     """version -> output kinds with a folder for it (training, vault of any scope, quarantine, canaries)."""
     found: dict[str, set[str]] = {}
-    for kind, root in ((TRAINING, layout.training), (QUARANTINE, layout.quarantine), (CANARIES, layout.canaries)):
-        for name in subdirs(root):
-            found.setdefault(name, set()).add(kind)
-    for scope in subdirs(layout.vault):
-        for name in subdirs(fs.join(layout.vault, scope)):
-            found.setdefault(name, set()).add(VAULT)
+    for kind, root in layout.version_roots().items():
+        scoped = [fs.join(root, scope) for scope in subdirs(root)] if kind == VAULT else [root]
+        for folder in scoped:
+            for name in subdirs(folder):
+                found.setdefault(name, set()).add(kind)
     return found
 
 
@@ -123,8 +122,10 @@ def delete_version(layout: Layout, version: str) -> None:
     manifest = layout.manifest(version)
     if fs.exists(manifest):
         fs.delete([manifest])
-    for scope in vault_scopes(layout):
-        fs.delete_tree(layout.data_dir(VAULT, version, scope))
-    for kind in (QUARANTINE, CANARIES):
-        fs.delete_tree(layout.data_dir(kind, version))
+    for kind in layout.version_roots():
+        if kind == VAULT:
+            for scope in vault_scopes(layout):
+                fs.delete_tree(layout.data_dir(VAULT, version, scope))
+        elif kind != TRAINING:
+            fs.delete_tree(layout.data_dir(kind, version))
     fs.delete_tree(layout.version_dir(version))

@@ -54,3 +54,27 @@ def test_load_dataset_on_the_version_folder_reads_only_the_training_rows(tmp_pat
     ds = datasets.load_dataset(version_dir, cache_dir=str(tmp_path / "hf-cache"))
     assert list(ds) == ["train"]
     assert sorted(ds["train"]["doc_id"]) == [f"doc-{i:04d}" for i in range(7)]
+
+
+@pytest.mark.parametrize("gate", [{"success": None}, None])
+def test_card_shows_counts_and_results_in_plain_words_never_python_reprs(gate):
+    m = {
+        "counts": {
+            "read": 9,
+            "written": 5,
+            "quarantined_total": 3,
+            "quarantined": {"parse.invalid_json": 2, "detect.error": 1},
+            "dropped_total": 1,
+            "dropped": {"policy.expired": 1},
+        },
+        "retention_summary": {"by_category": {"chats": 3, "default": 2}},
+        "purge_history": [
+            {"at": "t", "from_version": "v0", "as_of": "a", "removed": {"purge.subject_erasure": 2}, "held": 1}
+        ],
+        "gate": gate,
+        "gate_inherited": {"success": None, "failed": []},
+    }
+    body = render_card("v1", m).split("---\n", 2)[2]
+    assert "{'" not in body and "':" not in body and "None" not in body
+    assert "3 (detect.error 1, parse.invalid_json 2)" in body and "1 (policy.expired 1)" in body
+    assert "chats 3, default 2" in body and "purge.subject_erasure 2" in body

@@ -137,3 +137,28 @@ def test_publish_pointer_and_no_published_version(tmp_path):
     assert D.published_version(lay) == "v1"
     D.unpublish(lay)
     assert D.published_version(lay) is None
+
+
+def test_every_output_root_is_never_read_and_never_a_reveal_target(tmp_path):
+    from pipelines.graph import never_read
+    from pipelines.reveal import check_write_target
+    from transforms.errors import ConfigError
+
+    lay = D.Layout.build(str(tmp_path / "out"))
+    roots = {kind: lay.roots()[kind] for kind in (k.name for k in D.OUTPUT_KINDS)}
+    skipped = never_read(lay, "")
+    for root in [lay.out, *roots.values()]:
+        assert root in skipped
+        with pytest.raises(ConfigError):
+            check_write_target(lay, str(Path(root) / "revealed.jsonl"))
+
+
+def test_a_version_in_any_versioned_root_is_found_and_deleted_everywhere(tmp_path):
+    lay = D.Layout.build(str(tmp_path / "out"))
+    for kind in D.VERSIONED_KINDS:
+        folder = Path(lay.data_dir(kind, "v-x", SCOPE if kind == D.VAULT else ""))
+        folder.mkdir(parents=True)
+        (folder / "part-00000-of-00001.parquet").write_bytes(b"PAR1")
+    assert D.version_names(lay)["v-x"] == {D.TRAINING, D.VAULT, D.QUARANTINE, D.CANARIES}
+    D.delete_version(lay, "v-x")
+    assert "v-x" not in D.version_names(lay) and not [p for p in Path(lay.out).rglob("*") if p.is_file()]

@@ -6,6 +6,7 @@ import json
 import socket
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -97,3 +98,27 @@ def test_purge_of_a_root_without_any_version_is_refused_without_leaving_a_lock(t
     with pytest.raises(InputError, match="no published dataset version"):
         purge(PurgeRequest(dataset=str(tmp_path / "typo"), as_of=datetime.now(UTC)))
     assert not (tmp_path / "typo").exists()
+
+
+def test_staleness_is_judged_by_the_last_heartbeat_not_the_start_time():
+    now = datetime.now(UTC)
+    started = format_instant(now - timedelta(hours=30))  # a long run on another host
+    alive = locks.Owner(1, "elsewhere", started, "t", beat=format_instant(now - timedelta(minutes=1)))
+    gone = locks.Owner(1, "elsewhere", started, "t", beat=format_instant(now - locks.STALE_AFTER * 2))
+    assert not alive.stale(now) and gone.stale(now)
+
+
+def test_a_run_marker_is_refreshed_while_the_run_lasts_and_removed_after(tmp_path, monkeypatch):
+    monkeypatch.setattr(locks, "HEARTBEAT_EVERY", 0.01)
+    lay = D.Layout.build(str(tmp_path))
+    path = Path(lay.locks) / "run-r1.json"
+    with locks.run_marker(lay, "r1", "v1"):
+        beat = ""
+        for _ in range(1000):  # bounded wait for the heartbeat thread's first refresh
+            beat = json.loads(path.read_text()).get("beat", "") if path.exists() else ""
+            if beat:
+                break
+            threading.Event().wait(0.01)
+        assert beat and not locks.live_runs(lay)[0].stale()
+    assert not path.exists()
+    assert not [t for t in threading.enumerate() if t.name == "redact-lock-heartbeat"]
