@@ -43,6 +43,7 @@ from pipelines.dataset import (
     vault_scopes,
 )
 from pipelines.gate_report import REPORT_NAME, write_report
+from pipelines.locks import purge_lock
 from transforms import fs, permissions
 from transforms.config import RunConfig
 from transforms.errors import GateFailure, RedactError
@@ -235,7 +236,15 @@ def _copy_docs(src: str, dest: str) -> str:
 
 
 def publish_gated(layout: Layout, version: str) -> None:
-    """Move ``CURRENT`` to ``version`` only if it is complete, its gate passed, and its files are unchanged."""
+    """Move ``CURRENT`` to ``version`` only if it is complete, its gate passed, and its files are unchanged.
+
+    Holds the purge lock meanwhile (``LockedError`` while a purge runs): a purge moves ``CURRENT`` too."""
+    load_complete_manifest(layout, version)  # a mistyped root or version: refused before any lock file
+    with purge_lock(layout, refuse_runs=False):
+        _publish_gated(layout, version)
+
+
+def _publish_gated(layout: Layout, version: str) -> None:
     load_complete_manifest(layout, version)
     summary = read_gate_summary(layout, version)
     if summary is None:

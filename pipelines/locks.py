@@ -178,8 +178,11 @@ def run_marker(layout: Layout, run_id: str, version: str) -> Iterator[None]:
 
 
 @contextmanager
-def purge_lock(layout: Layout) -> Iterator[None]:
-    """Hold the purge lock; refuse (``LockedError``) while another purge or any run is in flight."""
+def purge_lock(layout: Layout, *, refuse_runs: bool = True) -> Iterator[None]:
+    """Hold the purge lock; refuse (``LockedError``) while another purge or any run is in flight.
+
+    ``redact publish`` takes it with ``refuse_runs=False``: it moves ``CURRENT`` only, never while a
+    purge does, but a run writing a new version does not stop it."""
     path = fs.join(layout.locks, PURGE_LOCK)
     me = Owner.me()
     if not _create_exclusive(path, me):
@@ -193,7 +196,7 @@ def purge_lock(layout: Layout) -> Iterator[None]:
         if not _create_exclusive(path, me):
             raise LockedError(f"another purge took the lock under {layout.out}; nothing was changed")
     try:
-        runs = live_runs(layout)
+        runs = live_runs(layout) if refuse_runs else []
         if runs:
             names = ", ".join(sorted(r.version for r in runs))
             raise LockedError(

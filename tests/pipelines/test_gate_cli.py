@@ -196,3 +196,13 @@ def test_training_suite_accepts_exactly_the_record_content_types():
         if e.get("kwargs", {}).get("column") == "content_type" and "value_set" in e.get("kwargs", {})
     ]
     assert sets and all(sorted(s) == sorted(CONTENT_TYPES) for s in sets)
+
+
+def test_publish_is_refused_while_a_purge_holds_the_lock(tmp_path):
+    from pipelines import locks
+    from transforms.errors import LockedError
+
+    c = _crafted(tmp_path)
+    with locks.purge_lock(c.layout), pytest.raises(LockedError, match="another purge"):
+        publish_gated(c.layout, c.version)
+    assert published_version(c.layout) is None
