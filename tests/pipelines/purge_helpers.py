@@ -118,7 +118,8 @@ def rows(out: Path, version: str) -> dict[str, str]:
 
 def input_ids(out: Path, version: str) -> dict[str, str]:
     """DOC_ID token -> input id, from the scope's vault (empty when the keys cannot be opened)."""
-    metas = [manifest(out, v).get("keys", {}) for v in [version, *training_versions(out)]]
+    complete = [v for v in [version, *training_versions(out)] if (out / "training" / v / "_MANIFEST.json").exists()]
+    metas = [manifest(out, v).get("keys", {}) for v in complete]  # a killed purge's version has no manifest
     kek_uri = next((m["kek_uri"] for m in metas if m.get("kek_uri")), None)
     scope = metas[0].get("scope", "default")
     try:
