@@ -30,9 +30,9 @@ STAGES = (
 
 # (module path fragment, optional function name) -> stage; first match wins for a frame.
 _RULES: list[tuple[str, str | None, str]] = [
-    ("pipelines/manifest.py", "publish", "publish"),
+    ("pipelines/dataset/manifest.py", "publish", "publish"),
     ("pipelines/gate.py", "publish_gated", "publish"),
-    ("pipelines/manifest.py", None, "manifest"),
+    ("pipelines/dataset/manifest.py", None, "manifest"),
     ("pipelines/card.py", None, "manifest"),
     ("pipelines/gate.py", None, "gate"),
     ("transforms/gates/", None, "gate"),

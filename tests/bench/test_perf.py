@@ -26,8 +26,8 @@ def test_corpus_is_seeded_and_mixed():
     [
         (["main (pipelines/cli.py:10)", "_find_and_load (<frozen importlib._bootstrap>:1)"], "import"),
         (["run (pipelines/run.py:1)", "process (transforms/detect.py:80)", "pipe (spacy/language.py:1)"], "detect"),
-        (["run (pipelines/run.py:1)", "publish (pipelines/manifest.py:9)"], "publish"),
-        (["run (pipelines/run.py:1)", "write_manifest (pipelines/manifest.py:9)"], "manifest"),
+        (["run (pipelines/run.py:1)", "publish (pipelines/dataset/manifest.py:197)"], "publish"),
+        (["run (pipelines/run.py:1)", "write_manifest (pipelines/dataset/manifest.py:104)"], "manifest"),
         (["_gate (pipelines/gate.py:1)", "scan_many (transforms/gates/ner_scan.py:3)"], "gate"),
         (["run (apache_beam/runners/x.py:1)"], "other"),
         (["main (pipelines/commands/detect.py:5)", "detect_many (transforms/detection/detector.py:9)"], "detect"),
