@@ -174,6 +174,10 @@ class MethodsSpec(_Strict):
     acronym_guard: bool = Field(True, description="ALL-CAPS tokens in headers/abbreviation-dense lines dropped")
     numeric_validators: bool = Field(True, description="phone/date/URL spans must validate")
     one_label: bool = Field(True, description="one surface form, one label per document/conversation")
+    prose_caps_evidence: bool = Field(
+        True, description="a name capitalized mid-sentence in running prose overrides the common-word guard"
+    )
+    boundary_repair: bool = Field(True, description="name spans grow over adjacent capitalized name tokens")
 
 
 class RecognizersFile(_Strict):

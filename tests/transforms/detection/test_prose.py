@@ -1,0 +1,180 @@
+"""Table-driven tests for the prose methods (``prose.py``): mid-sentence capitals as name evidence and
+boundary repair. Strings are written fresh for these tests (invented names and bodies), including the
+traps: sentence-initial common words, headings, title-case menus, titles of works, roles after names."""
+
+import pytest
+
+from transforms.config import load_config
+from transforms.detection.guards import Guards
+from transforms.detection.prose import is_prose, prose_capitals, repair_boundaries, sentence_bounds
+from transforms.detection.recognizer_config import ablated, load_recognizers_file
+from transforms.record import Span
+
+RULES = load_recognizers_file(None)
+GUARDS = Guards(RULES.guards, RULES.methods)
+STOP = GUARDS.stop
+
+
+def _at(text: str, value: str) -> tuple[int, int]:
+    i = text.index(value)
+    return i, i + len(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "ok"),
+    [
+        ("The bill was sent back to the Senate after a long debate in the spring.", "Senate", True),
+        ("In the last vote she led Labor to a narrow win over the other side.", "Labor", True),
+        ("Voters in the north chose the Green Harvest list over the older parties.", "Green Harvest", True),
+        ("Senate rules were changed after a long debate in the spring.", "Senate", False),  # sentence-initial
+        ("Account Overview", "Account Overview", False),  # a heading: no prose
+        ("Open Settings, Privacy and Security", "Settings", False),  # a title-case menu
+        ("For the full story on this band, see Quiet Waters: ten songs we loved", "Quiet Waters", False),  # title
+        ("the committee met in the senate building after a long debate today.", "senate", False),  # lowercase
+        ("Meanwhile, the Old Mill was sold to a developer in the autumn.", "Old Mill", True),
+        ("Vitals: Blood Pressure stable", "Blood Pressure", False),  # field after a colon, no prose
+    ],
+)
+def test_prose_capitals(text, value, ok):
+    assert prose_capitals(text, *_at(text, value), STOP) is ok
+
+
+def test_sentence_bounds_keep_initials_and_titles_inside_the_sentence():
+    text = "First sentence ends here. Then Dr. Vale met J. K. Orrin in town. Next one."
+    lo, hi = sentence_bounds(text, *_at(text, "Orrin"))
+    assert text[lo:hi].strip() == "Then Dr. Vale met J. K. Orrin in town"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label", "ok"),
+    [
+        # common words capitalized mid-sentence in prose: an organisation or a place is kept
+        ("He was first elected to the Senate after the war ended in the south.", "Senate", "ORGANIZATION", True),
+        (
+            "The two men spoke about the Popular Harvest before the vote in May.",
+            "Popular Harvest",
+            "ORGANIZATION",
+            True,
+        ),
+        # a lone common word taken as a person needs more than capitals
+        ("They were singing about the old songs and Tales from the north.", "Tales", "PERSON", False),
+        # a UI label stays dropped (the UI-verb guard comes first)
+        ("To change the password you can click Settings and then choose a new one.", "Settings", "ORGANIZATION", False),
+    ],
+)
+def test_guard_keeps_prose_capitals(text, value, label, ok):
+    s, e = _at(text, value)
+    assert GUARDS.keep(value, label, True, value, text[max(0, s - 30) : s], where=(text, s, e)) is ok
+
+
+def test_prose_capitals_can_be_ablated():
+    rules = ablated(RULES, ["prose_caps_evidence"])
+    g = Guards(rules.guards, rules.methods)
+    text = "He was first elected to the Senate after the war ended in the south."
+    s, e = _at(text, "Senate")
+    assert not g.keep("Senate", "ORGANIZATION", True, "Senate", text[:s], where=(text, s, e))
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label", "grown"),
+    [
+        (
+            "Later that year the painter Mirela Ostrova Brandt moved to the coast with her sons.",
+            "Mirela Ostrova",
+            "PERSON",
+            "Mirela Ostrova Brandt",
+        ),
+        (
+            "The old manuscript was given to Pieter van Hoorne by the city in the winter.",
+            "Pieter",
+            "PERSON",
+            "Pieter van Hoorne",
+        ),
+        (
+            "The chronicle says that Tadeo Ruiz III was crowned in the old cathedral.",
+            "Tadeo Ruiz",
+            "PERSON",
+            "Tadeo Ruiz III",
+        ),
+        (
+            "In her letters she praised R. T. Wenlock for his patience with the students.",
+            "Wenlock",
+            "PERSON",
+            "R. T. Wenlock",
+        ),
+        (
+            "He joined the Free Farmers Party of Eastmark before the war and left it in the spring.",
+            "Free Farmers Party",
+            "ORGANIZATION",
+            "Free Farmers Party of Eastmark",
+        ),
+        (
+            "The treaty was signed by the Principality of Varnia and two other states in the east.",
+            "Varnia",
+            "LOCATION",
+            "Principality of Varnia",
+        ),
+        # traps: a role after a name, a sentence-initial word, a possessive, punctuation, no prose
+        (
+            "It was the first time a Reform Party Member had won the seat in the north.",
+            "Reform Party",
+            "ORGANIZATION",
+            "Reform Party",
+        ),
+        (
+            "Yesterday Mirela Ostrova came to the house and stayed for the night.",
+            "Mirela Ostrova",
+            "PERSON",
+            "Mirela Ostrova",
+        ),
+        (
+            "She read from Ana Ruiz's Collected Letters to the small crowd in the hall.",
+            "Ana Ruiz's",
+            "PERSON",
+            "Ana Ruiz's",
+        ),
+        (
+            "We met Mirela Ostrova, Brandt and the others at the station in the morning.",
+            "Mirela Ostrova",
+            "PERSON",
+            "Mirela Ostrova",
+        ),
+        ("Mirela Ostrova Brandt Tower", "Mirela Ostrova", "PERSON", "Mirela Ostrova"),
+        (
+            "He praised the new President Halvor Dunne in his speech to the crowd today.",
+            "Halvor Dunne",
+            "PERSON",
+            "Halvor Dunne",
+        ),
+    ],
+)
+def test_repair_boundaries(text, value, label, grown):
+    s, e = _at(text, value)
+    out = repair_boundaries(text, [Span(s, e, label, 0.85)], STOP, GUARDS.org_heads, GUARDS._common)
+    assert [text[x.start : x.end] for x in out] == [grown]
+
+
+def test_repair_leaves_other_labels_alone():
+    text = "The number 555 0199 was called by the office many times in the week."
+    s, e = _at(text, "555 0199")
+    span = Span(s, e, "PHONE_NUMBER", 0.7)
+    assert repair_boundaries(text, [span], STOP, GUARDS.org_heads, GUARDS._common) == [span]
+
+
+def test_is_prose():
+    assert is_prose("it was sent to the office in the spring", 0, 39)
+    assert not is_prose("Account Overview Billing Settings", 0, 33)
+
+
+@pytest.fixture(scope="module")
+def detector():
+    from transforms.detection.detector import Detector
+
+    return Detector(load_config(None).detection)
+
+
+def test_detector_end_to_end(detector):
+    text = "In the spring the writer Mirela Ostrova Brandt sent a letter to the Senate about the new law."
+    got = {text[s.start : s.end] for s in detector.detect(text)}
+    assert "Mirela Ostrova Brandt" in got
+    assert any("Senate" in g for g in got)

@@ -1,0 +1,171 @@
+"""Evidence from running prose (Beam-free): mid-sentence capitals, and span boundaries.
+
+Two general methods for names in cased prose (encyclopedic text, court decisions, e-mails):
+
+- ``prose_capitals`` (method ``prose_caps_evidence``): inside a sentence of running prose (enough
+  lowercase words that capitals are not a heading's or a UI's), a word capitalized in mid-sentence is a
+  proper noun, whatever its frequency as a common word ("the Senate", "led Labor", "Vladimir Putin").
+  This is the evidence that overrides the common-word guard for NER spans. It never applies to the
+  first word of a sentence, to headings (title-case or ALL-CAPS lines), or to short lines.
+- ``repair_boundaries`` (method ``boundary_repair``): a detected PERSON/ORGANIZATION/LOCATION/NRP span
+  grows over the adjacent capitalized tokens of the same name ("Dorothy Canfield" + "Fisher", "DJ" +
+  "Khaled", a regnal numeral "II", "Jr"), over name particles between capitalized parts ("Ki no
+  Tsurayuki", "Jordi Sànchez i Picanyol"), and over "of/for" + capitalized words after an organisation
+  or a place head ("Liberal Democratic Party" + "of Russia", "Principality" + "of Abkhazia"). A span
+  never grows across a sentence boundary, a comma, a bracket, or onto a sentence's first word.
+
+Privacy contract: both only add or widen spans (leak-safe); nothing is logged or returned but offsets.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from transforms.record import Span
+
+TOKEN_RE = regex.compile(r"[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'\u2019.\-]*")
+# a full stop after an initial or a common abbreviation ("T. S. Eliot", "Dr. Smith") ends no sentence
+SENTENCE_END_RE = regex.compile(
+    r"(?<!\b(?:\p{Lu}|Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Sgt|Rev|Hon|No|vs|etc|e\.g|i\.e))[.!?:;](?=\s)|\n"
+)
+ROMAN_RE = regex.compile(r"^(?:I{2,3}|IV|V|VI{1,3}|IX|X{1,3})$")  # not "I": the pronoun
+NAME_ENTITIES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
+# lowercase particles inside personal names (Romance, Germanic, Dutch, Arabic, Japanese conventions)
+NAME_PARTICLES = frozenset(
+    {"de", "da", "di", "do", "dos", "das", "del", "della", "der", "den", "van", "von", "zu", "la", "le", "du"}
+    | {"y", "i", "e", "al", "el", "bin", "ibn", "ben", "no", "af", "ter", "ten"}
+)
+NAME_SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "Snr", "Jnr"})
+# "X of Y" / "X for Y": after these heads the prepositional phrase belongs to the name
+OF_WORDS = frozenset({"of", "for"})
+PLACE_HEADS = frozenset(
+    {"Kingdom", "Republic", "Principality", "Duchy", "Grand", "Empire", "Province", "County", "State", "Emirate"}
+    | {"Sultanate", "Commonwealth", "Federation", "Territory", "Canton", "Governorate", "Diocese", "Colony"}
+    | {"Isle", "Island", "Islands", "Gulf", "Bay", "Lake", "Mount", "City", "Port", "University", "College"}
+)
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence (or line) holding ``text[start:end]``: cut at . ! ? : ; before whitespace and at newlines."""
+    lo = 0
+    for m in SENTENCE_END_RE.finditer(text, max(0, start - 400), start):
+        lo = m.end()
+    m = SENTENCE_END_RE.search(text, end, min(len(text), end + 400))
+    return lo, (m.start() if m else min(len(text), end + 400))
+
+
+def prose_capitals(text: str, start: int, end: int, stop: set[str], min_lower_words: int = 4) -> bool:
+    """True when ``text[start:end]`` is capitalized in mid-sentence in running prose: every non-stop word
+    of the span starts upper case and is not ALL-CAPS-only text, the span is not the sentence's first word,
+    and the sentence has ``min_lower_words`` lowercase words that are at least a third of its words (a
+    heading, a title-case menu or a list of names is not running prose)."""
+    lo, hi = sentence_bounds(text, start, end)
+    words = [w for w in TOKEN_RE.findall(text[start:end]) if any(c.isalpha() for c in w)]
+    content = [w for w in words if w.lower() not in stop]
+    if not content or not all(w[0].isupper() for w in content):
+        return False
+    first = TOKEN_RE.search(text, lo, hi)
+    if first is None or first.start() >= start:
+        return False  # the sentence's first word: capitalized by position, not by name
+    if text[end:].lstrip(" \t")[:1] == ":":
+        return False  # a field label or a title before its subtitle ("see Quiet Waters: ...")
+    sentence = [w for w in TOKEN_RE.findall(text[lo:hi]) if w[0].isalpha()]
+    lower = [w for w in sentence if w[0].islower()]
+    return len(lower) >= min_lower_words and 3 * len(lower) >= len(sentence)
+
+
+def is_prose(text: str, lo: int, hi: int, min_lower_words: int = 4) -> bool:
+    """``text[lo:hi]`` reads as running prose: ``min_lower_words`` lowercase words, a third of all words."""
+    sentence = [w for w in TOKEN_RE.findall(text[lo:hi]) if w[0].isalpha()]
+    lower = [w for w in sentence if w[0].islower()]
+    return len(lower) >= min_lower_words and 3 * len(lower) >= len(sentence)
+
+
+def _capitalized(word: str) -> bool:
+    """A name-like token: Title case ("Fisher", "Sànchez", "Obi-Uchendu"), a regnal numeral or a suffix."""
+    if ROMAN_RE.match(word) or word in NAME_SUFFIXES:
+        return True
+    return word[0].isupper() and any(c.islower() for c in word[1:]) and "." not in word
+
+
+def _next_token(text: str, pos: int, hi: int):
+    """The token right after ``pos`` when only one or two spaces lie between (no punctuation), else None."""
+    m = TOKEN_RE.match(text, pos + 1, hi) if text[pos : pos + 1] == " " else None
+    if m is None and text[pos : pos + 2] == "  ":
+        m = TOKEN_RE.match(text, pos + 2, hi)
+    return m
+
+
+def _grow_right(text: str, end: int, hi: int, stop: set[str], heads: set[str], common) -> int:
+    if text[max(0, end - 2) : end] in ("'s", "\u2019s"):
+        return end  # a possessive ends the name: "Ana Ruiz's Collected Letters"
+    while True:
+        m = _next_token(text, end, hi)
+        if m is None:
+            return end
+        word = m.group(0).rstrip(".") if m.group(0) not in NAME_SUFFIXES else m.group(0)
+        if (
+            ROMAN_RE.match(word)
+            or word in NAME_SUFFIXES
+            or (_capitalized(word) and word.lower() not in stop and (not common(word) or word in heads))
+        ):
+            end = m.start() + len(word)
+            continue
+        if word in NAME_PARTICLES or word in OF_WORDS:
+            last = TOKEN_RE.findall(text[max(0, end - 40) : end])
+            if word in OF_WORDS and not (last and (last[-1] in heads or last[-1] in PLACE_HEADS)):
+                return end
+            nxt = _next_token(text, m.start() + len(word), hi)
+            if nxt is not None and nxt.group(0) == "the" and word in OF_WORDS:
+                nxt = _next_token(text, nxt.end(), hi)
+            if nxt is None or not _capitalized(nxt.group(0).rstrip(".")) or nxt.group(0).lower() in stop:
+                return end
+            end = nxt.start() + len(nxt.group(0).rstrip("."))
+            continue
+        return end
+
+
+def _grow_left(text: str, start: int, lo: int, stop: set[str], heads: set[str], common) -> int:
+    while start > lo + 1:
+        before = text[lo:start]
+        m = regex.search(r"(?:^|(?<=\s))(\p{Lu}\.|[\p{L}\p{M}][\p{L}\p{M}'\u2019\-]*) {1,2}$", before)
+        if m is None:
+            return start
+        word = m.group(1)
+        first = TOKEN_RE.search(text, lo, start)
+        if first is not None and first.start() == lo + m.start(1) and len(word) > 2 and word not in OF_WORDS:
+            return start  # never onto the sentence's first word
+        initial = len(word) == 2 and word[1] == "." and word[0].isupper()
+        if word in OF_WORDS:  # "Principality of" + "Abkhazia", "University of" + "Leeds"
+            head = regex.search(r"(\p{Lu}[\p{L}\p{M}]+) {1,2}$", text[lo : lo + m.start(1)])
+            if head is None or not (head.group(1) in heads or head.group(1) in PLACE_HEADS):
+                return start
+            start = lo + head.start(1)
+            continue
+        if not initial and not (_capitalized(word) and word.lower() not in stop and not common(word)):
+            return start
+        start = lo + m.start(1)
+    return start
+
+
+def repair_boundaries(text: str, spans: list[Span], stop: set[str], heads: set[str], common) -> list[Span]:
+    """Name spans grown over the adjacent tokens of the same name, in running prose only (see module doc).
+    ``common(word)`` tells a common English word that is not a name: never grown over ("President",
+    "Member"), except an organisation head on the right ("Union", "Party")."""
+    out = []
+    for s in spans:
+        if s.label not in NAME_ENTITIES or not text[s.start : s.end].strip():
+            out.append(s)
+            continue
+        lo, hi = sentence_bounds(text, s.start, s.end)
+        if not is_prose(text, lo, hi):
+            out.append(s)
+            continue
+        end = _grow_right(text, s.end, hi, stop, heads, common)
+        start = _grow_left(text, s.start, lo, stop, heads, common)
+        label = s.label
+        if label == "NRP" and end > s.end:
+            tail = TOKEN_RE.findall(text[s.end : end])
+            label = "ORGANIZATION" if any(w in heads for w in tail) else label
+        out.append(Span(start, end, label, s.score) if (start, end) != (s.start, s.end) else s)
+    return out
