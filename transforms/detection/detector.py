@@ -24,7 +24,7 @@ from transforms.detection.engines.base import NerHit
 from transforms.detection.guards import Guards
 from transforms.detection.model_integrity import ModelInfo
 from transforms.detection.propagation import Propagator, unify_labels
-from transforms.detection.prose import repair_boundaries
+from transforms.detection.prose import repair
 from transforms.detection.recognizer_config import load_recognizers_file
 from transforms.detection.recognizers.persons import is_lowercase_text
 from transforms.detection.spans import filter_spans, resolve_overlaps
@@ -194,11 +194,8 @@ class Detector:
                 self.propagator.add_value(extra, sp, "PERSON")
         stop = self.propagator.stop
         spans = [doc + contact_block_spans(text, doc, stop) for text, doc in zip(texts, spans, strict=True)]
-        if self.rules.methods.boundary_repair:
-            g = self.guards
-            spans = [
-                repair_boundaries(t, doc, g.stop, g.org_heads, g._common) for t, doc in zip(texts, spans, strict=True)
-            ]
+        g, m = self.guards, self.rules.methods
+        spans = [repair(t, doc, g.stop, g.org_heads, g._common, m) for t, doc in zip(texts, spans, strict=True)]
         try:
             spans = self.propagator.apply(texts, spans, extra)
         except TimeoutError:

@@ -33,7 +33,8 @@ NAME_ENTITIES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 # lowercase particles inside personal names (Romance, Germanic, Dutch, Arabic, Japanese conventions)
 NAME_PARTICLES = frozenset(
     {"de", "da", "di", "do", "dos", "das", "del", "della", "der", "den", "van", "von", "zu", "la", "le", "du"}
-    | {"y", "i", "e", "al", "el", "bin", "ibn", "ben", "no", "af", "ter", "ten"}
+    | {"y", "i", "e", "al", "el", "bin", "ibn", "ben", "no", "af", "ter", "ten", "des", "et", "und", "für", "pour"}
+    | {"dei", "delle", "degli"}
 )
 NAME_SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "Snr", "Jnr"})
 # "X of Y" / "X for Y": after these heads the prepositional phrase belongs to the name
@@ -96,7 +97,7 @@ def _next_token(text: str, pos: int, hi: int):
     return m
 
 
-def _grow_right(text: str, end: int, hi: int, stop: set[str], heads: set[str], common) -> int:
+def _grow_right(text: str, end: int, hi: int, label: str, stop: set[str], heads: set[str], common) -> int:
     if text[max(0, end - 2) : end] in ("'s", "\u2019s"):
         return end  # a possessive ends the name: "Ana Ruiz's Collected Letters"
     while True:
@@ -111,18 +112,31 @@ def _grow_right(text: str, end: int, hi: int, stop: set[str], heads: set[str], c
         ):
             end = m.start() + len(word)
             continue
-        if word in NAME_PARTICLES or word in OF_WORDS:
-            last = TOKEN_RE.findall(text[max(0, end - 40) : end])
-            if word in OF_WORDS and not (last and (last[-1] in heads or last[-1] in PLACE_HEADS)):
-                return end
-            nxt = _next_token(text, m.start() + len(word), hi)
-            if nxt is not None and nxt.group(0) == "the" and word in OF_WORDS:
-                nxt = _next_token(text, nxt.end(), hi)
-            if nxt is None or not _capitalized(nxt.group(0).rstrip(".")) or nxt.group(0).lower() in stop:
-                return end
-            end = nxt.start() + len(nxt.group(0).rstrip("."))
-            continue
-        return end
+        if not _connects(text, end, word, label, hi, heads):
+            return end
+        nxt = _next_token(text, m.start() + len(word), hi)
+        if nxt is not None and nxt.group(0) == "the" and word in OF_WORDS:
+            nxt = _next_token(text, nxt.end(), hi)
+        if nxt is None or not _capitalized(nxt.group(0).rstrip(".")) or nxt.group(0).lower() in stop:
+            return end
+        end = nxt.start() + len(nxt.group(0).rstrip("."))
+
+
+def _connects(text: str, end: int, word: str, label: str, hi: int, heads: set[str]) -> bool:
+    """May the name go on over ``word`` (a lowercase connector) after ``text[:end]``? Particles always;
+    "of"/"for" after an organisation or a place head ("Fund for", "Kingdom of"); "and" in an organisation
+    name only when the capitalized words after it end in a head noun ("Social Democratic and Labour Party")."""
+    if word in NAME_PARTICLES:
+        return True
+    if word in OF_WORDS:
+        last = TOKEN_RE.findall(text[max(0, end - 40) : end])
+        return label == "ORGANIZATION" or bool(last and (last[-1] in heads or last[-1] in PLACE_HEADS))
+    if word in ("and", "&") and label == "ORGANIZATION":
+        after = regex.match(
+            r"\s+(?:\p{Lu}[\p{L}\p{M}'\u2019\-]*\s+){0,3}(\p{Lu}[\p{L}\p{M}]*)", text[end + 1 + len(word) : hi]
+        )
+        return after is not None and after.group(1) in heads
+    return False
 
 
 def _grow_left(text: str, start: int, lo: int, stop: set[str], heads: set[str], common) -> int:
@@ -148,6 +162,15 @@ def _grow_left(text: str, start: int, lo: int, stop: set[str], heads: set[str], 
     return start
 
 
+def repair(text: str, spans: list[Span], stop: set[str], heads: set[str], common, methods) -> list[Span]:
+    """The prose methods switched on in ``methods``: boundary repair, then list coordination."""
+    if methods.boundary_repair:
+        spans = repair_boundaries(text, spans, stop, heads, common)
+    if methods.list_coordination:
+        spans = spans + coordinate(text, spans, stop, common)
+    return spans
+
+
 def repair_boundaries(text: str, spans: list[Span], stop: set[str], heads: set[str], common) -> list[Span]:
     """Name spans grown over the adjacent tokens of the same name, in running prose only (see module doc).
     ``common(word)`` tells a common English word that is not a name: never grown over ("President",
@@ -161,11 +184,62 @@ def repair_boundaries(text: str, spans: list[Span], stop: set[str], heads: set[s
         if not is_prose(text, lo, hi):
             out.append(s)
             continue
-        end = _grow_right(text, s.end, hi, stop, heads, common)
+        end = _grow_right(text, s.end, hi, s.label, stop, heads, common)
         start = _grow_left(text, s.start, lo, stop, heads, common)
         label = s.label
         if label == "NRP" and end > s.end:
             tail = TOKEN_RE.findall(text[s.end : end])
             label = "ORGANIZATION" if any(w in heads for w in tail) else label
         out.append(Span(start, end, label, s.score) if (start, end) != (s.start, s.end) else s)
+    return out
+
+
+_CAP = r"\p{Lu}(?:\.|[\p{L}\p{M}'\u2019\-]*)"  # a word or an initial
+_LINK = r"(?:of|for|the|de|du|des|la|le|di|del|van|von|der|al|y|i)"
+ITEM = rf"{_CAP}(?:[ \t]+(?:{_LINK}[ \t]+){{0,2}}{_CAP}){{0,4}}"
+SEP = r"(?:[ \t]*,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or|&)[ \t]+)(?:the[ \t]+)?"
+LIST_RE = regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}]){ITEM}(?:{SEP}{ITEM})+(?![\p{{L}}\p{{M}}\p{{N}}])")
+ITEM_RE = regex.compile(ITEM)
+COORDINATED = ("PERSON", "ORGANIZATION", "LOCATION")
+
+
+def coordinate(text: str, spans: list[Span], stop: set[str], common, min_score: float = 0.6) -> list[Span]:
+    """Spans for the other items of a coordinated list of capitalized names ("Arvo, Tellen Bank and the
+    Morrow Trust"): when ``min_items`` of its items are detected names of one label, every other item gets
+    that label; an item made only of common words also needs running prose and a mid-sentence position.
+    Items already partly covered are covered whole. Returns the new spans only."""
+    named = [s for s in spans if s.label in COORDINATED and s.score >= min_score]
+    if not named:
+        return []
+    out = []
+    for m in LIST_RE.finditer(text, timeout=5):
+        items = [it for it in ITEM_RE.finditer(text, m.start(), m.end()) if it.group(0).lower() not in stop]
+        hits: dict[int, str] = {}
+        for i, it in enumerate(items):
+            for s in named:
+                if s.start < it.end() and it.start() < s.end:
+                    hits[i] = s.label
+        if not hits or len(items) < 2:
+            continue
+        labels = list(hits.values())
+        label = max(set(labels), key=labels.count)
+        if labels.count(label) < (2 if len(items) > 2 else 1):
+            continue
+        lo, hi = sentence_bounds(text, m.start(), m.end())
+        prose = is_prose(text, lo, hi)
+        for i, it in enumerate(items):
+            words = [w for w in TOKEN_RE.findall(it.group(0)) if w.lower() not in stop]
+            if not words or (i in hits and hits[i] != label):
+                continue
+            if all(common(w) for w in words) and not (prose and prose_capitals(text, it.start(), it.end(), stop)):
+                continue
+            start = it.start()
+            lead = TOKEN_RE.match(text, start)
+            first = TOKEN_RE.search(text, lo, hi)
+            if lead is not None and (
+                lead.group(0).lower() in stop  # "The Morrow Trust": not the article
+                or (first is not None and first.start() == start and common(lead.group(0)) and len(words) > 1)
+            ):  # a sentence-initial common word ("Invite Tovren, ...") is not part of the first item
+                start = lead.end() + 1
+            out.append(Span(start, it.end(), label, min_score))
     return out

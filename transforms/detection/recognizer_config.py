@@ -178,6 +178,7 @@ class MethodsSpec(_Strict):
         True, description="a name capitalized mid-sentence in running prose overrides the common-word guard"
     )
     boundary_repair: bool = Field(True, description="name spans grow over adjacent capitalized name tokens")
+    list_coordination: bool = Field(True, description="detected names in a list make its other items names")
 
 
 class RecognizersFile(_Strict):

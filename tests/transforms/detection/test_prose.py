@@ -6,7 +6,7 @@ import pytest
 
 from transforms.config import load_config
 from transforms.detection.guards import Guards
-from transforms.detection.prose import is_prose, prose_capitals, repair_boundaries, sentence_bounds
+from transforms.detection.prose import coordinate, is_prose, prose_capitals, repair_boundaries, sentence_bounds
 from transforms.detection.recognizer_config import ablated, load_recognizers_file
 from transforms.record import Span
 
@@ -159,6 +159,48 @@ def test_repair_leaves_other_labels_alone():
     s, e = _at(text, "555 0199")
     span = Span(s, e, "PHONE_NUMBER", 0.7)
     assert repair_boundaries(text, [span], STOP, GUARDS.org_heads, GUARDS._common) == [span]
+
+
+def _spans(text, *found):
+    return [Span(*_at(text, v), label, 0.85) for v, label in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "added"),
+    [
+        # two detected items of a list make the others the same label (rare words or prose capitals)
+        (
+            "The pact was signed by Tovren, Hallisk, Orvano and Ale Yaroki in the spring.",
+            [("Tovren", "PERSON"), ("Orvano", "PERSON")],
+            ["Hallisk", "Ale Yaroki"],
+        ),
+        (
+            "Members came from the Morrow Trust, Quiet Harbour, the Veld Union and the Brisk Alliance last year.",
+            [("Morrow Trust", "ORGANIZATION"), ("Veld Union", "ORGANIZATION")],
+            ["Quiet Harbour", "Brisk Alliance"],
+        ),
+        # "X and Y": one detected item is enough for a rare word, with the article left out
+        (
+            "She wrote to Tovren and the Hallisk Foundation about the grant.",
+            [("Tovren", "PERSON")],
+            ["Hallisk Foundation"],
+        ),
+        # traps: one detected item in a longer list; items of common words outside prose; items of another label
+        ("Tovren, Hallisk, Orvano and Yaroki came.", [("Tovren", "PERSON")], []),
+        ("Bring Forks, Plates, Tovren and Cups", [("Tovren", "PERSON"), ("Cups", "PERSON")], []),
+        ("Menu: Open, Save, Tovren and Orvano", [("Tovren", "PERSON"), ("Orvano", "PERSON")], []),
+        (
+            "The founders were Kivra, Tellen and Vasco.  The idea came later.",
+            [("Kivra", "PERSON"), ("Vasco", "PERSON")],
+            ["Tellen"],
+        ),
+    ],
+)
+def test_coordinate(text, found, added):
+    new = coordinate(text, _spans(text, *found), STOP, GUARDS._common)
+    assert sorted(text[s.start : s.end] for s in new if text[s.start : s.end] not in {v for v, _ in found}) == sorted(
+        added
+    )
 
 
 def test_is_prose():
