@@ -127,7 +127,10 @@ class Guards:
         if label == "PERSON" and len([w for w in words if w.lower() not in self.stop]) < 2:
             return False  # one common word as a person ("Tales", "Will"): capitals alone are too weak
         return bool(
-            self.methods.prose_caps_evidence and where is not None and cased_text and prose_capitals(*where, self.stop)
+            self.methods.prose_caps_evidence
+            and where is not None
+            and cased_text
+            and prose_capitals(*where, self.stop, cue=label == "PERSON")
         )
 
     def check(self, text: str, start: int, end: int, label: str) -> bool:

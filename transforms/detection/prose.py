@@ -24,9 +24,10 @@ import regex
 from transforms.record import Span
 
 TOKEN_RE = regex.compile(r"[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'\u2019.\-]*")
-# a full stop after an initial or a common abbreviation ("T. S. Eliot", "Dr. Smith") ends no sentence
+# a full stop after an initial or a common abbreviation ("T. S. Eliot", "Dr. Smith") ends no sentence; a tab
+# or a run of spaces does (a layout gap: flattened columns, CV and form lines)
 SENTENCE_END_RE = regex.compile(
-    r"(?<!\b(?:\p{Lu}|Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Sgt|Rev|Hon|No|vs|etc|e\.g|i\.e))[.!?:;](?=\s)|\n"
+    r"(?<!\b(?:\p{Lu}|Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Sgt|Rev|Hon|No|vs|etc|e\.g|i\.e))[.!?:;](?=\s)|\n|\t|[ ]{2,}"
 )
 ROMAN_RE = regex.compile(r"^(?:I{2,3}|IV|V|VI{1,3}|IX|X{1,3})$")  # not "I": the pronoun
 NAME_ENTITIES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
@@ -55,7 +56,7 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, (m.start() if m else min(len(text), end + 400))
 
 
-def prose_capitals(text: str, start: int, end: int, stop: set[str], min_lower_words: int = 4) -> bool:
+def prose_capitals(text: str, start: int, end: int, stop: set[str], min_lower_words: int = 4, cue: bool = True) -> bool:
     """True when ``text[start:end]`` is capitalized in mid-sentence in running prose: every non-stop word
     of the span starts upper case and is not ALL-CAPS-only text, the span is not the sentence's first word,
     and the sentence has ``min_lower_words`` lowercase words that are at least a third of its words (a
@@ -70,9 +71,10 @@ def prose_capitals(text: str, start: int, end: int, stop: set[str], min_lower_wo
         return False  # the sentence's first word: capitalized by position, not by name
     if text[end:].lstrip(" \t")[:1] == ":":
         return False  # a field label or a title before its subtitle ("see Quiet Waters: ...")
-    sentence = [w for w in TOKEN_RE.findall(text[lo:hi]) if w[0].isalpha()]
-    lower = [w for w in sentence if w[0].islower()]
-    return len(lower) >= min_lower_words and 3 * len(lower) >= len(sentence)
+    if not is_prose(text, lo, hi, min_lower_words):
+        return False
+    prev = regex.search(r"([\p{L}]+)[ \t]*$", text[lo:start])
+    return words[0].lower() == "the" or (prev is not None and prev.group(1).lower() == "the") or cue
 
 
 def is_prose(text: str, lo: int, hi: int, min_lower_words: int = 4) -> bool:
@@ -163,12 +165,53 @@ def _grow_left(text: str, start: int, lo: int, stop: set[str], heads: set[str], 
 
 
 def repair(text: str, spans: list[Span], stop: set[str], heads: set[str], common, methods) -> list[Span]:
-    """The prose methods switched on in ``methods``: boundary repair, then list coordination."""
+    """The prose methods switched on in ``methods``: boundary repair, then list coordination. A name span
+    whose words are all common (kept on the evidence of its capitals alone) is demoted below the
+    propagation score first, so it neither propagates nor anchors a list."""
+    if methods.prose_caps_evidence:
+        spans = [_demote(text, s, stop, heads, common) for s in spans]
     if methods.boundary_repair:
         spans = repair_boundaries(text, spans, stop, heads, common)
     if methods.list_coordination:
         spans = spans + coordinate(text, spans, stop, common)
+    if methods.boundary_repair:
+        spans = [_address_numbers(text, s) for s in spans]
     return spans
+
+
+NUMBER_BEFORE_RE = regex.compile(r"(?:^|(?<=[ \t>]))\d{1,6}[ \t]$")
+CODE_AFTER_RE = regex.compile(r"(?:,?[ \t]+\p{Lu}{2,3})?,?[ \t]+(\d{3,6}(?:[ \t]\d{2})?)(?![\p{L}\p{N}])")
+
+
+def _address_numbers(text: str, s: Span) -> Span:
+    """An address grows over the numbers written against it on the same line: a building or lot number
+    before a house number ("14 27 Harbour Road"), a postcode after the place, with or without a region
+    code ("Lakeview, QX 40217")."""
+    if s.label != "LOCATION":
+        return s
+    start, end = s.start, s.end
+    if any(c.isdigit() for c in text[start:end]):  # an address, not a bare place name
+        m = NUMBER_BEFORE_RE.search(text, max(0, start - 8), start)
+        start = m.start() if m else start
+    m = CODE_AFTER_RE.match(text, end)
+    if m and not (len(m.group(1)) == 4 and m.group(1)[:2] in ("19", "20")):  # "Lisbon 2019": a year
+        end = m.end(1)
+    return Span(start, end, s.label, s.score) if (start, end) != (s.start, s.end) else s
+
+
+WEAK_SCORE = 0.5
+
+
+def _demote(text: str, s: Span, stop: set[str], heads: set[str], common) -> Span:
+    if s.label not in ("PERSON", "ORGANIZATION") or s.score <= WEAK_SCORE:
+        return s
+    words = [w for w in TOKEN_RE.findall(text[s.start : s.end]) if any(c.isalpha() for c in w)]
+    content = [w for w in words if w.lower() not in stop]
+    if not content or not all(common(w) for w in content):
+        return s
+    if s.label == "ORGANIZATION" and len(content) >= 2 and any(w in heads for w in content):
+        return s  # a head noun is evidence of its own ("Labour Party")
+    return Span(s.start, s.end, s.label, WEAK_SCORE)
 
 
 def repair_boundaries(text: str, spans: list[Span], stop: set[str], heads: set[str], common) -> list[Span]:
@@ -196,8 +239,8 @@ def repair_boundaries(text: str, spans: list[Span], stop: set[str], heads: set[s
 
 _CAP = r"\p{Lu}(?:\.|[\p{L}\p{M}'\u2019\-]*)"  # a word or an initial
 _LINK = r"(?:of|for|the|de|du|des|la|le|di|del|van|von|der|al|y|i)"
-ITEM = rf"{_CAP}(?:[ \t]+(?:{_LINK}[ \t]+){{0,2}}{_CAP}){{0,4}}"
-SEP = r"(?:[ \t]*,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or|&)[ \t]+)(?:the[ \t]+)?"
+ITEM = rf"{_CAP}(?: (?:{_LINK} ){{0,2}}{_CAP}){{0,4}}"  # single spaces: a layout gap ends the item
+SEP = r"(?: ?, (?:(?:and|or) )?| (?:and|or|&) )(?:the )?"
 LIST_RE = regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}]){ITEM}(?:{SEP}{ITEM})+(?![\p{{L}}\p{{M}}\p{{N}}])")
 ITEM_RE = regex.compile(ITEM)
 COORDINATED = ("PERSON", "ORGANIZATION", "LOCATION")
@@ -221,6 +264,8 @@ def coordinate(text: str, spans: list[Span], stop: set[str], common, min_score: 
                     hits[i] = s.label
         if not hits or len(items) < 2:
             continue
+        if len(items) == 2 and not regex.search(r"\b(?:and|or)\b|&", text[items[0].end() : items[1].start()]):
+            continue  # "Lakeview, QX": an apposition, not a list
         labels = list(hits.values())
         label = max(set(labels), key=labels.count)
         if labels.count(label) < (2 if len(items) > 2 else 1):
@@ -241,5 +286,5 @@ def coordinate(text: str, spans: list[Span], stop: set[str], common, min_score: 
                 or (first is not None and first.start() == start and common(lead.group(0)) and len(words) > 1)
             ):  # a sentence-initial common word ("Invite Tovren, ...") is not part of the first item
                 start = lead.end() + 1
-            out.append(Span(start, it.end(), label, min_score))
+            out.append(Span(start, it.end(), label, WEAK_SCORE))  # found by position: does not propagate
     return out

@@ -6,7 +6,14 @@ import pytest
 
 from transforms.config import load_config
 from transforms.detection.guards import Guards
-from transforms.detection.prose import coordinate, is_prose, prose_capitals, repair_boundaries, sentence_bounds
+from transforms.detection.prose import (
+    coordinate,
+    is_prose,
+    prose_capitals,
+    repair,
+    repair_boundaries,
+    sentence_bounds,
+)
 from transforms.detection.recognizer_config import ablated, load_recognizers_file
 from transforms.record import Span
 
@@ -220,3 +227,40 @@ def test_detector_end_to_end(detector):
     got = {text[s.start : s.end] for s in detector.detect(text)}
     assert "Mirela Ostrova Brandt" in got
     assert any("Senate" in g for g in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "grown"),
+    [
+        ("Send it to 8812 14 Harbour Road please", "14 Harbour Road", "8812 14 Harbour Road"),
+        ("Ship to Lakeview, QX 40217 by Friday", "Lakeview", "Lakeview, QX 40217"),
+        ("The office is in Kerava 04200 now", "Kerava", "Kerava 04200"),
+        ("She moved to Lisbon 2019 and stayed", "Lisbon", "Lisbon"),  # a year, not a postcode
+        ("He paid 300 to Lisbon", "Lisbon", "Lisbon"),  # a number before a bare place name
+        ("He visited Lisbon 3 times", "Lisbon", "Lisbon"),
+    ],
+)
+def test_repair_grows_addresses_over_their_numbers(text, value, grown):
+    s, e = _at(text, value)
+    out = repair(text, [Span(s, e, "LOCATION", 0.7)], STOP, GUARDS.org_heads, GUARDS._common, RULES.methods)
+    assert [text[x.start : x.end] for x in out] == [grown]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "ok"),
+    [
+        ("The bill was sent back to the Senate after a long debate in the spring.", "Senate", True),
+        ("He has long experience in Social Media Management for small firms.", "Social Media Management", False),
+        ("In the last vote she led Labor to a narrow win over the other side.", "Labor", False),
+    ],
+)
+def test_prose_capitals_for_common_words_needs_the_article_without_a_cue(text, value, ok):
+    assert prose_capitals(text, *_at(text, value), STOP, cue=False) is ok
+
+
+def test_positional_evidence_does_not_propagate():
+    text = "Members came from the Morrow Trust, Quiet Harbour, the Veld Union and the Brisk Alliance last year."
+    new = coordinate(
+        text, _spans(text, ("Morrow Trust", "ORGANIZATION"), ("Veld Union", "ORGANIZATION")), STOP, GUARDS._common
+    )
+    assert new and all(s.score < RULES.propagation.min_score for s in new)
