@@ -141,26 +141,31 @@ def _connects(text: str, end: int, word: str, label: str, hi: int, heads: set[st
     return False
 
 
+PREV_WORD_RE = regex.compile(r"(?:^|(?<=\s))(\p{Lu}\.|[\p{L}\p{M}][\p{L}\p{M}'\u2019\-]*) {1,2}$")
+HEAD_BEFORE_RE = regex.compile(r"(\p{Lu}[\p{L}\p{M}]+) {1,2}$")
+
+
 def _grow_left(text: str, start: int, lo: int, stop: set[str], heads: set[str], common) -> int:
     while start > lo + 1:
-        before = text[lo:start]
-        m = regex.search(r"(?:^|(?<=\s))(\p{Lu}\.|[\p{L}\p{M}][\p{L}\p{M}'\u2019\-]*) {1,2}$", before)
+        base = max(lo, start - 60)
+        m = PREV_WORD_RE.search(text[base:start])
         if m is None:
             return start
         word = m.group(1)
         first = TOKEN_RE.search(text, lo, start)
-        if first is not None and first.start() == lo + m.start(1) and len(word) > 2 and word not in OF_WORDS:
+        if first is not None and first.start() == base + m.start(1) and len(word) > 2 and word not in OF_WORDS:
             return start  # never onto the sentence's first word
         initial = len(word) == 2 and word[1] == "." and word[0].isupper()
         if word in OF_WORDS:  # "Principality of" + "Abkhazia", "University of" + "Leeds"
-            head = regex.search(r"(\p{Lu}[\p{L}\p{M}]+) {1,2}$", text[lo : lo + m.start(1)])
+            hb = max(lo, base + m.start(1) - 40)
+            head = HEAD_BEFORE_RE.search(text[hb : base + m.start(1)])
             if head is None or not (head.group(1) in heads or head.group(1) in PLACE_HEADS):
                 return start
-            start = lo + head.start(1)
+            start = hb + head.start(1)
             continue
         if not initial and not (_capitalized(word) and word.lower() not in stop and not common(word)):
             return start
-        start = lo + m.start(1)
+        start = base + m.start(1)
     return start
 
 
