@@ -264,3 +264,10 @@ def test_positional_evidence_does_not_propagate():
         text, _spans(text, ("Morrow Trust", "ORGANIZATION"), ("Veld Union", "ORGANIZATION")), STOP, GUARDS._common
     )
     assert new and all(s.score < RULES.propagation.min_score for s in new)
+
+
+def test_nrp_grown_over_a_head_noun_becomes_an_organisation():
+    text = "Fighters of the Kurdish Zagros Front crossed the river in the night."
+    s, e = _at(text, "Kurdish")
+    (out,) = repair_boundaries(text, [Span(s, e, "NRP", 0.85)], STOP, GUARDS.org_heads, GUARDS._common)
+    assert (text[out.start : out.end], out.label) == ("Kurdish Zagros Front", "ORGANIZATION")
