@@ -179,6 +179,8 @@ def repair(text: str, spans: list[Span], stop: set[str], heads: set[str], common
         spans = repair_boundaries(text, spans, stop, heads, common)
     if methods.list_coordination:
         spans = spans + coordinate(text, spans, stop, common)
+    if methods.acronym_apposition:
+        spans = spans + defined_acronyms(text, spans)
     if methods.boundary_repair:
         spans = [_address_numbers(text, s) for s in spans]
     return spans
@@ -292,4 +294,27 @@ def coordinate(text: str, spans: list[Span], stop: set[str], common, min_score: 
             ):  # a sentence-initial common word ("Invite Tovren, ...") is not part of the first item
                 start = lead.end() + 1
             out.append(Span(start, it.end(), label, WEAK_SCORE))  # found by position: does not propagate
+    return out
+
+
+ACRONYM_AFTER_RE = regex.compile(r"[ \t]*\([ \t]?(\p{Lu}[\p{L}.&'\-]{1,9})[ \t]?[);,]")
+DEFINED_SCORE = 0.6
+
+
+def defined_acronyms(text: str, spans: list[Span]) -> list[Span]:
+    """An acronym in brackets right after a detected name is that name ("Green Reform Union (GRU)",
+    "Sozialdemokratische Partei Österreichs ( SPÖ )"): same label, a score that propagates, so the
+    acronym is redacted everywhere in the document. It needs 2+ capitals and its first letter among
+    the initials of the name; a role after a person ("Ana Ruiz (CEO)") has none of those initials."""
+    out = []
+    for s in spans:
+        if s.label not in ("ORGANIZATION", "LOCATION", "PERSON") or s.score < DEFINED_SCORE:
+            continue
+        m = ACRONYM_AFTER_RE.match(text, s.end)
+        if m is None:
+            continue
+        acro = m.group(1)
+        initials = {w[0] for w in TOKEN_RE.findall(text[s.start : s.end]) if w[0].isupper()}
+        if sum(c.isupper() for c in acro) >= 2 and acro[0] in initials:
+            out.append(Span(m.start(1), m.end(1), s.label, DEFINED_SCORE))
     return out

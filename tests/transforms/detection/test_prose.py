@@ -8,6 +8,7 @@ from transforms.config import load_config
 from transforms.detection.guards import Guards
 from transforms.detection.prose import (
     coordinate,
+    defined_acronyms,
     is_prose,
     prose_capitals,
     repair,
@@ -271,3 +272,28 @@ def test_nrp_grown_over_a_head_noun_becomes_an_organisation():
     s, e = _at(text, "Kurdish")
     (out,) = repair_boundaries(text, [Span(s, e, "NRP", 0.85)], STOP, GUARDS.org_heads, GUARDS._common)
     assert (text[out.start : out.end], out.label) == ("Kurdish Zagros Front", "ORGANIZATION")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "label", "found"),
+    [
+        (
+            "The vote split the Crofters Reform Party ( CRP ) in the north.",
+            "Crofters Reform Party",
+            "ORGANIZATION",
+            ["CRP"],
+        ),
+        (
+            "Members of the Sozialdemokratische Partei Österreichs (SPÖ) met.",
+            "Sozialdemokratische Partei Österreichs",
+            "ORGANIZATION",
+            ["SPÖ"],
+        ),
+        ("We met Ana Ruiz (CEO) at noon.", "Ana Ruiz", "PERSON", []),  # a role, not initials
+        ("He works for Tellen Bank (Retail) now.", "Tellen Bank", "ORGANIZATION", []),  # one capital: a word
+    ],
+)
+def test_defined_acronyms(text, name, label, found):
+    new = defined_acronyms(text, [Span(*_at(text, name), label, 0.85)])
+    assert [text[s.start : s.end] for s in new] == found
+    assert all(s.label == label and s.score >= RULES.propagation.min_score for s in new)
