@@ -161,7 +161,7 @@ def _now() -> str:
 
 def _planned(report: dict) -> dict:
     """Everything a purge report says about what is removed, kept, deleted and published."""
-    skip = ("dry_run", "as_of", "audit", "sources_deleted", "sources_to_delete", "pending_recovery")
+    skip = ("dry_run", "as_of", "audit", "sources_deleted", "sources_to_delete", "sources_not_read", "pending_recovery")
     return {k: v for k, v in report.items() if k not in skip}
 
 
