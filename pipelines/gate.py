@@ -240,7 +240,7 @@ def publish_gated(layout: Layout, version: str) -> None:
 
     Holds the purge lock meanwhile (``LockedError`` while a purge runs): a purge moves ``CURRENT`` too."""
     load_complete_manifest(layout, version)  # a mistyped root or version: refused before any lock file
-    with purge_lock(layout, refuse_runs=False):
+    with purge_lock(layout, refuse_runs=False, command="publish"):
         _publish_gated(layout, version)
 
 
