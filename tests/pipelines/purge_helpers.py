@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from pipelines.layout import Layout
+from pipelines.dataset import Layout
 from tests.conftest import write_jsonl
 from transforms import subjects
 from transforms.keys import KeysetStore, ScopeKeys

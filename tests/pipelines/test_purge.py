@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from pipelines.layout import Layout
+from pipelines.dataset import Layout
 from pipelines.purge import PurgeRequest, purge
 from pipelines.reveal import reveal
 from pipelines.run import RunRequest
