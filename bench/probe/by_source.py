@@ -9,7 +9,7 @@ lines) for error analysis: use it only on the invented probe set or public data,
 
 Usage (from the repository root):
   PYTHONPATH=. nice .venv/bin/python bench/probe/by_source.py bench/probe/probe_v1.jsonl \
-      [--baseline presidio] [--config FILE] [--output out/probe/by_source.json] [--errors out/probe/errors.jsonl]
+      [--baseline presidio] [--config FILE] [--ablate METHOD] [--output out/probe/by_source.json] [--errors out/probe/errors.jsonl]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -99,23 +100,35 @@ def _row(kind: str, system: str, doc: dict, s: int, e: int, label: str, chars: i
     }
 
 
-def predict(docs: list[dict], config: str | None, baseline: bool) -> dict[str, list[list[tuple]]]:
+def predict(
+    docs: list[dict], config: str | None, baseline: bool, ablate: list[str] | None = None
+) -> dict[str, list[list[tuple]]]:
     from transforms.config import load_config
-    from transforms.detection.service import DetectionService
 
     cfg = load_config(config)
-    svc = DetectionService(cfg)
-    out: dict[str, list[list[tuple]]] = {"redact": []}
-    for det in svc.detect_texts((d["id"], d["text"]) for d in docs):
-        if det.spans is None:
-            raise SystemExit(f"by_source: detection failed on a document ({det.error})")
-        out["redact"].append([(s.start, s.end, s.label) for s in det.spans])
+    with tempfile.TemporaryDirectory() as tmp:  # holds the ablated recognizer YAML while detecting
+        if ablate:  # the same switch as `redact eval --ablate`: methods or recognizers off
+            from pipelines.commands.eval import _ablated_config
+
+            cfg = _ablated_config(cfg, ablate, Path(tmp))
+        out = {"redact": _detect(cfg, docs)}
     if baseline:
         from transforms.detection.baseline import VanillaPresidio
 
         vanilla = VanillaPresidio(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file)
         out["presidio"] = [[(s, e, lab) for s, e, lab, _ in p] for p in vanilla.detect_texts(d["text"] for d in docs)]
     return out
+
+
+def _detect(cfg, docs: list[dict]) -> list[list[tuple]]:
+    from transforms.detection.service import DetectionService
+
+    preds = []
+    for det in DetectionService(cfg).detect_texts((d["id"], d["text"]) for d in docs):
+        if det.spans is None:
+            raise SystemExit(f"by_source: detection failed on a document ({det.error})")
+        preds.append([(s.start, s.end, s.label) for s in det.spans])
+    return preds
 
 
 def table(results: dict[str, dict[str, dict]]) -> str:
@@ -147,9 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--config", help="run config (default: the built-in defaults)")
     ap.add_argument("--output", help="also write the per-source metrics as JSON here")
     ap.add_argument("--errors", help="write false positives and misses (with text) as JSON lines here")
+    ap.add_argument("--ablate", action="append", default=[], metavar="NAME", help="as in `redact eval --ablate`")
     a = ap.parse_args(argv)
     docs = load(a.gold)
-    preds = predict(docs, a.config, a.baseline == "presidio")
+    preds = predict(docs, a.config, a.baseline == "presidio", a.ablate)
     results = {system: score_by_source(docs, p) for system, p in preds.items()}
     print(table(results))
     if a.output:

@@ -120,3 +120,14 @@ def test_errors_lists_false_positives_and_misses():
         ("fp", "HISTORY", 7),
         ("miss", "Ann Lee", 6),
     ]
+
+
+def test_table_lists_every_source_and_system():
+    by_source = _module("by_source")
+    docs = [{"id": "1", "text": "Ann Lee", "source": "email", "gold": [(0, 7, "PERSON")], "orig": ["PERSON"]}]
+    res = {"redact": by_source.score_by_source(docs, [[(0, 7, "PERSON")]])}
+    res["presidio"] = by_source.score_by_source(docs, [[]])
+    lines = by_source.table(res).splitlines()
+    assert "| email | redact | 1 | 1.0 | 1.0 | 1.0 |" in "\n".join(lines)
+    assert "| email | presidio | 1 | 0.0 | None |" in "\n".join(lines)
+    assert any(line.startswith("| ALL | presidio |") for line in lines)
