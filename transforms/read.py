@@ -1,7 +1,9 @@
 """``ReadRecords``: file patterns -> records, with quarantine and policy-drop outputs.
 
 Listing and opening follow ``transforms.parsing.listing`` (only regular files inside the input root, no
-FIFOs/devices, never an excluded path, sizes checked before reading, every read bounded). Every listed
+FIFOs/devices, never an excluded path, sizes checked before reading, every read bounded). JSON Lines
+files are streamed line by line (``transforms.parsing.stream``: records leave as they are read, memory
+bounded by one line); other formats are read whole within ``input.max_file_bytes``. Every listed
 path is accounted for: a record, a quarantine item (``read.*``: unreadable, too large, vanished) or a
 drop (``input.*``: skipped by rule), each counted under its reason.
 """
@@ -18,6 +20,7 @@ from transforms.counters import NS
 from transforms.parsing.listing import Exclusions, Listed, ReadRefused, list_pattern, read_bounded
 from transforms.parsing.registry import parse_source
 from transforms.parsing.source import SourceFile, public_uri
+from transforms.parsing.stream import open_stream, streamable
 from transforms.record import Drop, QuarantineItem, Record
 from transforms.retention import RetentionPolicy
 
@@ -78,15 +81,20 @@ class _ParseFile(beam.DoFn):
             yield from self._not_read(listed.path, listed.skip, quarantine=False)
             return
         try:
-            data = read_bounded(listed, self.cfg.max_file_bytes)
+            opened = open_stream(listed, self.cfg, self.uri_policy) if streamable(listed.path) else None
+            if opened is None:
+                src = SourceFile(listed.path, read_bounded(listed, self.cfg.max_file_bytes), self.uri_policy)
+                opened = src, parse_source(src, self.cfg)
         except ReadRefused as exc:
             yield from self._not_read(listed.path, exc.reason, exc.quarantine)
             return
-        src = SourceFile(uri=listed.path, data=data, uri_policy=self.uri_policy)
+        yield from self._items(*opened)
+
+    def _items(self, src: SourceFile, items):
         source_rules = self.policy.source_rule_ids(src.uri) if self.policy else ()
         self.files.inc()
         n = 0
-        for item in parse_source(src, self.cfg):
+        for item in items:
             n += 1
             self.read.inc()
             if isinstance(item, Record):

@@ -11,13 +11,16 @@ from transforms.record import Lineage
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
+    """``data``: the whole file; empty for a streamed file, whose ``digest`` (sha256) is then given."""
+
     uri: str
     data: bytes
     uri_policy: str = "hash"
+    digest: str = ""
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        return self.digest or hashlib.sha256(self.data).hexdigest()
 
     @property
     def extension(self) -> str:
