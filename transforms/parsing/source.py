@@ -18,9 +18,13 @@ class SourceFile:
     uri_policy: str = "hash"
     digest: str = ""
 
+    def __post_init__(self) -> None:
+        if not self.digest:  # hashed once: every record's lineage and derived id name it
+            object.__setattr__(self, "digest", hashlib.sha256(self.data).hexdigest())
+
     @property
     def sha256(self) -> str:
-        return self.digest or hashlib.sha256(self.data).hexdigest()
+        return self.digest
 
     @property
     def extension(self) -> str:
