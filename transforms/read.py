@@ -4,8 +4,7 @@ Listing and opening follow ``transforms.parsing.listing`` (only regular files in
 FIFOs/devices, never an excluded path, sizes checked before reading, every read bounded). JSON Lines
 files are streamed (``transforms.parsing.stream``: planned into line-aligned byte-range shards that
 workers read line by line, records leave as they are read, memory bounded by one line); other formats
-are read whole within ``input.max_file_bytes``. Every listed
-path is accounted for: a record, a quarantine item (``read.*``: unreadable, too large, vanished) or a
+are read whole within ``input.max_file_bytes``. Every listed path is accounted for: a record, a quarantine item (``read.*``: unreadable, too large, vanished) or a
 drop (``input.*``: skipped by rule), each counted under its reason.
 """
 
@@ -39,8 +38,8 @@ class ReadRecords(beam.PTransform):
     """Outputs ``records``, ``quarantine``, ``drops`` and ``sources`` ((public uri, sha256, items)).
 
     ``exclude``: paths never read, whatever the patterns match (the output roots, the local KEK file).
-    JSON Lines files are planned into line-aligned byte-range shards (``input.shard_bytes``) that are
-    spread over the workers and read line by line; other files are parsed whole by the planner.
+    Listed files are planned into units, spread over the workers and parsed: a JSON Lines file into
+    line-aligned byte-range shards (``input.shard_bytes``) read line by line, any other file whole.
     """
 
     def __init__(
@@ -57,27 +56,30 @@ class ReadRecords(beam.PTransform):
 
     def expand(self, pbegin):
         args = (self.cfg, self.policy, self.uri_policy)
-        files = (
+        planned = (
             pbegin
             | "Patterns" >> beam.Create(self.patterns)
             | "List" >> beam.ParDo(_ListFn(self.exclude))
             | "Spread" >> beam.Reshuffle()
-            | "Parse" >> beam.ParDo(_ParseFile(*args)).with_outputs(*_OUTS, "shards", main="records")
+            | "Plan" >> beam.ParDo(_PlanFile(*args)).with_outputs(*_OUTS, main="units")
         )
-        shards = (
-            files.shards
-            | "SpreadShards" >> beam.Reshuffle()
-            | "ParseShards" >> beam.ParDo(_ParseShard(*args)).with_outputs(*_OUTS, main="records")
+        parsed = (
+            planned.units
+            | "SpreadUnits" >> beam.Reshuffle()
+            | "Parse" >> beam.ParDo(_ParseUnit(*args)).with_outputs(*_OUTS, "shard_sources", main="records")
         )
         shard_sources = (
-            shards.sources
+            parsed.shard_sources
             | "KeySources" >> beam.MapTuple(lambda uri, sha, n: ((uri, sha), n))
             | "SumSources" >> beam.CombinePerKey(sum)
             | "SourceTriples" >> beam.MapTuple(lambda key, n: (*key, n))
         )
+        # records leave from one stage only: the DirectRunner materializes every multi-input Flatten
         return ReadOutputs(
-            *[(files[t], shards[t]) | f"All{t.title()}" >> beam.Flatten() for t in ("records", "quarantine", "drops")],
-            (files.sources, shard_sources) | "AllSources" >> beam.Flatten(),
+            parsed.records,
+            (planned.quarantine, parsed.quarantine) | "AllQuarantine" >> beam.Flatten(),
+            (planned.drops, parsed.drops) | "AllDrops" >> beam.Flatten(),
+            (planned.sources, parsed.sources, shard_sources) | "AllSources" >> beam.Flatten(),
         )
 
 
@@ -96,14 +98,14 @@ class _ListFn(beam.DoFn):
 
 
 class _ItemsFn(beam.DoFn):
-    """Routes parsed items to the records / quarantine / drops outputs, counting each under its reason."""
+    """Routes items to the records / quarantine / drops outputs, counting each under its reason."""
 
     def __init__(self, cfg: InputConfig, policy: RetentionPolicy | None, uri_policy: str) -> None:
         self.cfg, self.policy, self.uri_policy = cfg, policy, uri_policy
         self.read = Metrics.counter(NS, "read")
         self.files = Metrics.counter(NS, "files")
 
-    def _emit(self, src: SourceFile, items):
+    def _emit(self, src: SourceFile, items, sources: str = "sources"):
         source_rules = self.policy.source_rule_ids(src.uri) if self.policy else ()
         n = 0
         for item in items:
@@ -118,31 +120,7 @@ class _ItemsFn(beam.DoFn):
             elif isinstance(item, Drop):
                 Metrics.counter(NS, f"dropped.{item.reason}").inc()
                 yield beam.pvalue.TaggedOutput("drops", item)
-        yield beam.pvalue.TaggedOutput("sources", (src.lineage("").source_uri, src.sha256, n))
-
-
-class _ParseFile(_ItemsFn):
-    """Parses one file, or plans its shards (JSON Lines). The only place that sees the raw URI: it
-    evaluates the retention policy's source globs here and lets records carry just the matching rule ids
-    (the URI itself is hashed by policy)."""
-
-    def process(self, listed: Listed):
-        if listed.skip:
-            yield from self._not_read(listed.path, listed.skip, quarantine=False)
-            return
-        try:
-            plan = plan_shards(listed, self.cfg, self.cfg.shard_bytes) if streamable(listed.path) else None
-            if plan is None:
-                src = SourceFile(listed.path, read_bounded(listed, self.cfg.max_file_bytes), self.uri_policy)
-        except ReadRefused as exc:
-            yield from self._not_read(listed.path, exc.reason, exc.quarantine)
-            return
-        self.files.inc()
-        if plan is not None:
-            for shard in plan.shards:
-                yield beam.pvalue.TaggedOutput("shards", shard)
-            return
-        yield from self._emit(src, parse_source(src, self.cfg))
+        yield beam.pvalue.TaggedOutput(sources, (src.lineage("").source_uri, src.sha256, n))
 
     def _not_read(self, path: str, reason: str, quarantine: bool):
         """A listed path that was not read counts as one item: quarantined (a file we failed to read,
@@ -159,8 +137,43 @@ class _ParseFile(_ItemsFn):
         yield beam.pvalue.TaggedOutput("sources", (uri, "", 1))
 
 
-class _ParseShard(_ItemsFn):
-    """Reads one planned shard of a JSON Lines file line by line (records leave as they are read)."""
+class _PlanFile(_ItemsFn):
+    """Plans one listed file: the shards of a JSON Lines file (hashed here, in one pass), else the file
+    itself as one unit. A path that may not or cannot be read is counted here."""
 
-    def process(self, shard: Shard):
-        yield from self._emit(shard_source(shard, self.uri_policy), read_shard(shard, self.cfg, self.uri_policy))
+    def process(self, listed: Listed):
+        if listed.skip:
+            yield from self._not_read(listed.path, listed.skip, quarantine=False)
+            return
+        if not streamable(listed.path):
+            yield listed
+            return
+        try:
+            plan = plan_shards(listed, self.cfg, self.cfg.shard_bytes)
+        except ReadRefused as exc:
+            yield from self._not_read(listed.path, exc.reason, exc.quarantine)
+            return
+        if plan is None:  # blank or binary-looking: read whole, one item for the file
+            yield listed
+            return
+        self.files.inc()
+        yield from plan.shards
+
+
+class _ParseUnit(_ItemsFn):
+    """Parses one unit: a JSON Lines shard line by line (records leave as they are read), or a whole
+    file. The only place that sees the raw URI: it evaluates the retention policy's source globs here
+    and lets records carry just the matching rule ids (the URI itself is hashed by policy)."""
+
+    def process(self, unit: Shard | Listed):
+        if isinstance(unit, Shard):
+            src = shard_source(unit, self.uri_policy)
+            yield from self._emit(src, read_shard(unit, self.cfg, self.uri_policy), "shard_sources")
+            return
+        try:
+            src = SourceFile(unit.path, read_bounded(unit, self.cfg.max_file_bytes), self.uri_policy)
+        except ReadRefused as exc:
+            yield from self._not_read(unit.path, exc.reason, exc.quarantine)
+            return
+        self.files.inc()
+        yield from self._emit(src, parse_source(src, self.cfg))
