@@ -21,6 +21,7 @@ from transforms.config import DetectionConfig
 from transforms.detection.analyzer import build_analyzer
 from transforms.detection.blocks import contact_block_spans
 from transforms.detection.engines.base import NerHit
+from transforms.detection.entries import entry_spans
 from transforms.detection.guards import Guards
 from transforms.detection.model_integrity import ModelInfo
 from transforms.detection.propagation import Propagator, unify_labels
@@ -192,6 +193,11 @@ class Detector:
                 self.propagator.add_value(extra, sp, "PERSON")
         stop = self.propagator.stop
         spans = [doc + contact_block_spans(text, doc, stop) for text, doc in zip(texts, spans, strict=True)]
+        m = self.rules.methods
+        spans = [
+            doc + entry_spans(t, doc, pairs_on=m.place_pairs, heads_on=m.entry_heads)
+            for t, doc in zip(texts, spans, strict=True)
+        ]
         try:
             spans = self.propagator.apply(texts, spans, extra)
         except TimeoutError:
