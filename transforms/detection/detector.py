@@ -20,6 +20,7 @@ from transforms import reasons
 from transforms.config import DetectionConfig
 from transforms.detection.analyzer import build_analyzer
 from transforms.detection.blocks import contact_block_spans
+from transforms.detection.caps_orgs import caps_org_spans
 from transforms.detection.engines.base import NerHit
 from transforms.detection.entries import entry_spans
 from transforms.detection.guards import Guards
@@ -65,6 +66,7 @@ class Detector:
         regions = self.rules.predefined.params.get("PhoneRecognizer", {}).get("supported_regions", ["US"])
         self.guards = Guards(self.rules.guards, self.rules.methods, regions, self.rules.location)
         self.propagator = Propagator(self.rules.propagation, self.rules.guards.stop_words)
+        self._org_heads = frozenset(self.rules.guards.org_heads)
         self._watch = _TimeoutWatch()
         self._logger = logging.getLogger("presidio-analyzer")
         self._logger.addHandler(self._watch)
@@ -195,7 +197,9 @@ class Detector:
         spans = [doc + contact_block_spans(text, doc, stop) for text, doc in zip(texts, spans, strict=True)]
         m = self.rules.methods
         spans = [
-            doc + entry_spans(t, doc, pairs_on=m.place_pairs, heads_on=m.entry_heads)
+            doc
+            + entry_spans(t, doc, pairs_on=m.place_pairs, heads_on=m.entry_heads, org_heads=self._org_heads)
+            + (caps_org_spans(t) if m.caps_org_names else [])
             for t, doc in zip(texts, spans, strict=True)
         ]
         try:

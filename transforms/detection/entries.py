@@ -27,77 +27,16 @@ import regex
 from transforms.detection import lexicon
 from transforms.record import Span
 
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # US states, DC and territories, Canadian provinces and territories (postal abbreviations)
-STATE_CODES = frozenset(
-    [
-        "AL",
-        "AK",
-        "AZ",
-        "AR",
-        "CA",
-        "CO",
-        "CT",
-        "DE",
-        "FL",
-        "GA",
-        "HI",
-        "ID",
-        "IL",
-        "IN",
-        "IA",
-        "KS",
-        "KY",
-        "LA",
-        "ME",
-        "MD",
-        "MA",
-        "MI",
-        "MN",
-        "MS",
-        "MO",
-        "MT",
-        "NE",
-        "NV",
-        "NH",
-        "NJ",
-        "NM",
-        "NY",
-        "NC",
-        "ND",
-        "OH",
-        "OK",
-        "OR",
-        "PA",
-        "RI",
-        "SC",
-        "SD",
-        "TN",
-        "TX",
-        "UT",
-        "VT",
-        "VA",
-        "WA",
-        "WV",
-        "WI",
-        "WY",
-        "DC",
-        "PR",
-        "GU",
-        "VI",
-        "AB",
-        "BC",
-        "MB",
-        "NB",
-        "NL",
-        "NS",
-        "NT",
-        "NU",
-        "ON",
-        "PE",
-        "QC",
-        "SK",
-        "YT",
-    ]
+STATE_CODES = _set(
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC "
+    "ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AB BC MB NB NL NS NT NU ON PE QC SK "
+    "YT"
 )
 _W = r"(?:\p{Lu}[\p{L}\p{M}\p{N}'\u2019.&-]*|\p{Ll}{1,3}\p{Lu}[\p{L}\p{M}\p{N}]*)"  # "Pune", "eClerx", "O'Neil"
 COMMA_RE = regex.compile(r",[ \t]*(?=\p{Lu})")
@@ -112,59 +51,15 @@ SEP_RE = regex.compile(r"(?:,[ \t]*|[ \t]+[-\u2013\u2014|]+[ \t]*|[ \t]{2,}|\t)$
 FIELD_START_RE = regex.compile(
     r"(?:^|\n|[ \t]{2,}|\t|[|\u2022\u25cf\u25aa\u2023\u2043\u00b7]|:[ \t])[ \t]*", regex.REVERSE
 )
-CONNECTORS = frozenset(
-    ["of", "and", "&", "the", "for", "at", "de", "du", "des", "la", "le", "di", "da", "von", "van", "y", "et"]
-)
-LEGAL_TAIL_RE = regex.compile(r",[ \t]+(?:Inc|LLC|Ltd|Limited|Corp|Co|PLC|LLP|GmbH|AG|SA|NV|BV)\.?(?![\p{L}])")
+CONNECTORS = _set("of and & the for at de du des la le di da von van y et")
+LEGAL_TAIL_RE = regex.compile(r",[ \t]+(?:(?i:Inc|LLC|Ltd|Limited|Corp|PLC|LLP|GmbH)|Co|AG|SA|NV|BV)\.?(?![\p{L}])")
 # an entry's job title, not its organisation, ends with a role noun ("Freelance Software Developer")
-ROLES = frozenset(
-    [
-        "engineer",
-        "developer",
-        "programmer",
-        "manager",
-        "director",
-        "analyst",
-        "consultant",
-        "designer",
-        "architect",
-        "intern",
-        "assistant",
-        "specialist",
-        "officer",
-        "technician",
-        "administrator",
-        "coordinator",
-        "lead",
-        "executive",
-        "president",
-        "founder",
-        "owner",
-        "freelancer",
-        "teacher",
-        "lecturer",
-        "professor",
-        "researcher",
-        "scientist",
-        "student",
-        "nurse",
-        "physician",
-        "associate",
-        "representative",
-        "agent",
-        "supervisor",
-        "trainee",
-        "volunteer",
-        "writer",
-        "editor",
-        "producer",
-        "advisor",
-        "adviser",
-        "accountant",
-        "clerk",
-        "operator",
-        "head",
-    ]
+ROLES = _set(
+    "engineer developer programmer manager director analyst consultant designer architect intern "
+    "assistant specialist officer technician administrator coordinator lead executive president founder "
+    "owner freelancer teacher lecturer professor researcher scientist student nurse physician associate "
+    "representative agent supervisor trainee volunteer writer editor producer advisor adviser accountant "
+    "clerk operator head"
 )
 NAME_ZIPF = 4.0  # a word rarer than this is name-like (company and town names are rare words)
 MAX_HEAD_WORDS, MAX_HEAD_CHARS = 7, 70
@@ -248,22 +143,30 @@ def _best_region(text: str, m: regex.Match, locations: list[Span]) -> tuple[int,
     return None
 
 
-def entry_heads(text: str, spans: list[Span], pairs: list[tuple[Span, Span]], score: float = 0.6) -> list[Span]:
-    """ORGANIZATION spans for the field-opening phrases right before a place pair."""
+def entry_heads(
+    text: str,
+    spans: list[Span],
+    pairs: list[tuple[Span, Span]],
+    org_heads: frozenset[str] = frozenset(),
+    score: float = 0.6,
+) -> list[Span]:
+    """ORGANIZATION spans for the field-opening phrases right before a place pair. A phrase with an
+    organisation head noun or legal suffix (``org_heads``: "TEXAS TECH UNIVERSITY") needs no rare word
+    and wins over a PERSON that NER found inside it ("LEANDER CORPORATION")."""
     persons = [s for s in spans if s.label == "PERSON"]
     out = []
     for place, _ in pairs:
-        head = _head_before(text, place.start)
+        head = _head_before(text, place.start, org_heads)
         if head is None:
             continue
-        start, end = head
-        if any(p.start < end and start < p.end for p in persons):
+        start, end, headed = head
+        if not headed and any(p.start < end and start < p.end for p in persons):
             continue
         out.append(Span(start, end, "ORGANIZATION", score))
     return out
 
 
-def _head_before(text: str, pos: int) -> tuple[int, int] | None:
+def _head_before(text: str, pos: int, org_heads: frozenset[str]) -> tuple[int, int, bool] | None:
     window_start = max(0, pos - MAX_HEAD_CHARS - 8)
     sep = SEP_RE.search(text, window_start, pos)
     if sep is None:
@@ -287,14 +190,25 @@ def _head_before(text: str, pos: int) -> tuple[int, int] | None:
         return None  # lowercase running words: prose
     if phrase.strip().casefold() in _gazetteer():
         return None
+    end = start + len(phrase.rstrip(" \t,-"))
+    content = [w for w in words if w.lower() not in CONNECTORS]
+    if (len(content) >= 2 and any(w[0] + w[1:].lower() in org_heads for w in content)) or LEGAL_TAIL_RE.search(phrase):
+        return start, end, True
     if not any(_name_like(w) for w in words):
         return None  # only common words: a job title or a heading
     if words[-1].lower().removesuffix("s") in ROLES:
         return None  # a job title
-    return start, start + len(phrase.rstrip(" \t,-"))
+    return start, end, False
 
 
-def entry_spans(text: str, spans: list[Span], *, pairs_on: bool = True, heads_on: bool = True) -> list[Span]:
+def entry_spans(
+    text: str,
+    spans: list[Span],
+    *,
+    pairs_on: bool = True,
+    heads_on: bool = True,
+    org_heads: frozenset[str] = frozenset(),
+) -> list[Span]:
     """All spans the entry-line cues add to ``spans`` (detected so far) of one text."""
     if not (pairs_on or heads_on) or "," not in text:
         return []
@@ -304,5 +218,5 @@ def entry_spans(text: str, spans: list[Span], *, pairs_on: bool = True, heads_on
         for place, region in pairs:
             out += [place, region]
     if heads_on:
-        out += entry_heads(text, spans, pairs)
+        out += entry_heads(text, spans, pairs, org_heads)
     return out

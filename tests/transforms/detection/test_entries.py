@@ -98,3 +98,28 @@ def test_switches():
     assert entry_spans(text, [], pairs_on=False, heads_on=False) == []
     only_heads = entry_spans(text, [], pairs_on=False)
     assert {s.label for s in only_heads} == {"ORGANIZATION"}
+
+
+def test_detector_uses_the_entry_cues_and_leaves_headers():
+    from transforms.config import load_config
+    from transforms.detection.detector import Detector
+    from transforms.detection.recognizer_config import ablated, load_recognizers_file
+
+    text = (
+        "Maribel Ostrander\nEXPERIENCE\n\nQUARRELL TECHNOLOGIES, Quenford, OH  2014 to 2019\n"
+        "Fenwyck Labs -  Tarnbury, NE -\n\nWORK EXPERIENCE\n\nREVIEW OF SYSTEMS: negative"
+    )
+    spans = Detector(load_config(None).detection).detect(text)
+    covered = {i for s in spans for i in range(s.start, s.end)}
+
+    def hidden(value):
+        start = text.index(value)
+        return all(i in covered for i in range(start, start + len(value)) if text[i].isalnum())
+
+    for value in ("QUARRELL TECHNOLOGIES", "Quenford", "OH", "Fenwyck Labs", "Tarnbury", "NE"):
+        assert hidden(value), value
+    for header in ("WORK EXPERIENCE", "REVIEW OF SYSTEMS"):
+        start = text.index(header)
+        assert not covered & set(range(start, start + len(header))), header
+    rules = ablated(load_recognizers_file(None), ["place_pairs", "entry_heads", "caps_org_names"])
+    assert not (rules.methods.place_pairs or rules.methods.entry_heads or rules.methods.caps_org_names)
