@@ -20,11 +20,11 @@ from transforms import reasons
 from transforms.config import DetectionConfig
 from transforms.detection.analyzer import build_analyzer
 from transforms.detection.blocks import contact_block_spans
-from transforms.detection.caps_orgs import caps_org_spans
 from transforms.detection.engines.base import NerHit
 from transforms.detection.entries import entry_spans
 from transforms.detection.guards import Guards
 from transforms.detection.model_integrity import ModelInfo
+from transforms.detection.org_shapes import caps_org_spans, title_org_spans
 from transforms.detection.propagation import Propagator, unify_labels
 from transforms.detection.recognizer_config import load_recognizers_file
 from transforms.detection.recognizers.persons import is_lowercase_text
@@ -200,6 +200,7 @@ class Detector:
             doc
             + entry_spans(t, doc, pairs_on=m.place_pairs, heads_on=m.entry_heads, org_heads=self._org_heads)
             + (caps_org_spans(t) if m.caps_org_names else [])
+            + (title_org_spans(t) if m.title_org_names else [])
             for t, doc in zip(texts, spans, strict=True)
         ]
         try:

@@ -123,8 +123,11 @@ def place_pairs(text: str, spans: list[Span], score: float = 0.6) -> list[tuple[
             p_start = max(p_start, min(s.start for s in detected))
         elif not _name_like(WORD_RE.findall(text, p_start, p_end)[-1]):
             continue  # "Senior Engineer, MA", "Mountain View, CA" unless NER found the place
-        if any(s.start < p_end and p_start < s.end for s in persons):
-            continue  # "Jane Roe, MD", "Kelly, Georgia and Sam": persons, not a town and its region
+        reg = text[region[0] : region[1]]
+        if (reg in STATE_CODES or reg.lower() in lexicon.first_names()) and any(
+            s.start < p_end and p_start < s.end and len(WORD_RE.findall(text, s.start, s.end)) >= 2 for s in persons
+        ):
+            continue  # "Jane Roe, MD", "Kelly Moss, Georgia": a full name, not a town ("Austin, TX" stays)
         out.append((Span(p_start, p_end, "LOCATION", score), Span(region[0], region[1], "LOCATION", score)))
     return out
 
@@ -160,8 +163,8 @@ def entry_heads(
         if head is None:
             continue
         start, end, headed = head
-        if not headed and any(p.start < end and start < p.end for p in persons):
-            continue
+        if not headed and any(p.start <= start and end <= p.end for p in persons):
+            continue  # the phrase is a detected person's name ("Maribel Ostrander  Quenford, OH")
         out.append(Span(start, end, "ORGANIZATION", score))
     return out
 

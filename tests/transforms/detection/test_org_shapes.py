@@ -4,7 +4,7 @@ Strings are written for these tests (fictional names), not taken from any corpus
 
 import pytest
 
-from transforms.detection.caps_orgs import caps_org_spans
+from transforms.detection.org_shapes import caps_org_spans, title_org_spans
 
 
 def _found(text):
@@ -41,8 +41,37 @@ def test_caps_org_found(text, org):
         "SUPPORT GROUP meets weekly",
         "CT OF THE CHEST AT GENERAL HOSPITAL",  # a phrase, not a name: no rare word next to the head
         "EDUCATION AND TRAINING",
-        "Quarrell Technologies, in title case, is left to NER",
     ],
 )
 def test_caps_headers_are_not_organisations(text):
     assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("EDUCATION\n\nBrindlemoor School of Engineering\n\n2007 to 2011", "Brindlemoor School of Engineering"),
+        ("Diploma from University of Quenford, 2003", "University of Quenford"),
+        ("Yesterday Quarrell Technologies announced a merger", "Quarrell Technologies"),
+        ("Ostlund Partners, Inc. hired her", "Ostlund Partners, Inc."),
+        ("Students at Tarnbury College said", "Tarnbury College"),
+    ],
+)
+def test_title_org_found(text, org):
+    assert org in [text[s.start : s.end] for s in title_org_spans(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Review of Systems: negative",
+        "Hospital Course: stable overnight",
+        "Department of Medicine",
+        "seen by the Emergency Medicine Group",
+        "He went to High School in the city",
+        "Work Experience",
+        "Bachelor of Technology in Information Technology",
+    ],
+)
+def test_title_phrases_of_common_words_are_not_organisations(text):
+    assert title_org_spans(text) == []
