@@ -43,7 +43,9 @@ COMMA_RE = regex.compile(r",[ \t]*(?=\p{Lu})")
 PLACE_RE = regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{_W} ){{0,2}}{_W}$", regex.REVERSE)  # 1-3 words before ","
 REGION_RE = regex.compile(rf"{_W}(?: {_W}){{0,2}}")
 # a region closes its field: end of line, punctuation, a postcode or year, or a wide gap ("PA and lateral" does not)
-FIELD_END_RE = regex.compile(r"[ \t]*(?:$|\n|[,;.)|\u2022\u25cf(/]|-(?!\p{L})|\d|[ \t]{2,}|\t)", regex.MULTILINE)
+FIELD_END_RE = regex.compile(
+    r"[ \t]*(?:$|\n|[,;.)|\u2022\u25cf(/\"\u201d]|-(?!\p{L})|\d|[ \t]{2,}|\t)", regex.MULTILINE
+)
 WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}'\u2019&]+")
 # what separates an entry's organisation from its place: ", ", " - ", " | ", two or more spaces
 SEP_RE = regex.compile(r"(?:,[ \t]*|[ \t]+[-\u2013\u2014|]+[ \t]*|[ \t]{2,}|\t)$")
@@ -61,6 +63,7 @@ ROLES = _set(
     "representative agent supervisor trainee volunteer writer editor producer advisor adviser accountant "
     "clerk operator head"
 )
+TOWN_ZIPF = 4.8  # big cities are frequent words; common nouns are more frequent still ("review" 5.1)
 NAME_ZIPF = 4.0  # a word rarer than this is name-like (company and town names are rare words)
 MAX_HEAD_WORDS, MAX_HEAD_CHARS = 7, 70
 
@@ -84,6 +87,13 @@ def _name_like(word: str) -> bool:
         return True
     low = w.lower()
     return lexicon.zipf(low) < NAME_ZIPF or (lexicon.is_name_token(low) and lexicon.zipf(low) < 4.5)
+
+
+def _town_like(word: str) -> bool:
+    """The last word of a place before a region: name-like, or a city-frequency word that is not a role
+    noun ("Pittsburgh" yes, "Engineer" and "Review" no)."""
+    low = word.lower()
+    return _name_like(word) or (lexicon.zipf(low) < TOWN_ZIPF and low.removesuffix("s") not in ROLES)
 
 
 def _region_ok(text: str, start: int, end: int, locations: list[Span]) -> bool:
@@ -121,7 +131,7 @@ def place_pairs(text: str, spans: list[Span], score: float = 0.6) -> list[tuple[
         detected = [s for s in locations if s.start < p_end and p_start < s.end]
         if detected:
             p_start = max(p_start, min(s.start for s in detected))
-        elif not _name_like(WORD_RE.findall(text, p_start, p_end)[-1]):
+        elif not _town_like(WORD_RE.findall(text, p_start, p_end)[-1]):
             continue  # "Senior Engineer, MA", "Mountain View, CA" unless NER found the place
         reg = text[region[0] : region[1]]
         if (reg in STATE_CODES or reg.lower() in lexicon.first_names()) and any(

@@ -123,3 +123,19 @@ def test_detector_uses_the_entry_cues_and_leaves_headers():
         assert not covered & set(range(start, start + len(header))), header
     rules = ablated(load_recognizers_file(None), ["place_pairs", "entry_heads", "caps_org_names"])
     assert not (rules.methods.place_pairs or rules.methods.entry_heads or rules.methods.caps_org_names)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ('Quarrell College  Pittsburgh, PA"', "Pittsburgh"),  # a big city: a frequent word, not a role noun
+        ("Intern\n\nFenwyck Labs -  Kurnool, Andhra Pradesh -\n\n2015", "Kurnool"),
+    ],
+)
+def test_town_frequency_words_and_regions(text, place):
+    assert (place, "LOCATION") in _found(text)
+
+
+@pytest.mark.parametrize("text", ["Staff Engineer, PA", "Peer Review, PA"])
+def test_role_and_common_nouns_are_not_towns(text):
+    assert not _found(text)
