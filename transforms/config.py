@@ -153,6 +153,12 @@ class InputConfig(_Strict):
     max_file_bytes: int = Field(
         256 * 2**20, ge=2**10, description="larger input files are quarantined unread (read.too_large), by stat"
     )
+    # JSON Lines files are read in line-aligned byte ranges spread over the workers (transforms/parsing/
+    # stream.py): small enough that a 1 MB file feeds 2 workers evenly, large enough that a shard is
+    # hundreds of records (one open + seek each).
+    shard_bytes: int = Field(
+        2**16, ge=2**12, description="target size of the byte-range shards JSON Lines files are read in"
+    )
 
     @model_validator(mode="after")
     def _allowlist_excludes_content_and_identity_fields(self) -> InputConfig:

@@ -76,3 +76,11 @@ def test_scanner_runs_ner_without_the_shared_tok2vec():
         [(e.start_char, e.label_) for e in d.ents] for d in scanner.nlp.pipe(texts)
     ]
     assert ner_pipes(full) == ["ner"]
+
+
+def test_scanner_in_two_processes_gives_the_same_results():
+    """After a multi-process run the gate scans with as many processes; results are the same."""
+    cfg = load_config(None)
+    scanner = NerScanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, ["PERSON", "GPE", "LOC"])
+    texts = [NER_TEXT if i % 3 == 0 else f"Order {i} shipped to <PERSON_{i:016x}> on time." for i in range(600)]
+    assert scanner.scan_many(texts, n_process=2) == scanner.scan_many(texts)
