@@ -21,8 +21,10 @@ from transforms.config import DetectionConfig
 from transforms.detection.analyzer import build_analyzer
 from transforms.detection.blocks import contact_block_spans
 from transforms.detection.engines.base import NerHit
+from transforms.detection.entries import entry_spans
 from transforms.detection.guards import Guards
 from transforms.detection.model_integrity import ModelInfo
+from transforms.detection.org_shapes import caps_org_spans, title_org_spans
 from transforms.detection.propagation import Propagator, unify_labels
 from transforms.detection.prose import repair
 from transforms.detection.recognizer_config import load_recognizers_file
@@ -65,6 +67,7 @@ class Detector:
         regions = self.rules.predefined.params.get("PhoneRecognizer", {}).get("supported_regions", ["US"])
         self.guards = Guards(self.rules.guards, self.rules.methods, regions, self.rules.location)
         self.propagator = Propagator(self.rules.propagation, self.rules.guards.stop_words)
+        self._org_heads = frozenset(self.rules.guards.org_heads)
         self._watch = _TimeoutWatch()
         self._logger = logging.getLogger("presidio-analyzer")
         self._logger.addHandler(self._watch)
@@ -194,7 +197,15 @@ class Detector:
                 self.propagator.add_value(extra, sp, "PERSON")
         stop = self.propagator.stop
         spans = [doc + contact_block_spans(text, doc, stop) for text, doc in zip(texts, spans, strict=True)]
-        g, m = self.guards, self.rules.methods
+        m = self.rules.methods
+        spans = [
+            doc
+            + entry_spans(t, doc, pairs_on=m.place_pairs, heads_on=m.entry_heads, org_heads=self._org_heads)
+            + (caps_org_spans(t) if m.caps_org_names else [])
+            + (title_org_spans(t) if m.title_org_names else [])
+            for t, doc in zip(texts, spans, strict=True)
+        ]
+        g = self.guards
         spans = [repair(t, doc, g.stop, g.org_heads, g._common, m) for t, doc in zip(texts, spans, strict=True)]
         try:
             spans = self.propagator.apply(texts, spans, extra)

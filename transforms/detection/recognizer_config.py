@@ -174,6 +174,10 @@ class MethodsSpec(_Strict):
     acronym_guard: bool = Field(True, description="ALL-CAPS tokens in headers/abbreviation-dense lines dropped")
     numeric_validators: bool = Field(True, description="phone/date/URL spans must validate")
     one_label: bool = Field(True, description="one surface form, one label per document/conversation")
+    place_pairs: bool = Field(True, description='"<place>, <region code/region/country>" forms are LOCATION')
+    entry_heads: bool = Field(True, description="the field-opening phrase before a place pair is its ORGANIZATION")
+    caps_org_names: bool = Field(True, description="ALL-CAPS runs shaped like organisation names (head + rare word)")
+    title_org_names: bool = Field(True, description="Title Case runs of the same shape (head + rare word)")
     prose_caps_evidence: bool = Field(
         True, description="a name capitalized mid-sentence in running prose overrides the common-word guard"
     )

@@ -1,0 +1,77 @@
+"""ALL-CAPS organisation names from their shape; section and clinical headers stay.
+
+Strings are written for these tests (fictional names), not taken from any corpus."""
+
+import pytest
+
+from transforms.detection.org_shapes import caps_org_spans, title_org_spans
+
+
+def _found(text):
+    return [text[s.start : s.end] for s in caps_org_spans(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("EXPERIENCE  QUARRELL TECHNOLOGIES, Quenford, OH", "QUARRELL TECHNOLOGIES"),
+        ("UNIVERSITY OF TARNBURY, DEPARTMENT OF PHYSICS", "UNIVERSITY OF TARNBURY"),
+        ("2004-2009  OSTLUND PARTNERS, INC., Velmora", "OSTLUND PARTNERS, INC."),
+        ("Employer: THE BRACKWATER GROUP", "BRACKWATER GROUP"),
+        ("HAVERLY & ASSOCIATES - consultant", "HAVERLY & ASSOCIATES"),
+        ("OHIO POLYTECHNIC, 2001", "OHIO POLYTECHNIC"),  # a region name is evidence
+        ("ZENTARO INSTITUTE OF APPLIED SCIENCE  Tarnbury", "ZENTARO INSTITUTE OF APPLIED SCIENCE"),
+        ("Worked for KVX LIMITED in 2010", "KVX LIMITED"),
+    ],
+)
+def test_caps_org_found(text, org):
+    assert org in _found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WORK EXPERIENCE",
+        "PROFESSIONAL EXPERIENCE  SKILLS",
+        "REVIEW OF SYSTEMS: negative",
+        "HOSPITAL COURSE: uneventful",
+        "DEPARTMENT OF MEDICINE",
+        "PAST MEDICAL HISTORY",
+        "HIGH SCHOOL",
+        "SUPPORT GROUP meets weekly",
+        "CT OF THE CHEST AT GENERAL HOSPITAL",  # a phrase, not a name: no rare word next to the head
+        "EDUCATION AND TRAINING",
+    ],
+)
+def test_caps_headers_are_not_organisations(text):
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("EDUCATION\n\nBrindlemoor School of Engineering\n\n2007 to 2011", "Brindlemoor School of Engineering"),
+        ("Diploma from University of Quenford, 2003", "University of Quenford"),
+        ("Yesterday Quarrell Technologies announced a merger", "Quarrell Technologies"),
+        ("Ostlund Partners, Inc. hired her", "Ostlund Partners, Inc."),
+        ("Students at Tarnbury College said", "Tarnbury College"),
+    ],
+)
+def test_title_org_found(text, org):
+    assert org in [text[s.start : s.end] for s in title_org_spans(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Review of Systems: negative",
+        "Hospital Course: stable overnight",
+        "Department of Medicine",
+        "seen by the Emergency Medicine Group",
+        "He went to High School in the city",
+        "Work Experience",
+        "Bachelor of Technology in Information Technology",
+    ],
+)
+def test_title_phrases_of_common_words_are_not_organisations(text):
+    assert title_org_spans(text) == []
