@@ -206,7 +206,7 @@ class Detector:
             for t, doc in zip(texts, spans, strict=True)
         ]
         g = self.guards
-        spans = [repair(t, doc, g.stop, g.org_heads, g._common, m) for t, doc in zip(texts, spans, strict=True)]
+        spans = [repair(t, doc, g.stop, g.org_heads, g.common, m) for t, doc in zip(texts, spans, strict=True)]
         try:
             spans = self.propagator.apply(texts, spans, extra)
         except TimeoutError:

@@ -221,6 +221,10 @@ class Guards:
                 return True
         return False
 
+    def common(self, word: str) -> bool:
+        """A stop word or a common English word that is not a Census name (the common-word guard's test)."""
+        return self._common(word)
+
     def _common(self, word: str) -> bool:
         w = word.lower().removesuffix("'s").removesuffix("\u2019s")
         if w in self.stop:

@@ -161,7 +161,7 @@ def test_prose_capitals_can_be_ablated():
 )
 def test_repair_boundaries(text, value, label, grown):
     s, e = _at(text, value)
-    out = repair_boundaries(text, [Span(s, e, label, 0.85)], STOP, GUARDS.org_heads, GUARDS._common)
+    out = repair_boundaries(text, [Span(s, e, label, 0.85)], STOP, GUARDS.org_heads, GUARDS.common)
     assert [text[x.start : x.end] for x in out] == [grown]
 
 
@@ -169,7 +169,7 @@ def test_repair_leaves_other_labels_alone():
     text = "The number 555 0199 was called by the office many times in the week."
     s, e = _at(text, "555 0199")
     span = Span(s, e, "PHONE_NUMBER", 0.7)
-    assert repair_boundaries(text, [span], STOP, GUARDS.org_heads, GUARDS._common) == [span]
+    assert repair_boundaries(text, [span], STOP, GUARDS.org_heads, GUARDS.common) == [span]
 
 
 def _spans(text, *found):
@@ -208,7 +208,7 @@ def _spans(text, *found):
     ],
 )
 def test_coordinate(text, found, added):
-    new = coordinate(text, _spans(text, *found), STOP, GUARDS._common)
+    new = coordinate(text, _spans(text, *found), STOP, GUARDS.common)
     assert sorted(text[s.start : s.end] for s in new if text[s.start : s.end] not in {v for v, _ in found}) == sorted(
         added
     )
@@ -246,7 +246,7 @@ def test_detector_end_to_end(detector):
 )
 def test_repair_grows_addresses_over_their_numbers(text, value, grown):
     s, e = _at(text, value)
-    out = repair(text, [Span(s, e, "LOCATION", 0.7)], STOP, GUARDS.org_heads, GUARDS._common, RULES.methods)
+    out = repair(text, [Span(s, e, "LOCATION", 0.7)], STOP, GUARDS.org_heads, GUARDS.common, RULES.methods)
     assert [text[x.start : x.end] for x in out] == [grown]
 
 
@@ -265,7 +265,7 @@ def test_prose_capitals_for_common_words_needs_the_article_without_a_cue(text, v
 def test_positional_evidence_does_not_propagate():
     text = "Members came from the Morrow Trust, Quiet Harbour, the Veld Union and the Brisk Alliance last year."
     new = coordinate(
-        text, _spans(text, ("Morrow Trust", "ORGANIZATION"), ("Veld Union", "ORGANIZATION")), STOP, GUARDS._common
+        text, _spans(text, ("Morrow Trust", "ORGANIZATION"), ("Veld Union", "ORGANIZATION")), STOP, GUARDS.common
     )
     assert new and all(s.score < RULES.propagation.min_score for s in new)
 
@@ -273,7 +273,7 @@ def test_positional_evidence_does_not_propagate():
 def test_nrp_grown_over_a_head_noun_becomes_an_organisation():
     text = "Fighters of the Kurdish Zagros Front crossed the river in the night."
     s, e = _at(text, "Kurdish")
-    (out,) = repair_boundaries(text, [Span(s, e, "NRP", 0.85)], STOP, GUARDS.org_heads, GUARDS._common)
+    (out,) = repair_boundaries(text, [Span(s, e, "NRP", 0.85)], STOP, GUARDS.org_heads, GUARDS.common)
     assert (text[out.start : out.end], out.label) == ("Kurdish Zagros Front", "ORGANIZATION")
 
 
