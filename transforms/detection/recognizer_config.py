@@ -178,6 +178,12 @@ class MethodsSpec(_Strict):
     entry_heads: bool = Field(True, description="the field-opening phrase before a place pair is its ORGANIZATION")
     caps_org_names: bool = Field(True, description="ALL-CAPS runs shaped like organisation names (head + rare word)")
     title_org_names: bool = Field(True, description="Title Case runs of the same shape (head + rare word)")
+    prose_caps_evidence: bool = Field(
+        True, description="a name capitalized mid-sentence in running prose overrides the common-word guard"
+    )
+    boundary_repair: bool = Field(True, description="name spans grow over adjacent capitalized name tokens")
+    list_coordination: bool = Field(True, description="detected names in a list make its other items names")
+    acronym_apposition: bool = Field(True, description="an acronym in brackets after a detected name is that name")
 
 
 class RecognizersFile(_Strict):
