@@ -8,12 +8,13 @@ that could echo a value.
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
 from collections.abc import Callable
 
 import apache_beam as beam
 from apache_beam.metrics.metric import MetricsFilter
-from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
 
 from pipelines.failures import explain_runner_failure
 from pipelines.storage import with_storage_env
@@ -29,6 +30,21 @@ def pipeline_options(beam_args: list[str]) -> PipelineOptions:
     if not std.runner:
         std.runner = "DirectRunner"
     return options
+
+
+def local_workers(beam_args: list[str]) -> int:
+    """Worker processes of a local DirectRunner run (``--direct_num_workers``, 0 = every core); 1 otherwise.
+
+    Steps that run alone on the launcher after the pipeline (the gate's NER scan) may use as many."""
+    options = pipeline_options(beam_args)
+    runner = options.view_as(StandardOptions).runner or "DirectRunner"
+    if runner not in ("DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner"):
+        return 1
+    direct = options.view_as(DirectOptions)
+    if direct.direct_running_mode != "multi_processing":
+        return 1
+    cores = os.cpu_count() or 1
+    return max(1, min(direct.direct_num_workers or cores, cores))
 
 
 def run_beam(build: Callable[[beam.Pipeline], None], beam_args: list[str], what: str) -> dict[str, int]:

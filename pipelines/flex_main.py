@@ -1,7 +1,10 @@
 """Entry point of the Dataflow Flex Template: template parameters -> ``redact run`` arguments.
 
 Flex templates pass ``--name=value`` with underscores; the CLI uses dashes for its own options.
-Everything else (``--runner``, ``--project``, ``--temp_location`` ...) goes to Beam unchanged.
+Everything else (``--runner``, ``--project``, ``--temp_location`` ...) goes to Beam unchanged
+(``tests/pipelines/test_flex_main.py`` checks the launcher's command line end to end). A Flex launch also
+passes ``--template_location`` (stage the job graph and exit); ``redact run`` waits for its job, so it
+refuses that option with one line (see README "Deployment").
 """
 
 from __future__ import annotations

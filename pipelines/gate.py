@@ -48,6 +48,7 @@ from transforms import fs, permissions
 from transforms.config import RunConfig
 from transforms.errors import GateFailure, RedactError
 from transforms.gates import frames as F
+from transforms.gates import sampling
 from transforms.gates.canaries import canaries_digest, load_canaries
 from transforms.gates.ge_runner import default_expectations_dir, load_suites, validate
 from transforms.gates.ner_scan import shared_scanner
@@ -60,13 +61,21 @@ DOCS_NAME = "data_docs"
 
 
 def gate_version(
-    layout: Layout, version: str, manifest: dict | Manifest, cfg: RunConfig, now: datetime | None = None
+    layout: Layout,
+    version: str,
+    manifest: dict | Manifest,
+    cfg: RunConfig,
+    now: datetime | None = None,
+    n_process: int = 1,
 ) -> dict:
-    """Validate ``version``; write the report; return the compact result recorded in the manifest."""
+    """Validate ``version``; write the report; return the compact result recorded in the manifest.
+
+    ``n_process``: spaCy processes for the NER scan (the run passes its worker count: the gate runs
+    alone after the pipeline)."""
     if not isinstance(manifest, Manifest):
         manifest = Manifest.model_validate({"version": version, **manifest})
     try:
-        return _gate(layout, version, manifest, cfg, now or datetime.now(UTC))
+        return _gate(layout, version, manifest, cfg, now or datetime.now(UTC), n_process)
     except RedactError:
         raise
     except Exception as exc:  # fail closed, without echoing library messages that could carry data
@@ -84,7 +93,7 @@ def _file_ids(files: list) -> list[tuple[str, str]]:
     return sorted((f["path"].rstrip("/").rsplit("/", 1)[-1], f["sha256"]) for f in entries)
 
 
-def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now: datetime) -> dict:
+def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now: datetime, n_process: int) -> dict:
     gcfg = cfg.gates
     scope = manifest.keys.scope or cfg.keys.scope
     key_id = manifest.keys.key_id
@@ -95,14 +104,16 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
     vault_tables = [read_parquet(p) for p in layout.files(VAULT, version, scope)]
     vault_tokens = F.tokens_of(t for t in vault_tables if "token" in t.schema.names)
     training_tables = [read_parquet(f["path"]) for f in on_disk]
-    scanner = shared_scanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, tuple(gcfg.ner_labels))
     surfaces = F.surfaces_of(vault_tables)  # synthetic stand-ins (surrogate/date_shift modes) are not residual PII
+    seed = sampling.sample_seed(version, [n for n, _ in _file_ids(on_disk)])
+    ner = _ner_scan(training_tables, surfaces, cfg, seed, n_process)
     training = _concat(
-        [
-            F.training_frame(t, vault_tokens, scanner.scan_many(F.ner_texts(t, surfaces)), surfaces)
-            for t in training_tables
-        ],
+        [F.training_frame(t, vault_tokens, n, surfaces) for t, n in zip(training_tables, ner, strict=True)],
         F.training_columns(),
+    )
+    scanned = [r for rows in ner for r in rows if r is not None]
+    shares = sampling.ner_shares(
+        [r.entities for r in scanned], [r.chars for r in scanned], [r.scanned_chars for r in scanned], len(training)
     )
     vault = _concat([F.vault_frame(t) for t in vault_tables], [*F.VAULT_COLUMNS, "type_matches_token"])
     canary_table = read_output(layout, CANARIES, version)
@@ -121,7 +132,7 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
         "files_match_manifest": bool(declared) and _file_ids(declared) == _file_ids(on_disk),
         "vault_single_scope": not other_scopes,
     }
-    metrics = F.metrics_frame(training, canary, gcfg.min_text_chars, facts)
+    metrics = F.metrics_frame(training, canary, gcfg.min_text_chars, facts, shares)
     params = _params(version, manifest, scope, key_id, gcfg, len(canaries), now)
     with tempfile.TemporaryDirectory(prefix="redact-gate-") as tmp:
         results = validate(
@@ -152,6 +163,7 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
             "run_id": manifest.run_id or None,
         },
         "metrics": {k: _plain(v) for k, v in metrics.iloc[0].to_dict().items()},
+        "ner_scan": _ner_summary(shares, gcfg.ner_sample_records, seed),
         "canaries": {
             "expected": len(canaries),
             "set_sha256": canaries_digest(canaries),
@@ -181,6 +193,62 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
         "report": summary["report"],
         "data_docs": docs_index,
     }
+
+
+def _ner_scan(
+    tables: list[pa.Table], surfaces: dict, cfg: RunConfig, seed: str, n_process: int
+) -> list[list[F.NerResidual | None]]:
+    """Per table, the NER result of each row: all rows, or a uniform sample (``None`` for the others).
+
+    Only the sampled rows' ``doc_id`` and ``text`` are materialized for the model."""
+    gcfg = cfg.gates
+    sizes = [t.num_rows for t in tables]
+    chosen = sampling.sample_indices(sum(sizes), gcfg.ner_sample_records, seed)
+    scanner = shared_scanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, tuple(gcfg.ner_labels))
+    out, offset = [], 0
+    for table, size in zip(tables, sizes, strict=True):
+        rows = list(range(size)) if chosen is None else [i - offset for i in chosen if offset <= i < offset + size]
+        subset = table if chosen is None else table.take(pa.array(rows, type=pa.int64()))
+        found = scanner.scan_many(F.ner_texts(subset, surfaces), n_process=n_process)
+        per_row: list[F.NerResidual | None] = [None] * size
+        for i, r in zip(rows, found, strict=True):
+            per_row[i] = r
+        out.append(per_row)
+        offset += size
+    return out
+
+
+def _ner_summary(shares: sampling.NerShares, configured: int, seed: str) -> dict:
+    """What the summary and the report say about the NER scan (counts and shares only)."""
+    return {
+        "records_total": shares.total,
+        "records_scanned": shares.scanned,
+        "sampled": shares.sampled,
+        "sample_records": configured,
+        "sample_seed": seed if shares.sampled else None,
+        "sample_method": sampling.METHOD if shares.sampled else None,
+        "confidence": sampling.CONFIDENCE if shares.sampled else None,
+        "record_fraction": shares.record_fraction,
+        "record_fraction_upper": shares.record_fraction_upper,
+        "char_fraction": shares.char_fraction,
+        "char_fraction_upper": shares.char_fraction_upper,
+        "line": ner_scan_line(shares),
+    }
+
+
+def ner_scan_line(shares: sampling.NerShares) -> str:
+    """``NER scan: n of N records sampled, share p (upper bound u)``, or ``all N records scanned``."""
+    if not shares.sampled:
+        return (
+            f"NER scan: all {shares.total} records scanned, record share {shares.record_fraction:.4f}, "
+            f"character share {shares.char_fraction:.4f}"
+        )
+    return (
+        f"NER scan: {shares.scanned} of {shares.total} records sampled, record share "
+        f"{shares.record_fraction:.4f} (upper bound {shares.record_fraction_upper:.4f}), character share "
+        f"{shares.char_fraction:.4f} (upper bound {shares.char_fraction_upper:.4f}; one-sided "
+        f"{sampling.CONFIDENCE:.0%})"
+    )
 
 
 def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -240,7 +308,7 @@ def publish_gated(layout: Layout, version: str) -> None:
 
     Holds the purge lock meanwhile (``LockedError`` while a purge runs): a purge moves ``CURRENT`` too."""
     load_complete_manifest(layout, version)  # a mistyped root or version: refused before any lock file
-    with purge_lock(layout, refuse_runs=False):
+    with purge_lock(layout, refuse_runs=False, command="publish"):
         _publish_gated(layout, version)
 
 

@@ -110,6 +110,9 @@ def render(summary: dict) -> str:
         f'<span class="muted">gated at {_e(summary.get("gated_at", ""))}; {_e(ds.get("rows", "?"))} rows; '
         f"key scope {_e(ds.get('key_scope', ''))}; run {_e(ds.get('run_id', ''))}</span></p>",
     ]
+    ner = summary.get("ner_scan") or {}
+    if ner.get("line"):
+        out.append(f"<p>{_e(ner['line'])}</p>")
     failed = summary.get("failed", [])
     if failed:
         out.append("<h2>Failed expectations</h2><ul>")

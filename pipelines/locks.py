@@ -53,10 +53,15 @@ class Owner:
     run_id: str = ""
     version: str = ""
     beat: str = ""  # last heartbeat (``at`` until the first one)
+    command: str = ""  # who holds the purge lock: "purge" (also when empty), "publish" or "gate"
 
     @classmethod
-    def me(cls, run_id: str = "", version: str = "") -> Owner:
-        return cls(os.getpid(), socket.gethostname(), now_iso(), uuid.uuid4().hex, run_id, version)
+    def me(cls, run_id: str = "", version: str = "", command: str = "") -> Owner:
+        return cls(os.getpid(), socket.gethostname(), now_iso(), uuid.uuid4().hex, run_id, version, command=command)
+
+    def holder(self) -> str:
+        """What holds the purge lock, for messages: ``purge`` or ``redact gate`` / ``redact publish``."""
+        return "purge" if self.command in ("", "purge") else f"redact {self.command}"
 
     def stale(self, now: datetime | None = None) -> bool:
         if self.host == socket.gethostname() and not _pid_alive(self.pid):
@@ -168,7 +173,7 @@ def run_marker(layout: Layout, run_id: str, version: str) -> Iterator[None]:
         busy = purge_in_progress(layout)
         if busy is not None:
             raise LockedError(
-                f"a purge is in progress under {layout.out} (pid {busy.pid} on {busy.host} since {busy.at}); "
+                f"a {busy.holder()} is in progress under {layout.out} (pid {busy.pid} on {busy.host} since {busy.at}); "
                 "nothing was written, run again when it has finished"
             )
         with _heartbeat(path, me):
@@ -178,18 +183,19 @@ def run_marker(layout: Layout, run_id: str, version: str) -> Iterator[None]:
 
 
 @contextmanager
-def purge_lock(layout: Layout, *, refuse_runs: bool = True) -> Iterator[None]:
+def purge_lock(layout: Layout, *, refuse_runs: bool = True, command: str = "purge") -> Iterator[None]:
     """Hold the purge lock; refuse (``LockedError``) while another purge or any run is in flight.
 
-    ``redact publish`` takes it with ``refuse_runs=False``: it moves ``CURRENT`` only, never while a
-    purge does, but a run writing a new version does not stop it."""
+    ``redact publish`` and ``redact gate`` take it with ``refuse_runs=False``: they move ``CURRENT``
+    only (the gate removes it when the published version fails), never while a purge does, but a run
+    writing a new version does not stop them. ``command`` names the holder in other commands' messages."""
     path = fs.join(layout.locks, PURGE_LOCK)
-    me = Owner.me()
+    me = Owner.me(command=command)
     if not _create_exclusive(path, me):
         other = _read(path)
         if other is not None and not other.stale():
             raise LockedError(
-                f"another purge is in progress under {layout.out} (pid {other.pid} on {other.host} since "
+                f"another {other.holder()} is in progress under {layout.out} (pid {other.pid} on {other.host} since "
                 f"{other.at}); nothing was changed"
             )
         _remove(path)  # stale: its purge died; intent markers let this purge finish its work

@@ -45,7 +45,7 @@ from pipelines.purge_cleanup import marker_dir, pending_markers, recover, remove
 from pipelines.purge_graph import PurgeGraphSpec, build_purge_graph
 from pipelines.purge_manifest import audit_event, derive_version, new_manifest
 from pipelines.purge_plan import PurgePlan, plan_purge
-from pipelines.purge_sources import deletable_sources, delete_sources, find_sources
+from pipelines.purge_sources import SourceScan, deletable_sources, delete_sources, find_sources
 from pipelines.storage import prepare_roots, secure_outputs
 from transforms import fs
 from transforms.config import RunConfig
@@ -199,7 +199,11 @@ def _purge(req: PurgeRequest, layout: Layout) -> dict:
             delete_version(layout, new_version)
         remove_marker(layout, new_version, "create")
     faults.checkpoint("purge.after_publish")
-    report["sources_deleted"] = _delete_sources(req, versions, wanted, plan.deleted) if do_sources else []
+    if do_sources:
+        scan = _find_sources(req, layout, versions, wanted, plan.deleted)
+        report["sources_deleted"], report["sources_not_read"] = delete_sources(scan.found), scan.skipped
+    else:
+        report["sources_deleted"], report["sources_not_read"] = [], {}
     for v in plan.deleted:
         write_marker(layout, v, "delete", versions[v].keys.scope)
         faults.checkpoint("purge.mid_cleanup")
@@ -260,9 +264,14 @@ def carry_canaries(layout: Layout, source: str, new_version: str) -> None:
             fs.write_bytes_atomic(dest, fs.read_bytes(path), mode=modes_for(kind).file)
 
 
-def _delete_sources(req: PurgeRequest, versions: dict, wanted: set, deleted: list[str]) -> list[str]:
+def _find_sources(req: PurgeRequest, layout: Layout, versions: dict, wanted: set, deleted: list[str]) -> SourceScan:
+    """Raw sources to delete, listed and read as ``redact run`` reads inputs (never an output root or
+    a local KEK file, reads bounded by ``input.max_file_bytes``)."""
     policies = {versions[v].uri_policy for v in deleted} or {"hash"}
-    return delete_sources(find_sources(req.config.retention.source_roots, policies, wanted))
+    keks = {req.kek_uri or "", req.config.keys.kek_uri or "", *(m.keys.kek_uri or "" for m in versions.values())}
+    exclude = layout.output_roots() + [k[len("local://") :] for k in keks if k.startswith("local://")]
+    roots = req.config.retention.source_roots
+    return find_sources(roots, policies, wanted, max_bytes=req.config.input.max_file_bytes, exclude=exclude)
 
 
 def _operator() -> str:

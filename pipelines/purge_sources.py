@@ -17,9 +17,23 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from transforms import fs
+from transforms.parsing.listing import Exclusions, ReadRefused, list_pattern, read_bounded
 from transforms.parsing.source import public_uri
+
+
+@dataclass
+class SourceScan:
+    """What the listing found: (raw path, public uri) pairs to delete, and reason code -> number of listed paths not read."""
+
+    found: list[tuple[str, str]] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
 
 def deletable_sources(source_rows: list[dict], deleted_versions: set[str], current: str) -> set[tuple[str, str]]:
@@ -37,22 +51,42 @@ def deletable_sources(source_rows: list[dict], deleted_versions: set[str], curre
     return removed - live
 
 
-def find_sources(roots: list[str], uri_policies: set[str], wanted: set[tuple[str, str]]) -> list[tuple[str, str]]:
-    """(raw path, public uri) of objects under ``roots`` matching ``wanted`` by public URI and sha256."""
+def find_sources(
+    roots: list[str],
+    uri_policies: set[str],
+    wanted: set[tuple[str, str]],
+    *,
+    max_bytes: int,
+    exclude: Sequence[str] = (),
+) -> SourceScan:
+    """Objects under ``roots`` matching ``wanted`` by public URI and sha256.
+
+    Listed and read as ``redact run`` reads its inputs (``transforms.parsing.listing``): only regular
+    files whose real path stays inside the root are opened (``O_NOFOLLOW``, never a FIFO or device, a
+    symlink escaping the root is not followed), never an excluded path (output roots, local KEK), and
+    every read is bounded by ``max_bytes``. Paths not read are counted by reason code, never named."""
     uris = {u for u, _ in wanted}
-    found = []
+    scan = SourceScan()
+    exclusions = Exclusions(exclude)
     for root in roots:
         base = root if fs.is_remote(root) else os.path.abspath(os.path.expanduser(root))
-        for path in fs.list_files(fs.join(base, "**")):
-            candidates = {public_uri(path, p) for p in uri_policies} & uris
+        for item in list_pattern(fs.join(base, "**"), exclusions):
+            if item.skip:
+                scan.skip(item.skip)
+                continue
+            candidates = {public_uri(item.path, p) for p in uri_policies} & uris
             if not candidates:
                 continue
-            digest = hashlib.sha256(fs.read_bytes(path)).hexdigest()
+            try:
+                digest = hashlib.sha256(read_bounded(item, max_bytes)).hexdigest()
+            except ReadRefused as exc:
+                scan.skip(exc.reason)
+                continue
             for uri in candidates:
                 if (uri, digest) in wanted:
-                    found.append((path, uri))
+                    scan.found.append((item.path, uri))
                     break
-    return found
+    return scan
 
 
 def delete_sources(found: list[tuple[str, str]]) -> list[str]:

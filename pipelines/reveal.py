@@ -25,6 +25,29 @@ from transforms.errors import ConfigError, InputError, KeyAccessError, ShreddedS
 from transforms.keys import KeysetStore, ScopeKeys
 from transforms.keys.tokens import TOKEN_RE, parse_token
 
+# Stand-ins that look like tokens but are not pseudonyms (``transforms/replacement/state.py``): an
+# indexed placeholder numbers values per document, a typed placeholder keeps only the type.
+_INDEXED_RE = re.compile(r"<([A-Z][A-Z0-9_]*)_([0-9]{1,9})>")
+_TYPED_RE = re.compile(r"<([A-Z][A-Z0-9_]*)>")
+
+
+def check_token(token: str) -> None:
+    """Accept a pseudonym token (``<PERSON_3f9a1c7b2d4e5f60>``). An indexed or typed placeholder raises
+    ``ConfigError`` saying what to pass instead (the placeholder is echoed: its shape holds no value);
+    anything else raises ``ValueError`` without echoing the argument (it could be a raw value)."""
+    t = token.strip()
+    if TOKEN_RE.fullmatch(t):
+        return
+    if _INDEXED_RE.fullmatch(t):
+        raise ConfigError(
+            f"{t} is an indexed placeholder, numbered per document, so it names no value on its own: "
+            "reveal the documents instead with --whole-version --write FILE (add --version V for an older "
+            "version), which resolves each placeholder within its own document"
+        )
+    if _TYPED_RE.fullmatch(t):
+        raise ConfigError(f"{t} is a typed placeholder: the typed mode keeps no vault entry, so nothing can reveal it")
+    parse_token(t)  # raises ValueError
+
 
 def find_vault_rows(layout: Layout, scope: str, tokens: set[str]) -> dict[str, dict]:
     found: dict[str, dict] = {}
@@ -125,13 +148,14 @@ def reveal(
 ) -> dict[str, str | None]:
     """Map each token to its (normalized) value, or None when the scope's vault has no entry for it.
 
-    Raises ``ValueError`` for a malformed token (before any key is touched), ``KeyAccessError`` /
-    ``ShreddedScopeError`` when the keys cannot be opened.
+    Raises ``ValueError`` for a malformed token and ``ConfigError`` for an indexed or typed placeholder
+    (both before any key is touched), ``KeyAccessError`` / ``ShreddedScopeError`` when the keys cannot be
+    opened.
     """
     wanted = list(dict.fromkeys(t.strip() for t in tokens))
     with _Audited(layout, scope, reason, "tokens", kek_uri, tokens=len(wanted)) as event:
         for t in wanted:
-            parse_token(t)
+            check_token(t)
         keys = _open_keys(layout, scope, kek_uri, gcp_kms_endpoint)
         event["key_id"] = keys.key_id
         values = _reveal_all(keys, find_vault_rows(layout, scope, set(wanted)))

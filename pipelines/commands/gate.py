@@ -1,4 +1,8 @@
-"""``redact gate``: validate one dataset version with the quality gate (exit 6 when it fails)."""
+"""``redact gate``: validate one dataset version with the quality gate (exit 6 when it fails).
+
+A failed gate of the published version removes ``CURRENT``: the gate holds the purge lock
+(``pipelines/locks.py``) meanwhile, so it never races a purge or a publish moving the pointer, and is
+refused (exit 7, nothing written) while one of them holds it."""
 
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ def register(sub) -> None:
         help="validate a dataset version (GE suites, residual PII, tokens, canaries); writes _gate/ report",
         description="Validate one dataset version. Writes OUT/training/<version>/_gate/summary.json, "
         "_gate/report.html (self-contained: opens offline) and _gate/data_docs/ (Great Expectations Data "
-        "Docs). Exit 6 when the gate fails.",
+        "Docs). Exit 6 when the gate fails (a failed published version is unpublished); exit 7 while a "
+        "purge or publish holds the dataset root.",
     )
     add_output_root(p, old_dataset=True)
     p.add_argument("--version", metavar="V", help="dataset version (default: the newest complete one)")
@@ -24,6 +29,7 @@ def register(sub) -> None:
 def main(args: argparse.Namespace) -> int:
     from pipelines.dataset import Layout, latest_complete_version, load_complete_manifest
     from pipelines.gate import gate_version
+    from pipelines.locks import purge_lock
     from transforms.config import load_config
     from transforms.errors import GateFailure
 
@@ -31,7 +37,8 @@ def main(args: argparse.Namespace) -> int:
     layout = Layout.build(args.output, cfg.outputs)
     version = args.version or latest_complete_version(layout)
     manifest = load_complete_manifest(layout, version)
-    result = gate_version(layout, version, manifest, cfg)
+    with purge_lock(layout, refuse_runs=False, command="gate"):
+        result = gate_version(layout, version, manifest, cfg)
     print_result(version, result)
     if not result["success"]:
         raise GateFailure(

@@ -6,6 +6,8 @@
 - Options that are not ours are allowed only where the command runs a Beam pipeline, and only if they are
   known Beam pipeline options (``--runner``, ``--direct_num_workers`` ...). Anything else is refused with
   exit 2 before anything is read or changed, naming the closest known option.
+- ``--template_location`` is refused too: it stages a job graph instead of running it, and ``run`` and
+  ``purge`` wait for their pipeline to finish before they write the manifest, gate, publish or delete.
 """
 
 from __future__ import annotations
@@ -95,6 +97,13 @@ def check_extra_args(extra: list[str], ours: list[str], beam: bool) -> None:
         raise UsageError(f"unknown option {name} (did you mean {mine[_norm(name)]}?); nothing was changed")
     unknown = unknown_beam_args(extra) if beam else list(extra)
     if not unknown:
+        staged = beam and staging_only(extra)
+        if staged:
+            raise UsageError(
+                f"{staged} stages a Dataflow job graph instead of running it, but this command waits for its "
+                "pipeline (the manifest, gate and publish follow it): run it with --runner=DataflowRunner from a "
+                "container job instead; nothing was changed"
+            )
         return
     bad = unknown[0]
     if not bad.startswith("-"):
@@ -129,6 +138,18 @@ def _beam_parser():
 
 def beam_option_strings() -> list[str]:
     return [s for a in _beam_parser()._actions for s in a.option_strings]
+
+
+# Beam options that make ``Pipeline.run()`` stage the job graph (a Dataflow template, e.g. the
+# ``job_object`` a Flex Template launcher asks for) instead of running it: a command that waits for its
+# pipeline and then reads its outputs would go on as if an empty job had succeeded.
+_STAGING_ONLY = ("template_location",)
+
+
+def staging_only(extra: list[str]) -> str | None:
+    """The first staging-only Beam option set in ``extra`` (``--template_location``), if any."""
+    known, _unknown = _beam_parser().parse_known_args(list(extra))
+    return next((f"--{dest}" for dest in _STAGING_ONLY if getattr(known, dest, None)), None)
 
 
 def unknown_beam_args(extra: list[str]) -> list[str]:

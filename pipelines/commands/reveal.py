@@ -27,7 +27,13 @@ def register(sub) -> None:
         description="Reveal the normalized values behind tokens. Needs KMS decrypt on the scope's KEK and "
         "read access to the vault. Every attempt is recorded under OUT/audit/reveal/ (never the values).",
     )
-    p.add_argument("tokens", nargs="*", metavar="TOKEN", help="e.g. '<PERSON_3f9a1c7b2d4e5f60>'")
+    p.add_argument(
+        "tokens",
+        nargs="*",
+        metavar="TOKEN",
+        help="e.g. '<PERSON_3f9a1c7b2d4e5f60>'; an indexed placeholder ('<PERSON_1>') is resolved per "
+        "document: use --whole-version",
+    )
     p.add_argument("--tokens-file", metavar="FILE", help="file with one token per line")
     p.add_argument(
         "--whole-version",

@@ -34,6 +34,7 @@ def register(sub) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from pipelines.beam_runner import local_workers
     from pipelines.gate import gate_version
     from pipelines.progress import run_progress
     from pipelines.run import RunRequest, run
@@ -49,7 +50,10 @@ def main(args: argparse.Namespace) -> int:
     )
     started = time.monotonic()
     with run_progress(args.input, every_records=cfg.progress_every):
-        summary = run(req, gate=lambda layout, version, manifest: gate_version(layout, version, manifest, cfg))
+        workers = local_workers(args.extra)  # the gate runs alone after the pipeline: its NER scan may use them
+        summary = run(
+            req, gate=lambda layout, ver, manifest: gate_version(layout, ver, manifest, cfg, n_process=workers)
+        )
     summary["elapsed_seconds"] = round(time.monotonic() - started, 2)
     if args.summary_json:
         Path(args.summary_json).write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")

@@ -1,4 +1,5 @@
-"""Synthetic corpora and dataset inspection helpers for the purge tests (all values invented)."""
+"""Synthetic corpora, gated runs, purges and dataset inspection helpers for the purge tests (all values
+invented). One owner for the purge tests' setup: a published run, then a purge as of a date."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from pipelines.layout import Layout
+from pipelines.dataset import Layout
+from pipelines.run import RunRequest
 from tests.conftest import write_jsonl
 from transforms import subjects
+from transforms.config import RunConfig, load_config
 from transforms.keys import KeysetStore, ScopeKeys
+from transforms.periods import parse_instant
 
 ZETA = "subj-ZETA-4242"  # the subject whose erasure is requested
 OMEGA = "subj-OMEGA-7"
@@ -180,3 +184,30 @@ def run_gated(req):
     from pipelines.run import run
 
     return run(req, gate=lambda layout, version, m: gate_version(layout, version, m, req.config))
+
+
+def _config(cfg) -> RunConfig:
+    return cfg if isinstance(cfg, RunConfig) else load_config(str(cfg))
+
+
+def run_published(out: Path, inputs: Path, cfg: RunConfig | Path) -> dict:
+    """A gated run of ``inputs`` into ``out`` that must complete and be published; its summary.
+    ``cfg`` is a loaded config or the path of a config file."""
+    res = run_gated(RunRequest(inputs=[str(inputs)], output=str(out), config=_config(cfg)))
+    assert res["status"] == "complete" and res["published"]
+    return res
+
+
+def published_corpus(tmp: Path, kek_uri: str, *names: str) -> tuple[Path, RunConfig, dict]:
+    """The usual start of a purge test: the test config, the corpora ``names`` under ``tmp/in`` and one
+    published run of them into ``tmp/out``. Returns (out, config, run summary)."""
+    cfg = load_config(str(write_config(tmp, kek_uri)))
+    out = tmp / "out"
+    return out, cfg, run_published(out, write_corpus(tmp / "in", *names), cfg)
+
+
+def purge_at(out: Path, cfg: RunConfig | Path, as_of: str = "now", **kw) -> dict:
+    """``pipelines.purge.purge`` over ``out`` as of ``as_of`` (ISO date, 'now'); ``kw`` go to the request."""
+    from pipelines.purge import PurgeRequest, purge
+
+    return purge(PurgeRequest(dataset=str(out), as_of=parse_instant(as_of), config=_config(cfg), **kw))

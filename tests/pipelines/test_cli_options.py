@@ -11,7 +11,7 @@ import pytest
 
 from pipelines.cli import build_parser
 from pipelines.commands.options import UsageError, check_extra_args, suggest
-from pipelines.manifest import publish
+from pipelines.dataset import publish
 from tests.conftest import REPO, run_cli
 from tests.pipelines import gate_data as D
 from tests.pipelines.purge_helpers import tree_digest

@@ -1,9 +1,9 @@
 """Shred markers in manifests (``pipelines.dataset``): written through the manifest writer (validated,
-training file mode), only on the scope's versions; ``pipelines/manifest.py`` is a pure alias."""
+training file mode), only on the scope's versions; the old alias modules are gone (one owner)."""
 
 from __future__ import annotations
 
-import inspect
+import importlib.util
 import json
 import os
 import stat
@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-import pipelines.dataset as dataset
-import pipelines.manifest as alias
 from pipelines.audit import record_shred, refuse_if_shredded
 from pipelines.dataset import Layout, mark_scope_shredded, read_manifest, shred_markers, write_manifest
 from transforms.errors import ShreddedScopeError
@@ -61,8 +59,6 @@ def test_record_shred_marks_manifests_and_refuses(tmp_path, umask_022):
     refuse_if_shredded(layout, "b")
 
 
-def test_manifest_module_is_a_pure_alias():
-    defined = [n for n, v in vars(alias).items() if inspect.isfunction(v) and v.__module__ == alias.__name__]
-    assert defined == []
-    for name in alias.__all__:
-        assert getattr(alias, name) is getattr(dataset, name)
+@pytest.mark.parametrize("name", ["pipelines.layout", "pipelines.manifest"])
+def test_the_dataset_package_is_the_only_owner_no_alias_module_remains(name):
+    assert importlib.util.find_spec(name) is None, f"{name} is back: import from pipelines.dataset"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from pipelines.dataset import publish, published_version
 from pipelines.gate import publish_gated
-from pipelines.manifest import publish, published_version
 from tests.conftest import REPO, run_cli
 from tests.pipelines import gate_data as D
 from transforms.errors import GateFailure, InputError

@@ -8,10 +8,8 @@ import re
 
 import pytest
 
-from pipelines.layout import Layout
-from pipelines.purge import PurgeRequest, purge
+from pipelines.dataset import Layout
 from pipelines.reveal import reveal
-from pipelines.run import RunRequest
 from tests.pipelines.purge_helpers import (
     OMEGA,
     ZETA,
@@ -19,8 +17,9 @@ from tests.pipelines.purge_helpers import (
     current,
     doc_token,
     future,
+    purge_at,
     rows,
-    run_gated,
+    run_published,
     subject_token,
     training_versions,
     tree_digest,
@@ -28,22 +27,10 @@ from tests.pipelines.purge_helpers import (
     write_config,
     write_corpus,
 )
-from transforms.config import load_config
 from transforms.errors import ShreddedScopeError
 from transforms.keys.tokens import TOKEN_RE
-from transforms.periods import parse_instant
 
 pytestmark = pytest.mark.slow
-
-
-def _run(out, inputs, cfg_path) -> str:
-    res = run_gated(RunRequest(inputs=[str(inputs)], output=str(out), config=load_config(str(cfg_path))))
-    assert res["status"] == "complete" and res["published"]
-    return res["version"]
-
-
-def _purge(out, cfg_path, as_of="now", **kw) -> dict:
-    return purge(PurgeRequest(dataset=str(out), as_of=parse_instant(as_of), config=load_config(str(cfg_path)), **kw))
 
 
 def _subject_rows(out, version, token) -> list[str]:
@@ -71,9 +58,9 @@ def three_versions(tmp_path, kek_uri):
     """C (no ZETA), A (ZETA x2), B (ZETA x1, published)."""
     cfg = write_config(tmp_path, kek_uri)
     out = tmp_path / "out"
-    v_c = _run(out, write_corpus(tmp_path / "c", "c"), cfg)
-    v_a = _run(out, write_corpus(tmp_path / "a", "main"), cfg)
-    v_b = _run(out, write_corpus(tmp_path / "b", "b"), cfg)
+    v_c = run_published(out, write_corpus(tmp_path / "c", "c"), cfg)["version"]
+    v_a = run_published(out, write_corpus(tmp_path / "a", "main"), cfg)["version"]
+    v_b = run_published(out, write_corpus(tmp_path / "b", "b"), cfg)["version"]
     return out, cfg, kek_uri, (v_c, v_a, v_b)
 
 
@@ -86,7 +73,7 @@ def test_subject_erasure_removes_every_record_from_every_version_and_nothing_els
     zeta_only = {r["token"] for vr in vault_rows(out).values() for r in vr if r["subject_refs"] == [zeta]}
     assert zeta_only
 
-    report = _purge(out, cfg, subjects=[ZETA])
+    report = purge_at(out, cfg, subjects=[ZETA])
 
     v_new = current(out)
     assert report["new_version"] == v_new and report["removed"] == {"purge.subject_erasure": 1}
@@ -123,11 +110,11 @@ def test_subject_erasure_removes_every_record_from_every_version_and_nothing_els
 def test_legal_hold_wins_over_erasure(tmp_path, kek_uri):
     cfg = write_config(tmp_path, kek_uri)
     out = tmp_path / "out"
-    v_old = _run(out, write_corpus(tmp_path / "h", "hold", "c"), cfg)
-    v_cur = _run(out, write_corpus(tmp_path / "m", "main", "hold"), cfg)
+    v_old = run_published(out, write_corpus(tmp_path / "h", "hold", "c"), cfg)["version"]
+    v_cur = run_published(out, write_corpus(tmp_path / "m", "main", "hold"), cfg)["version"]
     old_files = tree_digest(out / "training" / v_old)
 
-    report = _purge(out, cfg, as_of=future(60), subjects=[ZETA])
+    report = purge_at(out, cfg, as_of=future(60), subjects=[ZETA])
 
     new = rows(out, current(out))
     assert set(new) == {"a-3", "a-4", "h-1"}  # a-1/a-2 erased, a-6 expired, h-1 held
@@ -143,11 +130,11 @@ def test_legal_hold_wins_over_erasure(tmp_path, kek_uri):
 def test_dry_run_changes_nothing_and_reports(three_versions):
     out, cfg, _, (_, v_a, v_b) = three_versions
     before, now = tree_digest(out), _now()  # one as-of for both: it names the new version
-    report = _purge(out, cfg, as_of=now, subjects=[ZETA], dry_run=True)
+    report = purge_at(out, cfg, as_of=now, subjects=[ZETA], dry_run=True)
     assert tree_digest(out) == before
     assert report["dry_run"] and report["published"] and report["removed"] == {"purge.subject_erasure": 1}
     assert sorted(report["versions_deleted"]) == sorted([v_a, v_b])
-    real = _purge(out, cfg, as_of=now, subjects=[ZETA])
+    real = purge_at(out, cfg, as_of=now, subjects=[ZETA])
     assert _planned(real) == _planned(report)  # the dry run computed exactly what the purge did
 
 
@@ -161,7 +148,7 @@ def _now() -> str:
 
 def _planned(report: dict) -> dict:
     """Everything a purge report says about what is removed, kept, deleted and published."""
-    skip = ("dry_run", "as_of", "audit", "sources_deleted", "sources_to_delete", "pending_recovery")
+    skip = ("dry_run", "as_of", "audit", "sources_deleted", "sources_to_delete", "sources_not_read", "pending_recovery")
     return {k: v for k, v in report.items() if k not in skip}
 
 
@@ -170,16 +157,16 @@ def test_a_purge_that_removes_every_row_leaves_no_published_version(tmp_path, ke
 
     cfg = write_config(tmp_path, kek_uri)
     out = tmp_path / "out"
-    v1 = _run(out, write_corpus(tmp_path / "c", "c"), cfg)
-    dry = _purge(out, cfg, as_of="2200-01-01", dry_run=True)  # retention P10Y: every row has expired
-    report = _purge(out, cfg, as_of="2200-01-01")
+    v1 = run_published(out, write_corpus(tmp_path / "c", "c"), cfg)["version"]
+    dry = purge_at(out, cfg, as_of="2200-01-01", dry_run=True)  # retention P10Y: every row has expired
+    report = purge_at(out, cfg, as_of="2200-01-01")
     assert _planned(report) == _planned(dry)
     assert report["removed"] == {"purge.expired": 2} and report["kept_rows"] == 0
     assert not report["published"] and report["no_published_version"] and report["published_version"] is None
     assert not (out / "training" / "CURRENT").exists()  # never a version whose gate failed
     status = {i.name: i.status for i in D.discover(D.Layout.build(str(out)))}
     assert status == {report["new_version"]: "failed"} and v1 not in status  # the expired rows are gone
-    again = _purge(out, cfg, as_of="2200-01-01")  # no published version is a valid state for purge too
+    again = purge_at(out, cfg, as_of="2200-01-01")  # no published version is a valid state for purge too
     assert again["no_published_version"] and again["new_version"] is None and again["versions_deleted"] == []
 
 
@@ -188,13 +175,13 @@ def test_delete_sources_only_when_no_live_record_remains(tmp_path, kek_uri):
     corpus = write_corpus(src, "main", "b")
     cfg = write_config(tmp_path, kek_uri, source_roots=[str(src)])
     out = tmp_path / "out"
-    _run(out, corpus, cfg)
-    report = _purge(out, cfg, subjects=[ZETA], delete_sources=True)
+    run_published(out, corpus, cfg)
+    report = purge_at(out, cfg, subjects=[ZETA], delete_sources=True)
     assert report["sources_deleted"] == []  # both files still hold other people's live records
     assert sorted(p.name for p in corpus.iterdir()) == ["b.jsonl", "main.jsonl"]
-    dry = _purge(out, cfg, as_of=future(60), delete_sources=True, dry_run=True)
+    dry = purge_at(out, cfg, as_of=future(60), delete_sources=True, dry_run=True)
     assert len(dry["sources_to_delete"]) == 0  # main.jsonl keeps a-1/a-3/a-4 (P10Y)
-    report = _purge(out, cfg, as_of=future(365 * 11), delete_sources=True)
+    report = purge_at(out, cfg, as_of=future(365 * 11), delete_sources=True)
     assert len(report["sources_deleted"]) == 2 and all(
         u.startswith("file://sha256-") for u in report["sources_deleted"]
     )
@@ -209,18 +196,18 @@ def test_source_changed_since_ingestion_is_not_deleted(tmp_path, kek_uri):
     corpus = write_corpus(src, "c")
     cfg = write_config(tmp_path, kek_uri, source_roots=[str(src)])
     out = tmp_path / "out"
-    _run(out, corpus, cfg)
+    run_published(out, corpus, cfg)
     (corpus / "c.jsonl").write_text((corpus / "c.jsonl").read_text() + "\n")
-    report = _purge(out, cfg, as_of=future(365 * 11), delete_sources=True)
+    report = purge_at(out, cfg, as_of=future(365 * 11), delete_sources=True)
     assert report["removed"] and report["sources_deleted"] == [] and (corpus / "c.jsonl").exists()
 
 
 def test_shred_scope_after_purge(tmp_path, kek_uri):
     cfg = write_config(tmp_path, kek_uri)
     out = tmp_path / "out"
-    _run(out, write_corpus(tmp_path / "c", "c"), cfg)
+    run_published(out, write_corpus(tmp_path / "c", "c"), cfg)
     token = vault_rows(out)[current(out)][0]["token"]
-    report = _purge(out, cfg, subjects=[OMEGA], shred_scope="default")
+    report = purge_at(out, cfg, subjects=[OMEGA], shred_scope="default")
     assert report["scope_shredded"] == "default"
     with pytest.raises(ShreddedScopeError):
         reveal(Layout.build(str(out)), "default", kek_uri, [token], "test")
@@ -233,13 +220,13 @@ def test_subject_erasure_finds_tokens_made_before_a_data_key_rotation(tmp_path, 
 
     cfg = write_config(tmp_path, kek_uri)
     out = tmp_path / "out"
-    v_old = _run(out, write_corpus(tmp_path / "b", "b"), cfg)
+    v_old = run_published(out, write_corpus(tmp_path / "b", "b"), cfg)["version"]
     old_token = subject_token(out, kek_uri, ZETA)
     rotate_data_key(KeysetStore(str(out / "keys")), "default", kek_uri)
-    v_new = _run(out, write_corpus(tmp_path / "c", "c"), cfg)
+    v_new = run_published(out, write_corpus(tmp_path / "c", "c"), cfg)["version"]
     assert subject_token(out, kek_uri, ZETA) != old_token and _subject_rows(out, v_old, old_token) == ["b-1"]
 
-    report = _purge(out, cfg, subjects=[ZETA])
+    report = purge_at(out, cfg, subjects=[ZETA])
 
     # the published version never held ZETA; the older one did (old key's token) and must be gone
     assert report["versions_deleted"] == [v_old]
@@ -286,22 +273,22 @@ def test_quarantined_records_of_an_erased_subject_and_expired_quarantine_are_pur
         ],
     )
     cfg.write_text(json.dumps({**json.loads(cfg.read_text()), "max_quarantine_fraction": 0.5}))
-    v1 = _run(out, corpus, cfg)
+    v1 = run_published(out, corpus, cfg)["version"]
     qrows = lambda v: pq_rows(out / "quarantine" / v)  # noqa: E731
     q1, q2 = doc_token(out, kek_uri, "q-1"), doc_token(out, kek_uri, "q-2")  # ids only as keyed tokens
     assert sorted(r["doc_id"] for r in qrows(v1)) == sorted([q1, q2])
     assert all(r["subject_ref"].startswith("<SUBJECT_") and r["expires_at"] for r in qrows(v1))
 
     now = _now()
-    dry = _purge(out, cfg, as_of=now, subjects=[ZETA], dry_run=True)
-    report = _purge(out, cfg, as_of=now, subjects=[ZETA])
+    dry = purge_at(out, cfg, as_of=now, subjects=[ZETA], dry_run=True)
+    report = purge_at(out, cfg, as_of=now, subjects=[ZETA])
     v2 = current(out)
     assert _planned(dry) == _planned(report)  # quarantine removals included
     assert report["quarantine_removed"] == {reasons.PURGE_QUARANTINE_SUBJECT: 1} and v2 != v1
     assert [r["doc_id"] for r in qrows(v2)] == [q2] and training_versions(out) == [v2]
     assert set(rows(out, v2)) == {"k-1", "k-2", "k-3"}  # the dataset rows are untouched
 
-    report = _purge(out, cfg, as_of=future(days=60))  # quarantine expiry is 30 days; records keep 365
+    report = purge_at(out, cfg, as_of=future(days=60))  # quarantine expiry is 30 days; records keep 365
     assert report["quarantine_removed"] == {reasons.PURGE_QUARANTINE_EXPIRED: 1}
     assert qrows(current(out)) == [] and set(rows(out, current(out))) == {"k-1", "k-2", "k-3"}
 
@@ -326,10 +313,10 @@ def test_older_version_whose_quarantine_holds_an_erased_subject_is_deleted(tmp_p
             {"id": "k-2", "text": "Release notes: the export button moved to the toolbar."},
         ],
     )
-    v_old = _run(out, old, cfg)
-    v_new = _run(out, write_corpus(tmp_path / "c", "c"), cfg)
+    v_old = run_published(out, old, cfg)["version"]
+    v_new = run_published(out, write_corpus(tmp_path / "c", "c"), cfg)["version"]
 
-    report = _purge(out, cfg, subjects=[ZETA])
+    report = purge_at(out, cfg, subjects=[ZETA])
 
     assert report["quarantine_due_in_older_versions"] == {v_old: 1}
     assert report["versions_deleted"] == [v_old] and training_versions(out) == [v_new]

@@ -8,21 +8,14 @@ import pytest
 
 from pipelines.dataset import Layout, load_complete_manifest, published_version
 from pipelines.gate import gate_version
-from pipelines.purge import PurgeRequest, purge
-from pipelines.run import RunRequest
-from tests.pipelines.purge_helpers import ZETA, run_gated, write_config, write_corpus
-from transforms.config import load_config
-from transforms.periods import parse_instant
+from tests.pipelines.purge_helpers import ZETA, published_corpus, purge_at
 
 pytestmark = pytest.mark.slow
 
 
 def test_regating_a_purge_made_version_finds_every_canary(tmp_path, kek_uri):
-    cfg = load_config(str(write_config(tmp_path, kek_uri)))
-    out = tmp_path / "out"
-    res = run_gated(RunRequest(inputs=[str(write_corpus(tmp_path / "in", "main"))], output=str(out), config=cfg))
-    assert res["published"]
-    report = purge(PurgeRequest(dataset=str(out), as_of=parse_instant("2000-01-01"), subjects=[ZETA], config=cfg))
+    out, cfg, res = published_corpus(tmp_path, kek_uri, "main")
+    report = purge_at(out, cfg, as_of="2000-01-01", subjects=[ZETA])
     layout = Layout.build(str(out))
     new = report["new_version"]
     assert published_version(layout) == new

@@ -10,20 +10,22 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines import dataset as D
-from pipelines.purge import PurgeRequest, purge
-from pipelines.run import RunRequest
-from tests.pipelines.purge_helpers import ZETA, run_gated, subject_token, write_config, write_corpus
+from tests.pipelines.purge_helpers import (
+    ZETA,
+    published_corpus,
+    purge_at,
+    run_published,
+    subject_token,
+    write_config,
+    write_corpus,
+)
 from transforms.config import load_config
-from transforms.periods import parse_instant
 
 pytestmark = pytest.mark.slow
 
 
 def test_subject_erasure_deletes_a_killed_runs_version_from_every_root(tmp_path, kek_uri):
-    cfg = load_config(str(write_config(tmp_path, kek_uri)))
-    out = tmp_path / "out"
-    res = run_gated(RunRequest(inputs=[str(write_corpus(tmp_path / "in", "main"))], output=str(out), config=cfg))
-    assert res["published"]
+    out, cfg, res = published_corpus(tmp_path, kek_uri, "main")
     lay, v = D.Layout.build(str(out)), res["version"]
     zeta = subject_token(out, kek_uri, ZETA)
     # A run killed after its Parquet parts were written: the same rows under a new version, no manifest.
@@ -38,7 +40,7 @@ def test_subject_erasure_deletes_a_killed_runs_version_from_every_root(tmp_path,
     )
     assert {i.name: i.status for i in D.discover(lay)}[killed] == "partial"
 
-    report = purge(PurgeRequest(dataset=str(out), as_of=parse_instant("2000-01-01"), subjects=[ZETA], config=cfg))
+    report = purge_at(out, cfg, as_of="2000-01-01", subjects=[ZETA])
 
     assert report["incomplete_versions_deleted"] == [killed]
     for path in killed_files:
@@ -62,8 +64,8 @@ def test_a_runs_start_deletes_versions_of_killed_runs(tmp_path, kek_uri):
         part = Path(lay.data_dir(kind, killed, scope)) / "part-00000-of-00001.parquet"
         part.parent.mkdir(parents=True)
         part.write_bytes(b"PAR1")  # its run died before the manifest
-    res = run_gated(RunRequest(inputs=[str(write_corpus(tmp_path / "in", "c"))], output=str(out), config=cfg))
-    assert res["published"] and res["incomplete_versions_deleted"] == [killed]
+    res = run_published(out, write_corpus(tmp_path / "in", "c"), cfg)
+    assert res["incomplete_versions_deleted"] == [killed]
     assert not [p for p in out.rglob("*") if killed in p.name]
     assert [i.name for i in D.discover(lay)] == [res["version"]]
     (event,) = [json.loads(p.read_text()) for p in (out / "audit" / "cleanup").glob("*.json")]

@@ -9,9 +9,7 @@ import pytest
 from pipelines import purge as purge_mod
 from pipelines.dataset import Layout
 from pipelines.purge_cleanup import marker_dir, recover
-from pipelines.run import RunRequest
-from tests.pipelines.purge_helpers import ZETA, run_gated, write_config, write_corpus
-from transforms.config import load_config
+from tests.pipelines.purge_helpers import ZETA, published_corpus
 from transforms.periods import parse_instant
 
 
@@ -26,11 +24,7 @@ def test_recover_deletes_staging_folders_of_a_killed_purge(tmp_path):
 
 @pytest.mark.slow
 def test_purge_empties_staging_before_the_graph_and_removes_it_after_a_failure(tmp_path, kek_uri, monkeypatch):
-    cfg_path = write_config(tmp_path, kek_uri)
-    cfg = load_config(str(cfg_path))
-    out = tmp_path / "out"
-    res = run_gated(RunRequest(inputs=[str(write_corpus(tmp_path / "in", "main"))], output=str(out), config=cfg))
-    assert res["published"]
+    out, cfg, _ = published_corpus(tmp_path, kek_uri, "main")
     seen = {}
 
     def failing_execute(spec, beam_args):

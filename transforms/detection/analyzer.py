@@ -28,8 +28,8 @@ def build_analyzer(cfg: DetectionConfig, rules: RecognizersFile | None = None, o
     """Return (AnalyzerEngine, ModelInfo). Raises ``IntegrityError`` if the model files were altered.
 
     ``optimized`` (default) disables the unused spaCy components and installs the prefilters of
-    ``prefilter.py``; both leave every span unchanged (``optimized=False`` is the reference path the
-    equivalence test compares against)."""
+    ``prefilter.py`` and the bisecting token lookup of ``context.py``; all leave every span unchanged
+    (``optimized=False`` is the reference path the equivalence test compares against)."""
     ensure_offline()
     info: ModelInfo = verify_model(cfg.nlp.name, cfg.nlp.hashes_file)
     rules = rules or load_recognizers_file(cfg.recognizers_file)
@@ -64,10 +64,12 @@ def build_analyzer(cfg: DetectionConfig, rules: RecognizersFile | None = None, o
 def _optimize(engine) -> None:
     from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
+    from transforms.detection.context import install as bisecting_context
     from transforms.detection.prefilter import LITERALS, literal_gate, windowed_phone_class
 
     nlp = engine.nlp_engine.nlp["en"]
     nlp.select_pipes(disable=[p for p in UNUSED_PIPES if p in nlp.pipe_names])
+    bisecting_context(engine.context_aware_enhancer)
     windowed = windowed_phone_class()
     recognizers = engine.registry.recognizers
     for i, r in enumerate(recognizers):

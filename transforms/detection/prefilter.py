@@ -16,8 +16,6 @@ the prefilter on a fixed corpus) at every commit.
 
 from __future__ import annotations
 
-import contextlib
-
 _MIN_NSN = 2  # phonenumbers refuses shorter national significant numbers (_MIN_LENGTH_FOR_NSN)
 
 
@@ -48,8 +46,14 @@ def min_digits_by_region(regions, leniency: int = 1) -> dict[str, int]:
     return out
 
 
+_ASCII_DIGITS = "0123456789"
+
+
 def digit_count(candidate: str) -> int:
-    """Digits in a matcher candidate (``str.isdigit`` counts at least every ``\\d`` the matcher sees)."""
+    """Digits in a matcher candidate (``str.isdigit`` counts at least every ``\\d`` the matcher sees).
+    ASCII text (the usual case) is counted in C: there ``isdigit`` is true exactly for 0-9."""
+    if candidate.isascii():
+        return sum(map(candidate.count, _ASCII_DIGITS))
     return sum(c.isdigit() for c in candidate)
 
 
@@ -90,17 +94,30 @@ def windowed_phone_class():
         def analyze(self, text, entities, nlp_artifacts=None):
             if digit_count(text) < _MIN_NSN:
                 return []
-            results = []
+            results, regions_of = [], {}  # the same span recurs for many regions: parse it once per text
             for region in self.supported_regions:
                 found = region  # like Presidio's loop: a failed parse keeps the last region named
                 for match in _Matcher(text, region, self.leniency, self.min_digits[region]):
-                    with contextlib.suppress(NumberParseException):
-                        found = phonenumbers.region_code_for_number(phonenumbers.parse(text[match.start : match.end]))
+                    span = text[match.start : match.end]
+                    code = regions_of.get(span, _UNSET)
+                    if code is _UNSET:
+                        code = regions_of[span] = _region_of(span)
+                    if code is not _FAILED:
+                        found = code
                     results.append(self._get_recognizer_result(match, text, found, nlp_artifacts))
             return EntityRecognizer.remove_duplicates(results)
 
+    def _region_of(span: str):
+        """Region of a number written with its country code (what Presidio records), or ``_FAILED``."""
+        try:
+            return phonenumbers.region_code_for_number(phonenumbers.parse(span))
+        except NumberParseException:
+            return _FAILED
+
     return WindowedPhoneRecognizer
 
+
+_UNSET, _FAILED = object(), object()
 
 # Presidio predefined recognizer -> a literal every match contains.
 LITERALS = {"EmailRecognizer": "@"}

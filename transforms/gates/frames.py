@@ -28,6 +28,7 @@ from transforms.config import CanaryConfig
 from transforms.gates import pii_scan
 from transforms.gates.canaries import canary_doc_id, leaked_values
 from transforms.gates.ner_scan import NerResidual
+from transforms.gates.sampling import NerShares, ner_shares
 from transforms.keys.tokens import TOKEN_RE
 from transforms.periods import format_instant
 from transforms.schemas import kv_dict
@@ -158,10 +159,13 @@ def ner_texts(table: pa.Table, surfaces: dict[str, frozenset[str]]) -> list[str]
 def training_frame(
     table: pa.Table,
     vault_tokens: set[str],
-    ner: list[NerResidual],
+    ner: list[NerResidual | None],
     surfaces: dict[str, frozenset[str]] | None = None,
 ) -> pd.DataFrame:
-    """One row per training record; see the module docstring for what is (not) included."""
+    """One row per training record; see the module docstring for what is (not) included.
+
+    ``ner``: the NER scan's result per row, ``None`` for a row the sampled scan did not read (its
+    ``ner_*`` cells stay empty)."""
     surfaces = surfaces or {}
     rows = []
     for row, n in zip(table.to_pylist(), ner, strict=True):
@@ -189,9 +193,9 @@ def training_frame(
             "tokens_unresolved": sum(1 for t in tokens if t not in vault_tokens),
             "tokens_malformed": malformed,
             "subject_ref_valid": _subject_ok(row.get("subject_ref")),
-            "ner_entities": n.entities,
-            "ner_chars": n.chars,
-            "ner_scanned_chars": n.scanned_chars,
+            "ner_entities": n.entities if n else None,
+            "ner_chars": n.chars if n else None,
+            "ner_scanned_chars": n.scanned_chars if n else None,
         }
         rows.append(out)
     frame = pd.DataFrame(rows, columns=training_columns())
@@ -304,9 +308,17 @@ def fraction(n: float, d: float) -> float:
 
 
 def metrics_frame(
-    training: pd.DataFrame, canaries: pd.DataFrame, min_text_chars: int, facts: dict[str, bool]
+    training: pd.DataFrame,
+    canaries: pd.DataFrame,
+    min_text_chars: int,
+    facts: dict[str, bool],
+    ner: NerShares | None = None,
 ) -> pd.DataFrame:
-    """The one-row table of dataset-level rates and facts (thresholds live in the suite parameters)."""
+    """The one-row table of dataset-level rates and facts (thresholds live in the suite parameters).
+
+    ``ner_record_fraction`` / ``ner_char_fraction`` are what the suite checks: the exact shares when
+    every record was scanned, their one-sided upper confidence bounds when the scan was sampled
+    (``ner``; the point estimates are ``*_sample``). Without ``ner``, computed from the frame's rows."""
     n = len(training)
     planted = int(canaries["values_planted"].sum()) if len(canaries) else 0
     leaked = int(canaries["values_leaked"].sum()) if len(canaries) else 0
@@ -315,8 +327,7 @@ def metrics_frame(
         "rows": n,
         "empty_text_fraction": fraction((training["text_chars"] == 0).sum(), n),
         "short_text_fraction": fraction((training["text_chars"] < min_text_chars).sum(), n),
-        "ner_record_fraction": fraction((training["ner_entities"] > 0).sum(), n),
-        "ner_char_fraction": fraction(training["ner_chars"].sum(), training["ner_scanned_chars"].sum()),
+        **_ner_metrics(training, ner),
         "duplicate_records": int(n - training["content_sha256"].nunique()),
         "duplicate_fraction": fraction(n - training["content_sha256"].nunique(), n),
         "canaries_found": int(canaries["found"].sum()) if len(canaries) else 0,
@@ -325,6 +336,24 @@ def metrics_frame(
         "canary_recall": fraction(planted - leaked, planted) if planted else 1.0,
     }
     return pd.DataFrame([row])
+
+
+def _ner_metrics(training: pd.DataFrame, ner: NerShares | None) -> dict:
+    if ner is None:
+        scanned = training[training["ner_entities"].notna()]
+        ner = ner_shares(
+            scanned["ner_entities"].tolist(),
+            scanned["ner_chars"].tolist(),
+            scanned["ner_scanned_chars"].tolist(),
+            len(training),
+        )
+    return {
+        "ner_record_fraction": ner.record_fraction_upper,
+        "ner_char_fraction": ner.char_fraction_upper,
+        "ner_record_fraction_sample": ner.record_fraction,
+        "ner_char_fraction_sample": ner.char_fraction,
+        "ner_records_scanned": ner.scanned,
+    }
 
 
 def tokens_of(tables: Iterable[pa.Table]) -> set[str]:

@@ -54,10 +54,11 @@ def _obfuscated_email(at: str, dot: str) -> re.Pattern[str]:
 
 # "@" (spaced or not) with any dot; "(at)"/"[at]" with any dot; a bare " at " only with a spelled-out dot
 # (an English "at" followed by a sentence end would otherwise look like an address).
+# Each with the literals it cannot match without (lower-cased text): a cheap test skips the regex.
 _EMAILS_OBFUSCATED = (
-    _obfuscated_email(r"\s*@\s*", _ANY_DOT),
-    _obfuscated_email(_BR_AT, _ANY_DOT),
-    _obfuscated_email(r"\s+at\s+", _SPELLED_DOT),
+    (_obfuscated_email(r"\s*@\s*", _ANY_DOT), ("@",)),
+    (_obfuscated_email(_BR_AT, _ANY_DOT), ("at",)),
+    (_obfuscated_email(r"\s+at\s+", _SPELLED_DOT), ("at", "dot")),
 )
 _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
 _SSN = re.compile(r"(?<![\d\-/_.])(\d{3})([\- /_.])(\d{2})\2(\d{4})(?![\d\-/_]|\.\d)")
@@ -199,8 +200,10 @@ def scan(text: str) -> Counter[str]:
     t = fold(mask_tokens(text))
     found: Counter[str] = Counter()
     emails = [m.span() for m in _EMAIL.finditer(t)]
-    for rx in _EMAILS_OBFUSCATED:
-        emails += [m.span() for m in rx.finditer(t) if not any(_overlaps(m.span(), e) for e in emails)]
+    lower = t.lower()
+    for rx, needs in _EMAILS_OBFUSCATED:
+        if all(n in lower for n in needs):
+            emails += [m.span() for m in rx.finditer(t) if not any(_overlaps(m.span(), e) for e in emails)]
     found["email"] = len(emails)
     cards = [m for m in _CARD.finditer(t) if card_run_ok(m.group())]
     found["credit_card"] = len(cards)

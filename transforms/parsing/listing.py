@@ -23,7 +23,9 @@ import os
 import re
 import stat
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from apache_beam.io.filesystem import CompressionTypes, FileSystem
 from apache_beam.io.filesystems import FileSystems
@@ -213,29 +215,45 @@ def _list_remote(pattern: str, exclude: Exclusions) -> Iterator[Listed]:
 
 def read_bounded(item: Listed, max_bytes: int) -> bytes:
     """The file's bytes, never more than ``max_bytes``; ``ReadRefused`` with a reason code otherwise."""
-    if item.size > max_bytes:
-        raise ReadRefused(reasons.READ_TOO_LARGE)
-    if is_remote(item.real):
+    with open_listed(item, max_bytes) as fh:
         try:
-            with FileSystems.open(item.real, compression_type=CompressionTypes.UNCOMPRESSED) as fh:
-                data = fh.read(max_bytes + 1)
+            data = fh.read(max_bytes + 1)
         except Exception:  # storage error or an object deleted since listing: no message (it may hold the key)
             raise ReadRefused(reasons.READ_ERROR) from None
-    else:
-        data = _read_local(item, max_bytes)
     if len(data) > max_bytes:
         raise ReadRefused(reasons.READ_TOO_LARGE)
     return data
 
 
-def _read_local(item: Listed, max_bytes: int) -> bytes:
+@contextmanager
+def open_listed(item: Listed, max_bytes: int) -> Iterator[BinaryIO]:
+    """The listed file opened for reading under the rules above (size checked first; local files with
+    ``O_NOFOLLOW | O_NONBLOCK`` and an ``fstat`` check that it is the listed regular file).
+
+    ``ReadRefused`` with a reason code when it may not or cannot be opened. The caller bounds its reads."""
+    if item.size > max_bytes:
+        raise ReadRefused(reasons.READ_TOO_LARGE)
+    if is_remote(item.real):
+        try:
+            fh = FileSystems.open(item.real, compression_type=CompressionTypes.UNCOMPRESSED)
+        except Exception:  # storage error or an object deleted since listing: no message (it may hold the key)
+            raise ReadRefused(reasons.READ_ERROR) from None
+        with fh:
+            yield fh
+        return
+    with _open_local(item, max_bytes) as fh:
+        yield fh
+
+
+def _open_local(item: Listed, max_bytes: int) -> BinaryIO:
     try:
         fd = os.open(item.real, _OPEN_FLAGS)
     except FileNotFoundError:
         raise ReadRefused(reasons.READ_VANISHED) from None
     except OSError:
         raise ReadRefused(reasons.READ_ERROR) from None
-    with os.fdopen(fd, "rb") as fh:
+    fh = os.fdopen(fd, "rb")
+    try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):  # swapped for a FIFO/device since listing: never read it
             raise ReadRefused(reasons.INPUT_NOT_REGULAR, quarantine=False)
@@ -243,7 +261,7 @@ def _read_local(item: Listed, max_bytes: int) -> bytes:
             raise ReadRefused(reasons.READ_CHANGED)
         if st.st_size > max_bytes:
             raise ReadRefused(reasons.READ_TOO_LARGE)
-        try:
-            return fh.read(max_bytes + 1)
-        except OSError:
-            raise ReadRefused(reasons.READ_ERROR) from None
+    except BaseException:
+        fh.close()
+        raise
+    return fh

@@ -11,13 +11,20 @@ from transforms.record import Lineage
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
+    """``data``: the whole file; empty for a streamed file, whose ``digest`` (sha256) is then given."""
+
     uri: str
     data: bytes
     uri_policy: str = "hash"
+    digest: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.digest:  # hashed once: every record's lineage and derived id name it
+            object.__setattr__(self, "digest", hashlib.sha256(self.data).hexdigest())
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        return self.digest
 
     @property
     def extension(self) -> str:

@@ -78,3 +78,33 @@ def test_short_candidates_are_dropped_per_region():
     need = min_digits_by_region(["US", "DE"])
     assert 2 <= need["DE"] < need["US"] <= 10  # German numbers can be shorter than any US one
     assert digit_count("+1 (415) 555-0134 ext. 12") == 13
+
+
+PHONE_TEXTS = [
+    "Dial +1 415 555 0134 or +1 415 555 0134 again; then 020 7946 0958 twice: 020 7946 0958",
+    "Kontakt +49 30 901820 und 030 901820, Büro +43 1 58858 0, mobil 0171 2345678",
+    "no country code 415-555-0199, with one +33 1 42 68 53 00, junk +99 12 34, 00 44 20 7946 0000",
+    "ticket 123456, order 2024-11-05, amount 1.234,56, phone (02) 9876 5432, tel 09-123 4567",
+    "ends on a number: +91 98765 43210",
+    "\u0661\u0662\u0663\u0664\u0665\u0666\u0667 and \uff10\uff12\uff10 \uff17\uff19\uff14\uff16 \uff10\uff19\uff15\uff18 (mixed scripts)",
+]
+
+
+@pytest.mark.parametrize("text", PHONE_TEXTS)
+def test_windowed_phone_matches_presidio(text):
+    """Same results, same order, same region in the explanation as Presidio's ``PhoneRecognizer``."""
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+    from transforms.detection.prefilter import windowed_phone_class
+
+    regions = ["US", "GB", "DE", "FR", "AT", "AU", "IN", "NZ", "JP"]
+    plain = PhoneRecognizer(supported_regions=regions, leniency=1)
+    fast = windowed_phone_class()(supported_regions=regions, leniency=1)
+
+    def seen(recognizer):
+        return [
+            (r.start, r.end, r.score, r.analysis_explanation.textual_explanation)
+            for r in recognizer.analyze(text, ["PHONE_NUMBER"])
+        ]
+
+    assert seen(fast) == seen(plain)

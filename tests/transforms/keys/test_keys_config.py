@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.layout import Layout
+from pipelines.dataset import Layout
 from pipelines.run import open_run_keys
 from transforms.config import load_config
 from transforms.context import KeysRef
