@@ -139,3 +139,9 @@ def test_town_frequency_words_and_regions(text, place):
 @pytest.mark.parametrize("text", ["Staff Engineer, PA", "Peer Review, PA"])
 def test_role_and_common_nouns_are_not_towns(text):
     assert not _found(text)
+
+
+@pytest.mark.parametrize("heading", ["Summary", "Marketing", "Consulting", "EDUCATION"])
+def test_heading_words_before_a_place_are_not_organisations(heading):
+    text = f"{heading}  Quenford, OH  2001"
+    assert not any(label == "ORGANIZATION" for _, label in _found(text))
