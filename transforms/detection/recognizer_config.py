@@ -178,6 +178,7 @@ class MethodsSpec(_Strict):
     entry_heads: bool = Field(True, description="the field-opening phrase before a place pair is its ORGANIZATION")
     caps_org_names: bool = Field(True, description="ALL-CAPS runs shaped like organisation names (head + rare word)")
     title_org_names: bool = Field(True, description="Title Case runs of the same shape (head + rare word)")
+    field_gap_cuts: bool = Field(True, description="spans cut at column gaps and line breaks (span_cuts.py)")
 
 
 class RecognizersFile(_Strict):
