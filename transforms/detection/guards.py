@@ -69,6 +69,7 @@ class Guards:
         self.relative_dates = {w.lower() for w in spec.relative_date_words}
         self.ui_verbs = {w.lower() for w in spec.ui_verbs}
         self.stop = {w.lower() for w in spec.stop_words}
+        self.roles = {w.lower() for w in spec.role_nouns}
 
     def applies(self, recognizer: str | None) -> bool:
         return recognizer in self.recognizers
@@ -124,8 +125,9 @@ class Guards:
             return True
         if not self.methods.common_word_guard or not all(self._common(w) for w in words):
             return True
-        if label == "PERSON" and len([w for w in words if w.lower() not in self.stop]) < 2:
-            return False  # one common word as a person ("Tales", "Will"): capitals alone are too weak
+        content = [w for w in words if w.lower() not in self.stop]
+        if len(content) == 1 and (label == "PERSON" or content[0].lower() in self.roles):
+            return False  # one common word as a person ("Tales"), or a role/defined term ("the Applicant")
         return bool(
             self.methods.prose_caps_evidence
             and where is not None

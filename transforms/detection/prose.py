@@ -19,6 +19,9 @@ Privacy contract: both only add or widen spans (leak-safe); nothing is logged or
 
 from __future__ import annotations
 
+import bisect
+import functools
+
 import regex
 
 from transforms.record import Span
@@ -48,12 +51,27 @@ PLACE_HEADS = frozenset(
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence (or line) holding ``text[start:end]``: cut at . ! ? : ; before whitespace and at newlines."""
-    lo = 0
-    for m in SENTENCE_END_RE.finditer(text, max(0, start - 400), start):
-        lo = m.end()
-    m = SENTENCE_END_RE.search(text, end, min(len(text), end + 400))
-    return lo, (m.start() if m else min(len(text), end + 400))
+    """The sentence (or line) holding ``text[start:end]``: cut at . ! ? : ; before whitespace, at line
+    breaks, tabs and runs of spaces; at most 400 characters on each side."""
+    starts, ends = _boundaries(text)
+    i = bisect.bisect_right(ends, start) - 1
+    lo = ends[i] if i >= 0 and ends[i] >= start - 400 else 0
+    j = bisect.bisect_left(starts, end)
+    return lo, (starts[j] if j < len(starts) and starts[j] <= end + 400 else min(len(text), end + 400))
+
+
+@functools.lru_cache(maxsize=4)  # the texts being repaired now; no more are held
+def _boundaries(text: str) -> tuple[list[int], list[int]]:
+    """Start and end offsets of every sentence boundary of ``text`` (computed once per text)."""
+    found = [(m.start(), m.end()) for m in SENTENCE_END_RE.finditer(text)]
+    return [a for a, _ in found], [b for _, b in found]
+
+
+@functools.lru_cache(maxsize=256)  # keyed by the sentence (800 characters at most), not the document
+def _prose_at(sentence_text: str, min_lower_words: int) -> bool:
+    sentence = [w for w in TOKEN_RE.findall(sentence_text) if w[0].isalpha()]
+    lower = [w for w in sentence if w[0].islower()]
+    return len(lower) >= min_lower_words and 3 * len(lower) >= len(sentence)
 
 
 def prose_capitals(text: str, start: int, end: int, stop: set[str], min_lower_words: int = 4, cue: bool = True) -> bool:
@@ -79,9 +97,7 @@ def prose_capitals(text: str, start: int, end: int, stop: set[str], min_lower_wo
 
 def is_prose(text: str, lo: int, hi: int, min_lower_words: int = 4) -> bool:
     """``text[lo:hi]`` reads as running prose: ``min_lower_words`` lowercase words, a third of all words."""
-    sentence = [w for w in TOKEN_RE.findall(text[lo:hi]) if w[0].isalpha()]
-    lower = [w for w in sentence if w[0].islower()]
-    return len(lower) >= min_lower_words and 3 * len(lower) >= len(sentence)
+    return _prose_at(text[lo:hi], min_lower_words)
 
 
 def _capitalized(word: str) -> bool:

@@ -155,6 +155,10 @@ class GuardSpec(_Strict):
         0.2, ge=0.0, le=1.0, description="a line with this share (and 2+) of ALL-CAPS tokens is abbreviation-dense"
     )
     shouted_word_min_zipf: float = Field(4.5, ge=0.0, le=8.0)
+    role_nouns: list[str] = Field(
+        default_factory=list,
+        description="capitalized role words and defined terms ('the Applicant', 'the Company'): never a name alone",
+    )
 
 
 class LocationPolicySpec(_Strict):

@@ -64,6 +64,9 @@ def test_sentence_bounds_keep_initials_and_titles_inside_the_sentence():
             "ORGANIZATION",
             True,
         ),
+        # a capitalized role or defined term of legal/business prose is not a name
+        ("The appeal of the Applicant was dismissed by the judges in the autumn.", "Applicant", "ORGANIZATION", False),
+        ("Payments are due to the Company within thirty days of the invoice date.", "Company", "ORGANIZATION", False),
         # a lone common word taken as a person needs more than capitals
         ("They were singing about the old songs and Tales from the north.", "Tales", "PERSON", False),
         # a UI label stays dropped (the UI-verb guard comes first)
