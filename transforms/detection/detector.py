@@ -29,6 +29,7 @@ from transforms.detection.propagation import Propagator, unify_labels
 from transforms.detection.prose import repair
 from transforms.detection.recognizer_config import load_recognizers_file
 from transforms.detection.recognizers.persons import is_lowercase_text
+from transforms.detection.span_cuts import cut_spans
 from transforms.detection.spans import filter_spans, resolve_overlaps
 from transforms.detection.truecase import decapitalize_shouting, kind_at, recase, segments, truecase
 from transforms.errors import RecordError
@@ -165,6 +166,8 @@ class Detector:
                 if not self.guards.check(text, start, end, r.entity_type):
                     continue
                 raw.append(Span(start, end, r.entity_type, r.score))
+        if self.rules.methods.field_gap_cuts:
+            raw = cut_spans(text, raw, self._org_heads)
         return filter_spans(
             raw,
             text,

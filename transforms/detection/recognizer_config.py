@@ -188,6 +188,7 @@ class MethodsSpec(_Strict):
     boundary_repair: bool = Field(True, description="name spans grow over adjacent capitalized name tokens")
     list_coordination: bool = Field(True, description="detected names in a list make its other items names")
     acronym_apposition: bool = Field(True, description="an acronym in brackets after a detected name is that name")
+    field_gap_cuts: bool = Field(True, description="spans cut at column gaps and line breaks (span_cuts.py)")
 
 
 class RecognizersFile(_Strict):

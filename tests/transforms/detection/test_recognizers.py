@@ -88,6 +88,15 @@ CASES = [
     ("GazetteerPersonRecognizer", "Yesterday Rolando Lettiere arrived", "Rolando Lettiere"),
     ("GazetteerPersonRecognizer", "Agatha B Ottarsdottir wrote back", "Agatha B Ottarsdottir"),
     ("GazetteerPersonRecognizer", "Open Settings And Reset", None),
+    # det-probe (more cases in test_probe_forms.py)
+    ("HandleRecognizer", "props to @wren_takes_photos", "wren_takes_photos"),
+    ("HandleRecognizer", "two coffees @ $4 each", None),
+    ("ContextIdFormsRecognizer", "Our ref. LX/24/3310 applies", "LX/24/3310"),
+    ("ContextIdFormsRecognizer", "the reference desk", None),
+    ("OrdinalDateRecognizer", "served on 21st June 2023", "21st June 2023"),
+    ("OrdinalDateRecognizer", "the 21st century", None),
+    ("MailTimestampRecognizer", "Date: Mon, 3 Feb 2025 08:00:12 -0500", "Mon, 3 Feb 2025 08:00:12 -0500"),
+    ("MailTimestampRecognizer", "at 08:00 sharp", None),
 ]
 
 

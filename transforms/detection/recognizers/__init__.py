@@ -8,6 +8,7 @@ which the ``Detector`` turns into a quarantined record.
 from __future__ import annotations
 
 from transforms.detection.recognizers.address import AddressRecognizer
+from transforms.detection.recognizers.handles import HandleRecognizer
 from transforms.detection.recognizers.lexicon import LexiconRecognizer
 from transforms.detection.recognizers.persons import (
     ContextPersonRecognizer,
@@ -24,4 +25,5 @@ REGISTRY = {
     "gazetteer_person": GazetteerPersonRecognizer,
     "lexicon": LexiconRecognizer,
     "username": UsernameRecognizer,
+    "handle": HandleRecognizer,
 }
