@@ -126,6 +126,7 @@ def place_pairs(text: str, spans: list[Span], score: float = 0.6) -> list[tuple[
     """(place, region) LOCATION span pairs of "<place>, <region>" forms (see the module docstring)."""
     locations = [s for s in spans if s.label == "LOCATION"]
     persons = [s for s in spans if s.label == "PERSON"]
+    orgs = [s for s in spans if s.label == "ORGANIZATION"]
     out: list[tuple[Span, Span]] = []
     for c in COMMA_RE.finditer(text, timeout=5):
         r = REGION_RE.match(text, c.end())
@@ -147,6 +148,8 @@ def place_pairs(text: str, spans: list[Span], score: float = 0.6) -> list[tuple[
         detected = [s for s in locations if s.start < p_end and p_start < s.end]
         if detected:
             p_start = max(p_start, min(s.start for s in detected))
+        elif not weak and any(s.start == p_start and s.end == p_end for s in orgs):
+            pass  # NER took exactly this phrase for a name; the region after it says it is a place
         elif not _town_like(WORD_RE.findall(text, p_start, p_end)[-1]):
             continue  # "Senior Engineer, MA", "Mountain View, CA" unless NER found the place
         reg = text[region[0] : region[1]]

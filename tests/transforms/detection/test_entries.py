@@ -168,3 +168,11 @@ def test_abbreviations_are_no_weak_pair():
     text = "HEENT: PERRLA, EOMI.\nLUNGS: clear"
     eomi = Span(text.index("EOMI"), text.index("EOMI") + 4, "LOCATION", 0.85)
     assert not _found(text, [eomi])
+
+
+def test_a_name_span_of_ner_before_a_known_region_is_a_place():
+    text = "ADDITIONAL  Quarrell Hardware  Mountain Green, Kentucky    Clerk"
+    start = text.index("Mountain Green")
+    org = Span(start, start + len("Mountain Green"), "ORGANIZATION", 0.85)
+    assert ("Mountain Green", "LOCATION") in _found(text, [org])
+    assert ("Mountain Green", "LOCATION") not in _found(text)  # common words alone are no town
