@@ -15,6 +15,7 @@ from collections.abc import Callable
 import apache_beam as beam
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
+from apache_beam.runners.runner import PipelineRunner
 
 from pipelines.failures import explain_runner_failure
 from pipelines.storage import with_storage_env
@@ -47,9 +48,34 @@ def local_workers(beam_args: list[str]) -> int:
     return max(1, min(direct.direct_num_workers or cores, cores))
 
 
+class LocalRunner(PipelineRunner):
+    """Beam's ``DirectRunner`` for batch graphs, minus its first attempt: since Beam 2.6x the DirectRunner
+    tries the Prism runner first, and Prism is a Go binary the runner downloads from GitHub when it is not
+    cached. A run must make no network call besides the configured KMS and storage, and must not change
+    engines silently, so local runs go straight to the FnApiRunner, exactly as the DirectRunner does when
+    Prism is unavailable (same provision info, same ``--direct_num_workers``/``--direct_running_mode``)."""
+
+    def run_pipeline(self, pipeline, options):
+        from apache_beam.portability.api import beam_provision_api_pb2
+        from apache_beam.runners.portability.fn_api_runner import fn_runner
+        from apache_beam.runners.portability.portable_runner import JobServiceHandle
+
+        encoded = JobServiceHandle.encode_pipeline_options(options.get_all_options())
+        info = fn_runner.ExtendedProvisionInfo(beam_provision_api_pb2.ProvisionInfo(pipeline_options=encoded))
+        return fn_runner.FnApiRunner(provision_info=info).run_pipeline(pipeline, options)
+
+
+def make_pipeline(beam_args: list[str]) -> beam.Pipeline:
+    """A ``beam.Pipeline`` for ``beam_args``; the (default) DirectRunner becomes ``LocalRunner``."""
+    options = pipeline_options(beam_args)
+    if options.view_as(StandardOptions).runner in ("DirectRunner", "SwitchingDirectRunner"):
+        return beam.Pipeline(runner=LocalRunner(), options=options)
+    return beam.Pipeline(options=options)
+
+
 def run_beam(build: Callable[[beam.Pipeline], None], beam_args: list[str], what: str) -> dict[str, int]:
     """Build a graph with ``build(pipeline)``, run it to completion, return the ``redact`` counters."""
-    p = beam.Pipeline(options=pipeline_options(beam_args))
+    p = make_pipeline(beam_args)
     build(p)
     try:
         result = p.run()

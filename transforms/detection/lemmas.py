@@ -7,10 +7,12 @@ exist to produce lemmas, whose only reader is Presidio's context enhancement
 before it contains one of them). They cost about a third of spaCy's time.
 
 ``DetectionConfig.context_lemmas``:
-- ``tagger`` (default): the model's own lemmas; nothing here is used.
-- ``lowercase``: those components are disabled and each token's "lemma" is its lowercased text. Context
-  words match lemmas as substrings, so inflected forms still match ("phones", "emailed"); irregular
-  forms whose lemma differs ("lives" tagged as a noun -> "life") may match differently. This changes
+- ``lowercase`` (default): those components are disabled and each token's "lemma" is its lowercased text
+  (an ``-ing`` form also carries its e-restored stem: "residing" -> "residing reside"). Context words match
+  lemmas as substrings, so inflected forms still match ("phones", "emailed", "moved", which the
+  lemmatizer strips to "move" as well); irregular forms whose lemma differs ("born" -> "bear") may match
+  differently.
+- ``tagger``: the model's own lemmas, exactly Presidio's behaviour; nothing here is used. This changes
   spans (scores of context-enhanced results): see docs/detection.md for the measured difference.
 Artifacts are lazy either way in this mode: lemmas and keywords are computed when first read. Nothing
 here logs or keeps text.
@@ -39,8 +41,16 @@ def lemma_pipes(nlp) -> list[str]:
     return others if all(n in LEMMA_ONLY for n in others) else []
 
 
+def cheap_lemma(lower: str) -> str:
+    """The lowercased token; an ``-ing`` form also carries its e-restored stem ("living" -> "living live"),
+    the one regular inflection where a context word (matched as a substring) is not inside the word."""
+    if len(lower) >= 6 and lower.endswith("ing") and lower[-4] not in "aeiouy" and lower[-4] != lower[-5]:
+        return f"{lower} {lower[:-3]}e"
+    return lower
+
+
 def lowercase_lemmas(doc) -> list[str]:
-    return [token.lower_ for token in doc]
+    return [cheap_lemma(token.lower_) for token in doc]
 
 
 def install_lowercase(nlp_engine, language: str = "en") -> list[str]:

@@ -39,7 +39,7 @@ def corpus_texts():
 
 @pytest.fixture(scope="module")
 def detectors():
-    cfg = DetectionConfig()
+    cfg = DetectionConfig(context_lemmas="tagger")  # exact lemmas: the reference path runs the tagger
     return Detector(cfg, optimized=False), Detector(cfg, batch_size=8)
 
 

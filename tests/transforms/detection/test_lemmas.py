@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from transforms.config import DetectionConfig
 from transforms.detection.detector import Detector
-from transforms.detection.lemmas import lemma_pipes
+from transforms.detection.lemmas import cheap_lemma, lemma_pipes
 
 TEXTS = [
     "Margot Vasquez-Lind moved from Tromsø to 41 Ferncliff Lane, Hobart, in March 2021.",
@@ -22,9 +22,7 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def detectors():
-    return Detector(DetectionConfig(), batch_size=4), Detector(
-        DetectionConfig(context_lemmas="lowercase"), batch_size=4
-    )
+    return Detector(DetectionConfig(context_lemmas="tagger"), batch_size=4), Detector(DetectionConfig(), batch_size=4)
 
 
 def _artifacts(detector, texts):
@@ -45,7 +43,7 @@ def test_ner_alone_finds_the_same_entities(detectors):
 def test_lemmas_are_lowercased_tokens_and_keywords_follow_presidio(detectors):
     _, lowercase = detectors
     for art in _artifacts(lowercase, TEXTS):
-        assert art.lemmas == [t.text.lower() for t in art.tokens]
+        assert art.lemmas == [cheap_lemma(t.text.lower()) for t in art.tokens]
         nlp_engine = lowercase.engine.nlp_engine
         assert art.keywords == type(art).set_keywords(nlp_engine, art.lemmas, "en")
         assert art.to_json()
@@ -81,3 +79,30 @@ def test_pipelines_that_are_not_provably_lemma_only_stay_whole():
 def test_unknown_mode_is_refused():
     with pytest.raises(ValidationError):
         DetectionConfig(context_lemmas="lookup")
+
+
+def test_lowercase_is_the_default():
+    assert DetectionConfig().context_lemmas == "lowercase"
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [
+        ("phones", "phones"),
+        ("living", "living live"),
+        ("residing", "residing reside"),
+        ("calling", "calling"),  # a doubled or vowel-final stem keeps its form ("call" is inside it)
+        ("seeing", "seeing"),
+        ("ring", "ring"),
+        ("moved", "moved"),
+    ],
+)
+def test_cheap_lemma(word, lemma):
+    assert cheap_lemma(word) == lemma
+
+
+def test_e_dropping_ing_form_still_matches_its_context_word(detectors):
+    """ "living" has lemma "live" under the tagger; the cheap lemma keeps that match."""
+    tagger, lowercase = detectors
+    text = "I am living at 14 Quarrybank Road, Penrith now."
+    assert [(s.start, s.end) for s in lowercase.detect(text)] == [(s.start, s.end) for s in tagger.detect(text)]
