@@ -109,7 +109,10 @@ def test_mail_timestamps(text, expected):
     ("text", "span", "label", "expected"),
     [
         ("Client: Ivo Pranjic     Bed: 4\n", "Ivo Pranjic     Bed", "PERSON", ["Ivo Pranjic"]),
-        ("Client: Ivo Pranjic\tUnit 4", "Ivo Pranjic\tUnit", "PERSON", ["Ivo Pranjic"]),
+        ("Client: Ivo Pranjic\tUnit: 4", "Ivo Pranjic\tUnit", "PERSON", ["Ivo Pranjic"]),
+        # part of a line made of frequent words is kept (a place or firm name), a whole header line is not
+        ("Halvard Mill  Green Bay, WI", "Halvard Mill  Green Bay", "ORGANIZATION", ["Halvard Mill", "Green Bay"]),
+        ("Tessaly Brothers\nWORK HISTORY\n", "Tessaly Brothers\nWORK HISTORY", "ORGANIZATION", ["Tessaly Brothers"]),
         (
             "REFERRAL LETTER\nOstrander Kettle Partners",
             "REFERRAL LETTER\nOstrander Kettle Partners",
