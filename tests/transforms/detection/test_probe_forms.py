@@ -39,6 +39,10 @@ def _found(name: str, text: str) -> list[str]:
         ("Posted by admin", []),  # a common word
         ("Reviewed by Margaret", []),  # a capitalised name: NER's job, not a handle
         ("@lumen_fox said hi; later lumen_fox left. the fox stayed", ["lumen_fox", "lumen_fox"]),
+        ("thanks to carlaweston83 for the photos", ["carlaweston83"]),  # first name + surname + digits
+        ("follow DavidKrause2001 there", ["DavidKrause2001"]),
+        ("upgrade to windows2000 or password123", []),  # not a name pair
+        ("write to carlaweston83@example.com", []),  # part of an e-mail address
     ],
 )
 def test_handles(text, expected):
