@@ -56,6 +56,11 @@ class DetectionConfig(_Strict):
         ge=MIN_CHUNK_OVERLAP_CHARS,
         description="long texts are analyzed in overlapping windows; a value up to this long is whole in one",
     )
+    context_lemmas: Literal["tagger", "lowercase"] = Field(
+        "tagger",
+        description="lemmas for Presidio's context words: the model's tagger+lemmatizer (exact), or lowercased"
+        " tokens (spaCy runs NER alone, about a third faster; context-enhanced scores may differ, docs/detection.md)",
+    )
     engines: list[EngineConfig] = Field(
         default_factory=list, description="extra NER engines (docs/engines.md); their hits join spaCy's (union)"
     )

@@ -57,4 +57,5 @@ class ReportProgress(beam.PTransform):
     def expand(self, pcolls):
         sources, *read = pcolls
         sources | "CountFiles" >> beam.ParDo(_Tick("files"))
-        return tuple(read) | "AllRead" >> beam.Flatten() | "CountRecords" >> beam.ParDo(_Tick("records"))
+        # one counter per input, no Flatten: the DirectRunner would materialize every record read
+        return tuple(pc | f"CountRecords{i}" >> beam.ParDo(_Tick("records")) for i, pc in enumerate(read))

@@ -57,6 +57,10 @@ def build_analyzer(cfg: DetectionConfig, rules: RecognizersFile | None = None, o
     _add_deny_lists(engine, cfg)
     if optimized:
         _optimize(engine)
+        if cfg.context_lemmas == "lowercase":
+            from transforms.detection.lemmas import install_lowercase
+
+            install_lowercase(engine.nlp_engine)
     log.info("analyzer ready: model %s %s (sha256 %s…)", info.name, info.version, info.sha256[:12])
     return engine, info
 

@@ -26,6 +26,7 @@ from transforms.detection.guards import Guards
 from transforms.detection.model_integrity import ModelInfo
 from transforms.detection.org_shapes import caps_org_spans, title_org_spans
 from transforms.detection.propagation import Propagator, unify_labels
+from transforms.detection.prose import repair
 from transforms.detection.recognizer_config import load_recognizers_file
 from transforms.detection.recognizers.persons import is_lowercase_text
 from transforms.detection.span_cuts import cut_spans
@@ -159,6 +160,7 @@ class Detector:
                     analysis_text[start:end],
                     text[max(0, start - 30) : start],
                     upper=kind == "upper",
+                    where=(text, start, end),
                 ):
                     continue
                 if not self.guards.check(text, start, end, r.entity_type):
@@ -206,6 +208,8 @@ class Detector:
             + (title_org_spans(t) if m.title_org_names else [])
             for t, doc in zip(texts, spans, strict=True)
         ]
+        g = self.guards
+        spans = [repair(t, doc, g.stop, g.org_heads, g.common, m) for t, doc in zip(texts, spans, strict=True)]
         try:
             spans = self.propagator.apply(texts, spans, extra)
         except TimeoutError:

@@ -32,6 +32,8 @@ def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
+# state codes that are also credentials written after a name ("Jane Roe, MD", "A. Lund, PA")
+DEGREE_CODES = frozenset(["MD", "MA", "MS", "PA"])
 # US states, DC and territories, Canadian provinces and territories (postal abbreviations)
 STATE_CODES = _set(
     "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC "
@@ -47,6 +49,7 @@ FIELD_END_RE = regex.compile(
     r"[ \t]*(?:$|\n|[,;.)|\u2022\u25cf(/\"\u201d]|-(?!\p{L})|\d|[ \t]{2,}|\t)", regex.MULTILINE
 )
 WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}'\u2019&]+")
+ABBREV_RE = regex.compile(r"^\p{Lu}[\p{Lu}\p{N}]{1,6}$")
 # what separates an entry's organisation from its place: ", ", " - ", " | ", two or more spaces
 SEP_RE = regex.compile(r"(?:,[ \t]*|[ \t]+[-\u2013\u2014|]+[ \t]*|[ \t]{2,}|\t)$")
 # where a field starts: line start, 2+ spaces, a tab, "|", a bullet, or ": "
@@ -89,6 +92,17 @@ def _name_like(word: str) -> bool:
     return lexicon.zipf(low) < NAME_ZIPF or (lexicon.is_name_token(low) and lexicon.zipf(low) < 4.5)
 
 
+def _person_shaped(text: str, start: int, end: int, persons: list[Span]) -> bool:
+    """A place candidate that reads as a name: any detected PERSON on it, an initial ("R."), or a Census
+    first name opening it."""
+    if any(p.start < end and start < p.end for p in persons):
+        return True
+    words = WORD_RE.findall(text, start, end)
+    if regex.search(r"(?<![\p{L}])\p{Lu}\.", text[start:end]):
+        return True
+    return len(words) >= 2 and words[0].lower() in lexicon.first_names()
+
+
 def _town_like(word: str) -> bool:
     """The last word of a place before a region: name-like, or a city-frequency word that is not a role
     noun ("Pittsburgh" yes, "Engineer" and "Review" no)."""
@@ -112,6 +126,7 @@ def place_pairs(text: str, spans: list[Span], score: float = 0.6) -> list[tuple[
     """(place, region) LOCATION span pairs of "<place>, <region>" forms (see the module docstring)."""
     locations = [s for s in spans if s.label == "LOCATION"]
     persons = [s for s in spans if s.label == "PERSON"]
+    orgs = [s for s in spans if s.label == "ORGANIZATION"]
     out: list[tuple[Span, Span]] = []
     for c in COMMA_RE.finditer(text, timeout=5):
         r = REGION_RE.match(text, c.end())
@@ -128,9 +143,13 @@ def place_pairs(text: str, spans: list[Span], score: float = 0.6) -> list[tuple[
         )
         if weak and regex.search(r",[ \t]*$", text[max(0, p_start - 4) : p_start]):
             continue  # a list item ("Oracle, Tableau, Hadoop"), not a place
+        if weak and any(ABBREV_RE.match(v) for v in (text[p_start:p_end], text[region[0] : region[1]])):
+            continue  # abbreviations ("PERRLA, EOMI"): NER's LOCATION on a short ALL-CAPS token is no evidence
         detected = [s for s in locations if s.start < p_end and p_start < s.end]
         if detected:
             p_start = max(p_start, min(s.start for s in detected))
+        elif not weak and any(s.start == p_start and s.end == p_end for s in orgs):
+            pass  # NER took exactly this phrase for a name; the region after it says it is a place
         elif not _town_like(WORD_RE.findall(text, p_start, p_end)[-1]):
             continue  # "Senior Engineer, MA", "Mountain View, CA" unless NER found the place
         reg = text[region[0] : region[1]]
@@ -138,6 +157,8 @@ def place_pairs(text: str, spans: list[Span], score: float = 0.6) -> list[tuple[
             s.start < p_end and p_start < s.end and len(WORD_RE.findall(text, s.start, s.end)) >= 2 for s in persons
         ):
             continue  # "Jane Roe, MD", "Kelly Moss, Georgia": a full name, not a town ("Austin, TX" stays)
+        if reg.rstrip(".") in DEGREE_CODES and _person_shaped(text, p_start, p_end, persons):
+            continue  # "R. Castellanos-Moe, MD", "Tomasz Wierzbicki, MD": a credential after a name
         out.append((Span(p_start, p_end, "LOCATION", score), Span(region[0], region[1], "LOCATION", score)))
     return out
 

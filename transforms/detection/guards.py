@@ -28,6 +28,7 @@ from __future__ import annotations
 import regex
 
 from transforms.detection import lexicon, validators
+from transforms.detection.prose import prose_capitals
 from transforms.detection.recognizer_config import GuardSpec, LocationPolicySpec, MethodsSpec
 
 WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}'\u2019]+")
@@ -68,6 +69,7 @@ class Guards:
         self.relative_dates = {w.lower() for w in spec.relative_date_words}
         self.ui_verbs = {w.lower() for w in spec.ui_verbs}
         self.stop = {w.lower() for w in spec.stop_words}
+        self.roles = {w.lower() for w in spec.role_nouns}
 
     def applies(self, recognizer: str | None) -> bool:
         return recognizer in self.recognizers
@@ -80,12 +82,15 @@ class Guards:
         analysis_value: str | None = None,
         before: str = "",
         upper: bool = False,
+        where: tuple[str, int, int] | None = None,
     ) -> bool:
         """False if a span with this text and label (from a guarded recognizer) should not be redacted.
 
         ``analysis_value`` is the span in the truecased analysis text of a lowercase document; ``before``
         is the text just before the span; ``upper``: the span lies in an ALL-CAPS segment, where capitals
-        say nothing, so a PERSON/ORGANIZATION/NRP needs a Census first name or a rare word."""
+        say nothing, so a PERSON/ORGANIZATION/NRP needs a Census first name or a rare word. ``where`` =
+        (document text, start, end) of the span: a name capitalized mid-sentence in running prose is kept
+        even when its words are common (``prose.prose_capitals``)."""
         core = value.strip()
         if (
             upper
@@ -118,7 +123,17 @@ class Guards:
             return False
         if label == "ORGANIZATION" and self.methods.org_head_evidence and self._org_head(words):
             return True
-        return not self.methods.common_word_guard or not all(self._common(w) for w in words)
+        if not self.methods.common_word_guard or not all(self._common(w) for w in words):
+            return True
+        content = [w for w in words if w.lower() not in self.stop]
+        if len(content) == 1 and (label == "PERSON" or content[0].lower() in self.roles):
+            return False  # one common word as a person ("Tales"), or a role/defined term ("the Applicant")
+        return bool(
+            self.methods.prose_caps_evidence
+            and where is not None
+            and cased_text
+            and prose_capitals(*where, self.stop, cue=label == "PERSON")
+        )
 
     def check(self, text: str, start: int, end: int, label: str) -> bool:
         """Rules for spans of every recognizer: the acronym guard and the numeric validators."""
@@ -205,6 +220,10 @@ class Guards:
             ):
                 return True
         return False
+
+    def common(self, word: str) -> bool:
+        """A stop word or a common English word that is not a Census name (the common-word guard's test)."""
+        return self._common(word)
 
     def _common(self, word: str) -> bool:
         w = word.lower().removesuffix("'s").removesuffix("\u2019s")

@@ -45,6 +45,7 @@ TITLE_RUN_RE = regex.compile(
 )
 WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}'\u2019&]+")
 RARE_ZIPF, SHORT_ZIPF = 4.0, 4.5
+FIRST_NAME_ZIPF = 5.0  # "St Mary Hospital", "GRACE HOSPITAL"; not "May", "April", "Will", "Hope"
 MAX_BEFORE, MAX_AFTER = 3, 4
 LEGAL = frozenset(["INC", "LTD", "CORP", "CO", "PLC", "LLC"])
 
@@ -120,7 +121,11 @@ def _evidence(keys: list[str]) -> bool:
             continue
         low = k.lower()
         limit = SHORT_ZIPF if len(low) <= 4 else RARE_ZIPF
-        if lexicon.zipf(low) < limit or (lexicon.is_name_token(low) and lexicon.zipf(low) < SHORT_ZIPF):
+        if (
+            lexicon.zipf(low) < limit
+            or (low in lexicon.first_names() and lexicon.zipf(low) < FIRST_NAME_ZIPF)
+            or (lexicon.is_name_token(low) and lexicon.zipf(low) < SHORT_ZIPF)
+        ):
             return True
         if low in _places():
             return True  # "TEXAS TECH UNIVERSITY", "OHIO STATE UNIVERSITY"

@@ -7,7 +7,11 @@ digit-rich text. Here a candidate with fewer digits than the shortest number the
 dropped before parsing (``min_digits_by_region``, from the ``phonenumbers`` metadata: the region's
 shortest national number, or the shortest number of any country written with its country code), which
 is exactly what parsing would conclude; the matcher's scan, its checks and the result order are
-untouched. Texts with fewer than two digits skip the matcher.
+untouched. A candidate without a plus sign is held to a higher bound (``min_digits_without_plus``: a
+national number of the region's country code, or one dialled with the region's IDD prefix, whose
+digits count too; national-prefix rules that insert digits are subtracted). Texts with fewer than two
+digits skip the matcher. A matched span's own region (for Presidio's explanation) is parsed once per
+text, not once per region.
 
 ``LITERALS``: recognizers whose every pattern requires a literal (e-mail: ``@``) are skipped on texts
 without it. Both are checked by ``tests/transforms/detection/test_fast_path.py`` (spans with and without
@@ -15,6 +19,8 @@ the prefilter on a fixed corpus) at every commit.
 """
 
 from __future__ import annotations
+
+import re
 
 _MIN_NSN = 2  # phonenumbers refuses shorter national significant numbers (_MIN_LENGTH_FOR_NSN)
 
@@ -46,7 +52,60 @@ def min_digits_by_region(regions, leniency: int = 1) -> dict[str, int]:
     return out
 
 
+def _added_digits(metadata) -> int:
+    """Digits a region's national-prefix transform rule can add (literal digits in it, e.g. ``9\\1``)."""
+    rule = metadata.national_prefix_transform_rule if metadata is not None else None
+    return sum(c.isdigit() for c in re.sub(r"\\\d", "", rule)) if rule else 0
+
+
+def _min_width(pattern: str | None) -> int | None:
+    """Fewest characters ``pattern`` (an IDD prefix: digits only) can match; None for no pattern."""
+    from re import _parser  # the stdlib's own regex parser: exact minimum width
+
+    return _parser.parse(pattern).getwidth()[0] if pattern else None
+
+
+def min_digits_without_plus(regions, leniency: int = 1) -> dict[str, int]:
+    """Fewest digits a number the matcher accepts for ``region`` can have when the candidate holds no plus
+    sign. It is then a number of the region's country code (national, or prefixed with that code): as
+    many digits as the shortest national number of any region sharing the code, less what the national
+    prefix rules applied while parsing (the region's and the code's main region's) may add; or an
+    international number dialled with the region's IDD prefix: the prefix's digits + the fewest digits of
+    any country's number (country code + shortest national number, less what its prefix rule may add)."""
+    import phonenumbers
+    from phonenumbers import Leniency, PhoneMetadata
+
+    local = leniency is None or leniency <= Leniency.POSSIBLE
+
+    def meta(region):
+        return PhoneMetadata.metadata_for_region(region)
+
+    def code_min(cc: int) -> int:  # shortest national number of any region of country code ``cc``
+        metas = [meta(r) for r in phonenumbers.region_codes_for_country_code(cc)]
+        metas += [PhoneMetadata.metadata_for_nongeo_region(cc)]
+        return min((_min_nsn(m, local) for m in metas if m is not None), default=_MIN_NSN)
+
+    def main_added(cc: int) -> int:
+        main = phonenumbers.region_code_for_country_code(cc)
+        return _added_digits(meta(main) or PhoneMetadata.metadata_for_nongeo_region(cc))
+
+    codes = {m.country_code for m in map(meta, phonenumbers.SUPPORTED_REGIONS) if m is not None}
+    codes |= set(phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS)
+    floor = min(len(str(cc)) + max(0, code_min(cc) - main_added(cc)) for cc in codes)
+    out = {}
+    for region in regions:
+        m = meta(region.upper())
+        if m is None:
+            out[region] = _MIN_NSN
+            continue
+        national = max(0, code_min(m.country_code) - _added_digits(m) - main_added(m.country_code))
+        idd = _min_width(m.international_prefix)
+        out[region] = min(national, idd + floor) if idd is not None else national
+    return out
+
+
 _ASCII_DIGITS = "0123456789"
+_PLUS_CHARS = "+\uff0b"  # phonenumbers' plus signs: a candidate with one may carry any country code
 
 
 def digit_count(candidate: str) -> int:
@@ -68,19 +127,25 @@ def windowed_phone_class():
         """``PhoneNumberMatcher`` that drops candidates too short to be a number of its region before
         parsing them (what the full check would conclude, at a fraction of the cost)."""
 
-        def __init__(self, text, region, leniency, min_digits: int) -> None:
-            self._min_digits = min_digits
+        def __init__(self, text, region, leniency, min_digits: int, min_no_plus: int) -> None:
+            self._min_digits, self._min_no_plus = min_digits, max(min_digits, min_no_plus)
             super().__init__(text, region, leniency=leniency)
 
         def _extract_match(self, candidate, offset):
-            if digit_count(candidate) < self._min_digits:
+            if self._too_short(candidate):
                 return None
             return super()._extract_match(candidate, offset)
 
         def _parse_and_verify(self, candidate, offset):  # also the inner candidates of a long one
-            if digit_count(candidate) < self._min_digits:
+            if self._too_short(candidate):
                 return None
             return super()._parse_and_verify(candidate, offset)
+
+        def _too_short(self, candidate) -> bool:
+            n = digit_count(candidate)
+            if n < self._min_digits:
+                return True
+            return n < self._min_no_plus and not any(p in candidate for p in _PLUS_CHARS)
 
     class WindowedPhoneRecognizer(PhoneRecognizer):
         """Same results as ``PhoneRecognizer.analyze`` (same loop, same order, same de-duplication);
@@ -90,14 +155,19 @@ def windowed_phone_class():
             super().__init__(*args, **kwargs)
             self.name = PhoneRecognizer.__name__  # guards, metadata and config refer to it by this name
             self.min_digits = min_digits_by_region(self.supported_regions, self.leniency)
+            self.min_no_plus = min_digits_without_plus(self.supported_regions, self.leniency)
 
         def analyze(self, text, entities, nlp_artifacts=None):
             if digit_count(text) < _MIN_NSN:
                 return []
-            results, regions_of = [], {}  # the same span recurs for many regions: parse it once per text
+            results, regions_of, no_plus = (
+                [],
+                {},
+                self.min_no_plus,
+            )  # the same span recurs for many regions: parse it once per text
             for region in self.supported_regions:
                 found = region  # like Presidio's loop: a failed parse keeps the last region named
-                for match in _Matcher(text, region, self.leniency, self.min_digits[region]):
+                for match in _Matcher(text, region, self.leniency, self.min_digits[region], no_plus[region]):
                     span = text[match.start : match.end]
                     code = regions_of.get(span, _UNSET)
                     if code is _UNSET:

@@ -156,6 +156,10 @@ class GuardSpec(_Strict):
         0.2, ge=0.0, le=1.0, description="a line with this share (and 2+) of ALL-CAPS tokens is abbreviation-dense"
     )
     shouted_word_min_zipf: float = Field(4.5, ge=0.0, le=8.0)
+    role_nouns: list[str] = Field(
+        default_factory=list,
+        description="capitalized role words and defined terms ('the Applicant', 'the Company'): never a name alone",
+    )
 
 
 class LocationPolicySpec(_Strict):
@@ -179,6 +183,12 @@ class MethodsSpec(_Strict):
     entry_heads: bool = Field(True, description="the field-opening phrase before a place pair is its ORGANIZATION")
     caps_org_names: bool = Field(True, description="ALL-CAPS runs shaped like organisation names (head + rare word)")
     title_org_names: bool = Field(True, description="Title Case runs of the same shape (head + rare word)")
+    prose_caps_evidence: bool = Field(
+        True, description="a name capitalized mid-sentence in running prose overrides the common-word guard"
+    )
+    boundary_repair: bool = Field(True, description="name spans grow over adjacent capitalized name tokens")
+    list_coordination: bool = Field(True, description="detected names in a list make its other items names")
+    acronym_apposition: bool = Field(True, description="an acronym in brackets after a detected name is that name")
     field_gap_cuts: bool = Field(True, description="spans cut at column gaps and line breaks (span_cuts.py)")
 
 

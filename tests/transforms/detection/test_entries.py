@@ -139,3 +139,40 @@ def test_town_frequency_words_and_regions(text, place):
 @pytest.mark.parametrize("text", ["Staff Engineer, PA", "Peer Review, PA"])
 def test_role_and_common_nouns_are_not_towns(text):
     assert not _found(text)
+
+
+@pytest.mark.parametrize("heading", ["Summary", "Marketing", "Consulting", "EDUCATION"])
+def test_heading_words_before_a_place_are_not_organisations(heading):
+    text = f"{heading}  Quenford, OH  2001"
+    assert not any(label == "ORGANIZATION" for _, label in _found(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Signed: K. Vandermeer-Holt, MD  03/02/2024", None),  # an initial: a name with a credential
+        ("PCP: Harriet Brask, MD, Quenford Family Practice", None),  # a first name opens it
+        ("Quarrell Labs, Hopkinton, MA  2001 to 2004", "Hopkinton"),  # a town with the same code
+        ("Clinic: 12 Elm Rd, Tarnbury, PA 19001", "Tarnbury"),
+    ],
+)
+def test_credential_codes_after_names(text, place):
+    found = _found(text)
+    if place is None:
+        assert not found
+    else:
+        assert (place, "LOCATION") in found
+
+
+def test_abbreviations_are_no_weak_pair():
+    text = "HEENT: PERRLA, EOMI.\nLUNGS: clear"
+    eomi = Span(text.index("EOMI"), text.index("EOMI") + 4, "LOCATION", 0.85)
+    assert not _found(text, [eomi])
+
+
+def test_a_name_span_of_ner_before_a_known_region_is_a_place():
+    text = "ADDITIONAL  Quarrell Hardware  Mountain Green, Kentucky    Clerk"
+    start = text.index("Mountain Green")
+    org = Span(start, start + len("Mountain Green"), "ORGANIZATION", 0.85)
+    assert ("Mountain Green", "LOCATION") in _found(text, [org])
+    assert ("Mountain Green", "LOCATION") not in _found(text)  # common words alone are no town

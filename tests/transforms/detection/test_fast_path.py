@@ -80,24 +80,36 @@ def test_short_candidates_are_dropped_per_region():
     assert digit_count("+1 (415) 555-0134 ext. 12") == 13
 
 
+@pytest.fixture(scope="module")
+def regions():
+    return _configured_regions()
+
+
+def _configured_regions():
+    from transforms.detection.recognizer_config import load_recognizers_file
+
+    return load_recognizers_file(None).predefined.params["PhoneRecognizer"]["supported_regions"]
+
+
 PHONE_TEXTS = [
     "Dial +1 415 555 0134 or +1 415 555 0134 again; then 020 7946 0958 twice: 020 7946 0958",
     "Kontakt +49 30 901820 und 030 901820, Büro +43 1 58858 0, mobil 0171 2345678",
     "no country code 415-555-0199, with one +33 1 42 68 53 00, junk +99 12 34, 00 44 20 7946 0000",
     "ticket 123456, order 2024-11-05, amount 1.234,56, phone (02) 9876 5432, tel 09-123 4567",
     "ends on a number: +91 98765 43210",
+    "short ones: 12 34 56, 123 4567, 1234 5678, 0 21 2345 6789, 00 49 30 1234, 011 44 20 7946 0958",
+    "dialled abroad: 0011 61 2 9876 5432, 010 81 3 1234 5678, 00 33 1 42 68 53 00, 001 415 555 0134",
     "\u0661\u0662\u0663\u0664\u0665\u0666\u0667 and \uff10\uff12\uff10 \uff17\uff19\uff14\uff16 \uff10\uff19\uff15\uff18 (mixed scripts)",
 ]
 
 
 @pytest.mark.parametrize("text", PHONE_TEXTS)
-def test_windowed_phone_matches_presidio(text):
+def test_windowed_phone_matches_presidio(text, regions):
     """Same results, same order, same region in the explanation as Presidio's ``PhoneRecognizer``."""
     from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
     from transforms.detection.prefilter import windowed_phone_class
 
-    regions = ["US", "GB", "DE", "FR", "AT", "AU", "IN", "NZ", "JP"]
     plain = PhoneRecognizer(supported_regions=regions, leniency=1)
     fast = windowed_phone_class()(supported_regions=regions, leniency=1)
 
@@ -108,3 +120,26 @@ def test_windowed_phone_matches_presidio(text):
         ]
 
     assert seen(fast) == seen(plain)
+
+
+def test_no_number_has_fewer_digits_than_the_no_plus_bound(regions):
+    """Brute force against the real matcher: digit strings (plain, grouped, behind common IDD prefixes)
+    one digit shorter than a region's bound are never a number of that region."""
+    import random
+
+    from phonenumbers import Leniency, PhoneNumberMatcher
+
+    from transforms.detection.prefilter import min_digits_without_plus
+
+    rng = random.Random(11)
+    bounds = min_digits_without_plus(regions, 1)
+    for region in regions:
+        n = bounds[region] - 1
+        for prefix in ("", "0", "00", "011", "010", "0011", "001", "1"):
+            if len(prefix) > n:
+                continue
+            for _ in range(25):
+                digits = prefix + "".join(rng.choice("0123456789") for _ in range(n - len(prefix)))
+                spaced = " ".join(digits[i : i + 3] for i in range(0, len(digits), 3))
+                for text in (digits, spaced, f"call ({digits[:2]}) {digits[2:]} now"):
+                    assert not list(PhoneNumberMatcher(text, region, leniency=Leniency.VALID)), (region, len(digits))

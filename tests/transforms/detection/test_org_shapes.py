@@ -75,3 +75,16 @@ def test_title_org_found(text, org):
 )
 def test_title_phrases_of_common_words_are_not_organisations(text):
     assert title_org_spans(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Admitted via St Mary Hospital, Leeds", ["Mary Hospital"]),  # a first name is evidence
+        ("Referred to GRACE HOSPITAL", ["GRACE HOSPITAL"]),
+        ("Booked for May Institute", []),  # a month, not a name
+        ("See April Group", []),
+    ],
+)
+def test_first_names_as_evidence_but_not_months(text, found):
+    assert [text[s.start : s.end] for s in caps_org_spans(text) + title_org_spans(text)] == found
