@@ -23,9 +23,11 @@ from transforms.detection import lexicon
 from transforms.record import Span
 
 MULTILINE_LABELS = frozenset({"LOCATION"})
-_COLUMN_GAP = regex.compile(r"[ ]{2,}|\t|[ \t]*\n[ \t\n]*")
-_GAP_ONLY = regex.compile(r"[ ]{2,}|\t")
-_WORD = regex.compile(r"[\p{L}][\p{L}\p{M}'\u2019-]*")
+# a column gap lies between two characters of one line (indentation after a line break is not one)
+_GAP_ONLY = regex.compile(r"(?<=\S)(?:[ ]{2,}|\t)[ \t]*(?=\S)")
+_COLUMN_GAP = regex.compile(r"(?<=\S)(?:[ ]{2,}|\t)[ \t]*(?=\S)|[ \t]*\n[ \t\n]*")
+# words for the lexicon checks; hyphenated names are checked part by part ("Lund-Ferreira")
+_WORD = regex.compile(r"[\p{L}][\p{L}\p{M}'\u2019]*")
 COMMON_MIN_ZIPF = 3.3
 # above the default threshold (0.35), below propagation's min_score (0.6)
 LOCAL_SCORE = 0.5

@@ -127,6 +127,14 @@ def test_mail_timestamps(text, expected):
         ("12 Quarry Row\nPenmarth", "12 Quarry Row\nPenmarth", "LOCATION", ["12 Quarry Row\nPenmarth"]),
         ("12 Quarry Row     Tel: 5", "12 Quarry Row     Tel", "LOCATION", ["12 Quarry Row"]),
         ("Ivo Pranjic met Ola", "Ivo Pranjic", "PERSON", ["Ivo Pranjic"]),  # nothing to cut
+        # an indented address line is not a column gap; a hyphenated name line is not a header
+        (
+            "Kirkvale\n    NS\n    B3K 5X5",
+            "Kirkvale\n    NS\n    B3K 5X5",
+            "LOCATION",
+            ["Kirkvale\n    NS\n    B3K 5X5"],
+        ),
+        ("Sales lead\nBarros-Whitfield\n", "Sales lead\nBarros-Whitfield", "ORGANIZATION", ["Barros-Whitfield"]),
     ],
 )
 def test_cut_spans(text, span, label, expected):
