@@ -51,7 +51,7 @@ from transforms.gates import frames as F
 from transforms.gates import sampling
 from transforms.gates.canaries import canaries_digest, load_canaries
 from transforms.gates.ge_runner import default_expectations_dir, load_suites, validate
-from transforms.gates.ner_scan import shared_scanner
+from transforms.gates.ner_scan import scan_length, shared_scanner
 from transforms.schemas import TRAINING_SCHEMA, VAULT_SCHEMA
 
 log = logging.getLogger(__name__)
@@ -106,14 +106,10 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
     training_tables = [read_parquet(f["path"]) for f in on_disk]
     surfaces = F.surfaces_of(vault_tables)  # synthetic stand-ins (surrogate/date_shift modes) are not residual PII
     seed = sampling.sample_seed(version, [n for n, _ in _file_ids(on_disk)])
-    ner = _ner_scan(training_tables, surfaces, cfg, seed, n_process)
+    ner, shares = _ner_scan(training_tables, surfaces, cfg, seed, n_process)
     training = _concat(
         [F.training_frame(t, vault_tokens, n, surfaces) for t, n in zip(training_tables, ner, strict=True)],
         F.training_columns(),
-    )
-    scanned = [r for rows in ner for r in rows if r is not None]
-    shares = sampling.ner_shares(
-        [r.entities for r in scanned], [r.chars for r in scanned], [r.scanned_chars for r in scanned], len(training)
     )
     vault = _concat([F.vault_frame(t) for t in vault_tables], [*F.VAULT_COLUMNS, "type_matches_token"])
     canary_table = read_output(layout, CANARIES, version)
@@ -197,25 +193,50 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
 
 def _ner_scan(
     tables: list[pa.Table], surfaces: dict, cfg: RunConfig, seed: str, n_process: int
-) -> list[list[F.NerResidual | None]]:
-    """Per table, the NER result of each row: all rows, or a uniform sample (``None`` for the others).
+) -> tuple[list[list[F.NerResidual | None]], sampling.NerShares]:
+    """Per table, the NER result of each row (``None`` for rows outside the record sample), and the shares.
 
-    Only the sampled rows' ``doc_id`` and ``text`` are materialized for the model."""
+    Small datasets (or ``ner_sample_records: 0``): every row, exact shares. Otherwise a uniform record
+    sample (record share) and uniform character positions over the scanned text of every row (character
+    share; ``ner_scan.scan_length`` needs no model); only the rows they fall in are given to the model."""
     gcfg = cfg.gates
     sizes = [t.num_rows for t in tables]
-    chosen = sampling.sample_indices(sum(sizes), gcfg.ner_sample_records, seed)
+    total = sum(sizes)
+    chosen = sampling.sample_indices(total, gcfg.ner_sample_records, seed)
     scanner = shared_scanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, tuple(gcfg.ner_labels))
-    out, offset = [], 0
+    if chosen is None:
+        per_table = [scanner.scan_many(F.ner_texts(t, surfaces), n_process=n_process) for t in tables]
+        done = [r for rows in per_table for r in rows]
+        shares = sampling.ner_shares(
+            [r.entities for r in done], [r.chars for r in done], [r.scanned_chars for r in done], total
+        )
+        return [list(rows) for rows in per_table], shares
+    lengths = [scan_length(x) for t in tables for x in F.ner_texts(t, surfaces)]
+    positions = sampling.sample_positions(lengths, gcfg.ner_sample_records, seed)
+    wanted = sorted(set(chosen) | {row for row, _ in positions})
+    found: dict[int, F.NerResidual] = {}
+    offset = 0
     for table, size in zip(tables, sizes, strict=True):
-        rows = list(range(size)) if chosen is None else [i - offset for i in chosen if offset <= i < offset + size]
-        subset = table if chosen is None else table.take(pa.array(rows, type=pa.int64()))
-        found = scanner.scan_many(F.ner_texts(subset, surfaces), n_process=n_process)
-        per_row: list[F.NerResidual | None] = [None] * size
-        for i, r in zip(rows, found, strict=True):
-            per_row[i] = r
-        out.append(per_row)
+        rows = [i - offset for i in wanted if offset <= i < offset + size]
+        if rows:
+            subset = table.take(pa.array(rows, type=pa.int64()))
+            results = scanner.scan_many(F.ner_texts(subset, surfaces), n_process=n_process)
+            found.update((offset + i, r) for i, r in zip(rows, results, strict=True))
         offset += size
-    return out
+    in_sample = set(chosen)
+    cells = [found[i] if i in in_sample else None for i in range(total)]
+    per_row, start = [], 0
+    for size in sizes:
+        per_row.append(cells[start : start + size])
+        start += size
+    shares = sampling.sampled_shares(
+        [found[i].entities for i in chosen],
+        [found[row].covers(off) for row, off in positions],
+        total,
+        sum(lengths),
+        read=len(found),
+    )
+    return per_row, shares
 
 
 def _ner_summary(shares: sampling.NerShares, configured: int, seed: str) -> dict:
@@ -228,6 +249,9 @@ def _ner_summary(shares: sampling.NerShares, configured: int, seed: str) -> dict
         "sample_seed": seed if shares.sampled else None,
         "sample_method": sampling.METHOD if shares.sampled else None,
         "confidence": sampling.CONFIDENCE if shares.sampled else None,
+        "records_read": shares.read,
+        "chars_total": shares.total_chars,
+        "char_positions_sampled": shares.char_positions,
         "record_fraction": shares.record_fraction,
         "record_fraction_upper": shares.record_fraction_upper,
         "char_fraction": shares.char_fraction,
@@ -237,7 +261,7 @@ def _ner_summary(shares: sampling.NerShares, configured: int, seed: str) -> dict
 
 
 def ner_scan_line(shares: sampling.NerShares) -> str:
-    """``NER scan: n of N records sampled, share p (upper bound u)``, or ``all N records scanned``."""
+    """``NER scan: n of N records sampled, share p (upper bound u) ...``, or ``all N records scanned``."""
     if not shares.sampled:
         return (
             f"NER scan: all {shares.total} records scanned, record share {shares.record_fraction:.4f}, "
@@ -245,9 +269,10 @@ def ner_scan_line(shares: sampling.NerShares) -> str:
         )
     return (
         f"NER scan: {shares.scanned} of {shares.total} records sampled, record share "
-        f"{shares.record_fraction:.4f} (upper bound {shares.record_fraction_upper:.4f}), character share "
-        f"{shares.char_fraction:.4f} (upper bound {shares.char_fraction_upper:.4f}; one-sided "
-        f"{sampling.CONFIDENCE:.0%})"
+        f"{shares.record_fraction:.4f} (upper bound {shares.record_fraction_upper:.4f}); "
+        f"{shares.char_positions} of {shares.total_chars} characters sampled, character share "
+        f"{shares.char_fraction:.4f} (upper bound {shares.char_fraction_upper:.4f}); {shares.read} records "
+        f"read; one-sided {sampling.CONFIDENCE:.0%} bounds"
     )
 
 

@@ -10,7 +10,7 @@ import spacy
 from pipelines.gate import gate_version
 from tests.pipelines import gate_data as D
 from transforms.config import load_config
-from transforms.gates.ner_scan import NerScanner, ner_pipes
+from transforms.gates.ner_scan import NerScanner, mask_for_ner, ner_pipes, scan_length
 
 M = "redact.gate_metrics"
 NER_TEXT = "Yesterday John Smith flew from Berlin to Paris with Maria Lopez."
@@ -31,6 +31,22 @@ def _two_of_ten(c):
         r["text"] = NER_TEXT
 
 
+def _rows(n: int):
+    def mutate(c):
+        c.rows = [D.training_row(i) for i in range(n)]
+
+    return mutate
+
+
+def _named(n: int, every: int, text: str = NER_TEXT):
+    """``n`` records, every ``every``-th one ``text`` (the others: tokens only, no entity)."""
+
+    def mutate(c):
+        c.rows = [D.training_row(i, text if i % every == 0 else None) for i in range(n)]
+
+    return mutate
+
+
 def test_small_dataset_is_scanned_whole(tmp_path):
     result, summary = _gate(tmp_path)
     assert result["success"]
@@ -39,29 +55,70 @@ def test_small_dataset_is_scanned_whole(tmp_path):
     assert ner["line"].startswith("NER scan: all 10 records scanned")
 
 
+def test_small_dataset_verdict_is_exact(tmp_path):
+    """No larger than the sample: every record is read, the shares are exact (2 of 10 = 0.2, no bound)."""
+    full, summary = _gate(tmp_path, _two_of_ten, max_ner_char_fraction=1.0)
+    assert full["success"], full["failed"]
+    assert summary["metrics"]["ner_record_fraction"] == 0.2 == summary["ner_scan"]["record_fraction_upper"]
+    strict, _ = _gate(tmp_path / "strict", _two_of_ten, max_ner_char_fraction=1.0, max_ner_record_fraction=0.19)
+    assert strict["failed"] == [f"{M}: expect_column_values_to_be_between(ner_record_fraction)"]
+
+
 def test_sampled_scan_is_reported_and_reproducible(tmp_path):
-    # 4 draws cannot bound a share below 0.25 (see the next test): thresholds relaxed here
-    loose = {"ner_sample_records": 4, "max_ner_record_fraction": 1.0}
-    result, summary = _gate(tmp_path, **loose)
+    result, summary = _gate(tmp_path, _rows(250), ner_sample_records=200)
     assert result["success"], result["failed"]
     ner = summary["ner_scan"]
-    assert (ner["records_total"], ner["records_scanned"], ner["sampled"]) == (10, 4, True)
-    assert ner["line"].startswith("NER scan: 4 of 10 records sampled, record share 0.0000 (upper bound 0.")
+    assert (ner["records_total"], ner["records_scanned"], ner["sampled"]) == (250, 200, True)
+    assert ner["char_positions_sampled"] == 200 and ner["chars_total"] > 0
+    assert 200 <= ner["records_read"] <= 250
+    assert ner["line"].startswith("NER scan: 200 of 250 records sampled, record share 0.")
+    assert f"200 of {ner['chars_total']} characters sampled, character share 0.0000 (upper bound 0." in ner["line"]
     assert ner["sample_seed"] and ner["sample_method"]
-    assert summary["metrics"]["ner_records_scanned"] == 4
+    assert summary["metrics"]["ner_records_scanned"] == 200
     assert ner["line"] in Path(result["report"]).read_text()
-    _, again = _gate(tmp_path / "again", **loose)
+    _, again = _gate(tmp_path / "again", _rows(250), ner_sample_records=200)
     assert again["ner_scan"] == ner  # same version and files: same sample
 
 
+def test_no_entity_in_the_sample_still_bounds_above_zero(tmp_path):
+    """No sampled position inside an entity is no proof of a zero share: the character bound stays
+    positive (and below the default threshold, so the gate passes); the record bound is above its estimate."""
+    result, summary = _gate(tmp_path, _rows(250), ner_sample_records=200)
+    assert result["success"], result["failed"]
+    m = summary["metrics"]
+    assert m["ner_char_fraction_sample"] == 0.0 < m["ner_char_fraction"] < 0.03
+    assert m["ner_record_fraction_sample"] < m["ner_record_fraction"] < 0.25
+
+
 def test_sampled_gate_is_conservative(tmp_path):
-    """2 of 10 records with entities: a full scan passes a 0.25 threshold; a 4-record sample cannot prove
-    it (the Wilson bound of any outcome of 4 draws is above 0.25), so the sampled gate fails."""
-    full, _ = _gate(tmp_path / "full", _two_of_ten, max_ner_char_fraction=1.0)
+    """A quarter of 250 records with entities: a full scan passes a threshold just above the exact share;
+    a 200-record sample cannot prove it (its upper bound is above the share), so the sampled gate fails."""
+    named = _named(250, 4)
+    _, summary = _gate(tmp_path / "measure", named, max_ner_char_fraction=1.0, max_ner_record_fraction=1.0)
+    exact = summary["metrics"]["ner_record_fraction"]
+    assert 0.25 <= exact < 0.5  # the named records, and the model's own false positives on a few others
+    loose = {"max_ner_char_fraction": 1.0, "max_ner_record_fraction": exact + 0.002}
+    full, _ = _gate(tmp_path / "full", named, **loose)
     assert full["success"], full["failed"]
-    sampled, summary = _gate(tmp_path / "sampled", _two_of_ten, max_ner_char_fraction=1.0, ner_sample_records=4)
+    sampled, summary = _gate(tmp_path / "sampled", named, ner_sample_records=200, **loose)
     assert sampled["failed"] == [f"{M}: expect_column_values_to_be_between(ner_record_fraction)"]
-    assert summary["metrics"]["ner_record_fraction"] > 0.25
+    assert summary["metrics"]["ner_record_fraction"] > exact + 0.002
+
+
+def test_rare_long_name_dense_records_fail_the_sampled_gate(tmp_path):
+    """3 long name-dense records among 250 short clean ones: most characters are entity characters.
+    Character positions land in them in proportion to their length, so the sampled character check
+    fails like the full scan, whichever records the record sample drew."""
+    long_text = " ".join([NER_TEXT] * 60)
+
+    def mutate(c):
+        c.rows = [D.training_row(i, long_text if i in (17, 133, 241) else None) for i in range(250)]
+
+    full, _ = _gate(tmp_path / "full", mutate, ner_sample_records=0)
+    sampled, summary = _gate(tmp_path / "sampled", mutate, ner_sample_records=200)
+    for result in (full, sampled):
+        assert f"{M}: expect_column_values_to_be_between(ner_char_fraction)" in result["failed"]
+    assert summary["ner_scan"]["sampled"] and summary["metrics"]["ner_char_fraction_sample"] > 0.03
 
 
 def test_scanner_runs_ner_without_the_shared_tok2vec():
@@ -84,3 +141,17 @@ def test_scanner_in_two_processes_gives_the_same_results():
     scanner = NerScanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, ["PERSON", "GPE", "LOC"])
     texts = [NER_TEXT if i % 3 == 0 else f"Order {i} shipped to <PERSON_{i:016x}> on time." for i in range(600)]
     assert scanner.scan_many(texts, n_process=2) == scanner.scan_many(texts)
+
+
+def test_scanned_characters_mean_the_same_in_full_and_sampled_scans():
+    """``scan_length`` (no model) equals the scan's ``scanned_chars``; the entity extents are in those
+    coordinates, so counting every position inside them gives the full scan's entity characters."""
+    cfg = load_config(None)
+    scanner = NerScanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, ["PERSON", "GPE", "LOC"])
+    tok = D.tok("PERSON", 7)
+    texts = [NER_TEXT, f"{tok} met Maria Lopez in Berlin with {tok}.", f"Order 5 for {tok} shipped.", ""]
+    for text, r in zip(texts, scanner.scan_many(texts), strict=True):
+        assert r.scanned_chars == scan_length(text) == len(mask_for_ner(text)) - 2 * text.count("<PERSON_")
+        assert r.chars == sum(r.covers(i) for i in range(r.scanned_chars)) == sum(e - s for s, e in r.spans)
+        assert all(0 <= s < e <= r.scanned_chars for s, e in r.spans)
+    assert scanner.scan_many(texts)[1].entities >= 2

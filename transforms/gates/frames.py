@@ -345,7 +345,7 @@ def _ner_metrics(training: pd.DataFrame, ner: NerShares | None) -> dict:
             scanned["ner_entities"].tolist(),
             scanned["ner_chars"].tolist(),
             scanned["ner_scanned_chars"].tolist(),
-            len(training),
+            len(scanned),  # without the gate's shares: the exact shares of the rows scanned
         )
     return {
         "ner_record_fraction": ner.record_fraction_upper,

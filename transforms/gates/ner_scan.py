@@ -7,6 +7,7 @@ per record; the gate compares shares against thresholds. No entity text leaves t
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,14 +21,63 @@ _BATCH = 64
 
 @dataclass(frozen=True, slots=True)
 class NerResidual:
+    """Per record: entities counted, scanned characters inside them, scanned characters, and the
+    entities' extents in scanned-character coordinates (offsets only, no text)."""
+
     entities: int
     chars: int
     scanned_chars: int
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def covers(self, offset: int) -> bool:
+        """Is scanned character ``offset`` inside a counted entity?"""
+        return any(s <= offset < e for s, e in self.spans)
 
 
 def mask_for_ner(text: str) -> str:
     """Tokens -> a pronoun, so sentences stay grammatical and tokens are never entities."""
     return TOKEN_RE.sub(FILLER, text)
+
+
+def _masked(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text the model reads (tokens replaced by the filler, truncated) and the fillers' extents in it.
+
+    *Scanned characters* are the characters of that text outside the fillers: one definition for the
+    full scan (``NerResidual.scanned_chars``) and the sampled one (``scan_length``)."""
+    parts, fillers, last, pos = [], [], 0, 0
+    for m in TOKEN_RE.finditer(text):
+        parts.append(text[last : m.start()])
+        pos += m.start() - last
+        parts.append(FILLER)
+        fillers.append((pos, pos + len(FILLER)))
+        pos += len(FILLER)
+        last = m.end()
+    parts.append(text[last:])
+    masked = "".join(parts)[:_MAX_CHARS]
+    return masked, [(s, min(e, _MAX_CHARS)) for s, e in fillers if s < _MAX_CHARS]
+
+
+def scan_length(text: str) -> int:
+    """Scanned characters of ``text`` (what the scan would read outside fillers), without the model."""
+    masked, fillers = _masked(text)
+    return len(masked) - sum(e - s for s, e in fillers)
+
+
+def _to_scanned(fillers: list[tuple[int, int]]):
+    """Masked-text offset -> scanned-character offset (filler characters before it left out)."""
+    starts, before, acc = [s for s, _ in fillers], [], 0
+    for s, e in fillers:
+        before.append(acc)
+        acc += e - s
+
+    def convert(pos: int) -> int:
+        i = bisect.bisect_left(starts, pos) - 1  # the last filler starting before pos
+        if i < 0:
+            return pos
+        s, e = fillers[i]
+        return pos - before[i] - (min(e, pos) - s)
+
+    return convert
 
 
 def ner_pipes(nlp) -> list[str]:
@@ -58,14 +108,16 @@ class NerScanner:
 
     def scan_many(self, texts: list[str], n_process: int = 1) -> list[NerResidual]:
         """One result per text. ``n_process > 1``: spaCy worker processes (when the gate runs alone)."""
-        masked = [mask_for_ner(t)[:_MAX_CHARS] for t in texts]
+        layouts = [_masked(t) for t in texts]
         out = []
-        n_process = n_process if len(masked) >= 4 * _BATCH * n_process else 1
-        docs = self.nlp.pipe(masked, batch_size=_BATCH, n_process=n_process)
-        for text, doc in zip(masked, docs, strict=True):  # doc.text would rebuild the string token by token
+        n_process = n_process if len(layouts) >= 4 * _BATCH * n_process else 1
+        docs = self.nlp.pipe([m for m, _ in layouts], batch_size=_BATCH, n_process=n_process)
+        for (text, fillers), doc in zip(layouts, docs, strict=True):  # doc.text would rebuild the string
+            convert = _to_scanned(fillers)
             ents = [e for e in doc.ents if e.label_ in self.labels and e.text.strip() != FILLER]
-            scanned = len(text) - text.count(FILLER) * len(FILLER)
-            out.append(NerResidual(len(ents), sum(len(e.text) for e in ents), max(scanned, 0)))
+            spans = tuple((convert(e.start_char), convert(e.end_char)) for e in ents)
+            scanned = len(text) - sum(e - s for s, e in fillers)
+            out.append(NerResidual(len(ents), sum(e - s for s, e in spans), scanned, spans))
         return out
 
 

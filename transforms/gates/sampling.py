@@ -1,32 +1,37 @@
-"""Deterministic record sampling for the gate's NER residual scan, and one-sided upper confidence bounds.
+"""Deterministic sampling for the gate's NER residual scan, and exact one-sided upper confidence bounds.
 
-The NER residual checks are shares (records with an entity, characters inside entities), so a uniform
-sample estimates them; on a large dataset the scan then costs a bounded number of model calls instead
-of a second detection pass. To stay fail-closed the gate compares an *upper* confidence bound of each
-share with its threshold (one-sided, ``CONFIDENCE``): a sampled dataset can fail where a full scan would
-pass by a hair, never the other way round (up to the 5% error of the bound).
+The NER residual checks are shares, so a uniform sample estimates them; on a large dataset the scan then
+costs a bounded number of model calls instead of a second detection pass. To stay fail-closed the gate
+compares an *upper* confidence bound of each share with its threshold (one-sided, ``CONFIDENCE``): a
+version whose true share exceeds a threshold passes that check with probability at most ``1 -
+CONFIDENCE``, whatever the data (the bounds are exact, not asymptotic).
 
-* Record share: the Wilson score interval's upper end (good coverage also near 0 and for small samples).
-* Character share (a ratio of sums over records, characters cluster within records): the ratio
-  estimator's normal upper bound, variance from the per-record residuals ``y_i - r x_i`` with the
-  finite-population correction. Both collapse to the exact share when every record was scanned.
+* Record share (records with any entity): ``n`` records drawn uniformly without replacement; ``k`` of
+  them with an entity is hypergeometric, so the bound is the exact one, ``max K/N`` with
+  ``P(X <= k | N, K, n) > alpha`` (the finite-population Clopper-Pearson bound).
+* Character share (scanned characters inside entities): ``n`` *character positions* drawn uniformly
+  with replacement over the concatenated scanned text of all records (its length is known without the
+  model, ``ner_scan.scan_length``); the records holding them are scanned, and the number of positions
+  inside an entity is binomial, so the bound is the exact Clopper-Pearson one. Sampling characters, not
+  records, is what makes it hold when entity characters cluster in a few long documents.
 
-Sample: ``random.Random(seed).sample(range(N), n)``, the seed derived from the dataset version and the
-training file names (no record content, no PII), so the same version gives the same sample and the
-report can name it. Beam-free.
+Both checks together: each bound misses its share with probability at most 5%; both hold together
+with probability at least 90%. Every record scanned (small datasets, ``ner_sample_records: 0``): the
+exact shares, no bound. Seeds derive from the dataset version and the training file names (no record
+content, no PII), so the same version gives the same sample and the report can name it. Beam-free.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
-import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 CONFIDENCE = 0.95
-Z = 1.6448536269514722  # one-sided 95% normal quantile
-METHOD = "random.sample/v1"
+ALPHA = 1 - CONFIDENCE
+METHOD = "records: random.sample, hypergeometric bound; chars: uniform positions, Clopper-Pearson/v2"
 
 
 def sample_seed(version: str, file_names: Sequence[str]) -> str:
@@ -44,32 +49,49 @@ def sample_indices(total: int, n: int, seed: str) -> list[int] | None:
     return sorted(random.Random(seed).sample(range(total), n))
 
 
-def wilson_upper(k: int, n: int, z: float = Z) -> float:
-    """Upper end of the Wilson score interval of a share ``k / n`` (0 when ``n == 0``)."""
+def sample_positions(lengths: Sequence[int], n: int, seed: str) -> list[tuple[int, int]]:
+    """``n`` character positions drawn uniformly with replacement over the concatenation of texts of
+    ``lengths``, as sorted ``(row, offset)`` pairs (empty when there is no character)."""
+    ends, acc = [], 0
+    for length in lengths:
+        acc += max(int(length), 0)
+        ends.append(acc)
+    if acc == 0 or n <= 0:
+        return []
+    rng = random.Random(seed + ":chars")
+    out = []
+    for pos in sorted(rng.randrange(acc) for _ in range(n)):
+        row = bisect.bisect_right(ends, pos)
+        out.append((row, pos - (ends[row - 1] if row else 0)))
+    return out
+
+
+def clopper_pearson_upper(k: int, n: int, alpha: float = ALPHA) -> float:
+    """Exact one-sided upper bound of a binomial proportion from ``k`` successes in ``n`` draws."""
+    if n <= 0 or k >= n:
+        return 1.0
+    from scipy.stats import beta
+
+    return float(beta.ppf(1 - alpha, k + 1, n - k))
+
+
+def hypergeometric_upper(k: int, n: int, population: int, alpha: float = ALPHA) -> float:
+    """Exact one-sided upper bound of the share ``K / population`` of marked records, from ``k`` marked
+    among ``n`` drawn without replacement: the largest ``K`` with ``P(X <= k) > alpha``, over ``population``."""
     if n <= 0:
-        return 0.0
-    p = k / n
-    denom = 1 + z * z / n
-    centre = p + z * z / (2 * n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return min(1.0, (centre + half) / denom)
+        return 1.0
+    if n >= population:
+        return k / population
+    from scipy.stats import hypergeom
 
-
-def ratio_upper(ys: Sequence[float], xs: Sequence[float], population: int, z: float = Z) -> float:
-    """Upper confidence bound of ``sum(Y) / sum(X)`` over a population of ``population`` records,
-    from a uniform sample without replacement (``ys``, ``xs`` per sampled record)."""
-    n = len(ys)
-    sx, sy = float(sum(xs)), float(sum(ys))
-    if n == 0 or sx <= 0:
-        return 0.0
-    r = sy / sx
-    if n >= population or n < 2:
-        return min(1.0, r) if n >= population else 1.0
-    mean_x = sx / n
-    s2 = sum((y - r * x) ** 2 for y, x in zip(ys, xs, strict=True)) / (n - 1)
-    fpc = 1 - n / population
-    se = math.sqrt(fpc * s2 / n) / mean_x
-    return min(1.0, r + z * se)
+    lo, hi = k, population - (n - k)  # P(X <= k) decreases in K; at K = lo it is 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if hypergeom.cdf(k, population, mid, n) > alpha:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo / population
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +99,14 @@ class NerShares:
     """The NER residual shares of a dataset as the gate reports and checks them."""
 
     total: int  # training records
-    scanned: int  # records the NER scan read
+    scanned: int  # records of the record sample (all records when not sampled)
     record_fraction: float  # point estimate (exact when scanned == total)
     record_fraction_upper: float  # what the gate compares with its threshold
     char_fraction: float
     char_fraction_upper: float
+    total_chars: int = 0  # scanned characters of the whole dataset
+    char_positions: int = 0  # character positions drawn (0 when not sampled)
+    read: int = 0  # records given to the model (record sample and the records holding the positions)
 
     @property
     def sampled(self) -> bool:
@@ -89,11 +114,27 @@ class NerShares:
 
 
 def ner_shares(entities: Sequence[int], chars: Sequence[int], scanned_chars: Sequence[int], total: int) -> NerShares:
-    """Shares from the per-record results of the scanned records (all of them, or a uniform sample)."""
+    """Exact shares from a scan of every record (per-record entity counts, entity and scanned characters)."""
     n = len(entities)
-    k = sum(1 for e in entities if e > 0)
-    record = k / n if n else 0.0
-    char = sum(chars) / sum(scanned_chars) if sum(scanned_chars) else 0.0
-    if n >= total:
-        return NerShares(total, n, record, record, char, char)
-    return NerShares(total, n, record, wilson_upper(k, n), char, ratio_upper(chars, scanned_chars, total))
+    record = sum(1 for e in entities if e > 0) / n if n else 0.0
+    sc = sum(scanned_chars)
+    char = sum(chars) / sc if sc else 0.0
+    if n < total:
+        raise ValueError("ner_shares needs every record; use sampled_shares for a sample")
+    return NerShares(total, n, record, record, char, char, int(sc), 0, n)
+
+
+def sampled_shares(
+    record_entities: Sequence[int], position_hits: Sequence[bool], total: int, total_chars: int, read: int = 0
+) -> NerShares:
+    """Shares and their exact upper bounds from a uniform record sample (entity count per sampled
+    record) and uniform character positions (inside an entity or not)."""
+    n, m = len(record_entities), len(position_hits)
+    k, h = sum(1 for e in record_entities if e > 0), sum(1 for x in position_hits if x)
+    if total_chars <= 0:
+        char, char_upper = 0.0, 0.0  # no scanned character at all: nothing can be inside an entity
+    else:
+        char, char_upper = (h / m if m else 0.0), clopper_pearson_upper(h, m)
+    return NerShares(
+        total, n, k / n if n else 0.0, hypergeometric_upper(k, n, total), char, char_upper, total_chars, m, read
+    )

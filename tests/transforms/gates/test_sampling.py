@@ -1,10 +1,11 @@
-"""The gate's NER sample and its upper confidence bounds (Beam-free, no model)."""
+"""The gate's NER sample and its exact upper confidence bounds (Beam-free, no model)."""
 
 from __future__ import annotations
 
 import random
 
 import pytest
+from scipy.stats import binom, hypergeom
 
 from transforms.config import load_config
 from transforms.errors import ConfigError
@@ -31,40 +32,86 @@ def test_seed_names_version_and_files_only():
     assert seed != S.sample_seed("v2", ["part-a.parquet", "part-b.parquet"])
 
 
-@pytest.mark.parametrize(("k", "n"), [(0, 100), (1, 100), (18, 1000), (50, 100), (100, 100)])
-def test_wilson_upper_is_above_the_share_and_bounded(k, n):
-    u = S.wilson_upper(k, n)
+def test_positions_are_deterministic_and_land_in_proportion_to_length():
+    lengths = [0, 10, 990, 0, 0]
+    a = S.sample_positions(lengths, 1000, "seed")
+    assert a == S.sample_positions(lengths, 1000, "seed") != S.sample_positions(lengths, 1000, "other")
+    assert len(a) == 1000 and a == sorted(a)
+    assert all(lengths[r] > 0 and 0 <= o < lengths[r] for r, o in a)  # empty records hold no position
+    assert sum(1 for r, _ in a if r == 1) < 40  # ~1% of the characters: ~10 of 1000 positions
+    assert S.sample_positions([0, 0], 10, "seed") == [] and S.sample_positions([5], 0, "seed") == []
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 200), (1, 200), (18, 1000), (50, 100), (99, 100)])
+def test_clopper_pearson_is_the_exact_binomial_bound(k, n):
+    u = S.clopper_pearson_upper(k, n)
+    assert k / n < u < 1.0
+    assert binom.cdf(k, n, u) == pytest.approx(S.ALPHA, rel=1e-6)  # the defining equation
+
+
+def test_clopper_pearson_of_no_hit_is_positive():
+    # 0 of 1000: 1 - 0.05 ** (1 / 1000)
+    assert S.clopper_pearson_upper(0, 1000) == pytest.approx(0.002991, abs=1e-6)
+    assert S.clopper_pearson_upper(5, 5) == 1.0 and S.clopper_pearson_upper(0, 0) == 1.0
+
+
+@pytest.mark.parametrize(("k", "n", "total"), [(0, 200, 1000), (3, 200, 250), (18, 1000, 250_000), (200, 200, 400)])
+def test_hypergeometric_bound_is_the_largest_plausible_count(k, n, total):
+    u = S.hypergeometric_upper(k, n, total)
+    big = round(u * total)
     assert k / n <= u <= 1.0
-    assert S.wilson_upper(k * 4, n * 4) <= u + 1e-12  # more data, tighter bound
+    assert hypergeom.cdf(k, total, big, n) > S.ALPHA  # still plausible
+    if big < total:
+        assert hypergeom.cdf(k, total, big + 1, n) <= S.ALPHA  # one more marked record is not
 
 
-def test_wilson_upper_known_value():
-    # k=0, n=100, z=1.645: z^2/n / (1 + z^2/n) = 0.02635
-    assert S.wilson_upper(0, 100) == pytest.approx(0.02634, abs=1e-4)
-
-
-def test_wilson_upper_covers_the_true_share():
-    """Simulated: the one-sided 95% bound is below the true share in at most ~5% of samples."""
-    rng = random.Random(7)
+def test_hypergeometric_bound_covers_the_true_share():
+    """Simulated: the exact one-sided 95% bound is below the true share in at most ~5% of samples."""
     population = [1] * 150 + [0] * 850
-    misses = 0
-    for _ in range(400):
-        sample = rng.sample(population, 100)
-        misses += S.wilson_upper(sum(sample), 100) < 0.15
-    assert misses / 400 < 0.08
+    misses = sum(
+        S.hypergeometric_upper(sum(random.Random(s).sample(population, 200)), 200, 1000) < 0.15 for s in range(400)
+    )
+    assert misses <= 400 * 0.05 + 10
 
 
-def test_ratio_upper_covers_and_is_exact_for_full_scan():
-    rng = random.Random(3)
-    xs = [rng.randint(50, 500) for _ in range(2000)]
-    ys = [rng.choice([0, 0, 0, 5, 20]) for _ in xs]
-    true = sum(ys) / sum(xs)
-    misses = 0
-    for _ in range(200):
-        idx = rng.sample(range(2000), 200)
-        misses += S.ratio_upper([ys[i] for i in idx], [xs[i] for i in idx], 2000) < true
-    assert misses / 200 < 0.1
-    assert S.ratio_upper(ys, xs, 2000) == pytest.approx(true)
+def _heavy_tailed(seed: int, n: int = 20_000) -> tuple[list[int], list[int]]:
+    """Scanned characters and entity characters per record: most records short with no or a few entity
+    characters, ~0.25% long name-dense ones holding most of the entity characters."""
+    rng = random.Random(seed)
+    lengths, ents = [], []
+    for _ in range(n):
+        if rng.random() < 0.0025:
+            length = rng.randint(20_000, 60_000)
+            lengths.append(length)
+            ents.append(int(length * 0.75))
+        else:
+            lengths.append(rng.randint(100, 2000))
+            ents.append(0 if rng.random() < 0.9 else rng.randint(1, 20))
+    return lengths, ents
+
+
+def test_heavy_tailed_dataset_above_threshold_fails_in_every_seed():
+    """Rare long name-dense documents: a record sample misses them, character positions do not. True
+    character share above 3%: the sampled character bound is above 3% for every one of 200 seeds."""
+    lengths, ents = _heavy_tailed(1)
+    true = sum(ents) / sum(lengths)
+    assert true > 0.04
+    passed, below_truth = 0, 0
+    for s in range(200):
+        seed = f"seed-{s}"
+        rows = S.sample_indices(len(lengths), 1000, seed)
+        pos = S.sample_positions(lengths, 1000, seed)
+        shares = S.sampled_shares([ents[i] for i in rows], [o < ents[r] for r, o in pos], len(lengths), sum(lengths))
+        passed += shares.char_fraction_upper <= 0.03
+        below_truth += shares.char_fraction_upper < true
+    assert passed == 0
+    assert below_truth <= 200 * 0.05 + 8  # the bound's 5% error, with room for the 200-seed noise
+
+
+def test_no_hit_in_the_sample_still_gives_a_positive_bound():
+    s = S.sampled_shares([0] * 1000, [False] * 1000, total=100_000, total_chars=50_000_000)
+    assert s.sampled and s.record_fraction == s.char_fraction == 0.0
+    assert 0.002 < s.record_fraction_upper < 0.004 and 0.002 < s.char_fraction_upper < 0.004
 
 
 def test_shares_of_a_full_scan_are_exact():
@@ -72,19 +119,26 @@ def test_shares_of_a_full_scan_are_exact():
     assert not s.sampled
     assert (s.record_fraction, s.record_fraction_upper) == (0.5, 0.5)
     assert s.char_fraction == s.char_fraction_upper == pytest.approx(12 / 400)
+    with pytest.raises(ValueError):
+        S.ner_shares([0, 1], [0, 5], [100, 100], total=400)  # a sample never passes as a full scan
 
 
 def test_shares_of_a_sample_are_conservative():
-    s = S.ner_shares([0, 1, 0, 2], [0, 5, 0, 7], [100, 100, 100, 100], total=400)
-    assert s.sampled and s.scanned == 4 and s.total == 400
+    s = S.sampled_shares([0, 1, 0, 2] * 50, [False, True, False, False] * 50, total=400, total_chars=40_000)
+    assert s.sampled and s.scanned == 200 and s.total == 400 and s.char_positions == 200
     assert s.record_fraction_upper > s.record_fraction == 0.5
-    assert s.char_fraction_upper > s.char_fraction
+    assert s.char_fraction_upper > s.char_fraction == 0.25
 
 
-@pytest.mark.parametrize("value", [-1, "many", 1.5])
+@pytest.mark.parametrize("value", [-1, "many", 1.5, 1, 4, 199])
 def test_ner_sample_records_is_validated(value):
     with pytest.raises(ConfigError, match=r"gates\.ner_sample_records"):
         load_config(None, **{"gates.ner_sample_records": value})
+
+
+@pytest.mark.parametrize("value", [0, 200, 1000])
+def test_ner_sample_records_accepts_zero_or_enough(value):
+    assert load_config(None, **{"gates.ner_sample_records": value}).gates.ner_sample_records == value
 
 
 def test_ner_sample_records_default():
