@@ -202,8 +202,9 @@ def _purge(req: PurgeRequest, layout: Layout) -> dict:
     if do_sources:
         scan = _find_sources(req, layout, versions, wanted, plan.deleted)
         report["sources_deleted"], report["sources_not_read"] = delete_sources(scan.found), scan.skipped
+        report["sources_not_deleted"] = scan.missed
     else:
-        report["sources_deleted"], report["sources_not_read"] = [], {}
+        report["sources_deleted"], report["sources_not_read"], report["sources_not_deleted"] = [], {}, []
     for v in plan.deleted:
         write_marker(layout, v, "delete", versions[v].keys.scope)
         faults.checkpoint("purge.mid_cleanup")

@@ -27,10 +27,14 @@ from transforms.parsing.source import public_uri
 
 @dataclass
 class SourceScan:
-    """What the listing found: (raw path, public uri) pairs to delete, and reason code -> number of listed paths not read."""
+    """What the listing found: (raw path, public uri) pairs to delete; reason code -> number of candidate
+    paths (their public URI is one of the wanted ones) not read; and ``missed``, the public URIs of
+    wanted sources that were not found (not read, changed since ingestion, moved or gone): the erasure
+    of those sources is incomplete."""
 
     found: list[tuple[str, str]] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
+    missed: list[str] = field(default_factory=list)
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
@@ -64,18 +68,20 @@ def find_sources(
     Listed and read as ``redact run`` reads its inputs (``transforms.parsing.listing``): only regular
     files whose real path stays inside the root are opened (``O_NOFOLLOW``, never a FIFO or device, a
     symlink escaping the root is not followed), never an excluded path (output roots, local KEK), and
-    every read is bounded by ``max_bytes``. Paths not read are counted by reason code, never named."""
+    every read is bounded by ``max_bytes``. Candidates (paths whose public URI is wanted) not read are
+    counted by reason code, never named; wanted sources not found are listed by public URI in ``missed``."""
     uris = {u for u, _ in wanted}
     scan = SourceScan()
+    matched: set[tuple[str, str]] = set()
     exclusions = Exclusions(exclude)
     for root in roots:
         base = root if fs.is_remote(root) else os.path.abspath(os.path.expanduser(root))
         for item in list_pattern(fs.join(base, "**"), exclusions):
-            if item.skip:
-                scan.skip(item.skip)
-                continue
             candidates = {public_uri(item.path, p) for p in uri_policies} & uris
             if not candidates:
+                continue
+            if item.skip:
+                scan.skip(item.skip)
                 continue
             try:
                 digest = hashlib.sha256(read_bounded(item, max_bytes)).hexdigest()
@@ -85,7 +91,9 @@ def find_sources(
             for uri in candidates:
                 if (uri, digest) in wanted:
                     scan.found.append((item.path, uri))
+                    matched.add((uri, digest))
                     break
+    scan.missed = sorted({uri for uri, _ in wanted - matched})
     return scan
 
 

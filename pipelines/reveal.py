@@ -33,19 +33,22 @@ _TYPED_RE = re.compile(r"<([A-Z][A-Z0-9_]*)>")
 
 def check_token(token: str) -> None:
     """Accept a pseudonym token (``<PERSON_3f9a1c7b2d4e5f60>``). An indexed or typed placeholder raises
-    ``ConfigError`` saying what to pass instead (the placeholder is echoed: its shape holds no value);
-    anything else raises ``ValueError`` without echoing the argument (it could be a raw value)."""
+    ``ConfigError`` saying what to pass instead; anything else raises ``ValueError``. The argument is
+    never echoed: a placeholder-shaped argument can still carry a raw value (``<ACCOUNT_123456789>``)."""
     t = token.strip()
     if TOKEN_RE.fullmatch(t):
         return
     if _INDEXED_RE.fullmatch(t):
         raise ConfigError(
-            f"{t} is an indexed placeholder, numbered per document, so it names no value on its own: "
+            "an argument is an indexed placeholder (<TYPE_N>), numbered per document, so it names no value on "
+            "its own: "
             "reveal the documents instead with --whole-version --write FILE (add --version V for an older "
             "version), which resolves each placeholder within its own document"
         )
     if _TYPED_RE.fullmatch(t):
-        raise ConfigError(f"{t} is a typed placeholder: the typed mode keeps no vault entry, so nothing can reveal it")
+        raise ConfigError(
+            "an argument is a typed placeholder (<TYPE>): the typed mode keeps no vault entry, so nothing can reveal it"
+        )
     parse_token(t)  # raises ValueError
 
 

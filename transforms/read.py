@@ -10,6 +10,7 @@ drop (``input.*``: skipped by rule), each counted under its reason.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -70,9 +71,9 @@ class ReadRecords(beam.PTransform):
         )
         shard_sources = (
             parsed.shard_sources
-            | "KeySources" >> beam.MapTuple(lambda uri, sha, n: ((uri, sha), n))
+            | "KeySources" >> beam.MapTuple(lambda file_id, uri, sha, n: ((file_id, uri, sha), n))
             | "SumSources" >> beam.CombinePerKey(sum)
-            | "SourceTriples" >> beam.MapTuple(lambda key, n: (*key, n))
+            | "SourceTriples" >> beam.MapTuple(lambda key, n: (key[1], key[2], n))
         )
         # records leave from one stage only: the DirectRunner materializes every multi-input Flatten
         return ReadOutputs(
@@ -120,7 +121,11 @@ class _ItemsFn(beam.DoFn):
             elif isinstance(item, Drop):
                 Metrics.counter(NS, f"dropped.{item.reason}").inc()
                 yield beam.pvalue.TaggedOutput("drops", item)
-        yield beam.pvalue.TaggedOutput(sources, (src.lineage("").source_uri, src.sha256, n))
+        row = (src.lineage("").source_uri, src.sha256, n)
+        if sources == "shard_sources":  # summed per listed file (keyed by a hash of its path), never per
+            # public URI: under scheme_bucket every file has the same one
+            row = (hashlib.sha256(src.uri.encode("utf-8", "surrogateescape")).hexdigest(), *row)
+        yield beam.pvalue.TaggedOutput(sources, row)
 
     def _not_read(self, path: str, reason: str, quarantine: bool):
         """A listed path that was not read counts as one item: quarantined (a file we failed to read,

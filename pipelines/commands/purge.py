@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipelines.commands.common import add_config_options, config_from_args
 from pipelines.commands.options import add_output_root
-from transforms.errors import ConfigError
+from transforms.errors import ConfigError, RedactError
 
 
 def register(sub) -> None:
@@ -36,7 +36,10 @@ def register(sub) -> None:
         "--shred-scope", action="store_true", help="after the purge, crypto-shred the key scope named by --scope"
     )
     p.add_argument(
-        "--delete-sources", action="store_true", help="delete raw sources of removed records (retention.source_roots)"
+        "--delete-sources",
+        action="store_true",
+        help="delete raw sources of removed records (retention.source_roots); exit 1 (purge incomplete) when "
+        "a source due for erasure was not deleted",
     )
     p.add_argument("--summary-json", metavar="FILE", help="write the purge report (ids and counts only) here")
     add_config_options(p)
@@ -80,4 +83,10 @@ def main(args: argparse.Namespace) -> int:
     if args.summary_json:
         Path(args.summary_json).write_text(text + "\n")
     print(text, file=sys.stdout)
+    missed = report.get("sources_not_deleted") or []
+    if missed:
+        raise RedactError(
+            f"purge incomplete: {len(missed)} source(s) due for erasure were not deleted "
+            "(not read, changed since ingestion or gone; see sources_not_deleted and sources_not_read)"
+        )
     return 0

@@ -148,7 +148,10 @@ def _now() -> str:
 
 def _planned(report: dict) -> dict:
     """Everything a purge report says about what is removed, kept, deleted and published."""
-    skip = ("dry_run", "as_of", "audit", "sources_deleted", "sources_to_delete", "sources_not_read", "pending_recovery")
+    skip = (
+        *("dry_run", "as_of", "audit", "pending_recovery"),
+        *("sources_deleted", "sources_to_delete", "sources_not_read", "sources_not_deleted"),
+    )
     return {k: v for k, v in report.items() if k not in skip}
 
 
@@ -200,6 +203,7 @@ def test_source_changed_since_ingestion_is_not_deleted(tmp_path, kek_uri):
     (corpus / "c.jsonl").write_text((corpus / "c.jsonl").read_text() + "\n")
     report = purge_at(out, cfg, as_of=future(365 * 11), delete_sources=True)
     assert report["removed"] and report["sources_deleted"] == [] and (corpus / "c.jsonl").exists()
+    assert len(report["sources_not_deleted"]) == 1  # reported: the erasure of that source is incomplete
 
 
 def test_shred_scope_after_purge(tmp_path, kek_uri):
@@ -321,3 +325,37 @@ def test_older_version_whose_quarantine_holds_an_erased_subject_is_deleted(tmp_p
     assert report["quarantine_due_in_older_versions"] == {v_old: 1}
     assert report["versions_deleted"] == [v_old] and training_versions(out) == [v_new]
     assert not (out / "quarantine" / v_old).exists()
+
+
+def test_unread_source_due_for_erasure_makes_the_purge_incomplete(tmp_path, kek_uri, capsys):
+    """A source the erasure needs that cannot be read (the bound was lowered since the run) is reported
+    and fails the purge (exit 1, one line); a path that is no candidate is neither read nor counted."""
+    from pipelines.cli import main
+
+    src = tmp_path / "src"
+    corpus = write_corpus(src, "c")
+    filler = [
+        {"id": f"f-{i}", "text": f"Warehouse inventory count number {i} finished on schedule."} for i in range(30)
+    ]
+    (corpus / "big.jsonl").write_text("".join(json.dumps(r) + "\n" for r in filler))
+    cfg = write_config(tmp_path, kek_uri, source_roots=[str(src)])
+    out = tmp_path / "out"
+    run_published(out, corpus, cfg)
+    unrelated = src / "other" / "unrelated.jsonl"  # never ingested, too large: no candidate, not counted
+    unrelated.parent.mkdir()
+    unrelated.write_bytes(b"z" * 4096)
+    lowered = json.loads(cfg.read_text())
+    lowered["input"]["max_file_bytes"] = 1024
+    cfg.write_text(json.dumps(lowered))
+    assert (corpus / "big.jsonl").stat().st_size > 1024 > (corpus / "c.jsonl").stat().st_size
+    capsys.readouterr()
+    code = main(["purge", "--output", str(out), "--as-of", future(365 * 11), "--delete-sources", "--config", str(cfg)])
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert code == 1, captured.err
+    errors = [line for line in captured.err.splitlines() if line.startswith("redact: error:")]
+    assert len(errors) == 1 and "purge incomplete" in errors[0] and "1 source" in errors[0], captured.err
+    assert report["sources_not_read"] == {"read.too_large": 1}
+    assert len(report["sources_deleted"]) == 1 and len(report["sources_not_deleted"]) == 1
+    assert not (corpus / "c.jsonl").exists() and (corpus / "big.jsonl").exists() and unrelated.exists()
+    assert "marisol" not in captured.out + captured.err

@@ -34,10 +34,21 @@ def test_reveal_cli_indexed_placeholder_one_line_exit_2(tmp_path, kek_uri):
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in proc.stderr
-    assert lines[0].startswith("redact: error: <PERSON_1> is an indexed placeholder") and "--whole-version" in lines[0]
+    assert lines[0].startswith("redact: error: an argument is an indexed placeholder") and "--whole-version" in lines[0]
+    assert "<PERSON_1>" not in proc.stderr
 
 
 def test_a_malformed_argument_is_not_echoed(tmp_path, kek_uri):
     raw = "Marisol Quintanilla"  # someone pasted a value instead of a token
     proc = run_cli("reveal", raw, "--output", str(tmp_path / "out"), "--reason", REASON, "--kek-uri", kek_uri)
     assert proc.returncode == 2 and raw not in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("arg", ["<ACCOUNT_123456789>", "<SSN078051120>"], ids=["indexed", "typed"])
+def test_a_placeholder_shaped_argument_is_not_echoed(tmp_path, kek_uri, arg):
+    """Placeholder-shaped, yet it can carry an account or social security number: never echoed."""
+    layout = Layout.build(str(tmp_path / "out"))
+    with pytest.raises(ConfigError, match="placeholder") as info:
+        reveal(layout, "default", kek_uri, [arg], REASON)
+    digits = "".join(c for c in arg if c.isdigit())
+    assert digits not in str(info.value) and arg not in str(info.value)

@@ -47,3 +47,22 @@ def test_scheme_bucket_uri_policy(tmp_path):
     with TestPipeline() as p:
         read = p | ReadRecords([str(tmp_path / "in" / "**")], InputConfig(), POLICY, "scheme_bucket")
         assert_that(read.records | beam.Map(lambda r: r.lineage.source_uri), equal_to(["file://"]))
+
+
+def test_identical_files_under_scheme_bucket_stay_separate_sources(tmp_path):
+    """Streamed JSON Lines shards are summed per listed file, as the whole-file path counts them: two
+    identical files (same public URI under scheme_bucket, same sha256) are two source rows."""
+    import hashlib
+
+    rows = [{"id": f"r{i}", "text": f"note number {i} about the router"} for i in range(150)]
+    for name in ("a.jsonl", "b.jsonl", "c.txt", "d.txt"):
+        write_jsonl(tmp_path / "in" / name, rows)
+    data = (tmp_path / "in" / "a.jsonl").read_bytes()
+    assert len(data) > 2 * 4096  # several shards per JSON Lines file
+    sha = hashlib.sha256(data).hexdigest()
+    cfg = InputConfig(shard_bytes=4096)
+    with TestPipeline() as p:
+        read = p | ReadRecords([str(tmp_path / "in" / "*.jsonl")], cfg, POLICY, "scheme_bucket")
+        assert_that(read.sources, equal_to([("file://", sha, 150)] * 2), label="streamed")
+        whole = p | "Whole" >> ReadRecords([str(tmp_path / "in" / "*.txt")], cfg, POLICY, "scheme_bucket")
+        assert_that(whole.sources | beam.MapTuple(lambda u, s, n: (u, s)), equal_to([("file://", sha)] * 2))

@@ -144,23 +144,15 @@ class Detector:
     def _spans(self, text: str, analysis_text: str, artifacts, context, hits=None) -> list[Span]:
         if not text.strip():
             return []
-        raw: list[Span] = self._hit_spans(text, analysis_text, hits) if hits else []
-        cased = not is_lowercase_text(text, self.rules.transcript.max_upper_ratio)
-        segs = segments(text, self.rules.transcript.max_upper_ratio) if self.rules.methods.segment_casing else None
+        casing = self._casing(text)
+        raw: list[Span] = self._hit_spans(text, analysis_text, hits, casing) if hits else []
         for offset, chunk in self._chunks(analysis_text):
             arts = artifacts if offset == 0 and len(chunk) == len(analysis_text) else None
             for r in self._analyze(chunk, arts, context):
                 start, end = r.start + offset, r.end + offset
                 source = (r.recognition_metadata or {}).get("recognizer_name")
-                kind = kind_at(segs, start) if segs is not None else ("cased" if cased else "lower")
-                if self.guards.applies(source) and not self.guards.keep(
-                    text[start:end],
-                    r.entity_type,
-                    kind == "cased",
-                    analysis_text[start:end],
-                    text[max(0, start - 30) : start],
-                    upper=kind == "upper",
-                    where=(text, start, end),
+                if self.guards.applies(source) and not self._guard_keep(
+                    text, analysis_text, start, end, r.entity_type, casing
                 ):
                     continue
                 if not self.guards.check(text, start, end, r.entity_type):
@@ -176,18 +168,38 @@ class Detector:
             allow_list=self._allow,
         )
 
-    def _hit_spans(self, text: str, analysis_text: str, hits: list[NerHit]) -> list[Span]:
+    def _casing(self, text: str) -> tuple[list | None, bool]:
+        """(ALL-CAPS/cased/lower segments when ``segment_casing`` is on, whether the text is cased)."""
+        max_upper = self.rules.transcript.max_upper_ratio
+        segs = segments(text, max_upper) if self.rules.methods.segment_casing else None
+        return segs, not is_lowercase_text(text, max_upper)
+
+    def _guard_keep(self, text: str, analysis_text: str, start: int, end: int, label: str, casing) -> bool:
+        """``Guards.keep`` for one NER span, judged by the casing of the segment it starts in; spaCy's and
+        extra engines' hits go through this one call so they are judged alike."""
+        segs, cased = casing
+        kind = kind_at(segs, start) if segs is not None else ("cased" if cased else "lower")
+        return self.guards.keep(
+            text[start:end],
+            label,
+            kind == "cased",
+            analysis_text[start:end],
+            text[max(0, start - 30) : start],
+            upper=kind == "upper",
+            where=(text, start, end),
+        )
+
+    def _hit_spans(self, text: str, analysis_text: str, hits: list[NerHit], casing=None) -> list[Span]:
         """Hits of extra NER engines, mapped to entities like spaCy's and held to the same NER guards."""
         ner = self.rules.ner
-        cased = not is_lowercase_text(text, self.rules.transcript.max_upper_ratio)
+        casing = casing or self._casing(text)
         out = []
         for h in hits:
             if h.label in ner.labels_to_ignore or not 0 <= h.start < h.end <= len(text):
                 continue
             label = ner.model_to_presidio_entity_mapping.get(h.label, h.label)
-            value, before = text[h.start : h.end], text[max(0, h.start - 30) : h.start]
-            if self.guards.applies("SpacyRecognizer") and not self.guards.keep(
-                value, label, cased, analysis_text[h.start : h.end], before
+            if self.guards.applies("SpacyRecognizer") and not self._guard_keep(
+                text, analysis_text, h.start, h.end, label, casing
             ):
                 continue
             out.append(Span(h.start, h.end, label, h.score))

@@ -110,6 +110,15 @@ def _read(fh: BinaryIO) -> bytes:
         raise ReadRefused(reasons.READ_ERROR) from None
 
 
+def _readline(fh: BinaryIO, limit: int) -> bytes | None:
+    """One line of at most ``limit`` bytes; ``None`` on a storage error, whose message is dropped (a
+    remote exception can carry the raw ``gs://``/``s3://`` path, identifying under ``uri_policy: hash``)."""
+    try:
+        return fh.readline(limit)
+    except Exception:
+        return None
+
+
 def shard_source(shard: Shard, uri_policy: str) -> SourceFile:
     return SourceFile(uri=shard.listed.path, data=b"", uri_policy=uri_policy, digest=shard.digest)
 
@@ -129,7 +138,12 @@ def read_shard(shard: Shard, cfg: InputConfig, uri_policy: str) -> Iterator[Item
         except Exception:
             raise changed from None
         h, seen, lineno, size = hashlib.sha256(), 0, shard.first_line - 1, shard.end - shard.start
-        while seen < size and (raw := fh.readline(size - seen)):  # never past the planned range
+        while seen < size:
+            raw = _readline(fh, size - seen)  # never past the planned range
+            if raw is None:  # raised outside the handler: no storage exception (it may name a path) chained
+                raise changed
+            if not raw:
+                break
             lineno += 1
             seen += len(raw)
             h.update(raw)

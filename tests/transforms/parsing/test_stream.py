@@ -125,3 +125,29 @@ def test_size_bound_applies_before_reading(tmp_path):
 )
 def test_only_json_lines_names_stream(name, expected):
     assert streamable(f"/data/{name}") is expected
+
+
+def test_a_storage_error_while_reading_a_shard_never_carries_the_path(tmp_path, monkeypatch):
+    """A remote file object's readline can raise with the raw object path in its message: the shard fails
+    as changed, and neither the error nor its chain (nor its formatted traceback) holds the path."""
+    import contextlib
+    import io
+    import traceback
+
+    from transforms.parsing import stream
+
+    raw_path = "gs://corp-exports/people/maria_lindqvist/chat.jsonl"
+
+    class Failing(io.BytesIO):
+        def readline(self, size=-1):
+            raise OSError(f"503 GET {raw_path}: backend error")
+
+    path = _write(tmp_path, LINES)
+    (shard,) = plan_shards(_listed(path), CFG, 10**9).shards
+    monkeypatch.setattr(stream, "open_listed", lambda *a, **k: contextlib.nullcontext(Failing(path.read_bytes())))
+    with pytest.raises(IntegrityError, match="changed while it was read") as info:
+        list(read_shard(shard, CFG, "hash"))
+    exc = info.value
+    chain = [exc, exc.__cause__, exc.__context__]
+    assert all(raw_path not in repr(e) for e in chain)
+    assert raw_path not in "".join(traceback.format_exception(exc)) and "maria" not in str(exc)
