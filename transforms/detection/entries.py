@@ -7,12 +7,12 @@ unknown company names). Two cues, each a method switch (``methods`` in the recog
 - ``place_pairs``: "<place>, <region>" where the region is a US/Canadian postal code in capitals, a
   first-level region or a country of ``data/places.yaml``, or a span already detected as LOCATION;
   the place is 1-3 capitalized words with a name-like word (rare, a Census name, mixed case) or is
-  already detected as a LOCATION. Both halves become LOCATION ("Morgantown, WV": HIPAA Safe Harbor
-  removes towns). Common-word phrases ("Senior Engineer, MA") are not places.
+  already detected as a LOCATION. Both halves become LOCATION ("Harlowick, WV": HIPAA Safe Harbor
+  removes towns). Common-word phrases ("Field Engineer, MA") are not places.
 - ``entry_heads``: the phrase that opens a field (line start, after 2+ spaces, a tab, "|" or a bullet)
   and is followed by a separator (", ", " - ", "  ", " | ") and such a place pair is the entry's
   organisation (employer, school): ORGANIZATION, unless it overlaps a detected PERSON, is a known
-  place, or is made only of common words (a job title or a heading: "Senior Software Engineer").
+  place, or is made only of common words (a job title or a heading: "Principal Data Analyst").
 
 Spans are added after detection (like ``blocks``), with a fixed score; the overlap policy later
 merges them with NER spans. Only offsets are produced; nothing is logged.
@@ -58,7 +58,7 @@ FIELD_START_RE = regex.compile(
 )
 CONNECTORS = _set("of and & the for at de du des la le di da von van y et")
 LEGAL_TAIL_RE = regex.compile(r",[ \t]+(?:(?i:Inc|LLC|Ltd|Limited|Corp|PLC|LLP|GmbH)|Co|AG|SA|NV|BV)\.?(?![\p{L}])")
-# an entry's job title, not its organisation, ends with a role noun ("Freelance Software Developer")
+# an entry's job title, not its organisation, ends with a role noun ("Freelance Hardware Developer")
 ROLES = _set(
     "engineer developer programmer manager director analyst consultant designer architect intern "
     "assistant specialist officer technician administrator coordinator lead executive president founder "
@@ -112,8 +112,8 @@ def _town_like(word: str) -> bool:
 
 def _region_ok(text: str, start: int, end: int, locations: list[Span]) -> bool:
     """A postal code, a gazetteer region or country, or (weaker) exactly a detected LOCATION that closes
-    a two-item pair: not a first name ("Schwab, Michail"), not an item of a longer comma list
-    ("Struts, Tiles, Spring")."""
+    a two-item pair: not a first name ("Brandt, Oskar"), not an item of a longer comma list
+    ("Maven, Gradle, Ant")."""
     v = text[start:end]
     if v in STATE_CODES or v.casefold() in _gazetteer():
         return True
@@ -151,12 +151,12 @@ def place_pairs(text: str, spans: list[Span], score: float = 0.6) -> list[tuple[
         elif not weak and any(s.start == p_start and s.end == p_end for s in orgs):
             pass  # NER took exactly this phrase for a name; the region after it says it is a place
         elif not _town_like(WORD_RE.findall(text, p_start, p_end)[-1]):
-            continue  # "Senior Engineer, MA", "Mountain View, CA" unless NER found the place
+            continue  # "Field Engineer, MA", "Cedar Hollow, CA" unless NER found the place
         reg = text[region[0] : region[1]]
         if (reg in STATE_CODES or reg.lower() in lexicon.first_names()) and any(
             s.start < p_end and p_start < s.end and len(WORD_RE.findall(text, s.start, s.end)) >= 2 for s in persons
         ):
-            continue  # "Jane Roe, MD", "Kelly Moss, Georgia": a full name, not a town ("Austin, TX" stays)
+            continue  # "Jane Roe, MD", "Kelly Moss, Georgia": a full name, not a town ("Tarnbury, TX" stays)
         if reg.rstrip(".") in DEGREE_CODES and _person_shaped(text, p_start, p_end, persons):
             continue  # "R. Castellanos-Moe, MD", "Tomasz Wierzbicki, MD": a credential after a name
         out.append((Span(p_start, p_end, "LOCATION", score), Span(region[0], region[1], "LOCATION", score)))
@@ -172,7 +172,7 @@ def _best_region(text: str, m: regex.Match, locations: list[Span]) -> tuple[int,
         value = text[r_start:end]
         if FIELD_END_RE.match(text, end) and _region_ok(text, r_start, end, locations):
             if text[end : end + 1] == "." and value in STATE_CODES:
-                end += 1  # "Boulder, CO."
+                end += 1  # "Quenford, CO."
             return r_start, end
     return None
 
@@ -185,8 +185,8 @@ def entry_heads(
     score: float = 0.6,
 ) -> list[Span]:
     """ORGANIZATION spans for the field-opening phrases right before a place pair. A phrase with an
-    organisation head noun or legal suffix (``org_heads``: "TEXAS TECH UNIVERSITY") needs no rare word
-    and wins over a PERSON that NER found inside it ("LEANDER CORPORATION")."""
+    organisation head noun or legal suffix (``org_heads``: "PLAINS TECH UNIVERSITY") needs no rare word
+    and wins over a PERSON that NER found inside it ("HARLAN CORPORATION")."""
     persons = [s for s in spans if s.label == "PERSON"]
     out = []
     for place, _ in pairs:
@@ -212,7 +212,7 @@ def _head_before(text: str, pos: int, org_heads: frozenset[str]) -> tuple[int, i
     if bound is None and window_start > 0:
         return None  # no boundary within reach: a sentence, not a field
     phrase = text[start:end]
-    core = LEGAL_TAIL_RE.sub("", phrase)  # "Quality Builders, Inc." -> one name
+    core = LEGAL_TAIL_RE.sub("", phrase)  # "Reliable Movers, Inc." -> one name
     if not phrase or not phrase[0].isalpha() or "," in core or "\n" in phrase:
         return None
     words = WORD_RE.findall(core)

@@ -14,12 +14,12 @@ pattern/checksum recognizers are not second-guessed here. A span is dropped when
 - it looks like a unit or quantity ("5 kg", "20ms") or a product/model code ("XR-2000", "A4"), or it
   has no alphabetic word that is not common ("Labs 110-125").
 An organisation head noun ("Party", "Ministry", "University") is evidence that overrides the common-word
-rule for a multi-word ORGANIZATION span ("Labour Party").
+rule for a multi-word ORGANIZATION span ("Crofters Party").
 
 ``check`` adds two rules for every recognizer (``methods`` switches them):
 - acronym guard: an ALL-CAPS token taken as PERSON/ORGANIZATION/NRP is dropped in a header line, before
   a colon, in an abbreviation-dense line ("BP 120/80, HR 88, RR 16"), or when it is a shouted common
-  word ("HISTORY"), unless the document defines it ("Labour Party (LP)");
+  word ("HISTORY"), unless the document defines it ("Crofters Party (CP)");
 - numeric validators (``validators``): phone numbers, dates and URLs must be what they claim.
 """
 

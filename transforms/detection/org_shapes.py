@@ -7,7 +7,7 @@ inside) that starts or ends with a strong organisation head (a legal suffix, or 
 organisation and rarely a section: UNIVERSITY, COLLEGE, INSTITUTE, TECHNOLOGIES, ASSOCIATES, ...), and that
 holds at least one other word that is not a common English word (a rare word or a Census name; 2-4 letter
 tokens up to a higher frequency, for initialisms such as "ABC"). Section headers and clinical headers are
-made of common words ("WORK EXPERIENCE", "REVIEW OF SYSTEMS", "HOSPITAL COURSE", "DEPARTMENT OF MEDICINE")
+made of common words ("CAREER RECORD", "REVIEW OF SYSTEMS", "HOSPITAL COURSE", "DEPARTMENT OF MEDICINE")
 or have no strong head, so they stay. Method switch: ``caps_org_names``. Only offsets are produced.
 """
 
@@ -30,14 +30,14 @@ STRONG_HEADS = frozenset(
         *("CONSULTING", "CONSULTANTS", "BANK", "FOUNDATION", "HOSPITAL", "HOLDINGS", "AIRLINES"),
     ]
 )
-# in Title Case these also head topics and course names ("Embedded Systems", "IT Consulting")
+# in Title Case these also head topics and course names (a field of study or a service line: "Marine Systems", "Retail Consulting")
 TOPIC_HEADS = frozenset(["SYSTEMS", "SOLUTIONS", "GROUP", "CONSULTING"])
 CONNECTORS = frozenset(["OF", "AND", "&", "THE", "FOR", "AT", "DE", "DU", "LA"])
 CAPS_TOKEN = r"[\p{Lu}][\p{Lu}\p{N}'\u2019.&-]*|&"
 CAPS_RUN_RE = regex.compile(
     rf"(?<![\p{{L}}\p{{N}}])(?:{CAPS_TOKEN})(?: (?:{CAPS_TOKEN})|, (?:INC|LTD|LLC|CORP)\b\.?)+"  # one space apart
 )
-# Title Case runs: capitalized words or short acronyms, lowercase connectors inside ("Amrita School of X")
+# Title Case runs: capitalized words or short acronyms, lowercase connectors inside ("Varden School of X")
 TITLE_TOKEN = r"\p{Lu}\p{Ll}[\p{L}\p{M}\p{N}'\u2019-]*|\p{Lu}{2,5}"
 TITLE_RUN_RE = regex.compile(
     rf"(?<![\p{{L}}\p{{N}}])(?:{TITLE_TOKEN})(?: (?:{TITLE_TOKEN}|of|and|&|the|for|at|de|du|la))*"
@@ -58,7 +58,7 @@ def caps_org_spans(text: str, score: float = 0.6) -> list[Span]:
 
 
 def title_org_spans(text: str, score: float = 0.6) -> list[Span]:
-    """ORGANIZATION spans for Title Case runs of the same shape ("Pratibha Junior College", "University of
+    """ORGANIZATION spans for Title Case runs of the same shape ("Kestrel Junior College", "University of
     Quenford"): NER misses them on short lines with no sentence around them."""
     return _spans(text, TITLE_RUN_RE, score, STRONG_HEADS - TOPIC_HEADS)
 
@@ -128,5 +128,5 @@ def _evidence(keys: list[str]) -> bool:
         ):
             return True
         if low in _places():
-            return True  # "TEXAS TECH UNIVERSITY", "OHIO STATE UNIVERSITY"
+            return True  # "PLAINS TECH UNIVERSITY", "PRAIRIE STATE UNIVERSITY"
     return False
