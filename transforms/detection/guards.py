@@ -241,17 +241,9 @@ def _title_words(value: str) -> list[str]:
     return [w if not w.isupper() else w[0] + w[1:].lower() for w in WORD_RE.findall(value)]
 
 
-def _place_key(value: str) -> str:
-    v = value.strip().casefold()
-    return v[4:] if v.startswith("the ") else v
+_place_key = lexicon.place_key
 
 
 def _coarse_places(policy: LocationPolicySpec) -> frozenset[str]:
     """Place names the policy does not redact (empty when countries and regions are both redacted)."""
-    from transforms.detection.recognizers.lexicon import load_places
-
-    places = load_places()
-    keep = (places["countries"] if not policy.redact_countries else []) + (
-        places["regions"] if not policy.redact_regions else []
-    )
-    return frozenset(_place_key(p) for p in keep)
+    return lexicon.place_names(not policy.redact_countries, not policy.redact_regions)

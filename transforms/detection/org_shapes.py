@@ -13,8 +13,6 @@ or have no strong head, so they stay. Method switch: ``caps_org_names``. Only of
 
 from __future__ import annotations
 
-import functools
-
 import regex
 
 from transforms.detection import lexicon
@@ -32,7 +30,7 @@ STRONG_HEADS = frozenset(
 )
 # in Title Case these also head topics and course names (a field of study or a service line: "Marine Systems", "Retail Consulting")
 TOPIC_HEADS = frozenset(["SYSTEMS", "SOLUTIONS", "GROUP", "CONSULTING"])
-CONNECTORS = frozenset(["OF", "AND", "&", "THE", "FOR", "AT", "DE", "DU", "LA"])
+CONNECTORS = frozenset(c.upper() for c in lexicon.ORG_CONNECTORS)
 CAPS_TOKEN = r"[\p{Lu}][\p{Lu}\p{N}'\u2019.&-]*|&"
 CAPS_RUN_RE = regex.compile(
     rf"(?<![\p{{L}}\p{{N}}])(?:{CAPS_TOKEN})(?: (?:{CAPS_TOKEN})|, (?:INC|LTD|LLC|CORP)\b\.?)+"  # one space apart
@@ -40,10 +38,10 @@ CAPS_RUN_RE = regex.compile(
 # Title Case runs: capitalized words or short acronyms, lowercase connectors inside ("Varden School of X")
 TITLE_TOKEN = r"\p{Lu}\p{Ll}[\p{L}\p{M}\p{N}'\u2019-]*|\p{Lu}{2,5}"
 TITLE_RUN_RE = regex.compile(
-    rf"(?<![\p{{L}}\p{{N}}])(?:{TITLE_TOKEN})(?: (?:{TITLE_TOKEN}|of|and|&|the|for|at|de|du|la))*"
+    rf"(?<![\p{{L}}\p{{N}}])(?:{TITLE_TOKEN})(?: (?:{TITLE_TOKEN}|{'|'.join(sorted(lexicon.ORG_CONNECTORS))}))*"
     rf"(?: (?:{TITLE_TOKEN})|, (?:Inc|Ltd|LLC|Corp)\b\.?)"
 )
-WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}'\u2019&]+")
+WORD_RE = lexicon.NAME_WORD_RE
 RARE_ZIPF, SHORT_ZIPF = 4.0, 4.5
 FIRST_NAME_ZIPF = 5.0  # "St Mary Hospital", "GRACE HOSPITAL"; not "May", "April", "Will", "Hope"
 MAX_BEFORE, MAX_AFTER = 3, 4
@@ -99,12 +97,8 @@ def _org_part(text: str, m: regex.Match, heads: frozenset[str]) -> tuple[int, in
     return None
 
 
-@functools.lru_cache(maxsize=1)
 def _places() -> frozenset[str]:
-    from transforms.detection.recognizers.lexicon import load_places
-
-    places = load_places()
-    return frozenset(p.casefold() for p in places["countries"] + places["regions"] if " " not in p)
+    return lexicon.place_names(single_word=True)
 
 
 def _leading_common(word: str) -> bool:

@@ -5,11 +5,14 @@ Strings are written for these tests (fictional employers and small towns), not t
 import pytest
 
 from transforms.detection.entries import entry_spans, place_pairs
+from transforms.detection.recognizer_config import load_recognizers_file
 from transforms.record import Span
+
+TITLES = frozenset(w.lower() for w in load_recognizers_file().guards.title_nouns)
 
 
 def _found(text, spans=()):
-    return {(text[s.start : s.end], s.label) for s in entry_spans(text, list(spans))}
+    return {(text[s.start : s.end], s.label) for s in entry_spans(text, list(spans), title_nouns=TITLES)}
 
 
 @pytest.mark.parametrize(
