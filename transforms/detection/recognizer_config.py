@@ -5,7 +5,8 @@
 
 - ``type``: ``pattern`` (default; Presidio ``PatternRecognizer``) or one of the code recognizers in
   ``transforms.detection.recognizers.REGISTRY`` (``address``, ``spoken_email``, ``spoken_number``,
-  ``context_person``, ``gazetteer_person``); ``options`` holds their settings;
+  ``context_person``, ``gazetteer_person``, ``lexicon``, ``username``, ``handle``); ``options`` holds
+  their settings;
 - ``validator``: a checksum (``luhn``, ``iban``, or ``stdnum:<module>`` of python-stdnum) a match must pass;
 - ``flags``: regex flags (default Presidio's: IGNORECASE|MULTILINE|DOTALL; ``case_sensitive`` drops IGNORECASE).
 

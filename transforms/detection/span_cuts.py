@@ -3,8 +3,10 @@
 spaCy's small model reads a form line such as ``Name: X Y      Ward: 5B`` as running text and lets an
 entity run through the column gap (2+ spaces or a tab) or the line break into the next field label or
 header (``X Y      Ward``; ``CLINIC NOTE\\nX Y Associates``). Such a span is split at every gap; each piece
-is kept unless it is a field label (followed by ``:``) or made only of common English words (the header
-or label the entity ran into); a piece with a known name token or an organisation head word is kept. When every piece is common words, the first piece is
+is kept unless it is a field label (followed by ``:``) or a whole line made only of common English words
+(the header the entity ran into); a piece with a known name token or an organisation head word is kept,
+and so is any other part of a line (place and firm names can be made of frequent words), with a score
+below propagation's ``min_score`` when it is made of frequent words only (not spread over the document). When every piece is common words, the first piece is
 kept and left to the other guards.
 
 Labels that legitimately span lines keep their line breaks: LOCATION (an address block over two lines in
@@ -21,10 +23,15 @@ from transforms.detection import lexicon
 from transforms.record import Span
 
 MULTILINE_LABELS = frozenset({"LOCATION"})
-_COLUMN_GAP = regex.compile(r"[ ]{2,}|\t|[ \t]*\n[ \t\n]*")
-_GAP_ONLY = regex.compile(r"[ ]{2,}|\t")
-_WORD = regex.compile(r"[\p{L}][\p{L}\p{M}'\u2019-]*")
+# a column gap lies between two characters of one line (indentation after a line break is not one)
+_GAP_ONLY = regex.compile(r"(?<=\S)(?:[ ]{2,}|\t)[ \t]*(?=\S)")
+_COLUMN_GAP = regex.compile(r"(?<=\S)(?:[ ]{2,}|\t)[ \t]*(?=\S)|[ \t]*\n[ \t\n]*")
+# words for the lexicon checks; hyphenated names are checked part by part ("Lund-Ferreira")
+_WORD = regex.compile(r"[\p{L}][\p{L}\p{M}'\u2019]*")
 COMMON_MIN_ZIPF = 3.3
+# above the default threshold (0.35), below propagation's min_score (0.6)
+LOCAL_SCORE = 0.5
+NAME_MAX_ZIPF = 4.5
 
 
 def cut_spans(text: str, spans: list[Span], org_heads: frozenset[str] = frozenset()) -> list[Span]:
@@ -39,10 +46,11 @@ def cut_spans(text: str, spans: list[Span], org_heads: frozenset[str] = frozense
             out.append(s)
             continue
         pieces = [(s.start + a, s.start + b) for a, b in _pieces(value, gap_re)]
-        kept = [(a, b) for a, b in pieces if _keep(text, a, b, org_heads)]
+        verdicts = [(a, b, _keep(text, a, b, org_heads)) for a, b in pieces]
+        kept = [(a, b, v) for a, b, v in verdicts if v != "drop"]
         if not kept and pieces and not _label(text, pieces[0][1]):
-            kept = pieces[:1]  # only common words: leave the first piece to the other guards
-        out.extend(Span(a, b, s.label, s.score) for a, b in kept)
+            kept = [(*pieces[0], "local")]  # only common words: leave the first piece to the other guards
+        out.extend(Span(a, b, s.label, s.score if v == "keep" else min(s.score, LOCAL_SCORE)) for a, b, v in kept)
     return out
 
 
@@ -62,12 +70,29 @@ def _label(text: str, end: int) -> bool:
     return text[end:].lstrip(" \t")[:1] == ":"
 
 
-def _keep(text: str, start: int, end: int, org_heads: frozenset[str]) -> bool:
+def _keep(text: str, start: int, end: int, org_heads: frozenset[str]) -> str:
+    """``"keep"``, ``"drop"`` or ``"local"`` (kept, but too weak to propagate: frequent words only)."""
     if not any(c.isalnum() for c in text[start:end]):
-        return False
+        return "drop"
     words = _WORD.findall(text[start:end])
-    if _label(text, end):  # a field label, unless it is a rare name ("Lars:" as a speaker)
-        return bool(words) and all(lexicon.is_name_token(w) and lexicon.zipf(w) < COMMON_MIN_ZIPF for w in words)
-    if not words or any(lexicon.is_name_token(w) or w.title() in org_heads for w in words):
-        return True  # digits, a name, or an organisation head ("THE HOME DEPARTMENT")
-    return not all(lexicon.zipf(w) >= COMMON_MIN_ZIPF for w in words)
+    if _label(text, end):  # a field label, unless it is a rare name ("Dagny:" as a speaker)
+        rare_name = all(lexicon.is_name_token(w) and lexicon.zipf(w) < COMMON_MIN_ZIPF for w in words)
+        return "keep" if words and rare_name else "drop"
+    if any(_name(w) for w in words) or not all(lexicon.zipf(w) >= COMMON_MIN_ZIPF for w in words):
+        return "keep"  # a name or a rare word: full score, propagates like any value
+    if not words or any(w.title() in org_heads for w in words):
+        return "local"  # digits, or frequent words with an organisation head ("THE HOME DEPARTMENT")
+    # frequent words only: a header line ("WORK HISTORY") is dropped; part of a line may be a place or
+    # firm name ("Green Bay") and stays; "local" pieces score below propagation's min_score (not spread)
+    return "drop" if _whole_line(text, start, end) else "local"
+
+
+def _name(word: str) -> bool:
+    """A known name token that is not also a very frequent word ("Work", "Will" are Census surnames)."""
+    return lexicon.is_name_token(word) and lexicon.zipf(word) < NAME_MAX_ZIPF
+
+
+def _whole_line(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return not text[line_start:start].strip() and not text[end : line_end if line_end >= 0 else len(text)].strip()

@@ -39,6 +39,10 @@ def _found(name: str, text: str) -> list[str]:
         ("Posted by admin", []),  # a common word
         ("Reviewed by Margaret", []),  # a capitalised name: NER's job, not a handle
         ("@lumen_fox said hi; later lumen_fox left. the fox stayed", ["lumen_fox", "lumen_fox"]),
+        ("thanks to carlaweston83 for the photos", ["carlaweston83"]),  # first name + surname + digits
+        ("follow DavidKrause2001 there", ["DavidKrause2001"]),
+        ("upgrade to windows2000 or password123", []),  # not a name pair
+        ("write to carlaweston83@example.com", []),  # part of an e-mail address
     ],
 )
 def test_handles(text, expected):
@@ -109,7 +113,10 @@ def test_mail_timestamps(text, expected):
     ("text", "span", "label", "expected"),
     [
         ("Client: Ivo Pranjic     Bed: 4\n", "Ivo Pranjic     Bed", "PERSON", ["Ivo Pranjic"]),
-        ("Client: Ivo Pranjic\tUnit 4", "Ivo Pranjic\tUnit", "PERSON", ["Ivo Pranjic"]),
+        ("Client: Ivo Pranjic\tUnit: 4", "Ivo Pranjic\tUnit", "PERSON", ["Ivo Pranjic"]),
+        # part of a line made of frequent words is kept (a place or firm name), a whole header line is not
+        ("Halvard Mill  Green Bay, WI", "Halvard Mill  Green Bay", "ORGANIZATION", ["Halvard Mill", "Green Bay"]),
+        ("Tessaly Brothers\nWORK HISTORY\n", "Tessaly Brothers\nWORK HISTORY", "ORGANIZATION", ["Tessaly Brothers"]),
         (
             "REFERRAL LETTER\nOstrander Kettle Partners",
             "REFERRAL LETTER\nOstrander Kettle Partners",
@@ -120,6 +127,14 @@ def test_mail_timestamps(text, expected):
         ("12 Quarry Row\nPenmarth", "12 Quarry Row\nPenmarth", "LOCATION", ["12 Quarry Row\nPenmarth"]),
         ("12 Quarry Row     Tel: 5", "12 Quarry Row     Tel", "LOCATION", ["12 Quarry Row"]),
         ("Ivo Pranjic met Ola", "Ivo Pranjic", "PERSON", ["Ivo Pranjic"]),  # nothing to cut
+        # an indented address line is not a column gap; a hyphenated name line is not a header
+        (
+            "Kirkvale\n    NS\n    B3K 5X5",
+            "Kirkvale\n    NS\n    B3K 5X5",
+            "LOCATION",
+            ["Kirkvale\n    NS\n    B3K 5X5"],
+        ),
+        ("Sales lead\nBarros-Whitfield\n", "Sales lead\nBarros-Whitfield", "ORGANIZATION", ["Barros-Whitfield"]),
     ],
 )
 def test_cut_spans(text, span, label, expected):

@@ -6,6 +6,9 @@ here is reported (default entity ``ID``, ``orig_label`` USERNAME in the probe go
 accounts are reported too: telling a brand account from a person's needs a list of brands we do not have,
 and a leaked personal handle costs more than a redacted brand name.
 
+A first name glued to a surname with trailing digits (``ninaberglund84``, ``NinaBerglund84``) is one too
+(``first_last87`` with a separator is ``UsernameRecognizer``'s, labelled PERSON).
+
 Not handles (negative cases): e-mail addresses (``a@b.com``: the ``@`` follows a word character),
 ``@`` used as "at" before a number, price or time (``meet @ 5``, ``2 @ $3.99``, ``@5pm``), code decorators
 and annotations (an ``@name`` opening a line that is followed by a ``def``/``class``/declaration line, or
@@ -41,6 +44,8 @@ _CUE_RE = regex.compile(
     regex.IGNORECASE,
 )
 _TOKEN_RE = regex.compile(r"@?([\p{L}\p{N}_][\p{L}\p{N}_.\-]{1,38}[\p{L}\p{N}_])(?![\p{L}\p{N}_@]|\.\w)")
+# "ninaberglund84": letters then 2-4 digits, not inside an e-mail address, host name or path
+_GLUED_RE = regex.compile(r"(?<![\w@./-])([a-z]{6,24}|[A-Z][a-z]{2,11}[A-Z][a-z]{2,12})(\d{2,4})(?![\w@]|\.\w)")
 # a label cue ("user:", "username:") accepts any token; a verb cue ("posted by") only a handle-shaped one
 _LABEL_CUE_RE = regex.compile(r"[:=][ \t]*$")
 
@@ -73,6 +78,9 @@ class HandleRecognizer(CodeRecognizer):
                 found[(m.start(1), m.end(1))] = self.score
         for m in finditer(_REDDIT_RE, text, self.name):
             found[(m.start(1), m.end(1))] = self.score
+        for m in finditer(_GLUED_RE, text, self.name):
+            if self._glued_name(m.group(1)):
+                found.setdefault((m.start(), m.end()), self.cue_score)
         for m in finditer(_CUE_RE, text, self.name):
             tok = _TOKEN_RE.match(text, m.end())
             if tok is None:
@@ -98,6 +106,12 @@ class HandleRecognizer(CodeRecognizer):
             if (not rest or rest.startswith("(")) and _CODE_NEXT_RE.match(nxt):
                 return False
         return True
+
+    @staticmethod
+    def _glued_name(letters: str) -> bool:
+        """A Census first name glued to a Census surname, 3+ letters each ("ninaberglund")."""
+        low = letters.lower()
+        return any(low[:i] in lexicon.first_names() and low[i:] in lexicon.surnames() for i in range(3, len(low) - 2))
 
     def _rare_word(self, value: str) -> bool:
         return regex.fullmatch(r"[\p{L}\p{N}_.\-]+", value) is not None and lexicon.zipf(value) < self.rare
