@@ -69,6 +69,7 @@ class Detector:
         self.guards = Guards(self.rules.guards, self.rules.methods, regions, self.rules.location)
         self.propagator = Propagator(self.rules.propagation, self.rules.guards.stop_words)
         self._org_heads = frozenset(self.rules.guards.org_heads)
+        self._title_nouns = frozenset(w.lower() for w in self.rules.guards.title_nouns)
         self._watch = _TimeoutWatch()
         self._logger = logging.getLogger("presidio-analyzer")
         self._logger.addHandler(self._watch)
@@ -215,7 +216,14 @@ class Detector:
         m = self.rules.methods
         spans = [
             doc
-            + entry_spans(t, doc, pairs_on=m.place_pairs, heads_on=m.entry_heads, org_heads=self._org_heads)
+            + entry_spans(
+                t,
+                doc,
+                pairs_on=m.place_pairs,
+                heads_on=m.entry_heads,
+                org_heads=self._org_heads,
+                title_nouns=self._title_nouns,
+            )
             + (caps_org_spans(t) if m.caps_org_names else [])
             + (title_org_spans(t) if m.title_org_names else [])
             for t, doc in zip(texts, spans, strict=True)

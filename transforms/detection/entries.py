@@ -7,20 +7,18 @@ unknown company names). Two cues, each a method switch (``methods`` in the recog
 - ``place_pairs``: "<place>, <region>" where the region is a US/Canadian postal code in capitals, a
   first-level region or a country of ``data/places.yaml``, or a span already detected as LOCATION;
   the place is 1-3 capitalized words with a name-like word (rare, a Census name, mixed case) or is
-  already detected as a LOCATION. Both halves become LOCATION ("Morgantown, WV": HIPAA Safe Harbor
-  removes towns). Common-word phrases ("Senior Engineer, MA") are not places.
+  already detected as a LOCATION. Both halves become LOCATION ("Harlowick, WV": HIPAA Safe Harbor
+  removes towns). Common-word phrases ("Field Engineer, MA") are not places.
 - ``entry_heads``: the phrase that opens a field (line start, after 2+ spaces, a tab, "|" or a bullet)
   and is followed by a separator (", ", " - ", "  ", " | ") and such a place pair is the entry's
   organisation (employer, school): ORGANIZATION, unless it overlaps a detected PERSON, is a known
-  place, or is made only of common words (a job title or a heading: "Senior Software Engineer").
+  place, or is made only of common words (a job title or a heading: "Principal Data Analyst").
 
 Spans are added after detection (like ``blocks``), with a fixed score; the overlap policy later
 merges them with NER spans. Only offsets are produced; nothing is logged.
 """
 
 from __future__ import annotations
-
-import functools
 
 import regex
 
@@ -48,7 +46,7 @@ REGION_RE = regex.compile(rf"{_W}(?: {_W}){{0,2}}")
 FIELD_END_RE = regex.compile(
     r"[ \t]*(?:$|\n|[,;.)|\u2022\u25cf(/\"\u201d]|-(?!\p{L})|\d|[ \t]{2,}|\t)", regex.MULTILINE
 )
-WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}'\u2019&]+")
+WORD_RE = lexicon.NAME_WORD_RE
 ABBREV_RE = regex.compile(r"^\p{Lu}[\p{Lu}\p{N}]{1,6}$")
 # what separates an entry's organisation from its place: ", ", " - ", " | ", two or more spaces
 SEP_RE = regex.compile(r"(?:,[ \t]*|[ \t]+[-\u2013\u2014|]+[ \t]*|[ \t]{2,}|\t)$")
@@ -56,27 +54,15 @@ SEP_RE = regex.compile(r"(?:,[ \t]*|[ \t]+[-\u2013\u2014|]+[ \t]*|[ \t]{2,}|\t)$
 FIELD_START_RE = regex.compile(
     r"(?:^|\n|[ \t]{2,}|\t|[|\u2022\u25cf\u25aa\u2023\u2043\u00b7]|:[ \t])[ \t]*", regex.REVERSE
 )
-CONNECTORS = _set("of and & the for at de du des la le di da von van y et")
+CONNECTORS = lexicon.NAME_CONNECTORS
 LEGAL_TAIL_RE = regex.compile(r",[ \t]+(?:(?i:Inc|LLC|Ltd|Limited|Corp|PLC|LLP|GmbH)|Co|AG|SA|NV|BV)\.?(?![\p{L}])")
-# an entry's job title, not its organisation, ends with a role noun ("Freelance Software Developer")
-ROLES = _set(
-    "engineer developer programmer manager director analyst consultant designer architect intern "
-    "assistant specialist officer technician administrator coordinator lead executive president founder "
-    "owner freelancer teacher lecturer professor researcher scientist student nurse physician associate "
-    "representative agent supervisor trainee volunteer writer editor producer advisor adviser accountant "
-    "clerk operator head"
-)
 TOWN_ZIPF = 4.8  # big cities are frequent words; common nouns are more frequent still ("review" 5.1)
 NAME_ZIPF = 4.0  # a word rarer than this is name-like (company and town names are rare words)
 MAX_HEAD_WORDS, MAX_HEAD_CHARS = 7, 70
 
 
-@functools.lru_cache(maxsize=1)
 def _gazetteer() -> frozenset[str]:
-    from transforms.detection.recognizers.lexicon import load_places
-
-    places = load_places()
-    return frozenset(p.casefold() for p in places["countries"] + places["regions"])
+    return lexicon.place_names()
 
 
 def _name_like(word: str) -> bool:
@@ -103,17 +89,17 @@ def _person_shaped(text: str, start: int, end: int, persons: list[Span]) -> bool
     return len(words) >= 2 and words[0].lower() in lexicon.first_names()
 
 
-def _town_like(word: str) -> bool:
-    """The last word of a place before a region: name-like, or a city-frequency word that is not a role
-    noun ("Pittsburgh" yes, "Engineer" and "Review" no)."""
+def _town_like(word: str, title_nouns: frozenset[str]) -> bool:
+    """The last word of a place before a region: name-like, or a city-frequency word that is not a job
+    title noun ("Pittsburgh" yes, "Engineer" and "Review" no)."""
     low = word.lower()
-    return _name_like(word) or (lexicon.zipf(low) < TOWN_ZIPF and low.removesuffix("s") not in ROLES)
+    return _name_like(word) or (lexicon.zipf(low) < TOWN_ZIPF and low.removesuffix("s") not in title_nouns)
 
 
 def _region_ok(text: str, start: int, end: int, locations: list[Span]) -> bool:
     """A postal code, a gazetteer region or country, or (weaker) exactly a detected LOCATION that closes
-    a two-item pair: not a first name ("Schwab, Michail"), not an item of a longer comma list
-    ("Struts, Tiles, Spring")."""
+    a two-item pair: not a first name ("Brandt, Oskar"), not an item of a longer comma list
+    ("Maven, Gradle, Ant")."""
     v = text[start:end]
     if v in STATE_CODES or v.casefold() in _gazetteer():
         return True
@@ -122,8 +108,11 @@ def _region_ok(text: str, start: int, end: int, locations: list[Span]) -> bool:
     return not regex.match(r"[ \t]*,[ \t]*\p{Lu}", text[end : end + 8])
 
 
-def place_pairs(text: str, spans: list[Span], score: float = 0.6) -> list[tuple[Span, Span]]:
-    """(place, region) LOCATION span pairs of "<place>, <region>" forms (see the module docstring)."""
+def place_pairs(
+    text: str, spans: list[Span], title_nouns: frozenset[str] = frozenset(), score: float = 0.6
+) -> list[tuple[Span, Span]]:
+    """(place, region) LOCATION span pairs of "<place>, <region>" forms (see the module docstring);
+    ``title_nouns`` (lowercase, recognizers.yaml ``guards.title_nouns``) end job titles, not towns."""
     locations = [s for s in spans if s.label == "LOCATION"]
     persons = [s for s in spans if s.label == "PERSON"]
     orgs = [s for s in spans if s.label == "ORGANIZATION"]
@@ -150,13 +139,13 @@ def place_pairs(text: str, spans: list[Span], score: float = 0.6) -> list[tuple[
             p_start = max(p_start, min(s.start for s in detected))
         elif not weak and any(s.start == p_start and s.end == p_end for s in orgs):
             pass  # NER took exactly this phrase for a name; the region after it says it is a place
-        elif not _town_like(WORD_RE.findall(text, p_start, p_end)[-1]):
-            continue  # "Senior Engineer, MA", "Mountain View, CA" unless NER found the place
+        elif not _town_like(WORD_RE.findall(text, p_start, p_end)[-1], title_nouns):
+            continue  # "Field Engineer, MA", "Cedar Hollow, CA" unless NER found the place
         reg = text[region[0] : region[1]]
         if (reg in STATE_CODES or reg.lower() in lexicon.first_names()) and any(
             s.start < p_end and p_start < s.end and len(WORD_RE.findall(text, s.start, s.end)) >= 2 for s in persons
         ):
-            continue  # "Jane Roe, MD", "Kelly Moss, Georgia": a full name, not a town ("Austin, TX" stays)
+            continue  # "Jane Roe, MD", "Kelly Moss, Georgia": a full name, not a town ("Tarnbury, TX" stays)
         if reg.rstrip(".") in DEGREE_CODES and _person_shaped(text, p_start, p_end, persons):
             continue  # "R. Castellanos-Moe, MD", "Tomasz Wierzbicki, MD": a credential after a name
         out.append((Span(p_start, p_end, "LOCATION", score), Span(region[0], region[1], "LOCATION", score)))
@@ -172,7 +161,7 @@ def _best_region(text: str, m: regex.Match, locations: list[Span]) -> tuple[int,
         value = text[r_start:end]
         if FIELD_END_RE.match(text, end) and _region_ok(text, r_start, end, locations):
             if text[end : end + 1] == "." and value in STATE_CODES:
-                end += 1  # "Boulder, CO."
+                end += 1  # "Quenford, CO."
             return r_start, end
     return None
 
@@ -182,15 +171,16 @@ def entry_heads(
     spans: list[Span],
     pairs: list[tuple[Span, Span]],
     org_heads: frozenset[str] = frozenset(),
+    title_nouns: frozenset[str] = frozenset(),
     score: float = 0.6,
 ) -> list[Span]:
     """ORGANIZATION spans for the field-opening phrases right before a place pair. A phrase with an
-    organisation head noun or legal suffix (``org_heads``: "TEXAS TECH UNIVERSITY") needs no rare word
-    and wins over a PERSON that NER found inside it ("LEANDER CORPORATION")."""
+    organisation head noun or legal suffix (``org_heads``: "PLAINS TECH UNIVERSITY") needs no rare word
+    and wins over a PERSON that NER found inside it ("HARLAN CORPORATION")."""
     persons = [s for s in spans if s.label == "PERSON"]
     out = []
     for place, _ in pairs:
-        head = _head_before(text, place.start, org_heads)
+        head = _head_before(text, place.start, org_heads, title_nouns)
         if head is None:
             continue
         start, end, headed = head
@@ -200,7 +190,9 @@ def entry_heads(
     return out
 
 
-def _head_before(text: str, pos: int, org_heads: frozenset[str]) -> tuple[int, int, bool] | None:
+def _head_before(
+    text: str, pos: int, org_heads: frozenset[str], title_nouns: frozenset[str]
+) -> tuple[int, int, bool] | None:
     window_start = max(0, pos - MAX_HEAD_CHARS - 8)
     sep = SEP_RE.search(text, window_start, pos)
     if sep is None:
@@ -212,7 +204,7 @@ def _head_before(text: str, pos: int, org_heads: frozenset[str]) -> tuple[int, i
     if bound is None and window_start > 0:
         return None  # no boundary within reach: a sentence, not a field
     phrase = text[start:end]
-    core = LEGAL_TAIL_RE.sub("", phrase)  # "Quality Builders, Inc." -> one name
+    core = LEGAL_TAIL_RE.sub("", phrase)  # "Reliable Movers, Inc." -> one name
     if not phrase or not phrase[0].isalpha() or "," in core or "\n" in phrase:
         return None
     words = WORD_RE.findall(core)
@@ -230,7 +222,7 @@ def _head_before(text: str, pos: int, org_heads: frozenset[str]) -> tuple[int, i
         return start, end, True
     if not any(_name_like(w) for w in words):
         return None  # only common words: a job title or a heading
-    if words[-1].lower().removesuffix("s") in ROLES:
+    if words[-1].lower().removesuffix("s") in title_nouns:
         return None  # a job title
     return start, end, False
 
@@ -242,15 +234,17 @@ def entry_spans(
     pairs_on: bool = True,
     heads_on: bool = True,
     org_heads: frozenset[str] = frozenset(),
+    title_nouns: frozenset[str] = frozenset(),
 ) -> list[Span]:
-    """All spans the entry-line cues add to ``spans`` (detected so far) of one text."""
+    """All spans the entry-line cues add to ``spans`` (detected so far) of one text; ``org_heads`` and
+    ``title_nouns`` come from recognizers.yaml (``guards``), the one owner of these word lists."""
     if not (pairs_on or heads_on) or "," not in text:
         return []
-    pairs = place_pairs(text, spans)
+    pairs = place_pairs(text, spans, title_nouns)
     out: list[Span] = []
     if pairs_on:
         for place, region in pairs:
             out += [place, region]
     if heads_on:
-        out += entry_heads(text, spans, pairs, org_heads)
+        out += entry_heads(text, spans, pairs, org_heads, title_nouns)
     return out

@@ -14,12 +14,12 @@ pattern/checksum recognizers are not second-guessed here. A span is dropped when
 - it looks like a unit or quantity ("5 kg", "20ms") or a product/model code ("XR-2000", "A4"), or it
   has no alphabetic word that is not common ("Labs 110-125").
 An organisation head noun ("Party", "Ministry", "University") is evidence that overrides the common-word
-rule for a multi-word ORGANIZATION span ("Labour Party").
+rule for a multi-word ORGANIZATION span ("Crofters Party").
 
 ``check`` adds two rules for every recognizer (``methods`` switches them):
 - acronym guard: an ALL-CAPS token taken as PERSON/ORGANIZATION/NRP is dropped in a header line, before
   a colon, in an abbreviation-dense line ("BP 120/80, HR 88, RR 16"), or when it is a shouted common
-  word ("HISTORY"), unless the document defines it ("Labour Party (LP)");
+  word ("HISTORY"), unless the document defines it ("Crofters Party (CP)");
 - numeric validators (``validators``): phone numbers, dates and URLs must be what they claim.
 """
 
@@ -241,17 +241,9 @@ def _title_words(value: str) -> list[str]:
     return [w if not w.isupper() else w[0] + w[1:].lower() for w in WORD_RE.findall(value)]
 
 
-def _place_key(value: str) -> str:
-    v = value.strip().casefold()
-    return v[4:] if v.startswith("the ") else v
+_place_key = lexicon.place_key
 
 
 def _coarse_places(policy: LocationPolicySpec) -> frozenset[str]:
     """Place names the policy does not redact (empty when countries and regions are both redacted)."""
-    from transforms.detection.recognizers.lexicon import load_places
-
-    places = load_places()
-    keep = (places["countries"] if not policy.redact_countries else []) + (
-        places["regions"] if not policy.redact_regions else []
-    )
-    return frozenset(_place_key(p) for p in keep)
+    return lexicon.place_names(not policy.redact_countries, not policy.redact_regions)

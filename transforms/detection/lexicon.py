@@ -12,6 +12,18 @@ from __future__ import annotations
 import functools
 from importlib import resources
 
+import regex
+
+# a word of a name-like phrase (letters, digits, apostrophes, "&" as in "A&M")
+NAME_WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}'\u2019&]+")
+# lowercase words that join the parts of an organisation or place name ("Bank of X", "Ciencia y Arte")
+NAME_CONNECTORS = frozenset(
+    ["of", "and", "&", "the", "for", "at", "de", "du", "des", "la", "le", "di", "da", "von", "van", "y", "et"]
+)
+# the narrower subset that joins the words of an organisation-name run (org_shapes): name particles of
+# persons ("von", "van", "di", "da", "le", "des") and foreign conjunctions ("y", "et") stay out
+ORG_CONNECTORS = frozenset(["of", "and", "&", "the", "for", "at", "de", "du", "la"])
+
 
 @functools.lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
@@ -41,6 +53,23 @@ def zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word.lower(), "en")
+
+
+@functools.lru_cache(maxsize=8)
+def place_names(countries: bool = True, regions: bool = True, single_word: bool = False) -> frozenset[str]:
+    """Case-folded names of ``data/places.yaml`` (countries and/or first-level regions), a leading "the "
+    dropped; ``single_word`` keeps only one-word names. The one reader of the place gazetteer."""
+    from transforms.detection.recognizers.lexicon import load_places
+
+    places = load_places()
+    names = (places["countries"] if countries else []) + (places["regions"] if regions else [])
+    return frozenset(place_key(p) for p in names if not (single_word and " " in p))
+
+
+def place_key(value: str) -> str:
+    """How a span is compared with ``place_names``: stripped, case-folded, without a leading "the "."""
+    v = value.strip().casefold()
+    return v[4:] if v.startswith("the ") else v
 
 
 def is_name_token(word: str) -> bool:

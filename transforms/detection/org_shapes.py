@@ -7,13 +7,11 @@ inside) that starts or ends with a strong organisation head (a legal suffix, or 
 organisation and rarely a section: UNIVERSITY, COLLEGE, INSTITUTE, TECHNOLOGIES, ASSOCIATES, ...), and that
 holds at least one other word that is not a common English word (a rare word or a Census name; 2-4 letter
 tokens up to a higher frequency, for initialisms such as "ABC"). Section headers and clinical headers are
-made of common words ("WORK EXPERIENCE", "REVIEW OF SYSTEMS", "HOSPITAL COURSE", "DEPARTMENT OF MEDICINE")
+made of common words ("CAREER RECORD", "REVIEW OF SYSTEMS", "HOSPITAL COURSE", "DEPARTMENT OF MEDICINE")
 or have no strong head, so they stay. Method switch: ``caps_org_names``. Only offsets are produced.
 """
 
 from __future__ import annotations
-
-import functools
 
 import regex
 
@@ -30,20 +28,20 @@ STRONG_HEADS = frozenset(
         *("CONSULTING", "CONSULTANTS", "BANK", "FOUNDATION", "HOSPITAL", "HOLDINGS", "AIRLINES"),
     ]
 )
-# in Title Case these also head topics and course names ("Embedded Systems", "IT Consulting")
+# in Title Case these also head topics and course names (a field of study or a service line: "Marine Systems", "Retail Consulting")
 TOPIC_HEADS = frozenset(["SYSTEMS", "SOLUTIONS", "GROUP", "CONSULTING"])
-CONNECTORS = frozenset(["OF", "AND", "&", "THE", "FOR", "AT", "DE", "DU", "LA"])
+CONNECTORS = frozenset(c.upper() for c in lexicon.ORG_CONNECTORS)
 CAPS_TOKEN = r"[\p{Lu}][\p{Lu}\p{N}'\u2019.&-]*|&"
 CAPS_RUN_RE = regex.compile(
     rf"(?<![\p{{L}}\p{{N}}])(?:{CAPS_TOKEN})(?: (?:{CAPS_TOKEN})|, (?:INC|LTD|LLC|CORP)\b\.?)+"  # one space apart
 )
-# Title Case runs: capitalized words or short acronyms, lowercase connectors inside ("Amrita School of X")
+# Title Case runs: capitalized words or short acronyms, lowercase connectors inside ("Varden School of X")
 TITLE_TOKEN = r"\p{Lu}\p{Ll}[\p{L}\p{M}\p{N}'\u2019-]*|\p{Lu}{2,5}"
 TITLE_RUN_RE = regex.compile(
-    rf"(?<![\p{{L}}\p{{N}}])(?:{TITLE_TOKEN})(?: (?:{TITLE_TOKEN}|of|and|&|the|for|at|de|du|la))*"
+    rf"(?<![\p{{L}}\p{{N}}])(?:{TITLE_TOKEN})(?: (?:{TITLE_TOKEN}|{'|'.join(sorted(lexicon.ORG_CONNECTORS))}))*"
     rf"(?: (?:{TITLE_TOKEN})|, (?:Inc|Ltd|LLC|Corp)\b\.?)"
 )
-WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}'\u2019&]+")
+WORD_RE = lexicon.NAME_WORD_RE
 RARE_ZIPF, SHORT_ZIPF = 4.0, 4.5
 FIRST_NAME_ZIPF = 5.0  # "St Mary Hospital", "GRACE HOSPITAL"; not "May", "April", "Will", "Hope"
 MAX_BEFORE, MAX_AFTER = 3, 4
@@ -58,7 +56,7 @@ def caps_org_spans(text: str, score: float = 0.6) -> list[Span]:
 
 
 def title_org_spans(text: str, score: float = 0.6) -> list[Span]:
-    """ORGANIZATION spans for Title Case runs of the same shape ("Pratibha Junior College", "University of
+    """ORGANIZATION spans for Title Case runs of the same shape ("Kestrel Junior College", "University of
     Quenford"): NER misses them on short lines with no sentence around them."""
     return _spans(text, TITLE_RUN_RE, score, STRONG_HEADS - TOPIC_HEADS)
 
@@ -99,12 +97,8 @@ def _org_part(text: str, m: regex.Match, heads: frozenset[str]) -> tuple[int, in
     return None
 
 
-@functools.lru_cache(maxsize=1)
 def _places() -> frozenset[str]:
-    from transforms.detection.recognizers.lexicon import load_places
-
-    places = load_places()
-    return frozenset(p.casefold() for p in places["countries"] + places["regions"] if " " not in p)
+    return lexicon.place_names(single_word=True)
 
 
 def _leading_common(word: str) -> bool:
@@ -128,5 +122,5 @@ def _evidence(keys: list[str]) -> bool:
         ):
             return True
         if low in _places():
-            return True  # "TEXAS TECH UNIVERSITY", "OHIO STATE UNIVERSITY"
+            return True  # "PLAINS TECH UNIVERSITY", "PRAIRIE STATE UNIVERSITY"
     return False

@@ -4,14 +4,14 @@ Two general methods for names in cased prose (encyclopedic text, court decisions
 
 - ``prose_capitals`` (method ``prose_caps_evidence``): inside a sentence of running prose (enough
   lowercase words that capitals are not a heading's or a UI's), a word capitalized in mid-sentence is a
-  proper noun, whatever its frequency as a common word ("the Senate", "led Labor", "Vladimir Putin").
+  proper noun, whatever its frequency as a common word ("the Assembly", "led Unity", "Mirela Ostrova").
   This is the evidence that overrides the common-word guard for NER spans. It never applies to the
   first word of a sentence, to headings (title-case or ALL-CAPS lines), or to short lines.
 - ``repair_boundaries`` (method ``boundary_repair``): a detected PERSON/ORGANIZATION/LOCATION/NRP span
-  grows over the adjacent capitalized tokens of the same name ("Dorothy Canfield" + "Fisher", "DJ" +
-  "Khaled", a regnal numeral "II", "Jr"), over name particles between capitalized parts ("Ki no
-  Tsurayuki", "Jordi Sànchez i Picanyol"), and over "of/for" + capitalized words after an organisation
-  or a place head ("Liberal Democratic Party" + "of Russia", "Principality" + "of Abkhazia"). A span
+  grows over the adjacent capitalized tokens of the same name ("Marguerite Halloway" + "Vellacott", "DJ" +
+  "Khaled", a regnal numeral "II", "Jr"), over name particles between capitalized parts ("Oe no
+  Sadamori", "Pere Vilaró i Casals"), and over "of/for" + capitalized words after an organisation
+  or a place head ("Farmers Union Party" + "of Eastmark", "Principality" + "of Varnia"). A span
   never grows across a sentence boundary, a comma, a bracket, or onto a sentence's first word.
 
 Privacy contract: both only add or widen spans (leak-safe); nothing is logged or returned but offsets.
@@ -27,7 +27,7 @@ import regex
 from transforms.record import Span
 
 TOKEN_RE = regex.compile(r"[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'\u2019.\-]*")
-# a full stop after an initial or a common abbreviation ("T. S. Eliot", "Dr. Smith") ends no sentence; a tab
+# a full stop after an initial or a common abbreviation ("R. J. Mortlake", "Dr. Smith") ends no sentence; a tab
 # or a run of spaces does (a layout gap: flattened columns, CV and form lines)
 SENTENCE_END_RE = regex.compile(
     r"(?<!\b(?:\p{Lu}|Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Sgt|Rev|Hon|No|vs|etc|e\.g|i\.e))[.!?:;](?=\s)|\n|\t|[ ]{2,}"
@@ -101,7 +101,7 @@ def is_prose(text: str, lo: int, hi: int, min_lower_words: int = 4) -> bool:
 
 
 def _capitalized(word: str) -> bool:
-    """A name-like token: Title case ("Fisher", "Sànchez", "Obi-Uchendu"), a regnal numeral or a suffix."""
+    """A name-like token: Title case ("Fisher", "Sànchez", "Ade-Okonkwo"), a regnal numeral or a suffix."""
     if ROMAN_RE.match(word) or word in NAME_SUFFIXES:
         return True
     return word[0].isupper() and any(c.islower() for c in word[1:]) and "." not in word
@@ -143,7 +143,7 @@ def _grow_right(text: str, end: int, hi: int, label: str, stop: set[str], heads:
 def _connects(text: str, end: int, word: str, label: str, hi: int, heads: set[str]) -> bool:
     """May the name go on over ``word`` (a lowercase connector) after ``text[:end]``? Particles always;
     "of"/"for" after an organisation or a place head ("Fund for", "Kingdom of"); "and" in an organisation
-    name only when the capitalized words after it end in a head noun ("Social Democratic and Labour Party")."""
+    name only when the capitalized words after it end in a head noun ("Rural Democratic and Crofters Party")."""
     if word in NAME_PARTICLES:
         return True
     if word in OF_WORDS:
@@ -172,7 +172,7 @@ def _grow_left(text: str, start: int, lo: int, stop: set[str], heads: set[str], 
         if first is not None and first.start() == base + m.start(1) and len(word) > 2 and word not in OF_WORDS:
             return start  # never onto the sentence's first word
         initial = len(word) == 2 and word[1] == "." and word[0].isupper()
-        if word in OF_WORDS:  # "Principality of" + "Abkhazia", "University of" + "Leeds"
+        if word in OF_WORDS:  # "Principality of" + "Varnia", "University of" + "Leeds"
             hb = max(lo, base + m.start(1) - 40)
             head = HEAD_BEFORE_RE.search(text[hb : base + m.start(1)])
             if head is None or not (head.group(1) in heads or head.group(1) in PLACE_HEADS):
@@ -233,7 +233,7 @@ def _demote(text: str, s: Span, stop: set[str], heads: set[str], common) -> Span
     if not content or not all(common(w) for w in content):
         return s
     if s.label == "ORGANIZATION" and len(content) >= 2 and any(w in heads for w in content):
-        return s  # a head noun is evidence of its own ("Labour Party")
+        return s  # a head noun is evidence of its own ("Crofters Party")
     return Span(s.start, s.end, s.label, WEAK_SCORE)
 
 

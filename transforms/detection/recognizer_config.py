@@ -160,6 +160,10 @@ class GuardSpec(_Strict):
         default_factory=list,
         description="capitalized role words and defined terms ('the Applicant', 'the Company'): never a name alone",
     )
+    title_nouns: list[str] = Field(
+        default_factory=list,
+        description="nouns that end a job title ('Field Engineer'): such a phrase is not a town or an employer",
+    )
 
 
 class LocationPolicySpec(_Strict):

@@ -6,8 +6,12 @@ header (``X Y      Ward``; ``CLINIC NOTE\\nX Y Associates``). Such a span is spl
 is kept unless it is a field label (followed by ``:``) or a whole line made only of common English words
 (the header the entity ran into); a piece with a known name token or an organisation head word is kept,
 and so is any other part of a line (place and firm names can be made of frequent words), with a score
-below propagation's ``min_score`` when it is made of frequent words only (not spread over the document). When every piece is common words, the first piece is
-kept and left to the other guards.
+below propagation's ``min_score`` when it is made of frequent words only (not spread over the document).
+A span never loses all its pieces: when every piece would be dropped (labels, header words), the first is
+kept at the local score and left to the other guards.
+
+Only the labels of name-like NER output are cut (``CUT_LABELS``: PERSON, ORGANIZATION, NRP, LOCATION); a
+pattern recognizer's span (an ID, a date, an address number) is the recognizer's own match and stays whole.
 
 Labels that legitimately span lines keep their line breaks: LOCATION (an address block over two lines in
 a signature, see ``blocks.py``). Column gaps are cut for every label (no entity value of ours holds 2+
@@ -22,6 +26,7 @@ import regex
 from transforms.detection import lexicon
 from transforms.record import Span
 
+CUT_LABELS = frozenset({"PERSON", "ORGANIZATION", "NRP", "LOCATION"})
 MULTILINE_LABELS = frozenset({"LOCATION"})
 # a column gap lies between two characters of one line (indentation after a line break is not one)
 _GAP_ONLY = regex.compile(r"(?<=\S)(?:[ ]{2,}|\t)[ \t]*(?=\S)")
@@ -40,6 +45,9 @@ def cut_spans(text: str, spans: list[Span], org_heads: frozenset[str] = frozense
     ("Department", "Associates") is always kept."""
     out: list[Span] = []
     for s in spans:
+        if s.label not in CUT_LABELS:
+            out.append(s)
+            continue
         value = text[s.start : s.end]
         gap_re = _GAP_ONLY if s.label in MULTILINE_LABELS else _COLUMN_GAP
         if gap_re.search(value) is None:
@@ -48,8 +56,8 @@ def cut_spans(text: str, spans: list[Span], org_heads: frozenset[str] = frozense
         pieces = [(s.start + a, s.start + b) for a, b in _pieces(value, gap_re)]
         verdicts = [(a, b, _keep(text, a, b, org_heads)) for a, b in pieces]
         kept = [(a, b, v) for a, b, v in verdicts if v != "drop"]
-        if not kept and pieces and not _label(text, pieces[0][1]):
-            kept = [(*pieces[0], "local")]  # only common words: leave the first piece to the other guards
+        if not kept and pieces:
+            kept = [(*pieces[0], "local")]  # never drop the whole span: the first piece goes to the other guards
         out.extend(Span(a, b, s.label, s.score if v == "keep" else min(s.score, LOCAL_SCORE)) for a, b, v in kept)
     return out
 

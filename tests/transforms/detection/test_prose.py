@@ -127,10 +127,10 @@ def test_prose_capitals_can_be_ablated():
         ),
         # traps: a role after a name, a sentence-initial word, a possessive, punctuation, no prose
         (
-            "It was the first time a Reform Party Member had won the seat in the north.",
-            "Reform Party",
+            "It was the first time a Harvest Party Member had won the seat in the north.",
+            "Harvest Party",
             "ORGANIZATION",
-            "Reform Party",
+            "Harvest Party",
         ),
         (
             "Yesterday Mirela Ostrova came to the house and stayed for the night.",
@@ -254,7 +254,7 @@ def test_repair_grows_addresses_over_their_numbers(text, value, grown):
     ("text", "value", "ok"),
     [
         ("The bill was sent back to the Senate after a long debate in the spring.", "Senate", True),
-        ("He has long experience in Social Media Management for small firms.", "Social Media Management", False),
+        ("He has long experience in Social Media Planning for small firms.", "Social Media Planning", False),
         ("In the last vote she led Labor to a narrow win over the other side.", "Labor", False),
     ],
 )
@@ -281,8 +281,8 @@ def test_nrp_grown_over_a_head_noun_becomes_an_organisation():
     ("text", "name", "label", "found"),
     [
         (
-            "The vote split the Crofters Reform Party ( CRP ) in the north.",
-            "Crofters Reform Party",
+            "The vote split the Crofters Harvest Party ( CRP ) in the north.",
+            "Crofters Harvest Party",
             "ORGANIZATION",
             ["CRP"],
         ),
