@@ -32,7 +32,8 @@ Conventions shared by every command:
   Logs go to stderr with ISO-8601 UTC timestamps (`2026-11-29T12:40:39.123Z`); summaries go to stdout,
   never wrapped or cut when stdout is not a terminal.
 - **Exit codes**: 0 success; 1 failure; 2 usage, configuration or input error; 3 key access; 4 integrity;
-  5 pipeline failure; 6 gate failure; 70 internal error; 130 interrupted. Every failure is one line on
+  5 pipeline failure; 6 gate failure; 7 output root busy (a run, purge, gate or publish holds its lock);
+  70 internal error; 130 interrupted. Every failure is one line on
   stderr.
 """
 
