@@ -16,25 +16,12 @@ import re
 import sys
 from pathlib import Path
 
+from transforms.detection.metrics import GOLD_LABELS
+
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "probe_v1.src.txt"
 OUT = HERE / "probe_v1.jsonl"
-LABELS = {
-    "PERSON",
-    "LOCATION",
-    "ORGANIZATION",
-    "DATE_TIME",
-    "PHONE_NUMBER",
-    "EMAIL_ADDRESS",
-    "CREDIT_CARD",
-    "US_SSN",
-    "IBAN_CODE",
-    "IP_ADDRESS",
-    "URL",
-    "AGE",
-    "NRP",
-    "ID",
-}
+LABELS = GOLD_LABELS
 MARK = re.compile(r"\[\[([A-Z_]+)(?:/([A-Z_]+))?:(.+?)\]\]", re.S)
 HEADER = re.compile(r"^=== (\S+) (\S+)\s*$")
 

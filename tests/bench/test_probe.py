@@ -10,25 +10,10 @@ import sys
 import pytest
 
 from tests.bench.corpus_loader import BENCH
-from transforms.detection.metrics import score
+from transforms.detection.metrics import GOLD_LABELS, score
 
 PROBE = BENCH / "probe"
-CANONICAL = {
-    "PERSON",
-    "LOCATION",
-    "ORGANIZATION",
-    "DATE_TIME",
-    "PHONE_NUMBER",
-    "EMAIL_ADDRESS",
-    "CREDIT_CARD",
-    "US_SSN",
-    "IBAN_CODE",
-    "IP_ADDRESS",
-    "URL",
-    "AGE",
-    "NRP",
-    "ID",
-}
+CANONICAL = GOLD_LABELS
 DOMAINS = {"clinical_note", "court_decision", "email", "review_forum", "social_media", "call_transcript"}
 
 

@@ -92,6 +92,15 @@ class Tally:
         }
 
 
+# The canonical gold labels of the evaluation format (shared/eval/README.md), for tools that write gold.
+GOLD_LABELS = frozenset(
+    {
+        "PERSON", "LOCATION", "ORGANIZATION", "DATE_TIME", "PHONE_NUMBER", "EMAIL_ADDRESS", "CREDIT_CARD",
+        "US_SSN", "IBAN_CODE", "IP_ADDRESS", "URL", "AGE", "NRP", "ID",
+    }
+)  # fmt: skip
+
+
 def f_beta(precision: float | None, recall: float | None, beta: float) -> float | None:
     if precision is None or recall is None:
         return None
