@@ -204,38 +204,31 @@ def _ner_scan(
     total = sum(sizes)
     chosen = sampling.sample_indices(total, gcfg.ner_sample_records, seed)
     scanner = shared_scanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, tuple(gcfg.ner_labels))
+    texts = [x for t in tables for x in F.ner_texts(t, surfaces)]  # every row, in table order
     if chosen is None:
-        per_table = [scanner.scan_many(F.ner_texts(t, surfaces), n_process=n_process) for t in tables]
-        done = [r for rows in per_table for r in rows]
+        done = scanner.scan_many(texts, n_process=n_process)
         shares = sampling.ner_shares(
             [r.entities for r in done], [r.chars for r in done], [r.scanned_chars for r in done], total
         )
-        return [list(rows) for rows in per_table], shares
-    lengths = [scan_length(x) for t in tables for x in F.ner_texts(t, surfaces)]
-    positions = sampling.sample_positions(lengths, gcfg.ner_sample_records, seed)
-    wanted = sorted(set(chosen) | {row for row, _ in positions})
-    found: dict[int, F.NerResidual] = {}
-    offset = 0
-    for table, size in zip(tables, sizes, strict=True):
-        rows = [i - offset for i in wanted if offset <= i < offset + size]
-        if rows:
-            subset = table.take(pa.array(rows, type=pa.int64()))
-            results = scanner.scan_many(F.ner_texts(subset, surfaces), n_process=n_process)
-            found.update((offset + i, r) for i, r in zip(rows, results, strict=True))
-        offset += size
-    in_sample = set(chosen)
-    cells = [found[i] if i in in_sample else None for i in range(total)]
+        cells: list[F.NerResidual | None] = list(done)
+    else:
+        lengths = [scan_length(x) for x in texts]
+        positions = sampling.sample_positions(lengths, gcfg.ner_sample_records, seed)
+        wanted = sorted(set(chosen) | {row for row, _ in positions})
+        found = dict(zip(wanted, scanner.scan_many([texts[i] for i in wanted], n_process=n_process), strict=True))
+        shares = sampling.sampled_shares(
+            [found[i].entities for i in chosen],
+            [found[row].covers(off) for row, off in positions],
+            total,
+            sum(lengths),
+            read=len(found),
+        )
+        in_sample = set(chosen)
+        cells = [found[i] if i in in_sample else None for i in range(total)]
     per_row, start = [], 0
     for size in sizes:
         per_row.append(cells[start : start + size])
         start += size
-    shares = sampling.sampled_shares(
-        [found[i].entities for i in chosen],
-        [found[row].covers(off) for row, off in positions],
-        total,
-        sum(lengths),
-        read=len(found),
-    )
     return per_row, shares
 
 
