@@ -2,8 +2,8 @@
 
 Reference: ``Detector(optimized=False)``: the full spaCy pipeline, no prefilters, spaCy run by Presidio
 one text at a time (``detect`` per document). Optimized: unused spaCy components disabled, the windowed
-phone matcher and literal prefilters, ``nlp.pipe`` batches (``detect_many``, ``detect_turns``) and the
-batched ``DetectPII`` DoFn. Both are built at the same commit, so this holds whatever the recognizers are.
+phone matcher (``phone.py``), the literal and digit gates, context enhancement without the copy,
+``nlp.pipe`` batches (``detect_many``, ``detect_turns``) and the batched ``DetectPII`` DoFn. Both are built at the same commit, so this holds whatever the recognizers are.
 """
 
 from __future__ import annotations
