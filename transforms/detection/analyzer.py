@@ -70,12 +70,14 @@ def _optimize(engine) -> None:
     from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
     from transforms.detection.context import install as bisecting_context
+    from transforms.detection.context import install_grouping
     from transforms.detection.phone import windowed_phone_class
     from transforms.detection.prefilter import LITERALS, digit_gate, literal_gate
 
     nlp = engine.nlp_engine.nlp["en"]
     nlp.select_pipes(disable=[p for p in UNUSED_PIPES if p in nlp.pipe_names])
     bisecting_context(engine.context_aware_enhancer)
+    install_grouping(engine)
     windowed = windowed_phone_class()
     recognizers = engine.registry.recognizers
     for i, r in enumerate(recognizers):

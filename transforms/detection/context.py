@@ -66,3 +66,40 @@ class _Handed(list):
 
     def __deepcopy__(self, memo) -> list:
         return list(self)
+
+
+def install_grouping(engine) -> None:
+    """``AnalyzerEngine._enhance_using_context`` with the results grouped by recognizer in one pass.
+
+    Presidio filters the whole result list twice per recognizer (its own results, everyone else's) to
+    call each recognizer's ``enhance_using_context``; the base class returns its own results unchanged.
+    Here the own results come from one grouping by recognizer id (same lists, same order: recognizers in
+    turn, results in their original order, results of no listed recognizer left out as before), and the
+    others' list is built only for a recognizer that overrides the method."""
+    from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+    key, base = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, EntityRecognizer.enhance_using_context
+
+    def enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context=None):
+        by_id: dict = {}
+        for r in raw_results:
+            by_id.setdefault(r.recognition_metadata[key], []).append(r)
+        results = []
+        for recognizer in recognizers:
+            own = by_id.get(recognizer.id, [])
+            if type(recognizer).enhance_using_context is not base:
+                own = recognizer.enhance_using_context(
+                    text=text,
+                    raw_recognizer_results=own,
+                    other_raw_recognizer_results=[
+                        r for r in raw_results if r.recognition_metadata[key] != recognizer.id
+                    ],
+                    nlp_artifacts=nlp_artifacts,
+                    context=context,
+                )
+            results.extend(own)
+        return engine.context_aware_enhancer.enhance_using_context(
+            text=text, raw_results=results, nlp_artifacts=nlp_artifacts, recognizers=recognizers, context=context
+        )
+
+    engine._enhance_using_context = enhance_using_context
