@@ -197,8 +197,9 @@ def _ner_scan(
     """Per table, the NER result of each row (``None`` for rows outside the record sample), and the shares.
 
     Small datasets (or ``ner_sample_records: 0``): every row, exact shares. Otherwise a uniform record
-    sample (record share) and uniform character positions over the scanned text of every row (character
-    share; ``ner_scan.scan_length`` needs no model); only the rows they fall in are given to the model."""
+    sample (record share, whole records) and uniform character positions over the scanned text of every
+    row (character share; ``ner_scan.scan_length`` needs no model): a position in a sampled record is
+    judged by that record's scan, any other by the model on its window alone (``ner_scan.window``)."""
     gcfg = cfg.gates
     sizes = [t.num_rows for t in tables]
     total = sum(sizes)
@@ -214,17 +215,15 @@ def _ner_scan(
     else:
         lengths = [scan_length(x) for x in texts]
         positions = sampling.sample_positions(lengths, gcfg.ner_sample_records, seed)
-        wanted = sorted(set(chosen) | {row for row, _ in positions})
-        found = dict(zip(wanted, scanner.scan_many([texts[i] for i in wanted], n_process=n_process), strict=True))
+        found = dict(zip(chosen, scanner.scan_many([texts[i] for i in chosen], n_process=n_process), strict=True))
+        # a position in a record of the record sample: that record's scan; any other: its own window
+        alone = [(row, off) for row, off in positions if row not in found]
+        windowed = dict(zip(alone, scanner.hits_at(texts, alone, n_process=n_process), strict=True))
+        hits = [found[row].covers(off) if row in found else windowed[(row, off)] for row, off in positions]
         shares = sampling.sampled_shares(
-            [found[i].entities for i in chosen],
-            [found[row].covers(off) for row, off in positions],
-            total,
-            sum(lengths),
-            read=len(found),
+            [found[i].entities for i in chosen], hits, total, sum(lengths), read=len(found), windows=len(alone)
         )
-        in_sample = set(chosen)
-        cells = [found[i] if i in in_sample else None for i in range(total)]
+        cells = [found.get(i) for i in range(total)]
     per_row, start = [], 0
     for size in sizes:
         per_row.append(cells[start : start + size])
@@ -245,6 +244,7 @@ def _ner_summary(shares: sampling.NerShares, configured: int, seed: str) -> dict
         "records_read": shares.read,
         "chars_total": shares.total_chars,
         "char_positions_sampled": shares.char_positions,
+        "char_windows_read": shares.windows,
         "record_fraction": shares.record_fraction,
         "record_fraction_upper": shares.record_fraction_upper,
         "char_fraction": shares.char_fraction,
@@ -265,7 +265,7 @@ def ner_scan_line(shares: sampling.NerShares) -> str:
         f"{shares.record_fraction:.4f} (upper bound {shares.record_fraction_upper:.4f}); "
         f"{shares.char_positions} of {shares.total_chars} characters sampled, character share "
         f"{shares.char_fraction:.4f} (upper bound {shares.char_fraction_upper:.4f}); {shares.read} records "
-        f"read; one-sided {sampling.CONFIDENCE:.0%} bounds"
+        f"and {shares.windows} position windows read; one-sided {sampling.CONFIDENCE:.0%} bounds"
     )
 
 

@@ -10,7 +10,7 @@ import spacy
 from pipelines.gate import gate_version
 from tests.pipelines import gate_data as D
 from transforms.config import load_config
-from transforms.gates.ner_scan import NerScanner, mask_for_ner, ner_pipes, scan_length
+from transforms.gates.ner_scan import WINDOW_CHARS, NerScanner, _masked, mask_for_ner, ner_pipes, scan_length, window
 
 M = "redact.gate_metrics"
 NER_TEXT = "Yesterday John Smith flew from Berlin to Paris with Maria Lopez."
@@ -155,3 +155,35 @@ def test_scanned_characters_mean_the_same_in_full_and_sampled_scans():
         assert r.chars == sum(r.covers(i) for i in range(r.scanned_chars)) == sum(e - s for s, e in r.spans)
         assert all(0 <= s < e <= r.scanned_chars for s, e in r.spans)
     assert scanner.scan_many(texts)[1].entities >= 2
+
+
+def test_window_is_cut_at_whitespace_and_points_at_the_position():
+    tok = D.tok("PERSON", 3)
+    text = f"{tok} said that " + "word " * 40 + f"Maria Lopez moved to Berlin with {tok} " + "again " * 40
+    masked, fillers = _masked(text)
+    scanned = [i for i in range(len(masked)) if not any(s <= i < e for s, e in fillers)]  # scanned -> masked
+    assert len(scanned) == scan_length(text)
+    for offset in (0, 5, 120, len(scanned) // 2, len(scanned) - 1):
+        w, at = window(text, offset)
+        lo = scanned[offset] - at  # the window is the masked text from lo, pointing at the scanned character
+        assert masked[lo : lo + len(w)] == w and len(w) <= 2 * WINDOW_CHARS + 40
+        assert lo == 0 or masked[lo - 1].isspace()
+        assert lo + len(w) == len(masked) or masked[lo + len(w)].isspace()
+        assert scanned[offset] - lo >= min(WINDOW_CHARS, scanned[offset])  # at least the margin before it
+
+
+def test_window_judgement_matches_the_whole_record():
+    """Every scanned position of entity-rich texts: inside an entity on its window alone iff inside one in
+    the whole-record scan (the window spans several times the model's context)."""
+    cfg = load_config(None)
+    scanner = NerScanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, ["PERSON", "GPE", "LOC"])
+    tok = D.tok("PERSON", 9)
+    texts = [
+        " ".join([NER_TEXT, f"Then {tok} called Priya Okafor in Leeds about the order."] * 4),
+        f"Order 5 for {tok} shipped to Paris. " * 6,
+    ]
+    full = scanner.scan_many(texts)
+    positions = [(i, off) for i, r in enumerate(full) for off in range(0, r.scanned_chars, 3)]
+    hits = scanner.hits_at(texts, positions)
+    assert hits == [full[i].covers(off) for i, off in positions]
+    assert 20 < sum(hits) < len(hits)  # entities and plain text both judged
