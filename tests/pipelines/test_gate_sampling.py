@@ -68,13 +68,15 @@ def test_sampled_scan_is_reported_and_reproducible(tmp_path):
     result, summary = _gate(tmp_path, _rows(250), ner_sample_records=200)
     assert result["success"], result["failed"]
     ner = summary["ner_scan"]
-    assert (ner["records_total"], ner["records_scanned"], ner["sampled"]) == (250, 200, True)
+    # clean records: the first quarter of the 200-record sample proves the record share below 25%
+    assert (ner["records_total"], ner["records_scanned"], ner["sampled"]) == (250, 50, True)
+    assert (ner["record_sample_stage"], ner["record_bound_confidence"]) == (1, 0.975)
     assert ner["char_positions_sampled"] == 200 and ner["chars_total"] > 0
-    assert 200 <= ner["records_read"] <= 250
-    assert ner["line"].startswith("NER scan: 200 of 250 records sampled, record share 0.")
+    assert ner["records_read"] == 50 and 0 < ner["char_windows_read"] <= 200
+    assert ner["line"].startswith("NER scan: 50 of 250 records sampled (stage 1 of 2), record share 0.")
     assert f"200 of {ner['chars_total']} characters sampled, character share 0.0000 (upper bound 0." in ner["line"]
     assert ner["sample_seed"] and ner["sample_method"]
-    assert summary["metrics"]["ner_records_scanned"] == 200
+    assert summary["metrics"]["ner_records_scanned"] == 50
     assert ner["line"] in Path(result["report"]).read_text()
     _, again = _gate(tmp_path / "again", _rows(250), ner_sample_records=200)
     assert again["ner_scan"] == ner  # same version and files: same sample
@@ -103,6 +105,7 @@ def test_sampled_gate_is_conservative(tmp_path):
     sampled, summary = _gate(tmp_path / "sampled", named, ner_sample_records=200, **loose)
     assert sampled["failed"] == [f"{M}: expect_column_values_to_be_between(ner_record_fraction)"]
     assert summary["metrics"]["ner_record_fraction"] > exact + 0.002
+    assert summary["ner_scan"]["record_sample_stage"] == 2 and summary["ner_scan"]["records_scanned"] == 200
 
 
 def test_rare_long_name_dense_records_fail_the_sampled_gate(tmp_path):
