@@ -18,7 +18,7 @@ CONFIDENCE``, whatever the data (the bounds are exact, not asymptotic).
   given the record sample (drawn independently of the positions) a fixed function of the position, so
   the draws stay independent and the bound exact for that judgement. Windows cost a bounded number of characters per position instead of a whole record;
   measured against whole-record judgement: the same on every one of 6,000 positions of two
-  entity-dense public sets (660 inside entities) and 8,000 of the bench corpus.
+  entity-dense public sets (598 inside entities) and 8,000 of the bench corpus.
 
 * Record sample in two stages (``staged_records``): a quarter of it first; only when that stage's bound
   cannot pass the threshold are the other three quarters read. Each stage's bound is one-sided 97.5%
