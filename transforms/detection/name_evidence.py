@@ -11,11 +11,13 @@ Three general methods for cased running prose, each switchable (``methods:`` in 
   "Mouvement des Citoyens ..."). Clinical definitions ("Transient Ischemic Attack (TIA)", "Intensive Care
   Unit (ICU)") are English words of Zipf >= 2 with no such head, so they stay readable. Phrase and acronym
   become one label (ORGANIZATION unless an overlapping name says otherwise) with a score that propagates.
-- ``subject_surnames``: a lone capitalized word opening a sentence of running prose, right before a verb
-  ("Vantongeren was elected ...", "Okafor has argued ..."), is a surname when the name lexicons know it
-  (Census surnames, Faker's per-locale first and last names) and it is not a common English word (Zipf <
-  4.4: "Grant", "Young", "Rose" stay), not a place, and the document never writes it in lowercase (a
-  common noun capitalized by position).
+- ``subject_surnames``: a lone capitalized word as the subject of a verb in running prose, not inside a
+  run of capitalized words ("Vantongeren was elected ...", "In 2019 , Okafor argued ..."), is a surname
+  when the name lexicons know it (Census surnames, Faker's per-locale first and last names) and it is not
+  a common English word (Zipf < 4.4: "Grant", "Young", "Rose" stay), not a place, and the document never
+  writes it in lowercase (a common noun capitalized by position). A word no lexicon knows needs more: it
+  is hardly English (Zipf < 2.5) and its verb is one only a person does ("resigned", "was elected",
+  "later ran"); "Zorvatin was started", "Zorvatin was increased" (a drug) do not count.
 - ``article_org_names``: in running prose, "the" + capitalized words holding an organisation head noun
   ("the Lakeside Growers Union"); unit and role heads ("Service", "Team", "Court", "Department") excluded.
 - ``first_name_pairs``: in mid-sentence, a Census or Faker first name that is not a common word, followed
@@ -45,55 +47,26 @@ SURNAME_MAX_ZIPF = 4.4  # "Moore" 4.3 is a name; "Grant" 4.7, "Young" 5.4 are wo
 FIRST_NAME_MAX_ZIPF = 4.0
 # a finite verb or an adverb right after a sentence-initial subject
 VERB_CUES = frozenset(
-    [
-        "was",
-        "is",
-        "has",
-        "had",
-        "have",
-        "became",
-        "becomes",
-        "won",
-        "wrote",
-        "made",
-        "took",
-        "left",
-        "spent",
-        "went",
-        "gave",
-        "met",
-        "ran",
-        "led",
-        "held",
-        "lost",
-        "began",
-        "saw",
-        "said",
-        "told",
-        "knew",
-        "found",
-        "did",
-        "does",
-        "also",
-        "later",
-        "then",
-        "never",
-        "once",
-        "still",
-        "often",
-        "argued",
-        "remained",
-        "died",
-        "married",
-        "served",
-        "returned",
-        "joined",
-        "received",
-        "became",
-        "resigned",
-        "published",
-    ]
+    {"was", "is", "has", "had", "have", "became", "becomes", "won", "wrote", "made", "took", "left", "spent"}
+    | {"went", "gave", "met", "ran", "led", "held", "lost", "began", "saw", "said", "told", "knew", "found"}
+    | {"did", "does", "also", "later", "then", "never", "once", "still", "often", "previously", "argued"}
+    | {"remained", "died", "married", "served", "returned", "joined", "received", "resigned", "published"}
 )
+# verbs whose subject is a person (evidence for a rare word that no name list knows); not "was started",
+# "was increased", "was given": a drug or a device is their subject too
+AGENT_VERBS = frozenset(
+    {"joined", "campaigned", "won", "wrote", "married", "resigned", "retired", "moved", "lives", "lived"}
+    | {"studied", "taught", "graduated", "managed", "ran", "served", "founded", "argued", "said", "told"}
+    | {"stated", "claimed", "believed", "hoped", "wanted", "decided", "spent", "met", "published", "kept"}
+    | {"became", "attended", "enrolled", "emigrated", "died", "contested", "stood", "defeated", "consulted"}
+    | {"supported", "opposed", "declined", "refused", "agreed", "announced", "recalled", "described", "wrote"}
+)
+AGENT_PARTICIPLES = frozenset(
+    {"elected", "born", "appointed", "educated", "named", "awarded", "knighted", "married", "raised"}
+    | {"nominated", "sworn", "ordained", "consulted", "re-elected", "defeated", "succeeded"}
+)
+AGENT_ADVERBS = frozenset({"also", "later", "then", "never", "once", "still", "often", "previously", "subsequently"})
+RARE_SUBJECT_ZIPF = 2.5  # below this English hardly uses the word: not a word the reader would miss
 # offices and roles that open a defined phrase ("Member of Parliament (MP)", "President of the X (PXS)")
 OFFICES = frozenset(
     {"member", "members", "president", "minister", "secretary", "chairman", "chair", "governor", "mayor"}
@@ -178,24 +151,25 @@ def _match_initials(words: list, letters: list[str]) -> int | None:
 
 
 SUBJECT_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}'\u2019.\-])(\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+)?) (\p{Ll}+)\b")
-PREV_CAPITAL_RE = regex.compile(r"\p{Lu}[\p{L}\p{M}'\u2019.\-]*[ \t]*$")
+PREV_CAPITAL_RE = regex.compile(r"\p{Lu}[\p{L}\p{M}'\u2019.\-]*[ \t]*$")  # "When" and "In" are stop words
 
 
 def subject_surnames(text: str, spans: list[Span], stop: set[str]) -> list[Span]:
-    """A known surname alone as the subject of a verb in prose, not inside a run of capitalized words
+    """A surname alone as the subject of a verb in prose, not inside a run of capitalized words
     ("Vantongeren was elected", "In 2019 , Okafor argued"; see module docstring)."""
     out = []
     for m in SUBJECT_RE.finditer(text):
-        verb = m.group(2)
-        if not (verb in VERB_CUES or (verb.endswith("ed") and len(verb) > 4)):
-            continue
-        word = m.group(1)
+        word, verb = m.group(1), m.group(2)
         low = word.lower()
         if low in stop or lexicon.zipf(low) >= SURNAME_MAX_ZIPF or low in lexicon.place_names():
             continue
-        if not (low in lexicon.surnames() or low in lexicon.faker_names()):
-            continue
-        if PREV_CAPITAL_RE.search(text, max(0, m.start() - 40), m.start()):
+        if low in lexicon.surnames() or low in lexicon.faker_names():
+            if not (verb in VERB_CUES or verb in AGENT_VERBS or (verb.endswith("ed") and len(verb) > 4)):
+                continue
+        elif not (lexicon.zipf(low) < RARE_SUBJECT_ZIPF and _agent_cue(text, m.end(2), verb)):
+            continue  # an unknown word (a drug, a product) needs a verb only a person does
+        prev = PREV_CAPITAL_RE.search(text, max(0, m.start() - 40), m.start())
+        if prev is not None and prev.group(0).strip().lower() not in stop:
             continue  # the last word of a longer capitalized name: NER's and boundary repair's business
         if regex.search(rf"(?<![\p{{L}}]){regex.escape(low)}(?![\p{{L}}])", text):
             continue  # written in lowercase too: a common noun
@@ -205,6 +179,18 @@ def subject_surnames(text: str, spans: list[Span], stop: set[str]) -> list[Span]
         if is_prose(text, lo, hi):
             out.append(Span(m.start(), m.end(1), "PERSON", SCORE))
     return out
+
+
+def _agent_cue(text: str, end: int, verb: str) -> bool:
+    """The verb after a subject is one only a person does ("resigned", "was elected", "later ran")."""
+    if verb in AGENT_VERBS:
+        return True
+    nxt = regex.match(r" (\p{Ll}+)\b", text[end : end + 30])
+    if nxt is None:
+        return False
+    if verb in ("was", "is", "had", "has", "have"):
+        return nxt.group(1) in AGENT_PARTICIPLES
+    return verb in AGENT_ADVERBS and nxt.group(1) in AGENT_VERBS
 
 
 PAIR_RE = regex.compile(

@@ -123,3 +123,53 @@ def test_faker_lexicon_is_latin_script_and_case_folded():
     names = lexicon.faker_names()
     assert "halvorsen" in names and "mirela" in lexicon.faker_first_names()
     assert all(n == n.casefold() for n in list(names)[:500])
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label", "kept"),
+    [  # prose_org_runs: an NER ORGANIZATION of common capitalized words mid-sentence, no article before it
+        (
+            "Last spring the mayor left to join Popular Harvest before the vote.",
+            "Popular Harvest",
+            "ORGANIZATION",
+            True,
+        ),
+        (
+            "In the end she wrote for Popular Harvest (1961) and two other films.",
+            "Popular Harvest",
+            "ORGANIZATION",
+            False,
+        ),
+        ("He read every issue of Popular Harvest as a boy in the north.", "Popular Harvest", "ORGANIZATION", False),
+        ("He sold ads to the magazine , Popular Harvest , for a few years.", "Popular Harvest", "ORGANIZATION", False),
+        ("The ferries from Norway and Sweden were late again this week.", "Norway and Sweden", "ORGANIZATION", False),
+        (
+            "In two seats the vote moved from Labour to Reform at the last election.",
+            "Labour to Reform",
+            "ORGANIZATION",
+            False,
+        ),
+        ("Last spring the mayor left to join Harvest before the vote.", "Harvest", "ORGANIZATION", False),  # one word
+    ],
+)
+def test_prose_org_runs(text, value, label, kept):
+    s = text.index(value)
+    e = s + len(value)
+    assert GUARDS.keep(value, label, True, value, text[max(0, s - 30) : s], where=(text, s, e)) is kept
+    off = Guards(RULES.guards, ablated(RULES, ["prose_org_runs"]).methods)
+    assert off.keep(value, label, True, value, text[max(0, s - 30) : s], where=(text, s, e)) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [  # a word no name list knows needs a verb only a person does
+        ("Zwierzchowski resigned from the board after the long dispute.", {"Zwierzchowski"}),
+        ("Zwierzchowski was elected to the council in the spring of that year.", {"Zwierzchowski"}),
+        ("Zwierzchowski later ran for the council in the northern ward.", {"Zwierzchowski"}),
+        ("Zorvatinex was started at a low dose and the rash improved.", set()),  # a drug
+        ("Zorvatinex was increased to twice daily by the renal team.", set()),  # a drug
+        ("Zorvatinex reduced the swelling within two days of the start.", set()),  # not a person's verb
+    ],
+)
+def test_subject_surnames_rare_words_need_an_agent_verb(text, expected):
+    assert {text[s.start : s.end] for s in subject_surnames(text, [], STOP)} == expected
