@@ -216,6 +216,8 @@ def _ner_summary(shares: sampling.NerShares, configured: int, seed: str) -> dict
         "confidence": sampling.CONFIDENCE if shares.sampled else None,
         "record_sample_stage": shares.stage if shares.sampled else None,
         "record_bound_confidence": shares.record_confidence if shares.sampled else None,
+        "char_sample_stage": shares.char_stage if shares.sampled else None,
+        "char_bound_confidence": shares.char_confidence if shares.sampled else None,
         "records_read": shares.read,
         "chars_total": shares.total_chars,
         "char_positions_sampled": shares.char_positions,
@@ -238,9 +240,10 @@ def ner_scan_line(shares: sampling.NerShares) -> str:
     return (
         f"NER scan: {shares.scanned} of {shares.total} records sampled (stage {shares.stage} of "
         f"{sampling.STAGES}), record share {shares.record_fraction:.4f} (upper bound "
-        f"{shares.record_fraction_upper:.4f}, one-sided {shares.record_confidence:.1%} per stage); "
-        f"{shares.char_positions} of {shares.total_chars} characters sampled, character share "
-        f"{shares.char_fraction:.4f} (upper bound {shares.char_fraction_upper:.4f}); {shares.read} records "
+        f"{shares.record_fraction_upper:.4f}, one-sided {shares.record_confidence:.1%}); {shares.char_positions} "
+        f"of {shares.total_chars} characters sampled (stage {shares.char_stage} of {sampling.STAGES}), character "
+        f"share {shares.char_fraction:.4f} (upper bound {shares.char_fraction_upper:.4f}, one-sided "
+        f"{shares.char_confidence:.1%}); {shares.read} records "
         f"and {shares.windows} position windows read; each check passes a share above its threshold with "
         f"probability at most {1 - sampling.CONFIDENCE:.0%}"
     )

@@ -27,9 +27,9 @@ Cells = list[NerResidual | None]
 def ner_check(texts: list[str], cfg: RunConfig, seed: str, n_process: int = 1) -> tuple[Cells, sampling.NerShares]:
     """Per row, the NER result (``None`` for rows outside the record sample), and the shares."""
     gcfg, total = cfg.gates, len(texts)
-    order = sampling.sample_order(total, gcfg.ner_sample_records, seed)
+    rows = sampling.sample_order(total, gcfg.ner_sample_records, seed)
     scanner = shared_scanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, tuple(gcfg.ner_labels))
-    if order is None:
+    if rows is None:
         done = scanner.scan_many(texts, n_process=n_process)
         shares = sampling.ner_shares(
             [r.entities for r in done], [r.chars for r in done], [r.scanned_chars for r in done], total
@@ -37,26 +37,34 @@ def ner_check(texts: list[str], cfg: RunConfig, seed: str, n_process: int = 1) -
         return list(done), shares
     found: dict[int, NerResidual] = {}
 
-    def count(rows: list[int]) -> list[int]:
-        found.update(zip(rows, scanner.scan_many([texts[i] for i in rows], n_process=n_process), strict=True))
-        return [found[i].entities for i in rows]
+    def count(picked: list[int]) -> list[int]:
+        found.update(zip(picked, scanner.scan_many([texts[i] for i in picked], n_process=n_process), strict=True))
+        return [found[i].entities for i in picked]
 
-    chosen, entities, stage = sampling.staged_records(order, total, gcfg.max_ner_record_fraction, count)
+    chosen, entities, stage = sampling.staged_records(rows, total, gcfg.max_ner_record_fraction, count)
     lengths = [scan_length(x) for x in texts]
-    positions = sampling.sample_positions(lengths, gcfg.ner_sample_records, seed)
-    # a position in a record of the record sample: that record's scan; any other: its own window
-    alone = [(row, off) for row, off in positions if row not in found]
-    windowed = dict(zip(alone, scanner.hits_at(texts, alone, n_process=n_process), strict=True))
-    hits = [found[row].covers(off) if row in found else windowed[(row, off)] for row, off in positions]
+
+    def judge(positions: list[tuple[int, int]]) -> list[bool]:
+        """A position in a record of the record sample: that record's scan; any other: its own window."""
+        alone = [(row, off) for row, off in positions if row not in found]
+        windows.extend(alone)
+        windowed = dict(zip(alone, scanner.hits_at(texts, alone, n_process=n_process), strict=True))
+        return [found[row].covers(off) if row in found else windowed[(row, off)] for row, off in positions]
+
+    windows: list[tuple[int, int]] = []
+    order = sampling.position_order(lengths, gcfg.ner_sample_records, seed)
+    hits, char_stage = sampling.staged_positions(order, gcfg.max_ner_char_fraction, judge)
     shares = sampling.sampled_shares(
         [entities[i] for i in chosen],
         hits,
         total,
         sum(lengths),
         read=len(found),
-        windows=len(alone),
+        windows=len(windows),
         stage=stage,
         record_alpha=sampling.STAGE_ALPHA,
+        char_stage=char_stage,
+        char_alpha=sampling.STAGE_ALPHA,
     )
     return [found.get(i) for i in range(total)], shares
 
