@@ -194,6 +194,8 @@ class MethodsSpec(_Strict):
     list_coordination: bool = Field(True, description="detected names in a list make its other items names")
     acronym_apposition: bool = Field(True, description="an acronym in brackets after a detected name is that name")
     field_gap_cuts: bool = Field(True, description="spans cut at column gaps and line breaks (span_cuts.py)")
+    person_boundaries: bool = Field(True, description="titles, field labels, next lines cut off PERSON spans")
+    numeric_rerouting: bool = Field(True, description="cued numbers become AGE/ID/DATE_TIME (number_routes.py)")
 
 
 class RecognizersFile(_Strict):
