@@ -10,12 +10,14 @@ a canonical label (``metrics.GOLD_LABELS``) only when a cue of the small general
   16", "she is 9"), or in brackets or between commas right after a detected person ("X Y (34)",
   "X Y, 34, of ..."). After a pronoun + "is/'s/are/was" the number must close the clause or be followed
   by an age word ("years", "yo", "and", "now", ...): "he's 5 minutes late" stays readable.
+  Clinical age-sex shorthand counts as an age cue: "A/P: 66M with ...", "a 45F presenting ..." (a sex
+  letter glued to the number at a clause start, before a presentation word; not "5M users").
 - ``ID``: 2-8 digits (digit groups joined by a space or hyphen allowed) after an identifier cue: badge,
   collar, shoulder, warrant, staff, employee, payroll, member(ship), student, roll, customer, sort code,
   and last-digits phrases ("card ending 0921", "account ending in 33", "last four digits 7710"); an
   optional connector in between ("no.", "number", "#", "id", ":", "is").
 - ``DATE_TIME``: an ordinal day ("the 14th", 1st-31st) after a date preposition within three words
-  ("on", "by", "until", "from", "since", "before", "after", "due", "booked for" ...) and not followed by a
+  ("on", "by", "for", "until", "from", "since", "before", "after", "due", "booked" ...) and not followed by a
   noun ("the 3rd floor", "the 21st century", "for the 2nd time" stay readable).
 
 No cue, no span: bare numbers, clock times (``9:45``), decimals, ratios (``3/4``), ranges (``16-18``) and
@@ -51,6 +53,13 @@ AGE_CUE_RE = regex.compile(
     rf"(?i)(?<![\p{{L}}'\u2019])(?:{_AGE_STRONG}[ \t]*(?:of[ \t]+|:[ \t]*|[ \t]+)|{_AGE_BE}[ \t]+)"
     rf"(?P<n>\d{{1,3}}){_NUM_TAIL}(?![ \t]*{_UNITS}\b)"
 )
+# clinical age-sex shorthand: "66M with ...", "a 45F presenting ..." (a sex letter glued to the number,
+# at a clause start, before a presentation word), not "5M users" or "16M" alone
+AGE_SEX_RE = regex.compile(
+    r"(?:^|(?<=[:;,(]|\b(?:a|an|pt|patient)))[ \t]*(?P<n>\d{1,3})(?:M|F)\b(?=[ \t]+(?:with|w/|presents|presenting|"
+    r"presented|who|s/p|c/o|h/o|hx|pmh|admitted|here|seen|brought|complains|reports)\b)",
+    regex.MULTILINE,
+)
 _ID_WORDS = (
     r"(?:badge|collar|shoulder|warrant(?:[ \t]+card)?|staff|employee|payroll|member|membership|student|"
     r"customer|sort[ \t]+code)"
@@ -65,7 +74,7 @@ ID_CUE_RE = regex.compile(
     rf"(?P<n>\d{{2,8}}(?:[ -]\d{{2,8}}){{0,3}}){_NUM_TAIL}(?![ \t]*{_UNITS}\b)"
 )
 _DATE_PREPS = (
-    r"(?:on|by|until|till|til|from|since|before|after|due|dated|to|and|between|booked(?:[ \t]+(?:in|for))?|"
+    r"(?:on|by|until|till|til|from|since|before|after|for|due|dated|to|and|between|booked(?:[ \t]+(?:in|for))?|"
     r"scheduled(?:[ \t]+for)?|set[ \t]+for|starting|ending|expires?|expiring|arriving|arrives|moved[ \t]+to|"
     r"paid|received|sent|delivered|posted|closed|opened|back)"
 )
@@ -93,6 +102,9 @@ def route_numbers(text: str, spans: list[Span]) -> list[Span]:
 
     for m in AGE_CUE_RE.finditer(text):
         if (_age(m.group("n")) and regex.match(_AGE_AFTER, text[m.end("n") :]) is not None) or _strong_age(m):
+            add(m.start("n"), m.end("n"), "AGE")
+    for m in AGE_SEX_RE.finditer(text):
+        if _age(m.group("n")):
             add(m.start("n"), m.end("n"), "AGE")
     for start, end in _ages_after_names(text, spans):
         add(start, end, "AGE")

@@ -28,6 +28,8 @@ def _routed(text: str, spans: list[Span] | None = None) -> list[tuple[str, str]]
         ("be honest, you're 15 and you think you know it all", [("15", "AGE")]),
         ("she's 11 now", [("11", "AGE")]),
         ("I'm 27.", [("27", "AGE")]),
+        ("A/P: 71F with new confusion", [("71", "AGE")]),
+        ("Seen today: a 58M presenting with chest pain", [("58", "AGE")]),
         # not ages: units, times, ranges, decimals, percentages, out-of-range numbers
         ("he's 5 minutes late again", []),
         ("I'm 100 percent sure", []),
@@ -37,6 +39,8 @@ def _routed(text: str, spans: list[Span] | None = None) -> list[tuple[str, str]]
         ("she is 180 cm tall", []),
         ("I'm 6 foot 2", []),
         ("they were 4:30 late", []),
+        ("the app passed 5M users, with 16M downloads", []),
+        ("file size 12M with images", []),
         # short IDs after an identifier cue
         ("PC Yardley, collar number 5318, attended.", [("5318", "ID")]),
         ("Staff badge 2207 was used at the door", [("2207", "ID")]),
@@ -54,6 +58,7 @@ def _routed(text: str, spans: list[Span] | None = None) -> list[tuple[str, str]]
         # ordinal days with a date context
         ("Booked online for the 9th at 10:20", [("the 9th", "DATE_TIME")]),
         ("rent is due on the 1st.", [("the 1st", "DATE_TIME")]),
+        ("they had it down for the 11th.", [("the 11th", "DATE_TIME")]),
         ("I'll be away until the 23rd, then back", [("the 23rd", "DATE_TIME")]),
         ("from the 2nd to the 6th of next month", [("the 2nd", "DATE_TIME"), ("the 6th", "DATE_TIME")]),
         # not dates: floors, centuries, counts, days beyond 31, no date preposition
