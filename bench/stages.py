@@ -106,7 +106,7 @@ HOTSPOTS = {
     "spacy (per text)": ("spacy/language.py", "__call__"),
     "presidio analyze": ("presidio_analyzer/analyzer_engine.py", "analyze"),
     "phone recognizer": ("phone_recognizer.py", "analyze"),
-    "phone recognizer (prefiltered)": ("transforms/detection/prefilter.py", "analyze"),
+    "phone recognizer (prefiltered)": ("transforms/detection/phone.py", "analyze"),
     "pattern recognizers": ("presidio_analyzer/pattern_recognizer.py", "analyze"),
     "context enhancement": ("context_aware_enhancer", "enhance_using_context"),
     "tink encrypt": ("tink/", "encrypt_deterministically"),

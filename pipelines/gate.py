@@ -197,34 +197,47 @@ def _ner_scan(
     """Per table, the NER result of each row (``None`` for rows outside the record sample), and the shares.
 
     Small datasets (or ``ner_sample_records: 0``): every row, exact shares. Otherwise a uniform record
-    sample (record share) and uniform character positions over the scanned text of every row (character
-    share; ``ner_scan.scan_length`` needs no model); only the rows they fall in are given to the model."""
+    sample read in two stages (record share, whole records; ``sampling.staged_records``) and uniform
+    character positions over the scanned text of every row (character share; ``ner_scan.scan_length``
+    needs no model): a position in a sampled record is judged by that record's scan, any other by the
+    model on its window alone (``ner_scan.window``)."""
     gcfg = cfg.gates
     sizes = [t.num_rows for t in tables]
     total = sum(sizes)
-    chosen = sampling.sample_indices(total, gcfg.ner_sample_records, seed)
+    order = sampling.sample_order(total, gcfg.ner_sample_records, seed)
     scanner = shared_scanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, tuple(gcfg.ner_labels))
     texts = [x for t in tables for x in F.ner_texts(t, surfaces)]  # every row, in table order
-    if chosen is None:
+    if order is None:
         done = scanner.scan_many(texts, n_process=n_process)
         shares = sampling.ner_shares(
             [r.entities for r in done], [r.chars for r in done], [r.scanned_chars for r in done], total
         )
         cells: list[F.NerResidual | None] = list(done)
     else:
+        found: dict[int, F.NerResidual] = {}
+
+        def count(rows: list[int]) -> list[int]:
+            found.update(zip(rows, scanner.scan_many([texts[i] for i in rows], n_process=n_process), strict=True))
+            return [found[i].entities for i in rows]
+
+        chosen, entities, stage = sampling.staged_records(order, total, gcfg.max_ner_record_fraction, count)
         lengths = [scan_length(x) for x in texts]
         positions = sampling.sample_positions(lengths, gcfg.ner_sample_records, seed)
-        wanted = sorted(set(chosen) | {row for row, _ in positions})
-        found = dict(zip(wanted, scanner.scan_many([texts[i] for i in wanted], n_process=n_process), strict=True))
+        # a position in a record of the record sample: that record's scan; any other: its own window
+        alone = [(row, off) for row, off in positions if row not in found]
+        windowed = dict(zip(alone, scanner.hits_at(texts, alone, n_process=n_process), strict=True))
+        hits = [found[row].covers(off) if row in found else windowed[(row, off)] for row, off in positions]
         shares = sampling.sampled_shares(
-            [found[i].entities for i in chosen],
-            [found[row].covers(off) for row, off in positions],
+            [entities[i] for i in chosen],
+            hits,
             total,
             sum(lengths),
             read=len(found),
+            windows=len(alone),
+            stage=stage,
+            record_alpha=sampling.STAGE_ALPHA,
         )
-        in_sample = set(chosen)
-        cells = [found[i] if i in in_sample else None for i in range(total)]
+        cells = [found.get(i) for i in range(total)]
     per_row, start = [], 0
     for size in sizes:
         per_row.append(cells[start : start + size])
@@ -242,9 +255,12 @@ def _ner_summary(shares: sampling.NerShares, configured: int, seed: str) -> dict
         "sample_seed": seed if shares.sampled else None,
         "sample_method": sampling.METHOD if shares.sampled else None,
         "confidence": sampling.CONFIDENCE if shares.sampled else None,
+        "record_sample_stage": shares.stage if shares.sampled else None,
+        "record_bound_confidence": shares.record_confidence if shares.sampled else None,
         "records_read": shares.read,
         "chars_total": shares.total_chars,
         "char_positions_sampled": shares.char_positions,
+        "char_windows_read": shares.windows,
         "record_fraction": shares.record_fraction,
         "record_fraction_upper": shares.record_fraction_upper,
         "char_fraction": shares.char_fraction,
@@ -261,11 +277,13 @@ def ner_scan_line(shares: sampling.NerShares) -> str:
             f"character share {shares.char_fraction:.4f}"
         )
     return (
-        f"NER scan: {shares.scanned} of {shares.total} records sampled, record share "
-        f"{shares.record_fraction:.4f} (upper bound {shares.record_fraction_upper:.4f}); "
+        f"NER scan: {shares.scanned} of {shares.total} records sampled (stage {shares.stage} of "
+        f"{sampling.STAGES}), record share {shares.record_fraction:.4f} (upper bound "
+        f"{shares.record_fraction_upper:.4f}, one-sided {shares.record_confidence:.1%} per stage); "
         f"{shares.char_positions} of {shares.total_chars} characters sampled, character share "
         f"{shares.char_fraction:.4f} (upper bound {shares.char_fraction_upper:.4f}); {shares.read} records "
-        f"read; one-sided {sampling.CONFIDENCE:.0%} bounds"
+        f"and {shares.windows} position windows read; each check passes a share above its threshold with "
+        f"probability at most {1 - sampling.CONFIDENCE:.0%}"
     )
 
 

@@ -69,7 +69,8 @@ def _optimize(engine) -> None:
     from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
     from transforms.detection.context import install as bisecting_context
-    from transforms.detection.prefilter import LITERALS, literal_gate, windowed_phone_class
+    from transforms.detection.phone import windowed_phone_class
+    from transforms.detection.prefilter import LITERALS, literal_gate
 
     nlp = engine.nlp_engine.nlp["en"]
     nlp.select_pipes(disable=[p for p in UNUSED_PIPES if p in nlp.pipe_names])

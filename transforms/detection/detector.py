@@ -25,6 +25,7 @@ from transforms.detection.entries import entry_spans
 from transforms.detection.forms import reshape_spans
 from transforms.detection.guards import Guards
 from transforms.detection.model_integrity import ModelInfo
+from transforms.detection.name_evidence import evidence_spans
 from transforms.detection.org_shapes import caps_org_spans, title_org_spans
 from transforms.detection.propagation import Propagator, unify_labels
 from transforms.detection.prose import repair
@@ -230,6 +231,10 @@ class Detector:
             for t, doc in zip(texts, spans, strict=True)
         ]
         g = self.guards
+        spans = [
+            doc + evidence_spans(t, doc, g.stop, g.org_heads, g.roles, g.common, m)
+            for t, doc in zip(texts, spans, strict=True)
+        ]
         spans = [repair(t, doc, g.stop, g.org_heads, g.common, m) for t, doc in zip(texts, spans, strict=True)]
         try:
             spans = self.propagator.apply(texts, spans, extra)

@@ -1,17 +1,14 @@
 """Cheap literal prefilters in front of expensive recognizers, with output identical to running them whole.
 
-``WindowedPhoneRecognizer``: Presidio's ``PhoneRecognizer`` runs the ``phonenumbers`` matcher over the
-whole text once per configured region (31 by default) and fully parses and validates every candidate
-(any digit run: dates, amounts, ticket numbers) for every region: the largest cost of detection on
-digit-rich text. Here a candidate with fewer digits than the shortest number the region can accept is
-dropped before parsing (``min_digits_by_region``, from the ``phonenumbers`` metadata: the region's
-shortest national number, or the shortest number of any country written with its country code), which
-is exactly what parsing would conclude; the matcher's scan, its checks and the result order are
-untouched. A candidate without a plus sign is held to a higher bound (``min_digits_without_plus``: a
-national number of the region's country code, or one dialled with the region's IDD prefix, whose
-digits count too; national-prefix rules that insert digits are subtracted). Texts with fewer than two
-digits skip the matcher. A matched span's own region (for Presidio's explanation) is parsed once per
-text, not once per region.
+Phone bounds (used by ``phone.WindowedPhoneRecognizer``): Presidio's ``PhoneRecognizer`` fully parses and
+validates every matcher candidate (any digit run: dates, amounts, ticket numbers) for every configured
+region. A candidate with fewer digits than the shortest number the region can accept is dropped before
+parsing (``min_digits_by_region``, from the ``phonenumbers`` metadata: the region's shortest national
+number, or the shortest number of any country written with its country code), which is exactly what
+parsing would conclude. A candidate without a plus sign is held to a higher bound
+(``min_digits_without_plus``: a national number of the region's country code, or one dialled with the
+region's IDD prefix, whose digits count too; national-prefix rules that insert digits are subtracted).
+Texts with fewer than two digits skip the matcher.
 
 ``LITERALS``: recognizers whose every pattern requires a literal (e-mail: ``@``) are skipped on texts
 without it. Both are checked by ``tests/transforms/detection/test_fast_path.py`` (spans with and without
@@ -115,79 +112,6 @@ def digit_count(candidate: str) -> int:
         return sum(map(candidate.count, _ASCII_DIGITS))
     return sum(c.isdigit() for c in candidate)
 
-
-def windowed_phone_class():
-    """A ``PhoneRecognizer`` subclass (built lazily: Presidio is imported only when detection starts)."""
-    import phonenumbers
-    from phonenumbers import NumberParseException, PhoneNumberMatcher
-    from presidio_analyzer import EntityRecognizer
-    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
-
-    class _Matcher(PhoneNumberMatcher):
-        """``PhoneNumberMatcher`` that drops candidates too short to be a number of its region before
-        parsing them (what the full check would conclude, at a fraction of the cost)."""
-
-        def __init__(self, text, region, leniency, min_digits: int, min_no_plus: int) -> None:
-            self._min_digits, self._min_no_plus = min_digits, max(min_digits, min_no_plus)
-            super().__init__(text, region, leniency=leniency)
-
-        def _extract_match(self, candidate, offset):
-            if self._too_short(candidate):
-                return None
-            return super()._extract_match(candidate, offset)
-
-        def _parse_and_verify(self, candidate, offset):  # also the inner candidates of a long one
-            if self._too_short(candidate):
-                return None
-            return super()._parse_and_verify(candidate, offset)
-
-        def _too_short(self, candidate) -> bool:
-            n = digit_count(candidate)
-            if n < self._min_digits:
-                return True
-            return n < self._min_no_plus and not any(p in candidate for p in _PLUS_CHARS)
-
-    class WindowedPhoneRecognizer(PhoneRecognizer):
-        """Same results as ``PhoneRecognizer.analyze`` (same loop, same order, same de-duplication);
-        texts without digits skip the matcher, short candidates skip the parser."""
-
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            self.name = PhoneRecognizer.__name__  # guards, metadata and config refer to it by this name
-            self.min_digits = min_digits_by_region(self.supported_regions, self.leniency)
-            self.min_no_plus = min_digits_without_plus(self.supported_regions, self.leniency)
-
-        def analyze(self, text, entities, nlp_artifacts=None):
-            if digit_count(text) < _MIN_NSN:
-                return []
-            results, regions_of, no_plus = (
-                [],
-                {},
-                self.min_no_plus,
-            )  # the same span recurs for many regions: parse it once per text
-            for region in self.supported_regions:
-                found = region  # like Presidio's loop: a failed parse keeps the last region named
-                for match in _Matcher(text, region, self.leniency, self.min_digits[region], no_plus[region]):
-                    span = text[match.start : match.end]
-                    code = regions_of.get(span, _UNSET)
-                    if code is _UNSET:
-                        code = regions_of[span] = _region_of(span)
-                    if code is not _FAILED:
-                        found = code
-                    results.append(self._get_recognizer_result(match, text, found, nlp_artifacts))
-            return EntityRecognizer.remove_duplicates(results)
-
-    def _region_of(span: str):
-        """Region of a number written with its country code (what Presidio records), or ``_FAILED``."""
-        try:
-            return phonenumbers.region_code_for_number(phonenumbers.parse(span))
-        except NumberParseException:
-            return _FAILED
-
-    return WindowedPhoneRecognizer
-
-
-_UNSET, _FAILED = object(), object()
 
 # Presidio predefined recognizer -> a literal every match contains.
 LITERALS = {"EmailRecognizer": "@"}

@@ -95,6 +95,33 @@ def prose_capitals(text: str, start: int, end: int, stop: set[str], min_lower_wo
     return words[0].lower() == "the" or (prev is not None and prev.group(1).lower() == "the") or cue
 
 
+# nouns that name a work or a medium: a capitalized run beside one is a title, not an organisation
+WORK_NOUNS = frozenset(
+    {"magazine", "journal", "newspaper", "novel", "novella", "book", "film", "movie", "album", "song", "poem"}
+    | {"play", "opera", "series", "show", "column", "issue", "episode", "story", "stories", "collection"}
+    | {"anthology", "essay", "article", "painting", "documentary", "programme", "program", "single", "record"}
+    | {"entitled", "titled"}
+)
+YEAR_AFTER_RE = regex.compile(r"[ \t]*\([ \t]*\d{4}")
+WORD_BEFORE_RE = regex.compile(r"([\p{L}]+)[ \t]*,?[ \t]*$")
+WORD_AFTER_RE = regex.compile(r"[ \t]*([\p{L}]+)")
+
+
+def title_of_work(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` reads as the title of a work: a year in brackets right after it ("Quiet Rivers
+    (1961)"), or a work noun just before or after it ("the magazine Harbour Lights", "Harbour Lights
+    magazine", "an issue of Harbour Lights")."""
+    if YEAR_AFTER_RE.match(text, end):
+        return True
+    before = WORD_BEFORE_RE.search(text, max(0, start - 30), start)
+    prev = before.group(1).lower() if before else ""
+    if prev == "of":
+        before = WORD_BEFORE_RE.search(text, max(0, before.start() - 30), before.start())
+        prev = before.group(1).lower() if before else ""
+    after = WORD_AFTER_RE.match(text, end)
+    return prev in WORK_NOUNS or (after is not None and after.group(1).lower() in WORK_NOUNS)
+
+
 def is_prose(text: str, lo: int, hi: int, min_lower_words: int = 4) -> bool:
     """``text[lo:hi]`` reads as running prose: ``min_lower_words`` lowercase words, a third of all words."""
     return _prose_at(text[lo:hi], min_lower_words)

@@ -108,7 +108,7 @@ def test_windowed_phone_matches_presidio(text, regions):
     """Same results, same order, same region in the explanation as Presidio's ``PhoneRecognizer``."""
     from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
-    from transforms.detection.prefilter import windowed_phone_class
+    from transforms.detection.phone import windowed_phone_class
 
     plain = PhoneRecognizer(supported_regions=regions, leniency=1)
     fast = windowed_phone_class()(supported_regions=regions, leniency=1)

@@ -1,0 +1,153 @@
+"""``WindowedPhoneRecognizer`` finds exactly what Presidio's ``PhoneRecognizer`` finds (differential test).
+
+Old path: Presidio's recognizer, or its loop over plain ``PhoneNumberMatcher`` objects when a smaller try
+budget is tested. New path: the shared scan, the digit bounds and the remembered outcomes. Texts are
+generated from a fixed seed: random digit and separator runs, example numbers of many regions in every
+format, numbers glued to letters, currency and percent signs, dates, time stamps, ranges and ratios, and
+repeats of the same values in new surroundings (so remembered outcomes are reused).
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from transforms.detection.recognizer_config import load_recognizers_file
+
+OTHER_REGIONS = ["RU", "KR", "TR", "AR", "CL", "CO", "EG", "NG", "KE", "AE", "SA", "TH", "VN", "PH", "ID", "UA"]
+WORDS = ["call", "tel", "ref", "on", "order", "Raum", "page", "fax", "x", "ext.", "from", "to", "at", "by"]
+GLUE = ["", " ", "  ", "\n", ", ", ": ", "(", ")", "$", "€", "%", "abc", "Z", "é", "-", "/", ".", ":30", ":5"]
+
+
+def _regions():
+    return load_recognizers_file(None).predefined.params["PhoneRecognizer"]["supported_regions"]
+
+
+def _examples(regions) -> list[str]:
+    import phonenumbers
+    from phonenumbers import PhoneNumberFormat as F
+    from phonenumbers import PhoneNumberType as T
+
+    out = []
+    for region in regions:
+        for kind in (T.FIXED_LINE, T.MOBILE, T.TOLL_FREE):
+            n = phonenumbers.example_number_for_type(region, kind)
+            if n is not None:
+                out += [phonenumbers.format_number(n, f) for f in (F.NATIONAL, F.INTERNATIONAL, F.E164, F.RFC3966)]
+    return out
+
+
+def _texts(seed: int, count: int, regions) -> list[str]:
+    rng = random.Random(seed)
+    examples = _examples([*regions, *OTHER_REGIONS])
+
+    def digits(n: int) -> str:
+        return "".join(rng.choice("0123456789") for _ in range(n))
+
+    def noise() -> str:
+        return "".join(rng.choice("0123456789  -./()+x") for _ in range(rng.randint(3, 24)))
+
+    def mutate(number: str) -> str:  # change one digit: valid numbers become near misses
+        spots = [i for i, c in enumerate(number) if c.isdigit()]
+        i = rng.choice(spots)
+        return number[:i] + rng.choice("0123456789") + number[i + 1 :]
+
+    forms = [
+        lambda: rng.choice(examples),
+        lambda: mutate(rng.choice(examples)),
+        lambda: "00" + rng.choice(examples).lstrip("+"),
+        lambda: "011 " + rng.choice(examples).lstrip("+"),
+        noise,
+        lambda: digits(rng.randint(2, 20)),
+        lambda: f"{digits(3)}-{digits(3)}-{digits(4)}",
+        lambda: f"({digits(3)}) {digits(3)} {digits(4)}",
+        lambda: f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/{rng.choice(['24', '2024', '1999'])}",
+        lambda: f"2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} 1{rng.randint(0, 9)}",
+        lambda: f"{digits(rng.randint(1, 5))}-{digits(rng.randint(1, 5))} ({digits(4)})",  # page ranges
+        lambda: f"{rng.randint(1, 99)}:{rng.randint(1, 99)}",  # ratios
+        lambda: f"{digits(4)} {digits(4)} {digits(4)} {digits(4)}",
+        lambda: f"{digits(3)}/{digits(3)}-{digits(4)}/{digits(3)}",
+        lambda: f"{rng.choice(examples)} / {rng.choice(examples)}",
+        lambda: f"{rng.choice(examples)} ext. {digits(3)}",
+    ]
+    texts = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            parts += [rng.choice(GLUE), rng.choice(WORDS), rng.choice(GLUE), rng.choice(forms)(), rng.choice(GLUE)]
+        texts.append("".join(parts))
+    return texts + [t.replace(" ", "  ") for t in texts[:40]] + texts[:40]  # the same values again
+
+
+def _seen(results):
+    return [(r.start, r.end, r.score, r.analysis_explanation.textual_explanation) for r in results]
+
+
+@pytest.fixture(scope="module")
+def regions():
+    return _regions()
+
+
+def test_same_results_as_presidio(regions):
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+    from transforms.detection.phone import windowed_phone_class
+
+    plain = PhoneRecognizer(supported_regions=regions, leniency=1)
+    fast = windowed_phone_class()(supported_regions=regions, leniency=1)
+    texts = _texts(3, 400, regions)
+    found = 0
+    for text in texts:
+        expected = _seen(plain.analyze(text, ["PHONE_NUMBER"]))
+        assert _seen(fast.analyze(text, ["PHONE_NUMBER"])) == expected, text
+        found += len(expected)
+    assert found > 100  # the generated texts really hold numbers
+
+
+@pytest.mark.parametrize("leniency", [0, 2])
+def test_same_results_at_other_leniencies(regions, leniency):
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+    from transforms.detection.phone import windowed_phone_class
+
+    some = regions[:8]
+    plain = PhoneRecognizer(supported_regions=some, leniency=leniency)
+    fast = windowed_phone_class()(supported_regions=some, leniency=leniency)
+    for text in _texts(5, 120, some):
+        assert _seen(fast.analyze(text, ["PHONE_NUMBER"])) == _seen(plain.analyze(text, ["PHONE_NUMBER"])), text
+
+
+@pytest.mark.parametrize("budget", [1, 2, 3, 5, 8])
+def test_try_budget_stops_where_the_plain_matcher_stops(regions, budget, monkeypatch):
+    """With a small budget of failed candidates, remembered outcomes must not carry a scan further (or
+    less far) than the plain matcher goes: Presidio's recognizer over ``PhoneNumberMatcher(max_tries=...)``."""
+    import phonenumbers
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+    from transforms.detection.phone import windowed_phone_class
+
+    fast = windowed_phone_class()(supported_regions=regions, leniency=1, max_tries=budget)
+    matcher = phonenumbers.PhoneNumberMatcher
+    monkeypatch.setattr(
+        phonenumbers, "PhoneNumberMatcher", lambda text, region, leniency: matcher(text, region, leniency, budget)
+    )
+    plain = PhoneRecognizer(supported_regions=regions, leniency=1)
+    texts = _texts(9, 80, regions)
+    texts += [" ".join(texts[i : i + 6]) for i in range(0, 60, 6)]  # many candidates per text
+    found = 0
+    for text in texts + texts:  # the second round reuses what the first remembered
+        expected = _seen(plain.analyze(text, ["PHONE_NUMBER"]))
+        assert _seen(fast.analyze(text, ["PHONE_NUMBER"])) == expected, text
+        found += len(expected)
+    assert found > 0
+
+
+def test_memo_is_bounded():
+    from transforms.detection.phone import _Memo
+
+    memo = _Memo(size=3)
+    for i in range(10):
+        memo.put(i, [i])
+    assert len(memo.data) <= 3
+    assert memo.get(9) == [9]
