@@ -22,6 +22,7 @@ from transforms.detection.analyzer import build_analyzer
 from transforms.detection.blocks import contact_block_spans
 from transforms.detection.engines.base import NerHit
 from transforms.detection.entries import entry_spans
+from transforms.detection.forms import reshape_spans
 from transforms.detection.guards import Guards
 from transforms.detection.model_integrity import ModelInfo
 from transforms.detection.name_evidence import evidence_spans
@@ -241,6 +242,7 @@ class Detector:
             raise RecordError(reasons.DETECT_REGEX_TIMEOUT, "propagation regex timed out") from None
         if self.rules.methods.one_label:
             spans = unify_labels(texts, spans)
+        spans = [reshape_spans(t, doc, m, self.cfg) for t, doc in zip(texts, spans, strict=True)]  # forms.py
         out = []
         for text, doc_spans in zip(texts, spans, strict=True):
             kept = [s for s in doc_spans if not self._allowed(text[s.start : s.end])]

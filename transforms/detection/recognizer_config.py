@@ -203,6 +203,8 @@ class MethodsSpec(_Strict):
     subject_surnames: bool = Field(True, description="a known surname alone opening a sentence before a verb")
     article_org_names: bool = Field(True, description='"the" + capitalized words with an organisation head, in prose')
     first_name_pairs: bool = Field(True, description="a Census/Faker first name + an uncommon capitalized word")
+    person_boundaries: bool = Field(True, description="titles, field labels, next lines cut off PERSON spans")
+    numeric_rerouting: bool = Field(True, description="cued numbers become AGE/ID/DATE_TIME (number_routes.py)")
 
 
 class RecognizersFile(_Strict):
