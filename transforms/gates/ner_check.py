@@ -15,6 +15,7 @@ the exception's type name only. The child is joined, or terminated if the driver
 from __future__ import annotations
 
 import multiprocessing
+import sys
 
 from transforms.config import RunConfig
 from transforms.errors import GateFailure
@@ -81,14 +82,14 @@ def _child(send, texts: list[str], cfg: RunConfig, seed: str, n_process: int) ->
 class NerJob:
     """``ner_check`` started now and collected with ``result()``.
 
-    ``processes <= 1`` (or no ``fork`` on this platform): computed inline by ``result()``. Otherwise one
+    ``processes <= 1`` (or not Linux, where ``fork`` is the safe default): computed inline by ``result()``. Otherwise one
     child process runs it, with spaCy using ``processes - 1`` processes inside it, while the caller works."""
 
     def __init__(self, texts: list[str], cfg: RunConfig, seed: str, processes: int = 1) -> None:
         self._args = (texts, cfg, seed)
         self._proc = self._recv = None
         self._done: tuple[Cells, sampling.NerShares] | None = None
-        if processes > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if processes > 1 and sys.platform == "linux":  # fork elsewhere is unsafe with native libraries
             ctx = multiprocessing.get_context("fork")
             self._recv, send = ctx.Pipe(duplex=False)
             self._proc = ctx.Process(target=_child, args=(send, *self._args, processes - 1), name="redact-gate-ner")
