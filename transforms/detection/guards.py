@@ -28,7 +28,7 @@ from __future__ import annotations
 import regex
 
 from transforms.detection import lexicon, validators
-from transforms.detection.prose import prose_capitals, title_of_work
+from transforms.detection.prose import is_prose, prose_capitals, sentence_bounds, title_of_work
 from transforms.detection.recognizer_config import GuardSpec, LocationPolicySpec, MethodsSpec
 
 WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}'\u2019]+")
@@ -165,6 +165,9 @@ class Guards:
         places = lexicon.place_names()
         if sum(w.lower() in places for w in content) >= 2:
             return False  # "Norway and Sweden" read as one organisation
+        lo, hi = sentence_bounds(text, start, end)
+        if not is_prose(text, lo, hi, RUN_MIN_LOWER_WORDS):
+            return False  # a short line of CV or form text, where common nouns are capitalized too
         return not title_of_work(*where)
 
     @staticmethod
@@ -250,6 +253,7 @@ class Guards:
         return lexicon.zipf(w) >= self.spec.common_word_min_zipf
 
 
+RUN_MIN_LOWER_WORDS = 8  # a full sentence of prose around the run, not a bullet line
 # lowercase words allowed inside an organisation run kept by ``prose_org_runs``
 RUN_LINKS = frozenset({"of", "for", "the", "de", "du", "des", "la", "le", "di", "del", "van", "von"})
 
