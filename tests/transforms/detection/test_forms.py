@@ -130,6 +130,9 @@ def _trimmed(text: str, value: str) -> list[str]:
         ("Queen Isolde of Varnia", "Queen Isolde", ["Queen Isolde"]),
         ("the minister Harold Major said", "Harold Major", ["Harold Major"]),
         ("Later, Major said no.", "Major", ["Major"]),  # a lone surname, not a title before a name
+        ("taught by Miss Quellwater", "Miss Quellwater", ["Quellwater"]),  # a rare word reads as a surname
+        ("she won Miss Galaxy twice", "Miss Galaxy", ["Miss Galaxy"]),  # a title of a thing
+        ("the envoy met Miss Portugal", "Miss Portugal", ["Miss Portugal"]),
         ("met DI Rosslyn", "DI Rosslyn", ["Rosslyn"]),
         ("Di Rosslyn phoned", "Di Rosslyn", ["Di Rosslyn"]),  # "Di" is a first name, only "DI" a rank
         ("Petra Lindqvist signed", "Petra Lindqvist", ["Petra Lindqvist"]),
