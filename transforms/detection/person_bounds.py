@@ -55,6 +55,7 @@ CAPS_TITLES = frozenset({"PC", "DC", "DS", "DI", "DCI", "DCS", "DSU", "WPC", "PC
 # words that are titles only before another title ("Police Constable", "Deputy Mayor")
 TITLE_PREFIXES = frozenset({"police", "deputy", "vice", "assistant", "acting", "senior", "chief", "detective"})
 
+SPEAKER_MAX_ZIPF = 5.0  # a name token rarer than this in a label ("Dagny:") marks a speaker
 COMMON_ZIPF = 3.5  # a word at least this frequent in English and not a Census name is a common word
 _TOKEN = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'\u2019-]*\.?")
 _LABEL = regex.compile(r"^[ \t>*\u2022-]*[\p{L}][\p{L}\p{M} .'/#-]{0,40}:[ \t]*")
@@ -103,7 +104,7 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     line_start = text.rfind("\n", 0, a) + 1
     if not text[line_start:a].strip(" \t>*\u2022-"):  # the span opens its line: a field label may be inside
         m = _LABEL.match(text, a, b)
-        if m and m.end() < b and ":" not in text[m.end() : b]:
+        if m and m.end() < b and ":" not in text[m.end() : b] and not _names_a_speaker(m.group(0)):
             a = m.end()
     tokens = list(_TOKEN.finditer(text, a, b))
     i = 0
@@ -112,6 +113,13 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     if i and tokens[i].start() < b and not _title_of_thing(text[tokens[i].start() : b]):
         a = tokens[i].start()
     return _strip(text, a, b)
+
+
+def _names_a_speaker(label: str) -> bool:
+    """A label holding a name token that is not a very common word ("Dagny:", "Ruth Amsel:") is a speaker
+    name, personal data itself: it is not cut ("Name:", "Reported by:", "Tenant:" are cut)."""
+    words = [m.group(0).rstrip(".") for m in _TOKEN.finditer(label)]
+    return any(lexicon.is_name_token(w) and lexicon.zipf(w) < SPEAKER_MAX_ZIPF for w in words)
 
 
 def _title_of_thing(rest: str) -> bool:

@@ -123,6 +123,7 @@ def _trimmed(text: str, value: str) -> list[str]:
         # field labels and next lines
         ("Name: Corwin Hale\nDOB: unknown", "Name: Corwin Hale", ["Corwin Hale"]),
         ("Reported by: Ines Marquand", "Reported by: Ines Marquand", ["Ines Marquand"]),
+        ("Dagny: Thorsby called", "Dagny: Thorsby", ["Dagny: Thorsby"]),  # a speaker name is not a field label
         ("Tenant: Lowri Pugh\nLandlord", "Lowri Pugh\nLandlord", ["Lowri Pugh", "Landlord"]),
         ("Signed Bram Okafor\nWitness: none", "Bram Okafor\nWitness", ["Bram Okafor"]),
         # names stay whole: name-forming titles, surnames that are title words, lone titles
