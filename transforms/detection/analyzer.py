@@ -27,8 +27,9 @@ UNUSED_PIPES = ("parser", "senter")
 def build_analyzer(cfg: DetectionConfig, rules: RecognizersFile | None = None, optimized: bool = True):
     """Return (AnalyzerEngine, ModelInfo). Raises ``IntegrityError`` if the model files were altered.
 
-    ``optimized`` (default) disables the unused spaCy components and installs the prefilters of
-    ``prefilter.py`` and the bisecting token lookup of ``context.py``; all leave every span unchanged
+    ``optimized`` (default) disables the unused spaCy components and installs the phone matcher of
+    ``phone.py``, the prefilters of ``prefilter.py`` (literal and digit gates) and the context
+    enhancement of ``context.py``; all leave every span unchanged
     (``optimized=False`` is the reference path the equivalence test compares against)."""
     ensure_offline()
     info: ModelInfo = verify_model(cfg.nlp.name, cfg.nlp.hashes_file)
@@ -70,7 +71,7 @@ def _optimize(engine) -> None:
 
     from transforms.detection.context import install as bisecting_context
     from transforms.detection.phone import windowed_phone_class
-    from transforms.detection.prefilter import LITERALS, literal_gate
+    from transforms.detection.prefilter import LITERALS, digit_gate, literal_gate
 
     nlp = engine.nlp_engine.nlp["en"]
     nlp.select_pipes(disable=[p for p in UNUSED_PIPES if p in nlp.pipe_names])
@@ -88,6 +89,8 @@ def _optimize(engine) -> None:
             )
         elif r.name in LITERALS and type(r).__name__ == r.name:
             literal_gate(r, LITERALS[r.name])
+        else:
+            digit_gate(r)  # pattern recognizers whose every pattern needs a digit
 
 
 def _configure_predefined(engine, rules: RecognizersFile) -> None:

@@ -1,10 +1,15 @@
-"""Presidio's context enhancement with the token lookup by bisection instead of a scan.
+"""Presidio's context enhancement with the token lookup by bisection and without a deep copy.
 
 ``LemmaContextAwareEnhancer`` finds the token under each result by walking every token of the document
 (building a spaCy ``Token`` per step) until one ends after the result's start: quadratic in practice
 (results x tokens). The first token ending after ``start`` is found here by bisection on the token
-ends, computed once per document; the answer, and the error when there is none, are the same. Only
-offsets are handled, never text.
+ends, computed once per document; the answer, and the error when there is none, are the same.
+
+The enhancer also deep-copies every result (explanation and metadata included) before raising scores,
+so that the caller's list stays untouched. ``AnalyzerEngine`` drops that list right after the call and
+its results are fresh objects of this ``analyze`` call (no recognizer keeps or reuses a result), so the
+results are handed over without the copy: the enhancer raises the same scores on the same results. Only
+offsets and scores are handled, never text.
 """
 
 from __future__ import annotations
@@ -44,4 +49,20 @@ def install(enhancer) -> bool:
         return i
 
     enhancer._find_index_of_match_token = find_index_of_match_token
+    enhance = enhancer.enhance_using_context
+
+    def enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context=None):
+        return enhance(text, _Handed(raw_results), nlp_artifacts, recognizers, context)
+
+    enhancer.enhance_using_context = enhance_using_context
     return True
+
+
+class _Handed(list):
+    """Results the caller no longer needs: ``copy.deepcopy`` of this list is a plain list of the same
+    results (the enhancer's defensive copy, skipped)."""
+
+    __slots__ = ()
+
+    def __deepcopy__(self, memo) -> list:
+        return list(self)

@@ -45,6 +45,9 @@ MAX_DEF_WORDS = 12
 FOREIGN_ZIPF = 2.0  # below this an English frequency list hardly knows the word
 SURNAME_MAX_ZIPF = 4.4  # "Moore" 4.3 is a name; "Grant" 4.7, "Young" 5.4 are words first
 FIRST_NAME_MAX_ZIPF = 4.0
+# Faker's lists are less clean than the Census files (some English words among 80 locales' names: "Ether",
+# "Grit", "Hoop"): a name known only to them must be rarer than a common English word
+FAKER_MAX_ZIPF = 3.3
 # a finite verb or an adverb right after a sentence-initial subject
 VERB_CUES = frozenset(
     {"was", "is", "has", "had", "have", "became", "becomes", "won", "wrote", "made", "took", "left", "spent"}
@@ -163,7 +166,7 @@ def subject_surnames(text: str, spans: list[Span], stop: set[str]) -> list[Span]
         low = word.lower()
         if low in stop or lexicon.zipf(low) >= SURNAME_MAX_ZIPF or low in lexicon.place_names():
             continue
-        if low in lexicon.surnames() or low in lexicon.faker_names():
+        if low in lexicon.surnames() or (low in lexicon.faker_names() and lexicon.zipf(low) < FAKER_MAX_ZIPF):
             if not (verb in VERB_CUES or verb in AGENT_VERBS or (verb.endswith("ed") and len(verb) > 4)):
                 continue
         elif not (lexicon.zipf(low) < RARE_SUBJECT_ZIPF and _agent_cue(text, m.end(2), verb)):
@@ -206,7 +209,9 @@ def first_name_pairs(text: str, spans: list[Span], stop: set[str], heads: set[st
         low = first.lower()
         if low in stop or lexicon.zipf(low) >= FIRST_NAME_MAX_ZIPF:
             continue
-        if not (low in lexicon.first_names() or low in lexicon.faker_first_names()):
+        if not (
+            low in lexicon.first_names() or (low in lexicon.faker_first_names() and lexicon.zipf(low) < FAKER_MAX_ZIPF)
+        ):
             continue
         if last in heads or common(last) or lexicon.zipf(last) >= SURNAME_MAX_ZIPF:
             continue  # "Ingrid Room": a frequent word, even when the Census lists it as a surname

@@ -125,3 +125,83 @@ def literal_gate(recognizer, literal: str) -> None:
         return analyze(text, entities, nlp_artifacts) if literal in text else []
 
     recognizer.analyze = gated
+
+
+# ``\p{...}`` letter and mark properties of the ``regex`` module, read as a plain letter by the stdlib parser
+# (none of them holds a digit); any other property leaves the pattern ungated.
+_LETTER_PROPERTIES = re.compile(r"\\p\{(?:L|Lu|Ll|Lt|Lm|Lo|M|Mn|Mc|Me)\}")
+_ASCII_DIGIT_CODES = range(ord("0"), ord("9") + 1)
+_FUZZY = re.compile(r"\{[^}]*[<=>]")  # fuzzy-match constraints ({e<=1}): errors may replace digits
+
+
+def needs_digit(pattern: str, flags: int = 0) -> bool:
+    """True when no text without a decimal digit can hold a match of ``pattern`` (``regex`` module, V0
+    syntax): every way to match consumes, or asserts by a positive lookaround, at least one ``\\d`` or
+    ``[0-9]`` character. Read from the stdlib parser's tree; anything it cannot read says False."""
+    from re import _constants as sre
+    from re import _parser
+
+    import regex
+
+    if flags & regex.V1:
+        return False
+    source = _LETTER_PROPERTIES.sub("a", pattern)
+    if "\\p" in source or "\\P" in source or "\\N" in source or _FUZZY.search(source):
+        return False
+    try:
+        tree = _parser.parse(source, re.VERBOSE if flags & regex.VERBOSE else 0)
+    except Exception:  # syntax only the regex module knows: no gate
+        return False
+
+    def digit_only(item) -> bool:
+        op, arg = item
+        if op is sre.LITERAL:
+            return arg in _ASCII_DIGIT_CODES
+        if op is sre.RANGE:
+            return arg[0] in _ASCII_DIGIT_CODES and arg[1] in _ASCII_DIGIT_CODES
+        return op is sre.CATEGORY and arg is sre.CATEGORY_DIGIT
+
+    def needs(items) -> bool:  # some element of the sequence always needs a digit
+        return any(one(op, arg) for op, arg in items)
+
+    def one(op, arg) -> bool:
+        if op is sre.LITERAL:
+            return arg in _ASCII_DIGIT_CODES
+        if op is sre.IN:
+            return bool(arg) and all(digit_only(i) for i in arg)
+        if op is sre.SUBPATTERN:
+            return needs(arg[-1])
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            return arg[0] >= 1 and needs(arg[2])
+        if op is sre.BRANCH:
+            return all(needs(alt) for alt in arg[1])
+        if op is sre.ASSERT:  # a positive lookaround: the text must hold what it matches
+            return needs(arg[1])
+        if op is sre.ATOMIC_GROUP:
+            return needs(arg)
+        if op is sre.GROUPREF_EXISTS:
+            return needs(arg[1]) and arg[2] is not None and needs(arg[2])
+        return False  # ANY, NOT_LITERAL, negative lookarounds, anchors, back references
+
+    return needs(tree.data)
+
+
+def digit_gate(recognizer) -> bool:
+    """Skip a plain ``PatternRecognizer`` on texts without a decimal digit when every one of its patterns
+    needs one (``needs_digit``): no match is possible there, so the results are the same."""
+    import regex
+    from presidio_analyzer import PatternRecognizer
+
+    if type(recognizer).analyze is not PatternRecognizer.analyze or not recognizer.patterns:
+        return False
+    if not all(needs_digit(p.regex, recognizer.global_regex_flags) for p in recognizer.patterns):
+        return False
+    digit, analyze = regex.compile(r"\d"), recognizer.analyze
+
+    def gated(text, entities, nlp_artifacts=None, regex_flags=None):
+        if digit.search(text) is None:
+            return []
+        return analyze(text, entities, nlp_artifacts, regex_flags)
+
+    recognizer.analyze = gated
+    return True

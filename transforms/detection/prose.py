@@ -288,7 +288,7 @@ def repair_boundaries(text: str, spans: list[Span], stop: set[str], heads: set[s
 
 
 _CAP = r"\p{Lu}(?:\.|[\p{L}\p{M}'\u2019\-]*)"  # a word or an initial
-_LINK = r"(?:of|for|the|de|du|des|la|le|di|del|van|von|der|al|y|i)"
+_LINK = r"(?:of|for|on|the|de|du|des|la|le|di|del|van|von|der|al|y|i)"
 ITEM = rf"{_CAP}(?: (?:{_LINK} ){{0,2}}{_CAP}){{0,4}}"  # single spaces: a layout gap ends the item
 SEP = r"(?: ?, (?:(?:and|or) )?| (?:and|or|&) )(?:the )?"
 LIST_RE = regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}]){ITEM}(?:{SEP}{ITEM})+(?![\p{{L}}\p{{M}}\p{{N}}])")
@@ -308,16 +308,19 @@ def coordinate(text: str, spans: list[Span], stop: set[str], common, min_score: 
     for m in LIST_RE.finditer(text, timeout=5):
         items = [it for it in ITEM_RE.finditer(text, m.start(), m.end()) if it.group(0).lower() not in stop]
         hits: dict[int, str] = {}
+        weight: dict[str, float] = {}
         for i, it in enumerate(items):
             for s in named:
                 if s.start < it.end() and it.start() < s.end:
                     hits[i] = s.label
+                    weight[s.label] = weight.get(s.label, 0.0) + s.score
         if not hits or len(items) < 2:
             continue
         if len(items) == 2 and not regex.search(r"\b(?:and|or)\b|&", text[items[0].end() : items[1].start()]):
             continue  # "Lakeview, QX": an apposition, not a list
         labels = list(hits.values())
-        label = max(set(labels), key=labels.count)
+        # ties: the higher total score, then the name (the same label on every run, whatever the set order)
+        label = max(sorted(set(labels)), key=lambda lab: (labels.count(lab), weight[lab]))
         if labels.count(label) < (2 if len(items) > 2 else 1):
             continue
         lo, hi = sentence_bounds(text, m.start(), m.end())

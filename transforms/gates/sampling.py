@@ -20,10 +20,10 @@ CONFIDENCE``, whatever the data (the bounds are exact, not asymptotic).
   measured against whole-record judgement: the same on every one of 6,000 positions of two
   entity-dense public sets (598 inside entities) and 8,000 of the bench corpus.
 
-* Record sample in two stages (``staged_records``): a quarter of it first; only when that stage's bound
-  cannot pass the threshold are the other three quarters read. Each stage's bound is one-sided 97.5%
-  (``STAGE_ALPHA``), so a share above the threshold passes with probability at most 2.5% + 2.5% = 5%
-  (union bound), as with one stage; a clean dataset costs a quarter of the records.
+* Both samples in two stages (``staged_records``, ``staged_positions``): a quarter of each first; only
+  when that stage's bound cannot pass its threshold is the rest read. Each stage's bound is one-sided
+  97.5% (``STAGE_ALPHA``), so a share above the threshold passes with probability at most 2.5% + 2.5%
+  = 5% (union bound), as with one stage; a clean dataset costs a quarter of the reads.
 
 Both checks together: each bound misses its share with probability at most 5%; both hold together
 with probability at least 90%. Every record scanned (small datasets, ``ner_sample_records: 0``): the
@@ -44,8 +44,8 @@ ALPHA = 1 - CONFIDENCE
 STAGES = 2
 STAGE_ALPHA = ALPHA / STAGES  # each stage of the record sample spends half of the record check's 5%
 METHOD = (
-    "records: random.sample in 2 stages (a quarter, then the rest), hypergeometric bound at 97.5% each; "
-    "chars: uniform positions, Clopper-Pearson, windows/v3"
+    "2 stages (a quarter, then the rest), 97.5% bounds each; records: random.sample, hypergeometric; "
+    "chars: uniform positions judged on windows, Clopper-Pearson/v3"
 )
 
 
@@ -95,9 +95,10 @@ def staged_records(
     return sorted(order), entities, 2
 
 
-def sample_positions(lengths: Sequence[int], n: int, seed: str) -> list[tuple[int, int]]:
+def position_order(lengths: Sequence[int], n: int, seed: str) -> list[tuple[int, int]]:
     """``n`` character positions drawn uniformly with replacement over the concatenation of texts of
-    ``lengths``, as sorted ``(row, offset)`` pairs (empty when there is no character)."""
+    ``lengths``, as ``(row, offset)`` pairs in draw order (every prefix is itself such a sample; empty
+    when there is no character)."""
     ends, acc = [], 0
     for length in lengths:
         acc += max(int(length), 0)
@@ -106,10 +107,29 @@ def sample_positions(lengths: Sequence[int], n: int, seed: str) -> list[tuple[in
         return []
     rng = random.Random(seed + ":chars")
     out = []
-    for pos in sorted(rng.randrange(acc) for _ in range(n)):
+    for pos in [rng.randrange(acc) for _ in range(n)]:
         row = bisect.bisect_right(ends, pos)
         out.append((row, pos - (ends[row - 1] if row else 0)))
     return out
+
+
+def sample_positions(lengths: Sequence[int], n: int, seed: str) -> list[tuple[int, int]]:
+    """The positions of ``position_order``, sorted."""
+    return sorted(position_order(lengths, n, seed))
+
+
+def staged_positions(
+    order: Sequence[tuple[int, int]], threshold: float, judge: Callable[[list[tuple[int, int]]], list[bool]]
+) -> tuple[list[bool], int]:
+    """The character positions in two stages: ``(inside an entity, per judged position; stage)``.
+
+    Like ``staged_records``: the first quarter is judged, and the rest only when the first quarter's
+    Clopper-Pearson bound at ``STAGE_ALPHA`` is above ``threshold``."""
+    n1 = first_stage(len(order))
+    hits = judge(list(order[:n1]))
+    if len(order) <= n1 or clopper_pearson_upper(sum(hits), n1, STAGE_ALPHA) <= threshold:
+        return hits, 1
+    return hits + judge(list(order[n1:])), 2
 
 
 def clopper_pearson_upper(k: int, n: int, alpha: float = ALPHA) -> float:
@@ -156,6 +176,8 @@ class NerShares:
     windows: int = 0  # character positions judged on their own window (outside the record sample)
     stage: int = 0  # stage of the record sample that decided (0: every record scanned)
     record_confidence: float = CONFIDENCE  # of the record bound (each stage: 1 - STAGE_ALPHA)
+    char_stage: int = 0  # stage of the character positions that decided
+    char_confidence: float = CONFIDENCE
 
     @property
     def sampled(self) -> bool:
@@ -182,6 +204,8 @@ def sampled_shares(
     windows: int = 0,
     stage: int = 1,
     record_alpha: float = ALPHA,
+    char_stage: int = 1,
+    char_alpha: float = ALPHA,
 ) -> NerShares:
     """Shares and their exact upper bounds from a uniform record sample (entity count per sampled
     record) and uniform character positions (inside an entity or not)."""
@@ -190,7 +214,7 @@ def sampled_shares(
     if total_chars <= 0:
         char, char_upper = 0.0, 0.0  # no scanned character at all: nothing can be inside an entity
     else:
-        char, char_upper = (h / m if m else 0.0), clopper_pearson_upper(h, m)
+        char, char_upper = (h / m if m else 0.0), clopper_pearson_upper(h, m, char_alpha)
     return NerShares(
         total,
         n,
@@ -204,4 +228,6 @@ def sampled_shares(
         windows,
         stage,
         1 - record_alpha,
+        char_stage,
+        1 - char_alpha,
     )

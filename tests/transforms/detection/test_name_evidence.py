@@ -173,3 +173,45 @@ def test_prose_org_runs(text, value, label, kept):
 )
 def test_subject_surnames_rare_words_need_an_agent_verb(text, expected):
     assert {text[s.start : s.end] for s in subject_surnames(text, [], STOP)} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [  # plural party-member nouns head party names like "Party" does
+        ("Polls showed the Northland Greens ahead in the three coastal seats.", {"Northland Greens"}),
+        ("He left the Coastal Democrats after the vote on the budget.", {"Coastal Democrats"}),
+        ("She thanked the Greens for their help with the new park.", set()),  # one word: not a name run
+    ],
+)
+def test_party_member_plurals_are_organisation_heads(text, expected):
+    assert {text[s.start : s.end] for s in article_org_names(text, HEADS)} == expected
+
+
+def test_list_label_ties_are_decided_the_same_way_on_every_run():
+    from transforms.detection.prose import coordinate
+
+    text = "The talks brought together Orvell Brannagh, Tessaly Group, Mirela Quenby, Kestrow Union and Harl."
+    spans = []
+    for value, label in [
+        ("Orvell Brannagh", "PERSON"),
+        ("Tessaly Group", "ORGANIZATION"),
+        ("Mirela Quenby", "PERSON"),
+        ("Kestrow Union", "ORGANIZATION"),
+    ]:
+        i = text.index(value)
+        spans.append(Span(i, i + len(value), label, 0.85))
+    first = coordinate(text, spans, STOP, GUARDS.common)
+    assert first == coordinate(text, list(reversed(spans)), STOP, GUARDS.common)
+    assert "Harl" in {text[s.start : s.end] for s in first}
+
+
+def test_list_items_may_hold_on():
+    from transforms.detection.prose import coordinate
+
+    text = "She sat on the boards of Varrow Trust, Council on Quiet Waters and Tessaly Union for years."
+    spans = []
+    for value in ("Varrow Trust", "Tessaly Union"):
+        i = text.index(value)
+        spans.append(Span(i, i + len(value), "ORGANIZATION", 0.85))
+    found = {text[s.start : s.end] for s in coordinate(text, spans, STOP, GUARDS.common)}
+    assert "Council on Quiet Waters" in found

@@ -192,3 +192,41 @@ def test_staged_bound_covers_the_true_share():
     marked = [1] * 300 + [0] * 1700  # 15%
     misses = sum(_staged(marked, 400, f"s{s}", 0.25)[0].record_fraction_upper < 0.15 for s in range(400))
     assert misses <= 400 * 0.05 + 10
+
+
+def test_position_order_is_sample_positions_in_draw_order():
+    lengths = [5, 0, 300, 40]
+    order = S.position_order(lengths, 200, "seed")
+    assert sorted(order) == S.sample_positions(lengths, 200, "seed") and order != sorted(order)
+
+
+def _staged_chars(lengths: list[int], ents: list[int], seed: str, threshold: float, n: int = 1000):
+    judged: list[tuple[int, int]] = []
+
+    def judge(positions):
+        judged.extend(positions)
+        return [off < ents[row] for row, off in positions]  # entity characters first in each record
+
+    hits, stage = S.staged_positions(S.position_order(lengths, n, seed), threshold, judge)
+    shares = S.sampled_shares([0], hits, len(lengths), sum(lengths), char_stage=stage, char_alpha=S.STAGE_ALPHA)
+    return shares, judged
+
+
+def test_clean_characters_stop_after_the_first_quarter():
+    shares, judged = _staged_chars([500] * 400, [0] * 400, "seed", 0.03)
+    assert shares.char_stage == 1 and shares.char_positions == len(judged) == 250
+    assert 0 < shares.char_fraction_upper < 0.03 and shares.char_confidence == pytest.approx(0.975)
+
+
+@pytest.mark.parametrize("share", [0.032, 0.04])
+def test_two_character_stages_pass_a_share_above_the_threshold_in_at_most_5_percent(share):
+    lengths = [1000] * 400
+    ents = [round(1000 * share)] * 400  # exactly ``share`` of the characters
+    passed = sum(_staged_chars(lengths, ents, f"s{s}", 0.03)[0].char_fraction_upper <= 0.03 for s in range(400))
+    assert passed <= 400 * 0.05 + 10
+
+
+def test_heavy_tailed_dataset_fails_the_staged_character_check_in_every_seed():
+    """The heavy-tailed population above (true character share > 4%) through both stages: no seed passes."""
+    lengths, ents = _heavy_tailed(1)
+    assert all(_staged_chars(lengths, ents, f"seed-{s}", 0.03)[0].char_fraction_upper > 0.03 for s in range(200))
