@@ -14,7 +14,8 @@ span that ran over a line break into the following field). This step runs last, 
    with optional full stop. Short ALL-CAPS ranks (``DC``, ``PC``, ``DS``) count only in capitals (``Di``
    is a name). Titles that form part of a name are NOT in the list: nobility and regnal titles and
    saints ("Sir", "Lord", "Lady", "Queen", "King", "Pope", "St."), which the dev gold keeps inside the
-   name.
+   name. Nothing is cut when the rest is one known place or one common English word that is not a name
+   ("Miss Cambodia", "Miss World": the title names a thing, not a person's name).
 
 Privacy contract: only title, label and next-line characters are removed, never a name token: a span
 whose every token is a title stays whole (a lone "Major" propagated from "John Major"), unless a
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import regex
 
+from transforms.detection import lexicon
 from transforms.record import Span
 
 
@@ -53,6 +55,8 @@ CAPS_TITLES = frozenset({"PC", "DC", "DS", "DI", "DCI", "DCS", "DSU", "WPC", "PC
 # words that are titles only before another title ("Police Constable", "Deputy Mayor")
 TITLE_PREFIXES = frozenset({"police", "deputy", "vice", "assistant", "acting", "senior", "chief", "detective"})
 
+SPEAKER_MAX_ZIPF = 5.0  # a name token rarer than this in a label ("Dagny:") marks a speaker
+COMMON_ZIPF = 3.5  # a word at least this frequent in English and not a Census name is a common word
 _TOKEN = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'\u2019-]*\.?")
 _LABEL = regex.compile(r"^[ \t>*\u2022-]*[\p{L}][\p{L}\p{M} .'/#-]{0,40}:[ \t]*")
 
@@ -100,15 +104,35 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     line_start = text.rfind("\n", 0, a) + 1
     if not text[line_start:a].strip(" \t>*\u2022-"):  # the span opens its line: a field label may be inside
         m = _LABEL.match(text, a, b)
-        if m and m.end() < b and ":" not in text[m.end() : b]:
+        if m and m.end() < b and ":" not in text[m.end() : b] and not _names_a_speaker(m.group(0)):
             a = m.end()
     tokens = list(_TOKEN.finditer(text, a, b))
     i = 0
     while i < len(tokens) - 1 and _title(tokens[i].group(0), tokens[i + 1].group(0)):
         i += 1
-    if i and tokens[i].start() < b:
+    if i and tokens[i].start() < b and not _title_of_thing(text[tokens[i].start() : b]):
         a = tokens[i].start()
     return _strip(text, a, b)
+
+
+def _names_a_speaker(label: str) -> bool:
+    """A label holding a name token that is not a very common word ("Dagny:", "Ruth Amsel:") is a speaker
+    name, personal data itself: it is not cut ("Name:", "Reported by:", "Tenant:" are cut)."""
+    words = [m.group(0).rstrip(".") for m in _TOKEN.finditer(label)]
+    return any(lexicon.is_name_token(w) and lexicon.zipf(w) < SPEAKER_MAX_ZIPF for w in words)
+
+
+def _title_of_thing(rest: str) -> bool:
+    """The words after the title are one known place or one common English word that is not a name: the
+    title belongs to a proper name of a thing ("Miss Cambodia", "Miss World", "Mother Nature"), not to
+    a person's name, so nothing is cut."""
+    words = [m.group(0).rstrip(".") for m in _TOKEN.finditer(rest)]
+    if len(words) != 1:
+        return False
+    w = words[0]
+    if lexicon.place_key(w) in lexicon.place_names():
+        return True
+    return not lexicon.is_name_token(w) and lexicon.zipf(w) >= COMMON_ZIPF
 
 
 def _lone_title(text: str, a: int, b: int) -> bool:
@@ -116,7 +140,8 @@ def _lone_title(text: str, a: int, b: int) -> bool:
     tokens = [m.group(0) for m in _TOKEN.finditer(text, a, b)]
     if not tokens or not all(_title(t, n) for t, n in zip(tokens, [*tokens[1:], "X"], strict=True)):
         return False
-    return regex.match(r"\.?[ \t]+\p{Lu}", text[b:]) is not None
+    nxt = regex.match(r"\.?[ \t]+(\p{Lu}[\p{L}\p{M}'\u2019-]*)", text[b:])
+    return nxt is not None and not _title_of_thing(nxt.group(1))
 
 
 def _title(token: str, following: str) -> bool:

@@ -123,6 +123,7 @@ def _trimmed(text: str, value: str) -> list[str]:
         # field labels and next lines
         ("Name: Corwin Hale\nDOB: unknown", "Name: Corwin Hale", ["Corwin Hale"]),
         ("Reported by: Ines Marquand", "Reported by: Ines Marquand", ["Ines Marquand"]),
+        ("Dagny: Thorsby called", "Dagny: Thorsby", ["Dagny: Thorsby"]),  # a speaker name is not a field label
         ("Tenant: Lowri Pugh\nLandlord", "Lowri Pugh\nLandlord", ["Lowri Pugh", "Landlord"]),
         ("Signed Bram Okafor\nWitness: none", "Bram Okafor\nWitness", ["Bram Okafor"]),
         # names stay whole: name-forming titles, surnames that are title words, lone titles
@@ -130,6 +131,9 @@ def _trimmed(text: str, value: str) -> list[str]:
         ("Queen Isolde of Varnia", "Queen Isolde", ["Queen Isolde"]),
         ("the minister Harold Major said", "Harold Major", ["Harold Major"]),
         ("Later, Major said no.", "Major", ["Major"]),  # a lone surname, not a title before a name
+        ("taught by Miss Quellwater", "Miss Quellwater", ["Quellwater"]),  # a rare word reads as a surname
+        ("she won Miss Galaxy twice", "Miss Galaxy", ["Miss Galaxy"]),  # a title of a thing
+        ("the envoy met Miss Portugal", "Miss Portugal", ["Miss Portugal"]),
         ("met DI Rosslyn", "DI Rosslyn", ["Rosslyn"]),
         ("Di Rosslyn phoned", "Di Rosslyn", ["Di Rosslyn"]),  # "Di" is a first name, only "DI" a rank
         ("Petra Lindqvist signed", "Petra Lindqvist", ["Petra Lindqvist"]),
