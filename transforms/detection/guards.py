@@ -161,10 +161,10 @@ class Guards:
         text, start, end = where
         lower = [w for w in WORD_RE.findall(text[start:end]) if w[0].islower()]
         if any(w not in RUN_LINKS for w in lower):
-            return False  # "Acme and Brightline", "from Labour to Green": two names, not one
+            return False  # "Acme and Brightline", "from Harvest to Reform": two names, not one
         places = lexicon.place_names()
         if sum(w.lower() in places for w in content) >= 2:
-            return False  # "Norway and Sweden" read as one organisation
+            return False  # "Estonia and Latvia" read as one organisation
         lo, hi = sentence_bounds(text, start, end)
         if not is_prose(text, lo, hi, RUN_MIN_LOWER_WORDS):
             return False  # a short line of CV or form text, where common nouns are capitalized too

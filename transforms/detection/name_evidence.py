@@ -8,7 +8,7 @@ Three general methods for cased running prose, each switchable (``methods:`` in 
   one of: it overlaps a name already detected (its label is kept), it ends in an organisation head noun
   that is not a role or defined term ("Party", "Society"; not "Department", "Board": those head units and
   committees of any institution), or it holds a word that English hardly knows (Zipf < 2: a foreign name,
-  "Mouvement des Citoyens ..."). Clinical definitions ("Transient Ischemic Attack (TIA)", "Intensive Care
+  "Ligue des Jardiniers ..."). Clinical definitions ("Transient Ischemic Attack (TIA)", "Intensive Care
   Unit (ICU)") are English words of Zipf >= 2 with no such head, so they stay readable. Phrase and acronym
   become one label (ORGANIZATION unless an overlapping name says otherwise) with a score that propagates.
 - ``subject_surnames``: a lone capitalized word as the subject of a verb in running prose, not inside a
@@ -39,11 +39,11 @@ from transforms.record import Span
 NAME_LABELS = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 SCORE = 0.6  # >= propagation.min_score: the name is found again elsewhere in the document
 ACRONYM_RE = regex.compile(r"\([ \t]?(\p{Lu}[\p{L}.&'\-]{1,11})[ \t]?[);,]")
-# lowercase words skipped inside a defined name ("Party of ...", "Mouvement des Citoyens pour le ...")
+# lowercase words skipped inside a defined name ("Party of ...", "Ligue des Jardiniers pour le ...")
 DEF_CONNECTORS = frozenset(lexicon.NAME_CONNECTORS | {"to", "in", "on", "en", "pour", "per", "a", "an"})
 MAX_DEF_WORDS = 12
 FOREIGN_ZIPF = 2.0  # below this an English frequency list hardly knows the word
-SURNAME_MAX_ZIPF = 4.4  # "Moore" 4.3 is a name; "Grant" 4.7, "Young" 5.4 are words first
+SURNAME_MAX_ZIPF = 4.4  # "Hunter" 4.4 is about the cap; "Grant" 4.7, "Young" 5.4 are words first
 FIRST_NAME_MAX_ZIPF = 4.0
 # Faker's lists are less clean than the Census files (some English words among 80 locales' names: "Ether",
 # "Grit", "Hoop"): a name known only to them must be rarer than a common English word
@@ -70,7 +70,7 @@ AGENT_PARTICIPLES = frozenset(
 )
 AGENT_ADVERBS = frozenset({"also", "later", "then", "never", "once", "still", "often", "previously", "subsequently"})
 RARE_SUBJECT_ZIPF = 2.5  # below this English hardly uses the word: not a word the reader would miss
-# offices and roles that open a defined phrase ("Member of Parliament (MP)", "President of the X (PXS)")
+# offices and roles that open a defined phrase ("Chair of the Harbour Trust (CHT)", "President of the X (PXS)")
 OFFICES = frozenset(
     {"member", "members", "president", "minister", "secretary", "chairman", "chair", "governor", "mayor"}
     | {"senator", "director", "head", "leader", "speaker", "justice", "judge", "deputy", "vice", "fellow"}
@@ -120,7 +120,7 @@ def defined_names(text: str, spans: list[Span], heads: set[str]) -> list[Span]:
             continue
         phrase = [w.group(0) for w in words if w.start() >= start]
         if phrase[0].lower() in OFFICES:
-            continue  # "Member of Parliament (MP)": an office, not a name
+            continue  # "Chair of the Harbour Trust (CHT)": an office, not a name
         content = [w for w in phrase if w not in DEF_CONNECTORS]
         capitals = [w for w in content if w[0].isupper()]
         if not (phrase[0][0].isupper() and phrase[-1][0].isupper()) or 2 * len(capitals) < len(content):

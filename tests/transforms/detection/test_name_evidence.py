@@ -39,7 +39,7 @@ def _values(text: str, spans: list[Span]) -> set[tuple[str, str]]:
         ),
         ("She was moved to the Intensive Care Unit (ICU) after the fall on the stairs.", set()),  # clinical unit
         ("There is a history of Transient Ischemic Attack (TIA) in the past year.", set()),  # clinical term
-        ("He served as Member of Parliament (MP) for the northern seat for years.", set()),  # an office
+        ("He served as Chair of the Harbour Trust (CHT) for the northern port.", set()),  # an office
         ("The old Green Reform Union (XYZ) met in the hall on the square.", set()),  # initials do not match
         ("Known chronic kidney disease (CKD) was noted on the last visit to the ward.", set()),  # lowercase
         ("The clinic uses Quiet Review Rounds (QRR) for each of the new patients.", set()),  # common, no head
@@ -78,10 +78,10 @@ def test_subject_surnames(text, expected):
     ("text", "expected"),
     [
         ("The prize went to the poet Mirela Brannagh for her second collection of verse.", {"Mirela Brannagh"}),
-        ("Her letters to Ingrid Quenby were kept in a box in the attic for years.", {"Ingrid Quenby"}),
+        ("Her letters to Ragnhild Quenby were kept in a box in the attic for years.", {"Ragnhild Quenby"}),
         ("Mirela Brannagh won the prize for her second collection of verse.", set()),  # sentence-initial
-        ("She moved to the Ingrid Room on the third floor of the west wing.", set()),  # a common word after
-        ("The delegates from Ingrid Union arrived late to the meeting.", set()),  # a head noun after
+        ("She moved to the Ragnhild Room on the third floor of the west wing.", set()),  # a common word after
+        ("The delegates from Ragnhild Union arrived late to the meeting.", set()),  # a head noun after
         ("We asked Will Quenby about the deadline in the morning.", set()),  # "Will": a common word first
     ],
 )
@@ -142,10 +142,10 @@ def test_faker_lexicon_is_latin_script_and_case_folded():
         ),
         ("He read every issue of Popular Harvest as a boy in the north.", "Popular Harvest", "ORGANIZATION", False),
         ("He sold ads to the magazine , Popular Harvest , for a few years.", "Popular Harvest", "ORGANIZATION", False),
-        ("The ferries from Norway and Sweden were late again this week.", "Norway and Sweden", "ORGANIZATION", False),
+        ("The ferries from Estonia and Latvia were late again this week.", "Estonia and Latvia", "ORGANIZATION", False),
         (
-            "In two seats the vote moved from Labour to Reform at the last election.",
-            "Labour to Reform",
+            "In two seats the vote moved from Harvest to Reform at the last election.",
+            "Harvest to Reform",
             "ORGANIZATION",
             False,
         ),
