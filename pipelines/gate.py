@@ -50,8 +50,8 @@ from transforms.errors import GateFailure, RedactError
 from transforms.gates import frames as F
 from transforms.gates import sampling
 from transforms.gates.canaries import canaries_digest, load_canaries
-from transforms.gates.ge_runner import default_expectations_dir, load_suites, validate
-from transforms.gates.ner_scan import scan_length, shared_scanner
+from transforms.gates.ge_runner import default_expectations_dir, load_suites, preload_ge, validate
+from transforms.gates.ner_check import NerJob
 from transforms.schemas import TRAINING_SCHEMA, VAULT_SCHEMA
 
 log = logging.getLogger(__name__)
@@ -70,8 +70,9 @@ def gate_version(
 ) -> dict:
     """Validate ``version``; write the report; return the compact result recorded in the manifest.
 
-    ``n_process``: spaCy processes for the NER scan (the run passes its worker count: the gate runs
-    alone after the pipeline)."""
+    ``n_process``: the run's worker count (the gate runs alone after the pipeline): above 1 the NER
+    residual scan runs in a child process (spaCy there with ``n_process - 1`` processes) while this one
+    builds the other frames and imports Great Expectations (``ner_check.NerJob``)."""
     if not isinstance(manifest, Manifest):
         manifest = Manifest.model_validate({"version": version, **manifest})
     try:
@@ -106,21 +107,25 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
     training_tables = [read_parquet(f["path"]) for f in on_disk]
     surfaces = F.surfaces_of(vault_tables)  # synthetic stand-ins (surrogate/date_shift modes) are not residual PII
     seed = sampling.sample_seed(version, [n for n, _ in _file_ids(on_disk)])
-    ner, shares = _ner_scan(training_tables, surfaces, cfg, seed, n_process)
-    training = _concat(
-        [F.training_frame(t, vault_tokens, n, surfaces) for t, n in zip(training_tables, ner, strict=True)],
-        F.training_columns(),
-    )
-    vault = _concat([F.vault_frame(t) for t in vault_tables], [*F.VAULT_COLUMNS, "type_matches_token"])
-    canary_table = read_output(layout, CANARIES, version)
-    canary_vault = [read_parquet(p) for p in layout.files(CANARY_VAULT, version)]
-    canary_tokens = F.tokens_of(canary_vault) | vault_tokens
-    canary = F.canary_frame(canary_table, canaries, canary_tokens, F.surfaces_of(canary_vault))
-    other_scopes = [s for s in vault_scopes(layout) if s != scope and layout.files(VAULT, version, s)]
-    quarantine_tables = [read_parquet(p) for p in layout.files(QUARANTINE, version)]
-    # the vault's ``surfaces`` are the recorded synthetic stand-ins (surrogate e-mails, phones ...) by design
-    clear = F.clear_residual([*vault_tables, *quarantine_tables], skip=("surfaces",))
-    clear += F.clear_residual([canary_table], skip=("text", "turns", "messages"))  # canary texts: the canary suite
+    texts = [x for t in training_tables for x in F.ner_texts(t, surfaces)]  # every row, in table order
+    with NerJob(texts, cfg, seed, processes=n_process) as job:  # several workers: a child scans meanwhile
+        parts = [F.training_frame(t, vault_tokens, None, surfaces) for t in training_tables]
+        vault = _concat([F.vault_frame(t) for t in vault_tables], [*F.VAULT_COLUMNS, "type_matches_token"])
+        canary_table = read_output(layout, CANARIES, version)
+        canary_vault = [read_parquet(p) for p in layout.files(CANARY_VAULT, version)]
+        canary_tokens = F.tokens_of(canary_vault) | vault_tokens
+        canary = F.canary_frame(canary_table, canaries, canary_tokens, F.surfaces_of(canary_vault))
+        other_scopes = [s for s in vault_scopes(layout) if s != scope and layout.files(VAULT, version, s)]
+        quarantine_tables = [read_parquet(p) for p in layout.files(QUARANTINE, version)]
+        # the vault's ``surfaces`` are the recorded synthetic stand-ins (surrogate e-mails, phones ...) by design
+        clear = F.clear_residual([*vault_tables, *quarantine_tables], skip=("surfaces",))
+        clear += F.clear_residual([canary_table], skip=("text", "turns", "messages"))  # canary texts: the canaries
+        if job.parallel:
+            preload_ge()  # its import overlaps the scan
+        cells, shares = job.result()
+    sizes = [t.num_rows for t in training_tables]
+    parts = [F.with_ner(f, c) for f, c in zip(parts, _split(cells, sizes), strict=True)]
+    training = _concat(parts, F.training_columns())
     facts = {
         "clear_columns_pii_free": clear == 0,
         "training_schema_ok": all(_same_schema(t, TRAINING_SCHEMA) for t in training_tables),
@@ -191,45 +196,12 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
     }
 
 
-def _ner_scan(
-    tables: list[pa.Table], surfaces: dict, cfg: RunConfig, seed: str, n_process: int
-) -> tuple[list[list[F.NerResidual | None]], sampling.NerShares]:
-    """Per table, the NER result of each row (``None`` for rows outside the record sample), and the shares.
-
-    Small datasets (or ``ner_sample_records: 0``): every row, exact shares. Otherwise a uniform record
-    sample (record share) and uniform character positions over the scanned text of every row (character
-    share; ``ner_scan.scan_length`` needs no model); only the rows they fall in are given to the model."""
-    gcfg = cfg.gates
-    sizes = [t.num_rows for t in tables]
-    total = sum(sizes)
-    chosen = sampling.sample_indices(total, gcfg.ner_sample_records, seed)
-    scanner = shared_scanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, tuple(gcfg.ner_labels))
-    texts = [x for t in tables for x in F.ner_texts(t, surfaces)]  # every row, in table order
-    if chosen is None:
-        done = scanner.scan_many(texts, n_process=n_process)
-        shares = sampling.ner_shares(
-            [r.entities for r in done], [r.chars for r in done], [r.scanned_chars for r in done], total
-        )
-        cells: list[F.NerResidual | None] = list(done)
-    else:
-        lengths = [scan_length(x) for x in texts]
-        positions = sampling.sample_positions(lengths, gcfg.ner_sample_records, seed)
-        wanted = sorted(set(chosen) | {row for row, _ in positions})
-        found = dict(zip(wanted, scanner.scan_many([texts[i] for i in wanted], n_process=n_process), strict=True))
-        shares = sampling.sampled_shares(
-            [found[i].entities for i in chosen],
-            [found[row].covers(off) for row, off in positions],
-            total,
-            sum(lengths),
-            read=len(found),
-        )
-        in_sample = set(chosen)
-        cells = [found[i] if i in in_sample else None for i in range(total)]
-    per_row, start = [], 0
+def _split(cells: list, sizes: list[int]) -> list[list]:
+    out, start = [], 0
     for size in sizes:
-        per_row.append(cells[start : start + size])
+        out.append(cells[start : start + size])
         start += size
-    return per_row, shares
+    return out
 
 
 def _ner_summary(shares: sampling.NerShares, configured: int, seed: str) -> dict:
@@ -242,9 +214,14 @@ def _ner_summary(shares: sampling.NerShares, configured: int, seed: str) -> dict
         "sample_seed": seed if shares.sampled else None,
         "sample_method": sampling.METHOD if shares.sampled else None,
         "confidence": sampling.CONFIDENCE if shares.sampled else None,
+        "record_sample_stage": shares.stage if shares.sampled else None,
+        "record_bound_confidence": shares.record_confidence if shares.sampled else None,
+        "char_sample_stage": shares.char_stage if shares.sampled else None,
+        "char_bound_confidence": shares.char_confidence if shares.sampled else None,
         "records_read": shares.read,
         "chars_total": shares.total_chars,
         "char_positions_sampled": shares.char_positions,
+        "char_windows_read": shares.windows,
         "record_fraction": shares.record_fraction,
         "record_fraction_upper": shares.record_fraction_upper,
         "char_fraction": shares.char_fraction,
@@ -261,11 +238,14 @@ def ner_scan_line(shares: sampling.NerShares) -> str:
             f"character share {shares.char_fraction:.4f}"
         )
     return (
-        f"NER scan: {shares.scanned} of {shares.total} records sampled, record share "
-        f"{shares.record_fraction:.4f} (upper bound {shares.record_fraction_upper:.4f}); "
-        f"{shares.char_positions} of {shares.total_chars} characters sampled, character share "
-        f"{shares.char_fraction:.4f} (upper bound {shares.char_fraction_upper:.4f}); {shares.read} records "
-        f"read; one-sided {sampling.CONFIDENCE:.0%} bounds"
+        f"NER scan: {shares.scanned} of {shares.total} records sampled (stage {shares.stage} of "
+        f"{sampling.STAGES}), record share {shares.record_fraction:.4f} (upper bound "
+        f"{shares.record_fraction_upper:.4f}, one-sided {shares.record_confidence:.1%}); {shares.char_positions} "
+        f"of {shares.total_chars} characters sampled (stage {shares.char_stage} of {sampling.STAGES}), character "
+        f"share {shares.char_fraction:.4f} (upper bound {shares.char_fraction_upper:.4f}, one-sided "
+        f"{shares.char_confidence:.1%}); {shares.read} records "
+        f"and {shares.windows} position windows read; each check passes a share above its threshold with "
+        f"probability at most {1 - sampling.CONFIDENCE:.0%}"
     )
 
 

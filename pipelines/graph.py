@@ -10,7 +10,7 @@ import apache_beam as beam
 
 from pipelines.dataset import CANARIES, CANARY_VAULT, QUARANTINE, TRAINING, VAULT, Layout
 from transforms import fs
-from transforms.canaries import InjectCanaries, SplitCanaries
+from transforms.canaries import INJECTED, SplitCanaries, canary_records
 from transforms.canonicalize import CanonicalizeRecords
 from transforms.config import RunConfig
 from transforms.context import KeysRef, RunContext
@@ -38,14 +38,22 @@ class GraphSpec:
 
 def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     cfg, ctx, layout = spec.cfg, spec.ctx, spec.layout
+    # The record path, from parsing to the training writer, is one fused stage on every runner (no Flatten,
+    # GroupByKey or side input on it): the local runner materializes the data between stages, so anything
+    # joining this path would hold the whole corpus in memory. Canaries join as read units for that reason.
     read = p | "ReadRecords" >> ReadRecords(
-        spec.patterns, cfg.input, spec.policy, cfg.retention.uri_policy, exclude=never_read(layout, cfg.keys.kek_uri)
+        spec.patterns,
+        cfg.input,
+        spec.policy,
+        cfg.retention.uri_policy,
+        exclude=never_read(layout, cfg.keys.kek_uri),
+        inject=canary_records(cfg.gates),
+        inject_counter=INJECTED,
     )
     (read.sources, read.records, read.quarantine, read.drops) | "Progress" >> ReportProgress()
     canonical = read.records | "Canonicalize" >> CanonicalizeRecords(cfg.canonicalization.special_tokens)
     minimized = canonical | "Minimize" >> MinimizeRecords(cfg.minimization, spec.policy)
-    canaries = p | "InjectCanaries" >> InjectCanaries(cfg.gates)
-    to_detect = (minimized.records, canaries) | "WithCanaries" >> beam.Flatten()
+    to_detect = minimized.records
     failed_ner = []
     if cfg.detection.engines:  # extra NER engines (docs/engines.md); the default graph is unchanged
         from transforms.ner import RunNerEngines

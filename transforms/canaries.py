@@ -1,31 +1,28 @@
-"""Canary stages: ``InjectCanaries`` (synthetic records into the graph) and ``SplitCanaries``.
+"""Canaries in the run graph: ``canary_records`` (what the reader injects) and ``SplitCanaries``.
 
-Canaries join the records after minimization, are detected, tokenized and given lineage like any
-record, and are then split off by their ``canary`` flag into a separate output that the gate checks.
-They never reach the training data. Counters ``canaries.injected`` / ``canaries.written`` keep the
-run's reconciliation exact.
+Canaries are carried as read units (``ReadRecords(inject=...)``, counted under ``canaries.injected``),
+so they travel in the same fused stage as the records instead of joining them through a ``Flatten``
+(which the local runner would materialize: the whole corpus in memory). Canonicalization and
+minimization pass them through untouched, as if they joined after minimization; they are detected,
+tokenized and given lineage like any record, and are then split off by their ``canary`` flag into a
+separate output that the gate checks. They never reach the training data. Counters
+``canaries.injected`` / ``canaries.written`` keep the run's reconciliation exact.
 """
 
 from __future__ import annotations
 
 import apache_beam as beam
-from apache_beam.metrics import Metrics
 
 from transforms.config import GatesConfig
-from transforms.counters import NS
 from transforms.gates.canaries import canary_record, load_canaries
 from transforms.record import Record
 
+INJECTED = "canaries.injected"
 
-class InjectCanaries(beam.PTransform):
-    """PBegin -> the configured canary records (validated when the graph is built)."""
 
-    def __init__(self, cfg: GatesConfig) -> None:
-        super().__init__()
-        self.records = [canary_record(c) for c in load_canaries(cfg)]
-
-    def expand(self, pbegin):
-        return pbegin | "Create" >> beam.Create(self.records) | "Count" >> beam.Map(_count, "canaries.injected")
+def canary_records(cfg: GatesConfig) -> list[Record]:
+    """The configured canary records (validated when the graph is built), flagged ``canary``."""
+    return [canary_record(c) for c in load_canaries(cfg)]
 
 
 class SplitCanaries(beam.PTransform):
@@ -33,8 +30,3 @@ class SplitCanaries(beam.PTransform):
 
     def expand(self, records):
         return records | "Split" >> beam.Partition(lambda r, _n: 1 if r.canary else 0, 2)
-
-
-def _count(record: Record, name: str) -> Record:
-    Metrics.counter(NS, name).inc()
-    return record

@@ -50,4 +50,5 @@ class _CanonicalizeFn(beam.DoFn):
         self.canon = Canonicalizer(self.special_tokens)
 
     def process(self, record: Record):
-        yield canonicalize_record(record, self.canon)
+        # canaries (synthetic, injected by the reader) pass untouched, as if they joined after this stage
+        yield record if record.canary else canonicalize_record(record, self.canon)

@@ -231,14 +231,16 @@ class GatesConfig(_Strict):
     # 0.55% of characters on the redacted presidio_synth_v2 set, 2.1% on the small examples/ corpus.
     max_ner_char_fraction: float = Field(0.03, ge=0.0, le=1.0)
     # The NER residual checks are shares: on a larger dataset the gate scans a uniform record sample (record
-    # share) and uniform character positions (character share) and compares exact one-sided 95% upper
-    # bounds with the thresholds (transforms/gates/sampling.py, docs/gates.md). With 1,000 and no
-    # entity found, the bounds are about 0.3%; the scan reads at most 2,000 records whatever the dataset.
+    # share) and uniform character positions (character share), and compares exact upper bounds with the
+    # thresholds (transforms/gates/sampling.py, docs/gates.md): the record sample in two stages (a quarter,
+    # then the rest only when the quarter's one-sided 97.5% bound cannot pass), the positions judged by their
+    # record's scan when sampled, else on a 64-character window around them; each check passes a share above
+    # its threshold with probability at most 5%. The model reads n/4 to n records plus <= n short windows.
     ner_sample_records: int = Field(
         1000,
         ge=0,
-        description=f"records (and character positions) the NER residual scan samples; 0: all records, "
-        f"else at least {NER_SAMPLE_MIN}",
+        description=f"records (and character positions) the NER residual scan samples (the records in two "
+        f"stages: a quarter first); 0: all records, else at least {NER_SAMPLE_MIN}",
     )
     max_duplicate_fraction: float = Field(1.0, ge=0.0, le=1.0, description="1.0: duplicates are only reported")
     min_canary_recall: float = Field(1.0, ge=0.0, le=1.0)

@@ -46,7 +46,8 @@ class _Tick(beam.DoFn):
         self.kind = kind
 
     def process(self, element):
-        TRACKER.add(**{self.kind: 1})
+        if not getattr(element, "canary", False):  # canaries are injected, not read
+            TRACKER.add(**{self.kind: 1})
         return ()
 
 

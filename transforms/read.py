@@ -6,6 +6,11 @@ files are streamed (``transforms.parsing.stream``: planned into line-aligned byt
 workers read line by line, records leave as they are read, memory bounded by one line); other formats
 are read whole within ``input.max_file_bytes``. Every listed path is accounted for: a record, a quarantine item (``read.*``: unreadable, too large, vanished) or a
 drop (``input.*``: skipped by rule), each counted under its reason.
+
+``inject``: ready records (the run's canaries) carried as units beside the files' units and emitted by
+the parse stage as they are, counted under ``inject_counter`` and never as read. Records then leave the
+reader from one stage only, so on the DirectRunner (Beam's FnApiRunner, which materializes every
+multi-input ``Flatten``) the path from parsing to writing stays one fused, streaming stage.
 """
 
 from __future__ import annotations
@@ -50,10 +55,13 @@ class ReadRecords(beam.PTransform):
         policy: RetentionPolicy | None = None,
         uri_policy: str = "hash",
         exclude: Sequence[str] = (),
+        inject: Sequence[Record] = (),
+        inject_counter: str = "injected",
     ) -> None:
         super().__init__()
         self.patterns, self.cfg = list(patterns), cfg
         self.policy, self.uri_policy, self.exclude = policy, uri_policy, list(exclude)
+        self.inject, self.inject_counter = [_Injected(r) for r in inject], inject_counter
 
     def expand(self, pbegin):
         args = (self.cfg, self.policy, self.uri_policy)
@@ -64,10 +72,15 @@ class ReadRecords(beam.PTransform):
             | "Spread" >> beam.Reshuffle()
             | "Plan" >> beam.ParDo(_PlanFile(*args)).with_outputs(*_OUTS, main="units")
         )
+        units = planned.units
+        if self.inject:  # a Flatten of units (small descriptors), never of records
+            injected = pbegin | "Inject" >> beam.Create(self.inject)
+            units = (planned.units, injected) | "WithInjected" >> beam.Flatten()
         parsed = (
-            planned.units
+            units
             | "SpreadUnits" >> beam.Reshuffle()
-            | "Parse" >> beam.ParDo(_ParseUnit(*args)).with_outputs(*_OUTS, "shard_sources", main="records")
+            | "Parse"
+            >> beam.ParDo(_ParseUnit(*args, self.inject_counter)).with_outputs(*_OUTS, "shard_sources", main="records")
         )
         shard_sources = (
             parsed.shard_sources
@@ -85,6 +98,13 @@ class ReadRecords(beam.PTransform):
 
 
 _OUTS = ("quarantine", "drops", "sources")
+
+
+@dataclass(frozen=True)
+class _Injected:
+    """A ready record travelling as a read unit (see ``ReadRecords``'s ``inject``)."""
+
+    record: Record
 
 
 class _ListFn(beam.DoFn):
@@ -168,9 +188,20 @@ class _PlanFile(_ItemsFn):
 class _ParseUnit(_ItemsFn):
     """Parses one unit: a JSON Lines shard line by line (records leave as they are read), or a whole
     file. The only place that sees the raw URI: it evaluates the retention policy's source globs here
-    and lets records carry just the matching rule ids (the URI itself is hashed by policy)."""
+    and lets records carry just the matching rule ids (the URI itself is hashed by policy). An injected
+    record leaves as it is, counted under its own counter."""
 
-    def process(self, unit: Shard | Listed):
+    def __init__(
+        self, cfg: InputConfig, policy: RetentionPolicy | None, uri_policy: str, inject_counter: str = "injected"
+    ) -> None:
+        super().__init__(cfg, policy, uri_policy)
+        self.injected = Metrics.counter(NS, inject_counter)
+
+    def process(self, unit: Shard | Listed | _Injected):
+        if isinstance(unit, _Injected):
+            self.injected.inc()
+            yield unit.record
+            return
         if isinstance(unit, Shard):
             src = shard_source(unit, self.uri_policy)
             yield from self._emit(src, read_shard(unit, self.cfg, self.uri_policy), "shard_sources")

@@ -26,6 +26,36 @@ class Parser(argparse.ArgumentParser):
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
 
+    def parse_known_args(self, args=None, namespace=None):
+        self._argv = list(sys.argv[1:] if args is None else args)  # subcommands get their own share
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str):
+        """A required option missing because it was mistyped (``--outptu DIR``) gets our one-line
+        "did you mean" error (exit 2) instead of argparse's "--output is required"."""
+        if message.startswith(("the following arguments are required", "one of the arguments")):
+            typo = mistyped_required(self, getattr(self, "_argv", []))
+            if typo:
+                self.exit(2, f"{self.prog}: error: {typo}\n")
+        super().error(message)
+
+
+def mistyped_required(parser: argparse.ArgumentParser, argv: list[str]) -> str | None:
+    """When a required option is missing because it was mistyped (``--outptu DIR``), the one-line error
+    naming the typo and the option meant; ``None`` when no argument looks like a misspelling of one."""
+    ours = set(own_options(parser))
+    actions = [a for a in parser._actions if a.required]
+    actions += [a for g in parser._mutually_exclusive_groups if g.required for a in g._group_actions]
+    required = [s for a in actions for s in a.option_strings if s.startswith("--") and a.help is not argparse.SUPPRESS]
+    for arg in argv:
+        name = arg.split("=", 1)[0]
+        if not name.startswith("--") or name in ours:
+            continue
+        hint = suggest(name, required)
+        if hint:
+            return f"unknown option {name} (did you mean {hint}?); nothing was changed"
+    return None
+
 
 class UsageError(ConfigError):
     """A command line that is refused before anything runs (exit 2)."""

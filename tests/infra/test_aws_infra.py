@@ -96,7 +96,15 @@ def test_kms_keys_rotate(resources):
 
 
 def _statements(data, role: str) -> list[dict]:
-    return data[("aws_iam_policy_document", role)]["statement"]
+    """A policy document's own statements plus those of the documents it includes
+    (``source_policy_documents``), so a grant cannot hide in a shared document."""
+    doc = data[("aws_iam_policy_document", role)]
+    included = []
+    for ref in doc.get("source_policy_documents", []):
+        m = re.fullmatch(r"\$\{data\.aws_iam_policy_document\.(\w+)\.json\}", ref)
+        assert m, ref  # only documents defined here, which the test can read
+        included += _statements(data, m.group(1))
+    return included + doc.get("statement", [])
 
 
 def _grants(data, role: str) -> list[tuple[str, str]]:
@@ -116,6 +124,13 @@ def test_roles_have_no_wildcards_and_never_encrypt_with_the_kek(data, role):
         assert resource != "*" and not resource.startswith("arn:aws:s3:::*"), (role, resource)
         if "aws_kms_key.kek" in resource:
             assert action == "kms:Decrypt", (role, action)  # creating/rotating keysets is an admin task
+
+
+@pytest.mark.parametrize("role", ["run", "purge", "reveal"])
+def test_roles_unwrap_keysets_and_use_the_storage_key(data, role):
+    grants = _grants(data, role)  # through the shared document each policy includes
+    assert ("kms:Decrypt", "${aws_kms_key.kek.arn}") in grants
+    assert any(r == "${aws_kms_key.storage.arn}" for _a, r in grants)
 
 
 def _buckets(resource: str) -> set[str]:

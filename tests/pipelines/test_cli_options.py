@@ -138,3 +138,33 @@ def test_building_the_cli_imports_nothing_heavy():
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "typo"),
+    [
+        (["run", "--input", "x", "--outptu", "o"], "--outptu"),
+        (["gate", "--ouput=o"], "--ouput"),  # required through a mutually exclusive group (--dataset alias)
+        (["keys", "rotate", "--otuput", "o"], "--otuput"),
+    ],
+)
+def test_mistyped_required_option_names_the_option_meant(argv, typo, capsys):
+    from pipelines.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [
+        f"redact {' '.join(argv[: 2 if argv[0] == 'keys' else 1])}: error: unknown option {typo} "
+        "(did you mean --output?); nothing was changed"
+    ]
+
+
+def test_missing_required_option_without_a_typo_keeps_argparse_usage(capsys):
+    from pipelines.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["gate", "--zzz"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and err.startswith("usage: redact gate") and "--output is required" in err

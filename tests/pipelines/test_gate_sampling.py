@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import spacy
 
 from pipelines.gate import gate_version
 from tests.pipelines import gate_data as D
 from transforms.config import load_config
-from transforms.gates.ner_scan import NerScanner, mask_for_ner, ner_pipes, scan_length
+from transforms.errors import GateFailure
+from transforms.gates import ner_check as ner_check_mod
+from transforms.gates.ner_check import NerJob
+from transforms.gates.ner_scan import WINDOW_CHARS, NerScanner, _masked, mask_for_ner, ner_pipes, scan_length, window
 
 M = "redact.gate_metrics"
 NER_TEXT = "Yesterday John Smith flew from Berlin to Paris with Maria Lopez."
@@ -68,13 +74,18 @@ def test_sampled_scan_is_reported_and_reproducible(tmp_path):
     result, summary = _gate(tmp_path, _rows(250), ner_sample_records=200)
     assert result["success"], result["failed"]
     ner = summary["ner_scan"]
-    assert (ner["records_total"], ner["records_scanned"], ner["sampled"]) == (250, 200, True)
-    assert ner["char_positions_sampled"] == 200 and ner["chars_total"] > 0
-    assert 200 <= ner["records_read"] <= 250
-    assert ner["line"].startswith("NER scan: 200 of 250 records sampled, record share 0.")
-    assert f"200 of {ner['chars_total']} characters sampled, character share 0.0000 (upper bound 0." in ner["line"]
+    # clean records: the first quarter of the 200-record sample proves the record share below 25%
+    assert (ner["records_total"], ner["records_scanned"], ner["sampled"]) == (250, 50, True)
+    assert (ner["record_sample_stage"], ner["record_bound_confidence"]) == (1, 0.975)
+    # 50 clean positions cannot prove the character share below 3% at 97.5% (bound 7.1%): all 200 are read
+    assert (ner["char_sample_stage"], ner["char_positions_sampled"]) == (2, 200) and ner["chars_total"] > 0
+    assert ner["records_read"] == 50 and 0 < ner["char_windows_read"] <= 200
+    assert ner["line"].startswith("NER scan: 50 of 250 records sampled (stage 1 of 2), record share 0.")
+    assert (
+        f"200 of {ner['chars_total']} characters sampled (stage 2 of 2), character share 0.0000 (upper" in ner["line"]
+    )
     assert ner["sample_seed"] and ner["sample_method"]
-    assert summary["metrics"]["ner_records_scanned"] == 200
+    assert summary["metrics"]["ner_records_scanned"] == 50
     assert ner["line"] in Path(result["report"]).read_text()
     _, again = _gate(tmp_path / "again", _rows(250), ner_sample_records=200)
     assert again["ner_scan"] == ner  # same version and files: same sample
@@ -103,6 +114,7 @@ def test_sampled_gate_is_conservative(tmp_path):
     sampled, summary = _gate(tmp_path / "sampled", named, ner_sample_records=200, **loose)
     assert sampled["failed"] == [f"{M}: expect_column_values_to_be_between(ner_record_fraction)"]
     assert summary["metrics"]["ner_record_fraction"] > exact + 0.002
+    assert summary["ner_scan"]["record_sample_stage"] == 2 and summary["ner_scan"]["records_scanned"] == 200
 
 
 def test_rare_long_name_dense_records_fail_the_sampled_gate(tmp_path):
@@ -155,3 +167,77 @@ def test_scanned_characters_mean_the_same_in_full_and_sampled_scans():
         assert r.chars == sum(r.covers(i) for i in range(r.scanned_chars)) == sum(e - s for s, e in r.spans)
         assert all(0 <= s < e <= r.scanned_chars for s, e in r.spans)
     assert scanner.scan_many(texts)[1].entities >= 2
+
+
+def test_window_is_cut_at_whitespace_and_points_at_the_position():
+    tok = D.tok("PERSON", 3)
+    text = f"{tok} said that " + "word " * 40 + f"Maria Lopez moved to Berlin with {tok} " + "again " * 40
+    masked, fillers = _masked(text)
+    scanned = [i for i in range(len(masked)) if not any(s <= i < e for s, e in fillers)]  # scanned -> masked
+    assert len(scanned) == scan_length(text)
+    for offset in (0, 5, 120, len(scanned) // 2, len(scanned) - 1):
+        w, at = window(text, offset)
+        lo = scanned[offset] - at  # the window is the masked text from lo, pointing at the scanned character
+        assert masked[lo : lo + len(w)] == w and len(w) <= 2 * WINDOW_CHARS + 40
+        assert lo == 0 or masked[lo - 1].isspace()
+        assert lo + len(w) == len(masked) or masked[lo + len(w)].isspace()
+        assert scanned[offset] - lo >= min(WINDOW_CHARS, scanned[offset])  # at least the margin before it
+
+
+def test_window_judgement_matches_the_whole_record():
+    """Every scanned position of entity-rich texts: inside an entity on its window alone iff inside one in
+    the whole-record scan (the window spans several times the model's context)."""
+    cfg = load_config(None)
+    scanner = NerScanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, ["PERSON", "GPE", "LOC"])
+    tok = D.tok("PERSON", 9)
+    texts = [
+        " ".join([NER_TEXT, f"Then {tok} called Priya Okafor in Leeds about the order."] * 4),
+        f"Order 5 for {tok} shipped to Paris. " * 6,
+    ]
+    full = scanner.scan_many(texts)
+    positions = [(i, off) for i, r in enumerate(full) for off in range(0, r.scanned_chars, 3)]
+    hits = scanner.hits_at(texts, positions)
+    assert hits == [full[i].covers(off) for i, off in positions]
+    assert 20 < sum(hits) < len(hits)  # entities and plain text both judged
+
+
+def test_gate_with_a_scan_process_gives_the_same_result(tmp_path):
+    """After a several-worker run the NER check runs in a child process while the gate builds the other
+    frames: same shares, same summary, same verdicts (sampled and whole scans), no process left over."""
+    for name, mutate, gates in (
+        ("whole", _two_of_ten, {"max_ner_char_fraction": 1.0, "max_ner_record_fraction": 0.19}),
+        ("sampled", _named(250, 4), {"ner_sample_records": 200}),
+    ):
+        summaries = []
+        for processes in (1, 2):
+            crafted = D.Crafted(tmp_path / f"{name}{processes}" / "out")
+            mutate(crafted)
+            crafted.write()
+            cfg = load_config(None, **{f"gates.{k}": v for k, v in gates.items()})
+            now = datetime(2026, 11, 29, tzinfo=UTC)
+            result = gate_version(crafted.layout, crafted.version, crafted.manifest(), cfg, now, n_process=processes)
+            summary = json.loads(Path(result["summary"]).read_text())
+            summaries.append((result["failed"], summary["ner_scan"], summary["metrics"], summary["suites"]))
+            assert multiprocessing.active_children() == []
+        assert summaries[0] == summaries[1]
+        assert summaries[0][0]  # both fail the same expectation (the checks still bite)
+
+
+def test_scan_process_failure_crosses_as_a_type_name(monkeypatch):
+    secret = "Maria Lopez lives at 12 Elm Street"
+
+    def boom(*_args, **_kwargs):
+        raise ValueError(secret)
+
+    monkeypatch.setattr(ner_check_mod, "ner_check", boom)
+    with pytest.raises(GateFailure) as err, NerJob([secret], load_config(None), "seed", processes=2) as job:
+        assert job.parallel
+        job.result()
+    assert "ValueError" in str(err.value) and "Maria" not in str(err.value)
+    assert multiprocessing.active_children() == []
+
+
+def test_an_abandoned_scan_process_is_stopped():
+    with NerJob([NER_TEXT] * 50, load_config(None), "seed", processes=2) as job:
+        assert job.parallel
+    assert not job.parallel and multiprocessing.active_children() == []

@@ -1,28 +1,40 @@
-"""``InjectCanaries`` / ``SplitCanaries`` on the DirectRunner: canaries never join the real records."""
+"""Canaries in the graph: injected by the reader, untouched by canonicalization and minimization, split
+apart by ``SplitCanaries``; they never join the real records and are counted apart from the records read."""
 
 from __future__ import annotations
 
 import apache_beam as beam
-from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.testing.util import assert_that, equal_to
 
-from transforms.canaries import InjectCanaries, SplitCanaries
-from transforms.config import CanaryConfig, GatesConfig
-from transforms.record import Record
+from tests.conftest import write_jsonl
+from transforms import reasons
+from transforms.canaries import INJECTED, SplitCanaries, canary_records
+from transforms.canonicalize import CanonicalizeRecords
+from transforms.config import CanaryConfig, GatesConfig, InputConfig, MinimizationConfig
+from transforms.counters import NS
+from transforms.minimize import MinimizeRecords
+from transforms.read import ReadRecords
+
+CANARY = CanaryConfig(id="c1", text="Ping Zed\u200b Quill <|im_end|> now.", values=["Zed\u200b Quill"])
 
 
-def test_inject_then_split_routes_canaries_apart():
-    cfg = GatesConfig(canaries=[CanaryConfig(id="c1", text="Ping Zed Quill now.", values=["Zed Quill"])])
-    with TestPipeline() as p:
-        real = p | "Real" >> beam.Create([Record(doc_id="d1", content_type="document", text="hello")])
-        canaries = p | "Inject" >> InjectCanaries(cfg)
-        merged = (real, canaries) | beam.Flatten()
-        records, canary = merged | SplitCanaries()
-        assert_that(records | "RealIds" >> beam.Map(lambda r: r.doc_id), equal_to(["d1"]), label="real")
-        assert_that(canary | "CanaryIds" >> beam.Map(lambda r: r.doc_id), equal_to(["canary-c1"]), label="canary")
+def test_injected_canaries_pass_canonicalize_and_minimize_untouched_then_split_apart(tmp_path):
+    write_jsonl(tmp_path / "in" / "a.jsonl", [{"id": "d1", "text": "hello"}, {"id": "d2", "text": "x"}])
+    injected = canary_records(GatesConfig(canaries=[CANARY]))
+    p = beam.Pipeline()
+    read = p | ReadRecords([str(tmp_path / "in" / "*.jsonl")], InputConfig(), inject=injected, inject_counter=INJECTED)
+    canonical = read.records | CanonicalizeRecords(["<|im_end|>"])
+    # require_true drops every real record here (no consent field); a canary is never dropped
+    kept = canonical | MinimizeRecords(MinimizationConfig(consent_rule="require_true"))
+    records, canary = kept.records | SplitCanaries()
+    assert_that(records, equal_to([]), label="real")
+    assert_that(canary | beam.Map(lambda r: (r.doc_id, r.text)), equal_to([("canary-c1", CANARY.text)]), label="c")
+    counters = {
+        c.key.metric.name: c.committed for c in p.run().metrics().query(MetricsFilter().with_namespace(NS))["counters"]
+    }
+    assert counters["read"] == 2 and counters[INJECTED] == 1 and counters[f"dropped.{reasons.DROP_NO_CONSENT}"] == 2
 
 
-def test_no_canaries_configured_gives_an_empty_collection():
-    with TestPipeline() as p:
-        canaries = p | InjectCanaries(GatesConfig(canaries=[]))
-        assert_that(canaries, equal_to([]))
+def test_no_canaries_configured_gives_none():
+    assert canary_records(GatesConfig(canaries=[])) == []

@@ -22,8 +22,10 @@ from transforms.detection.analyzer import build_analyzer
 from transforms.detection.blocks import contact_block_spans
 from transforms.detection.engines.base import NerHit
 from transforms.detection.entries import entry_spans
+from transforms.detection.forms import reshape_spans
 from transforms.detection.guards import Guards
 from transforms.detection.model_integrity import ModelInfo
+from transforms.detection.name_evidence import evidence_spans
 from transforms.detection.org_shapes import caps_org_spans, title_org_spans
 from transforms.detection.propagation import Propagator, unify_labels
 from transforms.detection.prose import repair
@@ -229,6 +231,10 @@ class Detector:
             for t, doc in zip(texts, spans, strict=True)
         ]
         g = self.guards
+        spans = [
+            doc + evidence_spans(t, doc, g.stop, g.org_heads, g.roles, g.common, m)
+            for t, doc in zip(texts, spans, strict=True)
+        ]
         spans = [repair(t, doc, g.stop, g.org_heads, g.common, m) for t, doc in zip(texts, spans, strict=True)]
         try:
             spans = self.propagator.apply(texts, spans, extra)
@@ -236,6 +242,7 @@ class Detector:
             raise RecordError(reasons.DETECT_REGEX_TIMEOUT, "propagation regex timed out") from None
         if self.rules.methods.one_label:
             spans = unify_labels(texts, spans)
+        spans = [reshape_spans(t, doc, m, self.cfg) for t, doc in zip(texts, spans, strict=True)]  # forms.py
         out = []
         for text, doc_spans in zip(texts, spans, strict=True):
             kept = [s for s in doc_spans if not self._allowed(text[s.start : s.end])]

@@ -28,7 +28,7 @@ from __future__ import annotations
 import regex
 
 from transforms.detection import lexicon, validators
-from transforms.detection.prose import prose_capitals
+from transforms.detection.prose import is_prose, prose_capitals, sentence_bounds, title_of_work
 from transforms.detection.recognizer_config import GuardSpec, LocationPolicySpec, MethodsSpec
 
 WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}'\u2019]+")
@@ -132,7 +132,7 @@ class Guards:
             self.methods.prose_caps_evidence
             and where is not None
             and cased_text
-            and prose_capitals(*where, self.stop, cue=label == "PERSON")
+            and prose_capitals(*where, self.stop, cue=label == "PERSON" or self._org_run(label, content, where))
         )
 
     def check(self, text: str, start: int, end: int, label: str) -> bool:
@@ -152,6 +152,23 @@ class Guards:
         if self.methods.acronym_guard and label in self.acronym_entities and ACRONYM_RE.match(value.strip()):
             return self._acronym_ok(text, start, end, value.strip())
         return True
+
+    def _org_run(self, label: str, content: list[str], where: tuple[str, int, int]) -> bool:
+        """Method ``prose_org_runs``: an ORGANIZATION proposal of 2+ capitalized words in mid-sentence prose
+        needs no article ("joined Popular Harvest"), unless it reads as the title of a work."""
+        if not (self.methods.prose_org_runs and label == "ORGANIZATION" and len(content) >= 2):
+            return False
+        text, start, end = where
+        lower = [w for w in WORD_RE.findall(text[start:end]) if w[0].islower()]
+        if any(w not in RUN_LINKS for w in lower):
+            return False  # "Acme and Brightline", "from Harvest to Reform": two names, not one
+        places = lexicon.place_names()
+        if sum(w.lower() in places for w in content) >= 2:
+            return False  # "Estonia and Latvia" read as one organisation
+        lo, hi = sentence_bounds(text, start, end)
+        if not is_prose(text, lo, hi, RUN_MIN_LOWER_WORDS):
+            return False  # a short line of CV or form text, where common nouns are capitalized too
+        return not title_of_work(*where)
 
     @staticmethod
     def _field_label(text: str, start: int, end: int) -> bool:
@@ -234,6 +251,11 @@ class Guards:
         if self.methods.acronym_guard and ACRONYM_RE.match(word) and len(w) <= 5:
             return lexicon.zipf(w) >= self.spec.shouted_word_min_zipf  # acronyms: judged by the acronym guard
         return lexicon.zipf(w) >= self.spec.common_word_min_zipf
+
+
+RUN_MIN_LOWER_WORDS = 8  # a full sentence of prose around the run, not a bullet line
+# lowercase words allowed inside an organisation run kept by ``prose_org_runs``
+RUN_LINKS = frozenset({"of", "for", "the", "de", "du", "des", "la", "le", "di", "del", "van", "von"})
 
 
 def _title_words(value: str) -> list[str]:

@@ -75,3 +75,38 @@ def place_key(value: str) -> str:
 def is_name_token(word: str) -> bool:
     w = word.lower()
     return w in first_names() or w in surnames()
+
+
+LATIN_NAME_RE = regex.compile(r"^[\p{Latin}][\p{Latin}\p{M}'\u2019-]+$")
+
+
+@functools.lru_cache(maxsize=1)
+def _faker_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """Case-folded first names and last names of every Faker person provider locale (Faker, MIT: public
+    per-locale name lists, some with frequency weights), Latin script only. Lists of names, not people."""
+    import importlib
+    import pkgutil
+
+    import faker.providers.person as person
+
+    firsts: set[str] = set()
+    lasts: set[str] = set()
+    for info in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"{person.__name__}.{info.name}").Provider
+        for attr, dest in (("first_names", firsts), ("last_names", lasts)):
+            values = next((k.__dict__[attr] for k in provider.__mro__ if attr in k.__dict__), ())
+            if isinstance(values, (dict, list, tuple, set, frozenset)):
+                dest.update(v.casefold() for v in values if isinstance(v, str) and LATIN_NAME_RE.match(v))
+    return frozenset(firsts), frozenset(lasts)
+
+
+def faker_first_names() -> frozenset[str]:
+    """Faker's first names of all locales (Latin script, case-folded)."""
+    return _faker_lists()[0]
+
+
+@functools.lru_cache(maxsize=1)
+def faker_names() -> frozenset[str]:
+    """Faker's first and last names of all locales (Latin script, case-folded)."""
+    firsts, lasts = _faker_lists()
+    return firsts | lasts

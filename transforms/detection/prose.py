@@ -95,6 +95,33 @@ def prose_capitals(text: str, start: int, end: int, stop: set[str], min_lower_wo
     return words[0].lower() == "the" or (prev is not None and prev.group(1).lower() == "the") or cue
 
 
+# nouns that name a work or a medium: a capitalized run beside one is a title, not an organisation
+WORK_NOUNS = frozenset(
+    {"magazine", "journal", "newspaper", "novel", "novella", "book", "film", "movie", "album", "song", "poem"}
+    | {"play", "opera", "series", "show", "column", "issue", "episode", "story", "stories", "collection"}
+    | {"anthology", "essay", "article", "painting", "documentary", "programme", "program", "single", "record"}
+    | {"entitled", "titled"}
+)
+YEAR_AFTER_RE = regex.compile(r"[ \t]*\([ \t]*\d{4}")
+WORD_BEFORE_RE = regex.compile(r"([\p{L}]+)[ \t]*,?[ \t]*$")
+WORD_AFTER_RE = regex.compile(r"[ \t]*([\p{L}]+)")
+
+
+def title_of_work(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` reads as the title of a work: a year in brackets right after it ("Quiet Rivers
+    (1961)"), or a work noun just before or after it ("the magazine Harbour Lights", "Harbour Lights
+    magazine", "an issue of Harbour Lights")."""
+    if YEAR_AFTER_RE.match(text, end):
+        return True
+    before = WORD_BEFORE_RE.search(text, max(0, start - 30), start)
+    prev = before.group(1).lower() if before else ""
+    if prev == "of":
+        before = WORD_BEFORE_RE.search(text, max(0, before.start() - 30), before.start())
+        prev = before.group(1).lower() if before else ""
+    after = WORD_AFTER_RE.match(text, end)
+    return prev in WORK_NOUNS or (after is not None and after.group(1).lower() in WORK_NOUNS)
+
+
 def is_prose(text: str, lo: int, hi: int, min_lower_words: int = 4) -> bool:
     """``text[lo:hi]`` reads as running prose: ``min_lower_words`` lowercase words, a third of all words."""
     return _prose_at(text[lo:hi], min_lower_words)
@@ -261,7 +288,7 @@ def repair_boundaries(text: str, spans: list[Span], stop: set[str], heads: set[s
 
 
 _CAP = r"\p{Lu}(?:\.|[\p{L}\p{M}'\u2019\-]*)"  # a word or an initial
-_LINK = r"(?:of|for|the|de|du|des|la|le|di|del|van|von|der|al|y|i)"
+_LINK = r"(?:of|for|on|the|de|du|des|la|le|di|del|van|von|der|al|y|i)"
 ITEM = rf"{_CAP}(?: (?:{_LINK} ){{0,2}}{_CAP}){{0,4}}"  # single spaces: a layout gap ends the item
 SEP = r"(?: ?, (?:(?:and|or) )?| (?:and|or|&) )(?:the )?"
 LIST_RE = regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}]){ITEM}(?:{SEP}{ITEM})+(?![\p{{L}}\p{{M}}\p{{N}}])")
@@ -281,16 +308,19 @@ def coordinate(text: str, spans: list[Span], stop: set[str], common, min_score: 
     for m in LIST_RE.finditer(text, timeout=5):
         items = [it for it in ITEM_RE.finditer(text, m.start(), m.end()) if it.group(0).lower() not in stop]
         hits: dict[int, str] = {}
+        weight: dict[str, float] = {}
         for i, it in enumerate(items):
             for s in named:
                 if s.start < it.end() and it.start() < s.end:
                     hits[i] = s.label
+                    weight[s.label] = weight.get(s.label, 0.0) + s.score
         if not hits or len(items) < 2:
             continue
         if len(items) == 2 and not regex.search(r"\b(?:and|or)\b|&", text[items[0].end() : items[1].start()]):
             continue  # "Lakeview, QX": an apposition, not a list
         labels = list(hits.values())
-        label = max(set(labels), key=labels.count)
+        # ties: the higher total score, then the name (the same label on every run, whatever the set order)
+        label = max(sorted(set(labels)), key=lambda lab: (labels.count(lab), weight[lab]))
         if labels.count(label) < (2 if len(items) > 2 else 1):
             continue
         lo, hi = sentence_bounds(text, m.start(), m.end())

@@ -194,6 +194,17 @@ class MethodsSpec(_Strict):
     list_coordination: bool = Field(True, description="detected names in a list make its other items names")
     acronym_apposition: bool = Field(True, description="an acronym in brackets after a detected name is that name")
     field_gap_cuts: bool = Field(True, description="spans cut at column gaps and line breaks (span_cuts.py)")
+    prose_org_runs: bool = Field(
+        True, description="an ORGANIZATION of 2+ capitalized words mid-sentence needs no article"
+    )
+    defined_names: bool = Field(
+        True, description="a capitalized phrase defined by its bracketed acronym, with evidence"
+    )
+    subject_surnames: bool = Field(True, description="a known surname alone opening a sentence before a verb")
+    article_org_names: bool = Field(True, description='"the" + capitalized words with an organisation head, in prose')
+    first_name_pairs: bool = Field(True, description="a Census/Faker first name + an uncommon capitalized word")
+    person_boundaries: bool = Field(True, description="titles, field labels, next lines cut off PERSON spans")
+    numeric_rerouting: bool = Field(True, description="cued numbers become AGE/ID/DATE_TIME (number_routes.py)")
 
 
 class RecognizersFile(_Strict):

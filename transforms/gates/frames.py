@@ -159,16 +159,16 @@ def ner_texts(table: pa.Table, surfaces: dict[str, frozenset[str]]) -> list[str]
 def training_frame(
     table: pa.Table,
     vault_tokens: set[str],
-    ner: list[NerResidual | None],
+    ner: list[NerResidual | None] | None,
     surfaces: dict[str, frozenset[str]] | None = None,
 ) -> pd.DataFrame:
     """One row per training record; see the module docstring for what is (not) included.
 
     ``ner``: the NER scan's result per row, ``None`` for a row the sampled scan did not read (its
-    ``ner_*`` cells stay empty)."""
+    ``ner_*`` cells stay empty); ``None`` for all: filled in later by ``with_ner``."""
     surfaces = surfaces or {}
     rows = []
-    for row, n in zip(table.to_pylist(), ner, strict=True):
+    for row, n in zip(table.to_pylist(), ner or [None] * table.num_rows, strict=True):
         text = row.get("text") or ""
         lin, ret = row.get("lineage") or {}, row.get("retention") or {}
         model = lin.get("nlp_model") or {}
@@ -200,6 +200,15 @@ def training_frame(
         rows.append(out)
     frame = pd.DataFrame(rows, columns=training_columns())
     return frame.drop(columns=_columns_without_source(table.schema.names))
+
+
+def with_ner(frame: pd.DataFrame, ner: list[NerResidual | None]) -> pd.DataFrame:
+    """``frame`` (from ``training_frame(..., None)``) with the NER scan's cells of its rows."""
+    if "ner_entities" in frame.columns:  # left out when the table has no text column
+        frame["ner_entities"] = [n.entities if n else None for n in ner]
+        frame["ner_chars"] = [n.chars if n else None for n in ner]
+        frame["ner_scanned_chars"] = [n.scanned_chars if n else None for n in ner]
+    return frame
 
 
 _DERIVED_FROM = {

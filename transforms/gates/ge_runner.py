@@ -69,6 +69,11 @@ def load_suites(directory: str | None) -> dict[str, dict]:
     return suites
 
 
+def preload_ge() -> None:
+    """Import Great Expectations now (a few seconds), e.g. while another process works."""
+    import great_expectations  # noqa: F401
+
+
 def _context(docs_dir: str):
     import great_expectations as gx
     from great_expectations.data_context.types.base import (

@@ -17,6 +17,7 @@ from transforms.keys.tokens import TOKEN_RE
 FILLER = "it"
 _MAX_CHARS = 200_000
 _BATCH = 64
+WINDOW_CHARS = 64  # context on each side of a sampled character position (``window``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,29 @@ def scan_length(text: str) -> int:
     """Scanned characters of ``text`` (what the scan would read outside fillers), without the model."""
     masked, fillers = _masked(text)
     return len(masked) - sum(e - s for s, e in fillers)
+
+
+def window(text: str, offset: int, margin: int = WINDOW_CHARS) -> tuple[str, int]:
+    """The text the model reads to judge scanned character ``offset`` of ``text`` alone, and the offset's
+    place in it.
+
+    Rule (``WINDOW_CHARS``): the masked text (``_masked``) from ``margin`` characters before the position
+    to ``margin`` after it, each end widened to the nearest whitespace (or the text's end) so no word is
+    cut: spaCy splits on whitespace first, so the window's tokens are the whole text's tokens there, and
+    the pinned model's entity decision at a token depends on a few tokens around it."""
+    masked, fillers = _masked(text)
+    pos = offset
+    for s, e in fillers:  # scanned -> masked: add the filler characters before the position
+        if s <= pos:
+            pos += e - s
+        else:
+            break
+    lo, hi = max(0, pos - margin), min(len(masked), pos + margin + 1)
+    while lo > 0 and not masked[lo - 1].isspace():
+        lo -= 1
+    while hi < len(masked) and not masked[hi].isspace():
+        hi += 1
+    return masked[lo:hi], pos - lo
 
 
 def _to_scanned(fillers: list[tuple[int, int]]):
@@ -114,11 +138,25 @@ class NerScanner:
         docs = self.nlp.pipe([m for m, _ in layouts], batch_size=_BATCH, n_process=n_process)
         for (text, fillers), doc in zip(layouts, docs, strict=True):  # doc.text would rebuild the string
             convert = _to_scanned(fillers)
-            ents = [e for e in doc.ents if e.label_ in self.labels and e.text.strip() != FILLER]
+            ents = [e for e in doc.ents if self._counted(e)]
             spans = tuple((convert(e.start_char), convert(e.end_char)) for e in ents)
             scanned = len(text) - sum(e - s for s, e in fillers)
             out.append(NerResidual(len(ents), sum(e - s for s, e in spans), scanned, spans))
         return out
+
+    def hits_at(self, texts: list[str], positions: list[tuple[int, int]], n_process: int = 1) -> list[bool]:
+        """Per ``(text index, scanned offset)``: is that character inside a counted entity, judged on its
+        own ``window`` (one model call per position, whatever other positions fall nearby)?"""
+        windows = [window(texts[i], off) for i, off in positions]
+        n_process = n_process if len(windows) >= 4 * _BATCH * n_process else 1
+        docs = self.nlp.pipe([w for w, _ in windows], batch_size=_BATCH, n_process=n_process)
+        return [
+            any(e.start_char <= at < e.end_char for e in doc.ents if self._counted(e))
+            for (_, at), doc in zip(windows, docs, strict=True)
+        ]
+
+    def _counted(self, ent) -> bool:
+        return ent.label_ in self.labels and ent.text.strip() != FILLER
 
 
 @lru_cache(maxsize=2)

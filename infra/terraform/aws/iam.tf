@@ -32,7 +32,23 @@ resource "aws_iam_role" "redact" {
   max_session_duration = 3600
 }
 
+# Every role unwraps keysets with the KEK (decrypt only: creating and rotating keysets is an admin task)
+# and reads and writes objects under the storage key; one document, included by each role's policy.
+data "aws_iam_policy_document" "keys" {
+  statement {
+    sid       = "UnwrapKeysets"
+    actions   = ["kms:Decrypt"]
+    resources = [aws_kms_key.kek.arn]
+  }
+  statement {
+    sid       = "StorageKey"
+    actions   = local.storage_use
+    resources = [aws_kms_key.storage.arn]
+  }
+}
+
 data "aws_iam_policy_document" "run" {
+  source_policy_documents = [data.aws_iam_policy_document.keys.json]
   statement {
     sid       = "ReadInputs"
     actions   = ["s3:GetObject", "s3:ListBucket"]
@@ -58,19 +74,10 @@ data "aws_iam_policy_document" "run" {
     actions   = ["s3:PutObject"]
     resources = [local.objects["audit"]]
   }
-  statement {
-    sid       = "UnwrapKeysets"
-    actions   = ["kms:Decrypt"]
-    resources = [aws_kms_key.kek.arn]
-  }
-  statement {
-    sid       = "StorageKey"
-    actions   = local.storage_use
-    resources = [aws_kms_key.storage.arn]
-  }
 }
 
 data "aws_iam_policy_document" "purge" {
+  source_policy_documents = [data.aws_iam_policy_document.keys.json]
   statement {
     sid       = "ListOutputs"
     actions   = ["s3:ListBucket"]
@@ -86,19 +93,10 @@ data "aws_iam_policy_document" "purge" {
     actions   = ["s3:GetObject", "s3:PutObject"]
     resources = [local.objects["audit"]]
   }
-  statement {
-    sid       = "UnwrapKeysets"
-    actions   = ["kms:Decrypt"]
-    resources = [aws_kms_key.kek.arn]
-  }
-  statement {
-    sid       = "StorageKey"
-    actions   = local.storage_use
-    resources = [aws_kms_key.storage.arn]
-  }
 }
 
 data "aws_iam_policy_document" "reveal" {
+  source_policy_documents = [data.aws_iam_policy_document.keys.json]
   statement {
     sid       = "ListRestricted"
     actions   = ["s3:ListBucket"]
@@ -113,16 +111,6 @@ data "aws_iam_policy_document" "reveal" {
     sid       = "AppendAudit"
     actions   = ["s3:PutObject"]
     resources = [local.objects["audit"]]
-  }
-  statement {
-    sid       = "UnwrapKeysets"
-    actions   = ["kms:Decrypt"]
-    resources = [aws_kms_key.kek.arn]
-  }
-  statement {
-    sid       = "StorageKey"
-    actions   = local.storage_use
-    resources = [aws_kms_key.storage.arn]
   }
 }
 

@@ -143,3 +143,90 @@ def test_ner_sample_records_accepts_zero_or_enough(value):
 
 def test_ner_sample_records_default():
     assert load_config(None).gates.ner_sample_records == 1000
+
+
+def _staged(marked: list[int], n: int, seed: str, threshold: float):
+    order = S.sample_order(len(marked), n, seed)
+    read: list[int] = []
+
+    def count(rows):
+        read.extend(rows)
+        return [marked[i] for i in rows]
+
+    rows, entities, stage = S.staged_records(order, len(marked), threshold, count)
+    shares = S.sampled_shares([entities[i] for i in rows], [], len(marked), 0, stage=stage, record_alpha=S.STAGE_ALPHA)
+    return shares, read
+
+
+def test_order_prefix_is_the_sample_and_the_sorted_order_is_sample_indices():
+    order = S.sample_order(10_000, 1000, "seed")
+    assert sorted(order) == S.sample_indices(10_000, 1000, "seed") and len(set(order)) == 1000
+    assert sum(1 for i in order[:250] if i < 5_000) in range(100, 151)  # the first quarter is spread too
+
+
+def test_clean_dataset_stops_after_the_first_quarter():
+    marked = [1 if i % 50 == 0 else 0 for i in range(2000)]  # 2% of records with an entity
+    shares, read = _staged(marked, 1000, "seed", 0.25)
+    assert shares.stage == 1 and shares.scanned == 250 and len(read) == len(set(read)) == 250
+    assert shares.record_fraction_upper < 0.25 and shares.record_confidence == pytest.approx(0.975)
+
+
+def test_share_near_the_threshold_reads_the_whole_sample():
+    marked = [1 if i % 5 == 0 else 0 for i in range(2000)]  # 20%: a quarter cannot prove it below 21%
+    shares, read = _staged(marked, 1000, "seed", 0.21)
+    assert shares.stage == 2 and shares.scanned == 1000 and sorted(read) == S.sample_indices(2000, 1000, "seed")
+
+
+@pytest.mark.parametrize("share", [0.26, 0.3])
+def test_two_stages_pass_a_share_above_the_threshold_in_at_most_5_percent(share):
+    """The staged check's guarantee: a true share above the threshold passes (a stage's bound at or below
+    the threshold) in at most 2.5% + 2.5% of samples; simulated over 400 seeds with room for the noise."""
+    population = 4000
+    marked = [1] * int(population * share) + [0] * (population - int(population * share))
+    passed = sum(_staged(marked, 1000, f"s{s}", 0.25)[0].record_fraction_upper <= 0.25 for s in range(400))
+    assert passed <= 400 * 0.05 + 10
+
+
+def test_staged_bound_covers_the_true_share():
+    """Whichever stage decides, the reported bound is below the true share in at most ~5% of samples."""
+    marked = [1] * 300 + [0] * 1700  # 15%
+    misses = sum(_staged(marked, 400, f"s{s}", 0.25)[0].record_fraction_upper < 0.15 for s in range(400))
+    assert misses <= 400 * 0.05 + 10
+
+
+def test_position_order_is_sample_positions_in_draw_order():
+    lengths = [5, 0, 300, 40]
+    order = S.position_order(lengths, 200, "seed")
+    assert sorted(order) == S.sample_positions(lengths, 200, "seed") and order != sorted(order)
+
+
+def _staged_chars(lengths: list[int], ents: list[int], seed: str, threshold: float, n: int = 1000):
+    judged: list[tuple[int, int]] = []
+
+    def judge(positions):
+        judged.extend(positions)
+        return [off < ents[row] for row, off in positions]  # entity characters first in each record
+
+    hits, stage = S.staged_positions(S.position_order(lengths, n, seed), threshold, judge)
+    shares = S.sampled_shares([0], hits, len(lengths), sum(lengths), char_stage=stage, char_alpha=S.STAGE_ALPHA)
+    return shares, judged
+
+
+def test_clean_characters_stop_after_the_first_quarter():
+    shares, judged = _staged_chars([500] * 400, [0] * 400, "seed", 0.03)
+    assert shares.char_stage == 1 and shares.char_positions == len(judged) == 250
+    assert 0 < shares.char_fraction_upper < 0.03 and shares.char_confidence == pytest.approx(0.975)
+
+
+@pytest.mark.parametrize("share", [0.032, 0.04])
+def test_two_character_stages_pass_a_share_above_the_threshold_in_at_most_5_percent(share):
+    lengths = [1000] * 400
+    ents = [round(1000 * share)] * 400  # exactly ``share`` of the characters
+    passed = sum(_staged_chars(lengths, ents, f"s{s}", 0.03)[0].char_fraction_upper <= 0.03 for s in range(400))
+    assert passed <= 400 * 0.05 + 10
+
+
+def test_heavy_tailed_dataset_fails_the_staged_character_check_in_every_seed():
+    """The heavy-tailed population above (true character share > 4%) through both stages: no seed passes."""
+    lengths, ents = _heavy_tailed(1)
+    assert all(_staged_chars(lengths, ents, f"seed-{s}", 0.03)[0].char_fraction_upper > 0.03 for s in range(200))
