@@ -1,0 +1,74 @@
+"""Build ``probe_v3.jsonl`` (the held-out probe v3) from ``probe_v3.src.txt``; offsets computed, then validated.
+
+The source format, the parser (``build_probe.py``) and the validator (``build_probe_v2.py``: offsets inside
+the text, span texts reproducing the marked-up source, no overlaps, canonical labels, unique ids) are
+imported unchanged, so all three probes follow one format. Only the set of domains differs: v3's six
+domains, none of them in probe_v1, probe_v2 or ``../shared/eval``.
+
+HELD OUT: no detection method may be tuned on this set's strings, errors or numbers (see PROBE_V3.md).
+Everything in the source is invented: no real person's data.
+
+Usage: python bench/probe/build_probe_v3.py [--check]   (``--check``: fail if the JSONL is out of date)
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE / "probe_v3.src.txt"
+OUT = HERE / "probe_v3.jsonl"
+DOMAINS = frozenset(
+    {"pharmacy_rx", "delivery_support", "property_listing", "university_admissions", "event_planning", "issue_thread"}
+)
+
+
+def _module(name: str, filename: str):
+    spec = importlib.util.spec_from_file_location(name, HERE / filename)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_V1 = _module("probe_build_v1_for_v3", "build_probe.py")
+_V2 = _module("probe_build_v2_for_v3", "build_probe_v2.py")
+remark = _V2.remark
+render = _V1.render
+
+
+def raw_docs(src: Path = SRC) -> dict[str, str]:
+    """Each document's marked-up body (v2's reader, on v3's source)."""
+    return _V2.raw_docs(src)
+
+
+def validate(docs: list[dict], raws: dict[str, str] | None = None) -> list[str]:
+    """Problems found in the built documents (empty list: valid): v2's checks with v3's domains."""
+    problems = [p for p in _V2.validate(docs, raws) if "unknown source" not in p]
+    problems += [f"{d['id']}: unknown source {d['source']!r}" for d in docs if d["source"] not in DOMAINS]
+    return problems
+
+
+def build(src: Path = SRC) -> list[dict]:
+    docs = _V1.build(src)
+    problems = validate(docs, raw_docs(src))
+    if problems:
+        raise ValueError("; ".join(problems))
+    return docs
+
+
+def main(argv: list[str]) -> int:
+    text = render(build())
+    if "--check" in argv:
+        if not OUT.is_file() or OUT.read_text(encoding="utf-8") != text:
+            print("probe_v3.jsonl is out of date: run bench/probe/build_probe_v3.py", file=sys.stderr)
+            return 1
+        return 0
+    OUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUT.name}: {text.count(chr(10))} documents")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
