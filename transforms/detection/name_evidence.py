@@ -70,7 +70,8 @@ AGENT_PARTICIPLES = frozenset(
 )
 AGENT_ADVERBS = frozenset({"also", "later", "then", "never", "once", "still", "often", "previously", "subsequently"})
 RARE_SUBJECT_ZIPF = 2.5  # below this English hardly uses the word: not a word the reader would miss
-# offices and roles that open a defined phrase ("Chair of the Harbour Trust (CHT)", "President of the X (PXS)")
+# offices and roles that open a defined phrase ("Chair of the Harbour Trust (CHT)", "President of the X (PXS)");
+# the rule came from a CrossNER form (dev-set fit, stated in docs/detection.md)
 OFFICES = frozenset(
     {"member", "members", "president", "minister", "secretary", "chairman", "chair", "governor", "mayor"}
     | {"senator", "director", "head", "leader", "speaker", "justice", "judge", "deputy", "vice", "fellow"}
