@@ -76,16 +76,21 @@ def render(docs: list[dict]) -> str:
     return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs)
 
 
-def main(argv: list[str]) -> int:
-    text = render(build())
+def write_or_check(text: str, out: Path, script: str, argv: list[str]) -> int:
+    """Write the rendered JSONL ``text`` to ``out``, or with ``--check`` in ``argv`` only compare: exit code 1
+    and a one-line message naming ``script`` when the file is missing or out of date. Shared by the builders."""
     if "--check" in argv:
-        if not OUT.is_file() or OUT.read_text(encoding="utf-8") != text:
-            print("probe_v1.jsonl is out of date: run bench/probe/build_probe.py", file=sys.stderr)
+        if not out.is_file() or out.read_text(encoding="utf-8") != text:
+            print(f"{out.name} is out of date: run {script}", file=sys.stderr)
             return 1
         return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.name}: {text.count(chr(10))} documents")
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out.name}: {text.count(chr(10))} documents")
     return 0
+
+
+def main(argv: list[str]) -> int:
+    return write_or_check(render(build()), OUT, "bench/probe/build_probe.py", argv)
 
 
 if __name__ == "__main__":

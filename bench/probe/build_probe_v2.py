@@ -103,15 +103,7 @@ def render(docs: list[dict]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = render(build())
-    if "--check" in argv:
-        if not OUT.is_file() or OUT.read_text(encoding="utf-8") != text:
-            print("probe_v2.jsonl is out of date: run bench/probe/build_probe_v2.py", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.name}: {text.count(chr(10))} documents")
-    return 0
+    return _v1_builder().write_or_check(render(build()), OUT, "bench/probe/build_probe_v2.py", argv)
 
 
 if __name__ == "__main__":

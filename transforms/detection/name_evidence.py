@@ -12,7 +12,7 @@ Three general methods for cased running prose, each switchable (``methods:`` in 
   Unit (ICU)") are English words of Zipf >= 2 with no such head, so they stay readable. Phrase and acronym
   become one label (ORGANIZATION unless an overlapping name says otherwise) with a score that propagates.
 - ``subject_surnames``: a lone capitalized word as the subject of a verb in running prose, not inside a
-  run of capitalized words ("Vantongeren was elected ...", "In 2019 , Okafor argued ..."), is a surname
+  run of capitalized words ("Haverkamp was elected ...", "In 2019 , Ilgaz argued ..."), is a surname
   when the name lexicons know it (Census surnames, Faker's per-locale first and last names) and it is not
   a common English word (Zipf < 4.4: "Grant", "Young", "Rose" stay), not a place, and the document never
   writes it in lowercase (a common noun capitalized by position). A word no lexicon knows needs more: it
@@ -70,7 +70,8 @@ AGENT_PARTICIPLES = frozenset(
 )
 AGENT_ADVERBS = frozenset({"also", "later", "then", "never", "once", "still", "often", "previously", "subsequently"})
 RARE_SUBJECT_ZIPF = 2.5  # below this English hardly uses the word: not a word the reader would miss
-# offices and roles that open a defined phrase ("Chair of the Harbour Trust (CHT)", "President of the X (PXS)")
+# offices and roles that open a defined phrase ("Chair of the Harbour Trust (CHT)", "President of the X (PXS)");
+# the rule came from a CrossNER form (dev-set fit, stated in docs/detection.md)
 OFFICES = frozenset(
     {"member", "members", "president", "minister", "secretary", "chairman", "chair", "governor", "mayor"}
     | {"senator", "director", "head", "leader", "speaker", "justice", "judge", "deputy", "vice", "fellow"}
@@ -159,7 +160,7 @@ PREV_CAPITAL_RE = regex.compile(r"\p{Lu}[\p{L}\p{M}'\u2019.\-]*[ \t]*$")  # "Whe
 
 def subject_surnames(text: str, spans: list[Span], stop: set[str]) -> list[Span]:
     """A surname alone as the subject of a verb in prose, not inside a run of capitalized words
-    ("Vantongeren was elected", "In 2019 , Okafor argued"; see module docstring)."""
+    ("Haverkamp was elected", "In 2019 , Ilgaz argued"; see module docstring)."""
     out = []
     for m in SUBJECT_RE.finditer(text):
         word, verb = m.group(1), m.group(2)

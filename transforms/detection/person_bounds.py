@@ -1,27 +1,29 @@
 """Person-span boundaries (method ``person_boundaries``, Beam-free): the name, not its title or field.
 
-NER, propagation and prose repair all produce PERSON spans; whichever made them, a span can hold more than
-the name: an honorific, rank or role before it ("Officer X", "Cllr X", "DC X", "Dr. X", "his teacher Mrs
-X"), a field label at the start of its line ("Name: X", the label inside the span), or the next line (a
-span that ran over a line break into the following field). This step runs last, on every PERSON span:
+NER, propagation and prose repair all produce PERSON spans; whichever made them, a span can hold more than the
+name: an honorific, rank or role before it ("Officer X", "Cllr X", "DC X", "Dr. X", "his teacher Mrs X"), a
+field label at the start of its line ("Name: X", the label inside the span), or the next line (a span that ran
+over a line break into the following field). This step runs last, on every PERSON span:
 
 1. a span crossing a line break is cut into its lines; a line piece followed by ``:`` (a field label) is
-   dropped (``span_cuts.field_gap_cuts`` does the same earlier for NER spans; this catches the spans the
-   later steps add: blocks, propagation, repair);
+   dropped, unless it holds a name (a speaker label "Dagny:", a Census name or a rare word): then it is kept
+   as its own PERSON span (``span_cuts.field_gap_cuts`` does the same earlier for NER spans; this catches the
+   spans the later steps add: blocks, propagation, repair);
 2. a line-initial field label inside the span ("Name:", "Reported by:") is cut off after its colon;
 3. leading title words are cut off, repeatedly ("Det. Sgt. X", "Police Constable X"): the list below
-   (honorifics, police and military ranks, elected and court roles, family and party roles of forms),
-   with optional full stop. Short ALL-CAPS ranks (``DC``, ``PC``, ``DS``) count only in capitals (``Di``
-   is a name). Titles that form part of a name are NOT in the list: nobility and regnal titles and
-   saints ("Sir", "Lord", "Lady", "Queen", "King", "Pope", "St."), which the dev gold keeps inside the
-   name. Nothing is cut when the rest is one known place or one common English word that is not a name
-   ("Miss Cambodia", "Miss World": the title names a thing, not a person's name).
+   (honorifics, police and military ranks, elected and court roles, family and party roles of forms), with
+   optional full stop. Short ALL-CAPS ranks (``DC``, ``PC``, ``DS``) count only in capitals (``Di`` is a
+   name). A title word that is also a first name in the lexicons ("Major", "Justice", "Nana") is cut only in
+   title form: with a full stop, before another title, or as a short capitals rank. Titles that form part of a
+   name are NOT in the list: nobility and regnal titles and saints ("Sir", "Lord", "Lady", "Queen", "King",
+   "Pope", "St."), which the dev gold keeps inside the name. Nothing is cut when the rest is one known place
+   or one common English word that is not a name (a title before a place or a common word, as in a pageant
+   title: the title names a thing, not a person's name).
 
-Privacy contract: only title, label and next-line characters are removed, never a name token: a span
-whose every token is a title stays whole (a lone "Major" propagated from "John Major"), unless a
-capitalized word follows it (then it is the title of that name: "Officer" propagated from "Officer X Y"
-before "X Y"), and a piece left
-without a letter is dropped only when another piece of the same span keeps the name.
+Privacy contract: only title, label and next-line characters are removed, never a name token: a span whose
+every token is a title stays whole (a lone "Major" propagated from "John Major"), unless a capitalized word
+follows it (then it is the title of that name: "Officer" propagated from "Officer X Y" before "X Y"), and a
+piece left without a letter is dropped only when another piece of the same span keeps the name.
 """
 
 from __future__ import annotations
@@ -68,10 +70,10 @@ def trim_persons(text: str, spans: list[Span]) -> list[Span]:
         if s.label != "PERSON":
             out.append(s)
             continue
-        pieces = [p for p in _lines(text, s.start, s.end) if not _before_colon(text, p[1])] or [(s.start, s.end)]
+        pieces = [p for p in _lines(text, s.start, s.end) if not _field_label(text, *p)] or [(s.start, s.end)]
         trimmed = [_trim(text, a, b) for a, b in pieces]
         if all(_lone_title(text, a, b) for a, b in trimmed):
-            continue  # "Officer" before "Brianna Kowal" (propagated as the first token of the full span)
+            continue  # "Officer" before "Ilse Varga" (propagated as the first token of the full span)
         named = [(a, b) for a, b in trimmed if any(c.isalpha() for c in text[a:b])]
         out.extend(Span(a, b, s.label, s.score) for a, b in (named or trimmed[:1]))
     return out
@@ -95,8 +97,13 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def _before_colon(text: str, end: int) -> bool:
-    return text[end:].lstrip(" \t")[:1] == ":"
+def _field_label(text: str, a: int, b: int) -> bool:
+    """The line piece ``text[a:b]`` is a field label (followed by ``:``) holding no name: a speaker label
+    ("Dagny:") or a piece with a rare word (Zipf < ``COMMON_ZIPF``) is a name and is kept as its own span."""
+    if text[b:].lstrip(" \t")[:1] != ":":
+        return False
+    words = [m.group(0).rstrip(".") for m in _TOKEN.finditer(text, a, b)]
+    return not _names_a_speaker(text[a:b]) and all(lexicon.zipf(w) >= COMMON_ZIPF for w in words)
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
@@ -124,7 +131,7 @@ def _names_a_speaker(label: str) -> bool:
 
 def _title_of_thing(rest: str) -> bool:
     """The words after the title are one known place or one common English word that is not a name: the
-    title belongs to a proper name of a thing ("Miss Cambodia", "Miss World", "Mother Nature"), not to
+    title belongs to a proper name of a thing (a pageant title before a place, "Mother Nature"), not to
     a person's name, so nothing is cut."""
     words = [m.group(0).rstrip(".") for m in _TOKEN.finditer(rest)]
     if len(words) != 1:
@@ -150,5 +157,21 @@ def _title(token: str, following: str) -> bool:
         return True
     low = word.lower()
     if low in TITLES and not (word.isupper() and len(word) <= 3 and low not in {"mr", "mrs", "ms", "dr"}):
-        return True
+        return not _first_name_title(low) or _title_form(token, following)
     return low in TITLE_PREFIXES and _title(following, "")
+
+
+def _first_name_title(low: str) -> bool:
+    """A title word that is also a first name in the lexicons ("Major", "Justice", "Nana"): cutting it
+    could leave a first name readable, so it is cut only in an unmistakable title form. "Miss" is the one
+    exception: an everyday honorific, a first name only as a rare entry of the Census list."""
+    return low != "miss" and (low in lexicon.first_names() or low in lexicon.faker_first_names())
+
+
+def _title_form(token: str, following: str) -> bool:
+    """``token`` is written as a title: abbreviated with a full stop ("Maj."), before another title ("Major
+    General X"), or in the capitals of a short rank ("MAJ")."""
+    word = token.rstrip(".")
+    nxt = following.rstrip(".")
+    named_title = nxt.lower() in TITLES or nxt in CAPS_TITLES
+    return token.endswith(".") or (word.isupper() and len(word) <= 4) or named_title

@@ -3,8 +3,11 @@
 ``person_boundaries``). Every string is invented for these tests; positives and negatives side by side:
 ranges, ratios, clock times, measurements and bare numbers stay readable, names stay whole."""
 
+import re
+
 import pytest
 
+from transforms.detection import lexicon
 from transforms.detection.forms import reshape_spans
 from transforms.detection.metrics import GOLD_LABELS
 from transforms.detection.number_routes import route_numbers
@@ -135,12 +138,42 @@ def _trimmed(text: str, value: str) -> list[str]:
         ("she won Miss Galaxy twice", "Miss Galaxy", ["Miss Galaxy"]),  # a title of a thing
         ("the envoy met Miss Portugal", "Miss Portugal", ["Miss Portugal"]),
         ("met DI Rosslyn", "DI Rosslyn", ["Rosslyn"]),
+        # a title word that is also a first name is cut only in title form (full stop, before a title)
+        ("Maj. Pellow waved", "Maj. Pellow", ["Pellow"]),
+        ("Major General Pellow waved", "Major General Pellow", ["General Pellow"]),
         ("Di Rosslyn phoned", "Di Rosslyn", ["Di Rosslyn"]),  # "Di" is a first name, only "DI" a rank
         ("Petra Lindqvist signed", "Petra Lindqvist", ["Petra Lindqvist"]),
     ],
 )
 def test_trim_persons(text, value, expected):
     assert _trimmed(text, value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "expected"),
+    [
+        # a speaker label cut off at a line break is a name: kept as its own span
+        ("Wilma Strand\nOrvild: I saw him leave", "Wilma Strand\nOrvild", ["Wilma Strand", "Orvild"]),
+        ("Corliss Vane\nTamsin Oakhurst: yes", "Corliss Vane\nTamsin Oakhurst", ["Corliss Vane", "Tamsin Oakhurst"]),
+        # title words that are first names stay unless written as titles
+        ("Justice Ebele Ranfurly ruled", "Justice Ebele Ranfurly", ["Justice Ebele Ranfurly"]),
+        ("Major Pellow waved", "Major Pellow", ["Major Pellow"]),
+        ("Nana Osabutey arrived", "Nana Osabutey", ["Nana Osabutey"]),
+    ],
+)
+def test_trim_never_makes_a_name_readable(text, value, expected):
+    assert _trimmed(text, value) == expected
+    start = text.index(value)
+    kept = trim_persons(text, [Span(start, start + len(value), "PERSON", 0.85)])
+    for m in re.finditer(r"[A-Z][a-z]+", value):
+        word, pos = m.group(0), start + m.start()
+        if lexicon.is_name_token(word) or lexicon.zipf(word) < 3.5:  # a name token of the original span
+            assert any(s.start <= pos < s.end for s in kept), word
+
+
+def test_lone_first_name_title_before_a_name_is_kept():
+    text = "Major Pellow waved"  # "Major" propagated alone: it may be the first name, so it stays a span
+    assert [text[s.start : s.end] for s in trim_persons(text, [Span(0, 5, "PERSON", 0.6)])] == ["Major"]
 
 
 def test_lone_title_before_a_name_is_dropped():
