@@ -9,6 +9,8 @@ chats.jsonl, so each file is about half the corpus) and runs, as a subprocess ti
   run). ``--whole`` reads every file whole instead of streaming JSON Lines (the previous reader), for
   comparison.
 * ``--stage run``: the whole ``redact run`` (slow: about 45 CPU-seconds per MB of text on one core).
+  ``pipeline_peak_rss_mb`` is the ``redact`` process's peak when the training files first appear (the
+  Beam pipeline done); the rest of the run (reconciling, manifest, gate) may raise the peak after that.
 
 Writes ``bench/results/rss-<time>[-label].json``. Usage:
 ``nice .venv/bin/python bench/rss.py --mb 10 100`` (``--stage run --mb 1 10`` for the whole run).
@@ -20,6 +22,7 @@ import argparse
 import json
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +32,23 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import corpus as corpus_mod  # noqa: E402
 import procmon  # noqa: E402
+
+
+def watch_pipeline_end(work: Path, done: threading.Event, out: dict) -> None:
+    """Until ``done``: when the run's training files first appear, record the peak RSS (VmHWM) so far of
+    the process whose command line names ``work`` (the ``redact run`` launched by ``measure``)."""
+    while not done.wait(0.5):
+        if not list((work / "out" / "training").glob("*/data/*.parquet")):
+            continue
+        for proc in Path("/proc").glob("[0-9]*"):
+            try:
+                if str(work).encode() in (proc / "cmdline").read_bytes():
+                    status = (proc / "status").read_text()
+                    kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+                    out["pipeline_peak_rss_mb"] = max(out.get("pipeline_peak_rss_mb", 0.0), round(kb / 1024, 1))
+            except (OSError, StopIteration, ValueError):
+                continue
+        return
 
 
 def role_read(input_dir: str, out: str, whole: bool) -> None:
@@ -68,9 +88,15 @@ def measure(stage: str, mb: float, seed: int, whole: bool, work: Path) -> dict:
         exe = Path(sys.executable).with_name("redact")
         cmd = [str(exe), "run", "--input", str(paths["run"]), "--output", str(work / "out")]
         cmd += ["--kek-uri", f"local://{work / 'kek.json'}", "--summary-json", str(work / "s.json")]
+        done, phase = threading.Event(), {}
+        watcher = threading.Thread(target=watch_pipeline_end, args=(work, done, phase), daemon=True)
+        watcher.start()
         res = procmon.run(cmd, env=procmon.nice_env())
+        done.set()
+        watcher.join()
         s = work / "s.json"
         inner = {"records": json.loads(s.read_text())["counts"]["read"]} if s.exists() else {}
+        inner.update(phase)
     if res.returncode:
         print(f"{stage} at {mb} MB failed (exit {res.returncode}):\n{res.stderr_tail}", file=sys.stderr)
     return {
@@ -106,7 +132,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="redact-rss-") as tmp:
             runs.append(measure(args.stage, mb, args.seed, args.whole, Path(tmp)))
         r = runs[-1]
-        print(f"{args.stage} {mb:6.1f} MB: {r['records']} records, max RSS/process {r['max_process_rss_mb']:.0f} MB")
+        pipe = f", pipeline {r['pipeline_peak_rss_mb']:.0f} MB" if "pipeline_peak_rss_mb" in r else ""
+        print(
+            f"{args.stage} {mb:6.1f} MB: {r['records']} records, max RSS/process {r['max_process_rss_mb']:.0f} MB{pipe}"
+        )
     report = {
         "stage": args.stage,
         "reader": "whole-file" if args.whole else "streaming JSON Lines",
