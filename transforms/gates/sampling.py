@@ -63,12 +63,6 @@ def sample_order(total: int, n: int, seed: str) -> list[int] | None:
     return random.Random(seed).sample(range(total), n)
 
 
-def sample_indices(total: int, n: int, seed: str) -> list[int] | None:
-    """Sorted row indices of a uniform sample of ``n`` of ``total`` rows; ``None``: scan all."""
-    order = sample_order(total, n, seed)
-    return None if order is None else sorted(order)
-
-
 def first_stage(n: int) -> int:
     """Records of the first stage of an ``n``-record sample: a quarter."""
     return max(1, n // 4)
@@ -111,11 +105,6 @@ def position_order(lengths: Sequence[int], n: int, seed: str) -> list[tuple[int,
         row = bisect.bisect_right(ends, pos)
         out.append((row, pos - (ends[row - 1] if row else 0)))
     return out
-
-
-def sample_positions(lengths: Sequence[int], n: int, seed: str) -> list[tuple[int, int]]:
-    """The positions of ``position_order``, sorted."""
-    return sorted(position_order(lengths, n, seed))
 
 
 def staged_positions(
