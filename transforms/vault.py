@@ -48,11 +48,6 @@ def vault_row(token: str, entries: list[Compact], dataset_version: str) -> dict:
     }
 
 
-def merge_entries(token: str, entries: list[VaultEntry], dataset_version: str) -> dict:
-    """Beam-free core: one vault row from all entries of one token."""
-    return vault_row(token, [compact(e)[1] for e in entries], dataset_version)
-
-
 class BuildVault(beam.PTransform):
     """Vault entries -> one row per token. The shuffle by token carries compact tuples (ids and
     ciphertexts only): on the local runner it is held in memory, about 110 bytes per replaced value."""

@@ -201,6 +201,25 @@ def test_window_judgement_matches_the_whole_record():
     assert 20 < sum(hits) < len(hits)  # entities and plain text both judged
 
 
+def test_hits_at_masks_each_record_once_with_the_same_judgements_as_window():
+    """``hits_at`` masks a record once for all its positions: the same windows and judgements as
+    ``window`` computed per position (positions of several records, interleaved and repeated)."""
+    cfg = load_config(None)
+    scanner = NerScanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, ["PERSON", "GPE", "LOC"])
+    tok = D.tok("PERSON", 4)
+    texts = [f"{tok} met Maria Lopez in Berlin. " * 5, f"Order 7 for {tok} shipped to Paris with Priya Okafor. " * 3]
+    lengths = [scan_length(t) for t in texts]
+    positions = [(i % 2, (i * 37) % lengths[i % 2]) for i in range(60)] + [(0, 3), (0, 3)]
+
+    def alone(i: int, off: int) -> bool:
+        w, at = window(texts[i], off)
+        return any(e.start_char <= at < e.end_char for e in scanner.nlp(w).ents if scanner._counted(e))
+
+    hits = scanner.hits_at(texts, positions)
+    assert hits == [alone(i, off) for i, off in positions]
+    assert 0 < sum(hits) < len(hits)
+
+
 def test_gate_with_a_scan_process_gives_the_same_result(tmp_path):
     """After a several-worker run the NER check runs in a child process while the gate builds the other
     frames: same shares, same summary, same verdicts (sampled and whole scans), no process left over."""

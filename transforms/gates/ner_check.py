@@ -9,13 +9,18 @@ Expectations (the two halves of the gate's work overlap on two cores).
 
 Privacy contract: the child inherits the texts through ``fork`` (no pickling to disk, no temp file) and
 sends back only counts and offsets (``NerResidual``, ``NerShares``) over a pipe; a failure crosses as
-the exception's type name only. The child is joined, or terminated if the driver gives up. Beam-free.
+the exception's type name only, a timeout as a fixed message. The child and spaCy's workers inside it
+form one process group, stopped as a whole when the driver gives up (``NerJob.close``). Beam-free.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
+import signal
 import sys
+import time
 
 from transforms.config import RunConfig
 from transforms.errors import GateFailure
@@ -23,6 +28,9 @@ from transforms.gates import sampling
 from transforms.gates.ner_scan import NerResidual, scan_length, shared_scanner
 
 Cells = list[NerResidual | None]
+RESULT_TIMEOUT_S = 3600.0  # the scan reads a bounded sample (or a small version): far below this
+POLL_S = 1.0  # between checks that the child still lives while waiting for its result
+STOP_GRACE_S = 5.0  # after SIGTERM, before SIGKILL
 
 
 def ner_check(texts: list[str], cfg: RunConfig, seed: str, n_process: int = 1) -> tuple[Cells, sampling.NerShares]:
@@ -71,22 +79,65 @@ def ner_check(texts: list[str], cfg: RunConfig, seed: str, n_process: int = 1) -
 
 
 def _child(send, texts: list[str], cfg: RunConfig, seed: str, n_process: int) -> None:
+    os.setpgid(0, 0)  # its own group (the parent sets it too): ``close`` stops it with spaCy's workers
+    signal.signal(signal.SIGTERM, _exit_on_term)  # spaCy's ``finally`` then stops its workers itself
     try:
         send.send(("ok", ner_check(texts, cfg, seed, n_process)))
+    except SystemExit:  # stopped by the driver, which no longer reads
+        pass
     except BaseException as exc:  # the type name only: a message could quote a text
         send.send(("error", type(exc).__name__))
     finally:
         send.close()
 
 
+def _exit_on_term(_signum, _frame) -> None:
+    raise SystemExit(128 + signal.SIGTERM)
+
+
+def _exited(pid: int, within: float) -> bool:
+    """Has child ``pid`` exited within ``within`` seconds? It is not reaped (``WNOWAIT``), so its pid,
+    hence its process-group id, cannot be reused while the caller still signals that group."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                return True
+        except ChildProcessError:  # already reaped
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # the group is empty (all have exited)
+        os.killpg(pgid, sig)
+
+
 class NerJob:
     """``ner_check`` started now and collected with ``result()``.
 
-    ``processes <= 1`` (or not Linux, where ``fork`` is the safe default): computed inline by ``result()``. Otherwise one
-    child process runs it, with spaCy using ``processes - 1`` processes inside it, while the caller works."""
+    ``processes <= 1``, or not Linux: computed inline by ``result()`` (so off Linux spaCy runs in one
+    process whatever the worker count). Otherwise one forked child process runs it, with spaCy using
+    ``processes - 1`` processes inside it, while the caller works.
 
-    def __init__(self, texts: list[str], cfg: RunConfig, seed: str, processes: int = 1) -> None:
+    The child leads its own process group, spaCy's workers included: ``close`` (the caller gave up, or
+    after the result) sends SIGTERM to the whole group (the child turns it into ``SystemExit``, so spaCy's
+    cleanup runs), then SIGKILL after ``STOP_GRACE_S``; nothing outlives the job or keeps the caller's
+    stdout open. ``result()`` waits at most ``timeout`` seconds (a bounded poll loop), then fails the gate.
+
+    Why ``fork`` while the caller has other threads (progress poll, rich refresh): the child only runs
+    spaCy on the texts and writes to its own pipe; it takes no lock those threads hold (no logging
+    handler or console of theirs; ``logging`` re-creates its locks after a fork), and if it ever blocked,
+    the bounded wait fails the gate and ``close`` kills the group. ``spawn``/``forkserver`` would pickle
+    every text to the child and load the model again there, which the overlap is meant to save."""
+
+    def __init__(
+        self, texts: list[str], cfg: RunConfig, seed: str, processes: int = 1, timeout: float = RESULT_TIMEOUT_S
+    ) -> None:
         self._args = (texts, cfg, seed)
+        self._timeout = timeout
         self._proc = self._recv = None
         self._done: tuple[Cells, sampling.NerShares] | None = None
         if processes > 1 and sys.platform == "linux":  # fork elsewhere is unsafe with native libraries
@@ -94,6 +145,9 @@ class NerJob:
             self._recv, send = ctx.Pipe(duplex=False)
             self._proc = ctx.Process(target=_child, args=(send, *self._args, processes - 1), name="redact-gate-ner")
             self._proc.start()
+            # also here, so ``close`` finds the group even before the child ran its first line
+            with contextlib.suppress(OSError):  # it has already exited
+                os.setpgid(self._proc.pid, self._proc.pid)
             send.close()
 
     @property
@@ -107,26 +161,35 @@ class NerJob:
         return self._done
 
     def _collect(self) -> tuple[Cells, sampling.NerShares]:
+        deadline = time.monotonic() + self._timeout
         try:
+            while not self._recv.poll(max(0.0, min(POLL_S, deadline - time.monotonic()))):
+                if _exited(self._proc.pid, 0) and not self._recv.poll(0):  # spaCy's workers may hold the pipe
+                    raise GateFailure("the gate's NER scan process ended without a result")
+                if time.monotonic() >= deadline:
+                    raise GateFailure(f"the gate's NER scan did not finish within {self._timeout:g} s")
             status, payload = self._recv.recv()
         except EOFError:
             raise GateFailure("the gate's NER scan process ended without a result") from None
         finally:
-            self._proc.join()  # it has sent (or died): it exits on its own
-            self.close()
+            self.close(wait=STOP_GRACE_S)  # after a result it exits on its own
         if status != "ok":
             raise GateFailure(f"the gate's NER scan failed ({payload})")
         return payload
 
-    def close(self) -> None:
-        """Stop and join the child if it still runs (the caller gave up); idempotent."""
+    def close(self, wait: float = 0.0) -> None:
+        """Stop the child's whole process group if it still runs, and reap the child; idempotent.
+
+        ``wait``: seconds the child may take to exit on its own first (it has sent its result)."""
         if self._proc is None:
             return
-        if self._proc.is_alive():
-            self._proc.terminate()
-        self._proc.join()
+        proc, self._proc = self._proc, None
+        if not _exited(proc.pid, wait):
+            _signal_group(proc.pid, signal.SIGTERM)
+            _exited(proc.pid, STOP_GRACE_S)
+        _signal_group(proc.pid, signal.SIGKILL)  # any straggler; the child is unreaped, so the id is still its
+        proc.join()
         self._recv.close()
-        self._proc = None
 
     def __enter__(self) -> NerJob:
         return self

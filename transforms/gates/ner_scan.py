@@ -72,7 +72,11 @@ def window(text: str, offset: int, margin: int = WINDOW_CHARS) -> tuple[str, int
     to ``margin`` after it, each end widened to the nearest whitespace (or the text's end) so no word is
     cut: spaCy splits on whitespace first, so the window's tokens are the whole text's tokens there, and
     the pinned model's entity decision at a token depends on a few tokens around it."""
-    masked, fillers = _masked(text)
+    return _window_in(*_masked(text), offset, margin)
+
+
+def _window_in(masked: str, fillers: list[tuple[int, int]], offset: int, margin: int) -> tuple[str, int]:
+    """``window`` on an already masked text (``_masked``'s result), so each record is masked once."""
     pos = offset
     for s, e in fillers:  # scanned -> masked: add the filler characters before the position
         if s <= pos:
@@ -147,7 +151,8 @@ class NerScanner:
     def hits_at(self, texts: list[str], positions: list[tuple[int, int]], n_process: int = 1) -> list[bool]:
         """Per ``(text index, scanned offset)``: is that character inside a counted entity, judged on its
         own ``window`` (one model call per position, whatever other positions fall nearby)?"""
-        windows = [window(texts[i], off) for i, off in positions]
+        layouts = {i: _masked(texts[i]) for i in dict.fromkeys(i for i, _ in positions)}  # once per record
+        windows = [_window_in(*layouts[i], off, WINDOW_CHARS) for i, off in positions]
         n_process = n_process if len(windows) >= 4 * _BATCH * n_process else 1
         docs = self.nlp.pipe([w for w, _ in windows], batch_size=_BATCH, n_process=n_process)
         return [
