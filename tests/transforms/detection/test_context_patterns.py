@@ -32,6 +32,13 @@ def _found(name: str, text: str) -> list[str]:
         ("ContextPhoneRecognizer", "I will call at 10 30 tomorrow", []),  # a clock time, too few digits
         ("ContextPhoneRecognizer", "call back when BP is 140/90", []),  # a ratio
         ("ContextPhoneRecognizer", "Items 2400 2600 in stock", []),  # no context: stays at the low score
+        # a name between the request and the number ("call <Name> at|on <number>")
+        ("ContextPhoneRecognizer", "Call Ilse Varga at 555-0187 about the boiler.", ["555-0187"]),
+        ("ContextPhoneRecognizer", "You can reach Dr. Haverkamp on 0161 496 0412.", ["0161 496 0412"]),
+        ("ContextPhoneRecognizer", "Call Ilse at 10.30 tomorrow", []),  # a clock time
+        ("ContextPhoneRecognizer", "Call Support at 2 pm.", []),  # one digit
+        ("ContextPhoneRecognizer", "call the office at 5 30", []),  # lowercase words are not a name; too few digits
+        ("ContextPhoneRecognizer", "We call Monday Tuesday Friday Sunday at 2020 3030", []),  # more than 3 words
         ("PostcodeRecognizer", "We opened offices in Kerava 04200 last spring.", ["Kerava 04200"]),
         ("PostcodeRecognizer", "The plant in Lahti 15140 was closed.", ["Lahti 15140"]),
         ("PostcodeRecognizer", "It was released in March 2020 to the public.", []),  # a year
