@@ -10,7 +10,9 @@ over a line break into the following field). This step runs last, on every PERSO
    as its own PERSON span (``span_cuts.field_gap_cuts`` does the same earlier for NER spans; this catches the
    spans the later steps add: blocks, propagation, repair);
 2. a line-initial field label inside the span ("Name:", "Reported by:") is cut off after its colon;
-3. leading title words are cut off, repeatedly ("Det. Sgt. X", "Police Constable X"): the list below
+3. leading title words are cut off, repeatedly ("Det. Sgt. X", "Police Constable X"), and so are the
+   salutations and requests that NER sweeps into a sentence-initial name ("Dear X", "Ring X", "Email X Y";
+   ``LEAD_INS``, never a word that is also a first name): the list below
    (honorifics, police and military ranks, elected and court roles, family and party roles of forms), with
    optional full stop. Short ALL-CAPS ranks (``DC``, ``PC``, ``DS``) count only in capitals (``Di`` is a
    name). A title word that is also a first name in the lexicons ("Major", "Justice", "Nana") is cut only in
@@ -50,6 +52,14 @@ TITLES = _words(
     treasurer secretary nurse midwife coach teacher principal headteacher agent witness
     mum mom mummy mommy dad daddy mother son daughter wife husband grandma grandpa grandmother grandfather
     granny nana aunt auntie uncle cousin nephew niece fiance fiancé fiancee fiancée
+    """
+)
+# salutations and requests written before a name, not part of it ("Dear X", "Thanks X", "Ring X", "Email X Y");
+# cut like a title, unless the word is also a first name in the lexicons
+LEAD_INS = _words(
+    """
+    dear hi hello hey hiya thanks thank cheers attn attention cc bcc
+    call ring phone text email e-mail message ping ask tell contact remind invite please
     """
 )
 # short rank abbreviations that count only in capitals (police and military)
@@ -156,6 +166,8 @@ def _title(token: str, following: str) -> bool:
     if word in CAPS_TITLES:
         return True
     low = word.lower()
+    if low in LEAD_INS:
+        return not _first_name_title(low)
     if low in TITLES and not (word.isupper() and len(word) <= 3 and low not in {"mr", "mrs", "ms", "dr"}):
         return not _first_name_title(low) or _title_form(token, following)
     return low in TITLE_PREFIXES and _title(following, "")

@@ -123,6 +123,13 @@ def _trimmed(text: str, value: str) -> list[str]:
         ("Mrs Tambling phoned", "Mrs Tambling", ["Tambling"]),
         ("Treasurer Agnes Pilbeam reported", "Treasurer Agnes Pilbeam", ["Agnes Pilbeam"]),
         ("Daughter Ysolde visited", "Daughter Ysolde", ["Ysolde"]),
+        # salutations and requests NER sweeps into a sentence-initial name
+        ("Ring Ottoline on Friday", "Ring Ottoline", ["Ottoline"]),
+        ("Email Corwin Hale the form", "Email Corwin Hale", ["Corwin Hale"]),
+        ("Dear Ines Marquand, thank you", "Dear Ines Marquand", ["Ines Marquand"]),
+        ("Thanks Wren, see you", "Thanks Wren", ["Wren"]),
+        ("Call Support today", "Call Support", ["Call Support"]),  # a common word after it: not a name, kept
+        ("Will Pilbeam join?", "Will Pilbeam", ["Will Pilbeam"]),  # not a lead-in: a first name
         # field labels and next lines
         ("Name: Corwin Hale\nDOB: unknown", "Name: Corwin Hale", ["Corwin Hale"]),
         ("Reported by: Ines Marquand", "Reported by: Ines Marquand", ["Ines Marquand"]),
