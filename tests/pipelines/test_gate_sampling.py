@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +12,8 @@ import spacy
 
 from pipelines.gate import gate_version
 from tests.pipelines import gate_data as D
+from tests.processes import descendants, group_members
+from tests.transforms.gates import scan_stand_ins
 from transforms.config import load_config
 from transforms.errors import GateFailure
 from transforms.gates import ner_check as ner_check_mod
@@ -237,26 +239,24 @@ def test_gate_with_a_scan_process_gives_the_same_result(tmp_path):
             result = gate_version(crafted.layout, crafted.version, crafted.manifest(), cfg, now, n_process=processes)
             summary = json.loads(Path(result["summary"]).read_text())
             summaries.append((result["failed"], summary["ner_scan"], summary["metrics"], summary["suites"]))
-            assert multiprocessing.active_children() == []
+            assert descendants(os.getpid()) == set()  # the scan's child process and its workers: gone
         assert summaries[0] == summaries[1]
         assert summaries[0][0]  # both fail the same expectation (the checks still bite)
 
 
 def test_scan_process_failure_crosses_as_a_type_name(monkeypatch):
     secret = "Maria Lopez lives at 12 Elm Street"
-
-    def boom(*_args, **_kwargs):
-        raise ValueError(secret)
-
-    monkeypatch.setattr(ner_check_mod, "ner_check", boom)
+    monkeypatch.setattr(ner_check_mod, "CHILD_SCAN", f"{scan_stand_ins.MODULE}:raises_with_text")
     with pytest.raises(GateFailure) as err, NerJob([secret], load_config(None), "seed", processes=2) as job:
         assert job.parallel
+        group = job._proc.pid
         job.result()
     assert "ValueError" in str(err.value) and "Maria" not in str(err.value)
-    assert multiprocessing.active_children() == []
+    assert descendants(os.getpid()) == set() and group_members(group) == []
 
 
 def test_an_abandoned_scan_process_is_stopped():
     with NerJob([NER_TEXT] * 50, load_config(None), "seed", processes=2) as job:
         assert job.parallel
-    assert not job.parallel and multiprocessing.active_children() == []
+        group = job._proc.pid
+    assert not job.parallel and descendants(os.getpid()) == set() and group_members(group) == []

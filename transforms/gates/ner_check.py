@@ -4,23 +4,33 @@
 row when the version is small (exact shares), else the two-stage record sample and the character
 positions of ``sampling`` (positions in sampled records judged by that record's scan, the others on
 their own window, ``ner_scan.window``). ``NerJob`` runs it inline, or, when the run had several
-workers, in one forked child process while the driver builds the other gate frames and imports Great
+workers, in one child process while the driver builds the other gate frames and imports Great
 Expectations (the two halves of the gate's work overlap on two cores).
 
-Privacy contract: the child inherits the texts through ``fork`` (no pickling to disk, no temp file) and
-sends back only counts and offsets (``NerResidual``, ``NerShares``) over a pipe; a failure crosses as
-the exception's type name only, a timeout as a fixed message. The child and spaCy's workers inside it
-form one process group, stopped as a whole when the driver gives up (``NerJob.close``). Beam-free.
+The child is a fresh interpreter (``python -m transforms.gates.ner_check``), not a fork of the driver:
+after a multi-worker run the driver holds gRPC's threads and locks (Beam's workers, a KMS client), and
+a forked copy that forks again (spaCy's ``n_process`` workers) can abort in gRPC's fork handlers. The
+fresh child imports spaCy and loads the verified model itself (about a second, overlapped).
+
+Privacy contract: the texts reach the child pickled over an anonymous pipe (memory only: no file, no
+temp file, no argument or environment variable), and it sends back only counts and offsets
+(``NerResidual``, ``NerShares``) over another pipe; a failure crosses as the exception's type name
+only, a timeout as a fixed message. The child and spaCy's workers inside it form one process group,
+stopped as a whole when the driver gives up (``NerJob.close``). Beam-free.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
+import importlib
 import os
 import signal
+import subprocess
 import sys
+import threading
 import time
+from multiprocessing.connection import Connection
+from pathlib import Path
 
 from transforms.config import RunConfig
 from transforms.errors import GateFailure
@@ -31,6 +41,8 @@ Cells = list[NerResidual | None]
 RESULT_TIMEOUT_S = 3600.0  # the scan reads a bounded sample (or a small version): far below this
 POLL_S = 1.0  # between checks that the child still lives while waiting for its result
 STOP_GRACE_S = 5.0  # after SIGTERM, before SIGKILL
+CHILD_SCAN = "transforms.gates.ner_check:ner_check"  # what the child runs, ``module:function`` (tests swap it)
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the child imports this same code
 
 
 def ner_check(texts: list[str], cfg: RunConfig, seed: str, n_process: int = 1) -> tuple[Cells, sampling.NerShares]:
@@ -78,17 +90,34 @@ def ner_check(texts: list[str], cfg: RunConfig, seed: str, n_process: int = 1) -
     return [found.get(i) for i in range(total)], shares
 
 
-def _child(send, texts: list[str], cfg: RunConfig, seed: str, n_process: int) -> None:
-    os.setpgid(0, 0)  # its own group (the parent sets it too): ``close`` stops it with spaCy's workers
+def _child_main(argv: list[str]) -> int:
+    """The child: read ``(texts, cfg, seed, n_process)`` from one pipe, send the outcome on the other."""
+    target, in_fd, out_fd = argv[0], int(argv[1]), int(argv[2])
     signal.signal(signal.SIGTERM, _exit_on_term)  # spaCy's ``finally`` then stops its workers itself
+    send = Connection(out_fd, readable=False)
     try:
-        send.send(("ok", ner_check(texts, cfg, seed, n_process)))
+        with Connection(in_fd, writable=False) as recv:
+            texts, cfg, seed, n_process = recv.recv()
+        module, _, name = target.partition(":")
+        send.send(("ok", getattr(importlib.import_module(module), name)(texts, cfg, seed, n_process)))
     except SystemExit:  # stopped by the driver, which no longer reads
         pass
     except BaseException as exc:  # the type name only: a message could quote a text
-        send.send(("error", type(exc).__name__))
+        with contextlib.suppress(OSError):  # the driver has stopped reading
+            send.send(("error", type(exc).__name__))
     finally:
         send.close()
+    return 0
+
+
+def _feed(conn: Connection, args: tuple) -> None:
+    """The driver's side of the child's input pipe (a thread: the pipe holds 64 KiB, the texts more)."""
+    try:
+        conn.send(args)
+    except OSError:  # the child has gone; ``result`` reports that
+        pass
+    finally:
+        conn.close()
 
 
 def _exit_on_term(_signum, _frame) -> None:
@@ -119,36 +148,54 @@ class NerJob:
     """``ner_check`` started now and collected with ``result()``.
 
     ``processes <= 1``, or not Linux: computed inline by ``result()`` (so off Linux spaCy runs in one
-    process whatever the worker count). Otherwise one forked child process runs it, with spaCy using
-    ``processes - 1`` processes inside it, while the caller works.
+    process whatever the worker count). Otherwise one child process (a fresh interpreter, see the
+    module's docstring) runs it, with spaCy using ``processes - 1`` processes inside it, while the
+    caller works.
 
     The child leads its own process group, spaCy's workers included: ``close`` (the caller gave up, or
     after the result) sends SIGTERM to the whole group (the child turns it into ``SystemExit``, so spaCy's
     cleanup runs), then SIGKILL after ``STOP_GRACE_S``; nothing outlives the job or keeps the caller's
-    stdout open. ``result()`` waits at most ``timeout`` seconds (a bounded poll loop), then fails the gate.
-
-    Why ``fork`` while the caller has other threads (progress poll, rich refresh): the child only runs
-    spaCy on the texts and writes to its own pipe; it takes no lock those threads hold (no logging
-    handler or console of theirs; ``logging`` re-creates its locks after a fork), and if it ever blocked,
-    the bounded wait fails the gate and ``close`` kills the group. ``spawn``/``forkserver`` would pickle
-    every text to the child and load the model again there, which the overlap is meant to save."""
+    stdout open. ``result()`` waits at most ``timeout`` seconds (a bounded poll loop), then fails the gate."""
 
     def __init__(
         self, texts: list[str], cfg: RunConfig, seed: str, processes: int = 1, timeout: float = RESULT_TIMEOUT_S
     ) -> None:
         self._args = (texts, cfg, seed)
         self._timeout = timeout
-        self._proc = self._recv = None
+        self._proc: subprocess.Popen | None = None
+        self._recv: Connection | None = None
+        self._feeder: threading.Thread | None = None
         self._done: tuple[Cells, sampling.NerShares] | None = None
-        if processes > 1 and sys.platform == "linux":  # fork elsewhere is unsafe with native libraries
-            ctx = multiprocessing.get_context("fork")
-            self._recv, send = ctx.Pipe(duplex=False)
-            self._proc = ctx.Process(target=_child, args=(send, *self._args, processes - 1), name="redact-gate-ner")
-            self._proc.start()
-            # also here, so ``close`` finds the group even before the child ran its first line
-            with contextlib.suppress(OSError):  # it has already exited
-                os.setpgid(self._proc.pid, self._proc.pid)
-            send.close()
+        if processes > 1 and sys.platform == "linux":  # ``waitid`` and process groups: Linux-checked
+            self._start(processes - 1)
+
+    def _start(self, n_process: int) -> None:
+        child_in, feed = os.pipe()
+        result, child_out = os.pipe()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+        argv = [sys.executable, "-m", __name__, CHILD_SCAN, str(child_in), str(child_out)]
+        try:  # its own process group from the start: ``close`` stops it with spaCy's workers
+            self._proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                pass_fds=(child_in, child_out),
+                env=env,
+                process_group=0,
+            )
+        except BaseException:
+            for fd in (feed, result):
+                os.close(fd)
+            raise
+        finally:
+            os.close(child_in)
+            os.close(child_out)
+        self._recv = Connection(result, writable=False)
+        self._feeder = threading.Thread(
+            target=_feed, args=(Connection(feed, readable=False), (*self._args, n_process)), daemon=True
+        )
+        self._feeder.start()
 
     @property
     def parallel(self) -> bool:
@@ -188,11 +235,16 @@ class NerJob:
             _signal_group(proc.pid, signal.SIGTERM)
             _exited(proc.pid, STOP_GRACE_S)
         _signal_group(proc.pid, signal.SIGKILL)  # any straggler; the child is unreaped, so the id is still its
-        proc.join()
+        proc.wait()
         self._recv.close()
+        self._feeder.join(STOP_GRACE_S)  # its write fails once the child is gone (bounded regardless)
 
     def __enter__(self) -> NerJob:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+if __name__ == "__main__":
+    sys.exit(_child_main(sys.argv[1:]))

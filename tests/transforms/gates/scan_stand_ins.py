@@ -1,0 +1,53 @@
+"""Stand-ins for ``ner_check`` that ``NerJob``'s child runs (``ner_check.CHILD_SCAN``) in the tests.
+
+The child is a fresh interpreter, so a stand-in is named by ``module:function`` and reports through
+files in the directory given as its first text (written whole, then renamed: a reader never sees half).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+MODULE = __name__
+FORK = multiprocessing.get_context("fork")
+
+
+def _report(texts: list[str], name: str, value: str) -> None:
+    out = Path(texts[0])
+    (out / f".{name}").write_text(value)
+    (out / f".{name}").rename(out / name)
+
+
+def _worker(texts: list[str]) -> None:
+    """A worker as spaCy's ``n_process`` starts one (a forked process), and another kind of descendant."""
+    worker = FORK.Process(target=time.sleep, args=(120,), daemon=False)
+    worker.start()
+    _report(texts, "worker", str(worker.pid))
+
+
+def stuck(texts, _cfg, _seed, _n_process):
+    """Starts a worker and a helper process, then never returns."""
+    helper = subprocess.Popen(["sleep", "120"])
+    _worker(texts)
+    helper.wait()
+
+
+def dies(texts, _cfg, _seed, _n_process):
+    """Starts a worker holding the result pipe, then dies without a word (as under the OOM killer)."""
+    _worker(texts)
+    os._exit(1)
+
+
+def raises_with_text(texts, _cfg, _seed, _n_process):
+    raise ValueError(texts[-1])
+
+
+def inherited(texts, _cfg, _seed, n_process):
+    """What the child holds: native modules it did not import itself, and whether it can fork workers."""
+    _worker(texts)
+    return sorted(m for m in ("grpc", "apache_beam", "pyarrow") if m in sys.modules), n_process
