@@ -25,10 +25,9 @@ from pipelines.dataset import (
     describe_outputs,
     is_within,
     publish,
-    read_parquet,
-    vault_versions,
     write_manifest,
 )
+from pipelines.dataset.vault_collisions import check_vault_collisions
 from pipelines.graph import GraphSpec, build_graph
 from pipelines.locks import run_marker, sweep_incomplete
 from pipelines.storage import configure_filesystems, prepare_roots, secure_outputs
@@ -202,18 +201,6 @@ def reconcile(counters: dict[str, int], outputs: dict[str, list[dict]]) -> dict:
         "entities": {k.split(".", 1)[1]: v for k, v in sorted(counters.items()) if k.startswith("entities.")},
         "reconciliation": {"ok": all(checks.values()), "checks": checks},
     }
-
-
-def check_vault_collisions(layout: Layout, scope: str) -> None:
-    """Across every stored version of the scope: one token, one ciphertext."""
-    seen: dict[str, bytes] = {}
-    for version in vault_versions(layout, scope):
-        for path in layout.files(VAULT, version, scope):
-            table = read_parquet(path, ["token", "ciphertext"])
-            tokens, cts = table.column("token").to_pylist(), table.column("ciphertext").to_pylist()
-            for tok, ct in zip(tokens, cts, strict=True):
-                if seen.setdefault(tok, ct) != ct:
-                    raise IntegrityError(f"token collision on {tok} across vault versions of scope {scope!r}")
 
 
 def run(req: RunRequest, gate=None) -> dict:
