@@ -160,8 +160,8 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
         vault_tokens: set[str] = set()
         vault_parts, clear = [], 0
         for batch in _batches(vault_files, _except("surfaces")):  # the recorded stand-ins are synthetic
-            vault_tokens |= F.tokens_of([batch] if "token" in batch.schema.names else [])
             vault_parts.append(F.vault_frame(batch))
+            vault_tokens.update(t for t in vault_parts[-1]["token"] if t)  # the frame's own strings, not copies
             clear += F.clear_residual([batch])
         vault = _concat(vault_parts, [*F.VAULT_COLUMNS, "type_matches_token"])
         parts = [  # one frame per file, as the NER cells are split
