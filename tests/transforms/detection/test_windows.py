@@ -5,8 +5,6 @@ runs of spaces and tabs, identifiers of letters, digits and separators, years, w
 and keywords inside longer words, so windows overlap, matches end inside later windows and keywords
 appear inside earlier matches. The guard test runs a pathological 200 KB input (keywords followed by one
 long letter-digit run, and long tail runs) under the ``regex`` module's own timeout, never wall time.
-Schemeless URLs: Presidio's own pattern on texts of host names, e-mail addresses, sentence ends, decimals,
-dotted runs, non-ASCII digits and case-folding letters.
 """
 
 from __future__ import annotations
@@ -18,7 +16,7 @@ import regex
 
 from transforms.detection.recognizer_config import load_recognizers_file
 from transforms.detection.recognizers.patterns import DEFAULT_FLAGS
-from transforms.detection.windows import Windowed, install, keyword_parts, keyword_windowed, url_windowed
+from transforms.detection.windows import Windowed, install, keyword_parts, keyword_windowed
 
 
 def _windowed_specs():
@@ -149,45 +147,3 @@ def test_install_replaces_only_readable_patterns():
     assert rec.patterns[1].compiled_regex is None
     results = rec.analyze("case 123 and 45678", ["ID"])
     assert sorted((r.start, r.end) for r in results) == [(5, 8), (13, 18)]
-
-
-def _url_texts(seed: int, count: int) -> list[str]:
-    rng = random.Random(seed)
-    pieces = ["www.", "WWW3.", "www\u0663.", "example", "Ex-ample", "mail", "a", "b2", "..", ".", "-", "com", "org",
-              "co.uk", "io", "de", "K\u212aom", "\u017fite", "/path?q=1", "/", " ", "\n", "done.", "e.g.", "3.14",
-              "v1.2.3", "user@", "@", "(", ")", "\"", "'", ",", "x.", ".com", "https://", "ftp.", "\u00e9t\u00e9.fr"]  # fmt: skip
-    return ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 25))) for _ in range(count)]
-
-
-def _url_sources():
-    from presidio_analyzer.predefined_recognizers import UrlRecognizer
-
-    return {p.name: p.regex for p in UrlRecognizer.PATTERNS}
-
-
-def test_only_the_schemeless_url_pattern_is_windowed():
-    flags = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
-    windowed = {name for name, source in _url_sources().items() if url_windowed(source, flags) is not None}
-    assert windowed == {"Non schema URL"}
-
-
-def test_url_same_matches_as_plain_finditer():
-    flags = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE  # Presidio's default global flags
-    source = _url_sources()["Non schema URL"]
-    plain, fast = regex.compile(source, flags), url_windowed(source, flags)
-    found = 0
-    for text in [*_url_texts(5, 3000), "see example.com.", "www.a.b.com", "a.com/x b.org", "...com", "x"]:
-        expected = [m.span() for m in plain.finditer(text)]
-        assert [m.span() for m in fast.finditer(text, timeout=5)] == expected, text
-        found += len(expected)
-    assert found > 1000
-
-
-def test_url_recognizer_results_unchanged():
-    from presidio_analyzer.predefined_recognizers import UrlRecognizer
-
-    plain, fast = UrlRecognizer(), UrlRecognizer()
-    assert install([fast]) == ["UrlRecognizer/Non schema URL"]
-    for text in _url_texts(6, 400):
-        got = sorted((r.start, r.end, r.score) for r in fast.analyze(text, ["URL"]))
-        assert got == sorted((r.start, r.end, r.score) for r in plain.analyze(text, ["URL"])), text
