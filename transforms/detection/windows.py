@@ -208,9 +208,21 @@ def install(recognizers) -> list[str]:
         if not isinstance(r, PatternRecognizer):
             continue
         flags = r.global_regex_flags
-        for p in r.patterns or []:
+        for i, p in enumerate(r.patterns or []):
             windowed = keyword_windowed(p.regex, flags)
             if windowed is not None:
-                p.compiled_regex, p.compiled_with_flags = windowed, flags
+                set_compiled(r, i, windowed, flags)
                 changed.append(f"{r.name}/{p.name}")
     return changed
+
+
+def set_compiled(recognizer, index: int, compiled, flags: int) -> None:
+    """Give pattern ``index`` of ``recognizer`` its own copy holding ``compiled``: Presidio's predefined
+    recognizers share their ``Pattern`` objects (a class-level list) with every other instance in the
+    process, e.g. the reference path's, which must keep the plain form."""
+    import copy
+
+    recognizer.patterns = list(recognizer.patterns)
+    own = copy.copy(recognizer.patterns[index])
+    own.compiled_regex, own.compiled_with_flags = compiled, flags
+    recognizer.patterns[index] = own
