@@ -15,6 +15,8 @@ recognizer YAML's ``methods`` section (``--ablate NAME``):
   are dropped when a software verb or noun stands beside them ("installed X", "X dashboards");
 - ``signoff_names`` (``signoffs``): sign-off names, dash bylines, "Dear X Y" read as an organisation;
 - ``script_names`` (``script_names``): names in a non-Latin script inside Latin-script text;
+- ``contact_acronyms`` (``acronym_orgs``): an acronym after a verb of contact or membership ("emailed
+  HMRC and the CAB", "joined the RAF") is an ORGANIZATION;
 - ``nhs_phone_labels``: a UK_NHS match written like a phone number (brackets, dots, hyphens in 3-3-4,
   a "+1", or a phone word before it) and with no NHS/health-number cue is labelled PHONE_NUMBER.
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import regex
 
+from transforms.detection.acronym_orgs import acronym_spans
 from transforms.detection.products import product_spans
 from transforms.detection.recognizer_config import MethodsSpec
 from transforms.detection.ref_ids import ref_id_spans
@@ -56,6 +59,8 @@ def cue_spans(
         spans = signoff_spans(text, spans, stop)
     if methods.script_names:
         spans = spans + script_name_spans(text, spans)
+    if methods.contact_acronyms:
+        spans = spans + acronym_spans(text, spans)
     if methods.remote_ref_ids:
         spans = spans + ref_id_spans(text, spans)
     return spans

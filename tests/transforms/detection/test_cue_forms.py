@@ -6,6 +6,7 @@ or evaluation set. Positives and negatives side by side."""
 
 import pytest
 
+from transforms.detection.acronym_orgs import acronym_spans
 from transforms.detection.cue_forms import cue_spans
 from transforms.detection.guards import _measurements
 from transforms.detection.products import product_spans
@@ -264,3 +265,21 @@ def test_product_context(text, value, label, dropped):
 def test_chat_log_roles_are_not_nicks():
     text = "[00:00:03] AGENT: hello\n[00:00:07] CUSTOMER: hi\n[00:00:09] Nurse: ok"
     assert signoff_spans(text, [], STOP) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I emailed QDRA and the PLMB about the refund.", ["QDRA", "PLMB"]),
+        ("He joined the KVF after school.", ["KVF"]),
+        ("Got a letter from ZTRC today.", ["ZTRC"]),
+        # negatives: a department, a shouted word, a measurement, a line of abbreviations, no contact verb
+        ("I emailed HR and IT about it.", []),
+        ("She called ASAP twice.", []),
+        ("Called GI, hold ACEI, BP 140/90, HR 88, RR 16.", []),
+        ("The QDRA report was late.", []),
+        ("Joined KVF: 2019", []),
+    ],
+)
+def test_contact_acronyms(text, expected):
+    assert [text[s.start : s.end] for s in acronym_spans(text, [])] == expected
