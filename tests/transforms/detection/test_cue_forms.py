@@ -283,3 +283,26 @@ def test_chat_log_roles_are_not_nicks():
 )
 def test_contact_acronyms(text, expected):
     assert [text[s.start : s.end] for s in acronym_spans(text, [])] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Whatsapp me on +44 7700 900481 tonight", ["+44 7700 900481"]),
+        ("+353 87 123 4567", ["+353 87 123 4567"]),
+        ("It is 07700 900214 if you need me", ["07700 900214"]),
+        ("mob 07700-900377", ["07700-900377"]),
+        # negatives: signed numbers, scores, decimals, a long id glued to letters
+        ("Score was +12 to +15 points.", []),
+        ("Temp +3.5 today", []),
+        ("ref X07700900123", []),
+    ],
+)
+def test_phone_forms_without_context(text, expected):
+    from transforms.detection.recognizer_config import load_recognizers_file
+    from transforms.detection.recognizers.patterns import build
+
+    spec = next(r for r in load_recognizers_file(None).recognizers if r.name == "ContextPhoneRecognizer")
+    rec = build(spec)
+    hits = [r for r in rec.analyze(text, rec.supported_entities, None) if r.score >= 0.5]
+    assert [text[r.start : r.end] for r in hits] == expected
