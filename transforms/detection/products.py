@@ -4,15 +4,17 @@ The small model tags a capitalized product name as PERSON, ORGANIZATION or LOCAT
 dashboards", "installed Docker", "using Jira"): the name is unknown to it and stands where a name could.
 The words around it say it is a thing that is installed, upgraded or used, not a person or a firm:
 
-- a software verb right before it (``INSTALL_VERBS``: install, upgrade(d to), deploy, download,
-  configure, migrate(d to), reboot, "logged into" ...; any label), or a use verb (use,
-  using, via, "switched to/from"; PERSON and LOCATION only: a firm is "used" too, "switched to Acme Energy");
-- a software noun right after it (``SOFTWARE_NOUNS``: dashboard, plugin, API, cluster, repo, database,
-  upgrade, ...; any label), or a version number ("Kibana 8.2", "v3"); for PERSON and LOCATION also the
-  nouns a person's name never precedes (``THING_NOUNS``: app, board, account, channel, update ...);
-- a span that starts with such a verb ("Installed Docker", capitalized at a sentence start).
-Only single spans of 1-2 words are judged; a known first name or surname of the Census lists is never
-dropped ("using Anna's notes" keeps Anna: the possessive is not followed by a software noun).
+- PERSON and LOCATION: a software verb right before it (``INSTALL_VERBS``: install, upgrade(d to),
+  deploy, download, configure, migrate(d to), reboot, "logged into" ...) or a use verb (use, using, via;
+  not "switched to" or "moved to", which take people, firms and towns as well); a software noun one space
+  after it (``SOFTWARE_NOUNS``: dashboard, plugin, API, cluster, repo, database, upgrade, ...) or a version
+  number ("Kibana 8.2"); for PERSON also a noun a person's name never precedes (``THING_NOUNS``: app,
+  board, account, channel, update ...); a span that starts with such a verb ("Installed Docker");
+- ORGANIZATION: a firm's name is also its product's ("configure the EMC array"), and dropping it would
+  stop it from propagating to the firm's other mentions, so only a lone mention followed by a software
+  noun or a version is dropped.
+Only spans of 1-2 words are judged; a first name or surname of the Census lists is never dropped
+("using Anna's notes" keeps Anna).
 
 Privacy contract: only NER-style spans (PERSON, ORGANIZATION, LOCATION) with a software cue are dropped;
 a name with a person cue is not affected. Runs before list coordination and propagation, so a dropped
@@ -57,11 +59,9 @@ THING_NOUNS = _words(
     """
 )
 _INSTALL_BEFORE_RE = regex.compile(rf"(?i)(?<![\p{{L}}])(?:{INSTALL_VERBS})[ \t]+(?:(?:the|my|our|a|an|new)[ \t]+)?$")
-_USE_ONLY_RE = regex.compile(
-    r"(?i)(?<![\p{L}])(?:use|uses|used|using|via|switched[ \t]+(?:from|to)|moved[ \t]+(?:from|to))[ \t]+$"
-)
+_USE_ONLY_RE = regex.compile(r"(?i)(?<![\p{L}])(?:use|uses|used|using|via)[ \t]+$")
 _START_RE = regex.compile(rf"(?i)^(?:{INSTALL_VERBS})[ \t]+")
-_NEXT_RE = regex.compile(r"^[ \t]*([\p{L}]+|v?\d+(?:\.\d+)+|v\d+)")
+_NEXT_RE = regex.compile(r"^ ([\p{L}]+|v?\d+(?:\.\d+)+|v\d+)")  # the next word, one space away (not a column gap)
 _WORD_RE = regex.compile(r"[\p{L}\p{M}'\u2019-]+")
 
 
@@ -78,19 +78,20 @@ def _product(text: str, s: Span) -> bool:
     if not 1 <= len(words) <= 3:
         return False
     start_verb = _START_RE.match(value)
-    if start_verb is not None:
+    if start_verb is not None and s.label in WEAK_LABELS:
         rest = _WORD_RE.findall(value[start_verb.end() :])
         return bool(rest) and not any(lexicon.is_name_token(w) for w in rest)
     if len(words) > 2 or any(lexicon.is_name_token(w) for w in words):
         return False
-    before = text[max(0, s.start - 40) : s.start]
     nxt = _NEXT_RE.match(text[s.end : s.end + 30])
     noun = nxt.group(1).lower() if nxt else ""
-    if _INSTALL_BEFORE_RE.search(before) or noun in SOFTWARE_NOUNS or _version(noun):
+    software = noun in SOFTWARE_NOUNS or _version(noun)
+    if s.label == "ORGANIZATION":  # a firm's name is also its product's: only a lone mention, noun after it
+        return software and text.count(value) == 1
+    before = text[max(0, s.start - 40) : s.start]
+    if software or _INSTALL_BEFORE_RE.search(before) or _USE_ONLY_RE.search(before):
         return True
-    if s.label in WEAK_LABELS:
-        return bool(_USE_ONLY_RE.search(before)) or noun in THING_NOUNS
-    return False
+    return s.label == "PERSON" and noun in THING_NOUNS
 
 
 def _version(token: str) -> bool:

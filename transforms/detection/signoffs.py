@@ -9,8 +9,9 @@ ORGANIZATION), so the person-boundary trim (PERSON only) never sees it.
   punctuation and one line break, then one or two words that end the line (optional "!", "." or "xx"):
   PERSON when the first word is a first name of the lexicons (Census, or Faker below Zipf 3.3) or a word
   English hardly knows (Zipf < 2.5), and is not a stop word or a form of address ("team", "all", "mate");
-- dash byline: "- name" / "— name" / "~ name" closing a line after some text or alone on its line: a first
-  name as above is PERSON, a handle-shaped token ("stonefield88", "lark.quiet") is ID;
+- dash byline: "- name" / "— name" / "~ name" closing a line after some text, or "-- name" / "— name" alone
+  on the last line (a single "-" opening a line is a bullet): a first name as above, not in capitals, is
+  PERSON; a handle-shaped token ("stonefield88", "lark.quiet") is ID;
 - chat-log speakers: "<nick> text" or "[10:02] nick: text" opening 2+ lines: the nick is an ID (a
   capitalized first name: PERSON);
 - salutation: an ORGANIZATION/LOCATION/NRP span that starts with "Dear"/"Hi"/"Hello"/"Attn" and goes on
@@ -111,7 +112,12 @@ def signoff_spans(text: str, spans: list[Span], stop: set[str]) -> list[Span]:
             token = m.group(1)
             if handle_shaped(token) and any(c.isalpha() for c in token):
                 found.append(Span(m.start(1), m.end(1), "ID", SCORE))
-            elif token.isalpha() and _first_name_like(token, stop) and _after_text_or_alone(text, m.start()):
+            elif (
+                token.isalpha()
+                and not token.isupper()
+                and _first_name_like(token, stop)
+                and _after_text_or_alone(text, m.start(), m.group(0))
+            ):
                 found.append(Span(m.start(1), m.end(1), "PERSON", SCORE))
     if "<" in text or "[" in text:
         found += _nicks(text)
@@ -168,11 +174,15 @@ def _second_ok(word: str, stop: set[str]) -> bool:
     return w not in stop and w not in NOT_NAMES and (lexicon.is_name_token(w) or lexicon.zipf(w) < RARE_MAX_ZIPF)
 
 
-def _after_text_or_alone(text: str, pos: int) -> bool:
-    """A dash byline closes a line that holds some words ("see you then - dan") or stands alone on it."""
+def _after_text_or_alone(text: str, pos: int, match: str) -> bool:
+    """A dash byline closes a line that holds some words ("see you then - dan"), or stands alone on the last
+    line of the text with a long dash or a tilde ("-- dan", "— dan"); "- item" opening a line is a bullet."""
     line_start = text.rfind("\n", 0, pos) + 1
     before = text[line_start:pos]
-    return not before.strip() or len(before.split()) >= 2
+    if before.strip():
+        return len(before.split()) >= 2
+    dash = match.strip()[:2]
+    return (dash.startswith(("--", "\u2014", "~"))) and not text[pos + len(match) :].strip()
 
 
 def _merge(spans: list[Span], found: list[Span]) -> list[Span]:

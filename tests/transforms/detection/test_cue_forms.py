@@ -244,7 +244,12 @@ def test_chat_log_nicks(text, expected):
     ("text", "value", "label", "dropped"),
     [
         ("Our Trelvix dashboards broke overnight.", "Trelvix", "PERSON", True),
-        ("We installed Quorbit on every laptop.", "Quorbit", "ORGANIZATION", True),
+        ("We installed Quorbit on every laptop.", "Quorbit", "PERSON", True),
+        ("Our Quorbit plugin crashed.", "Quorbit", "ORGANIZATION", True),
+        # a firm's name that recurs, or with only a verb cue, stays (it may propagate to the firm's mentions)
+        ("We installed Quorbit on every laptop.", "Quorbit", "ORGANIZATION", False),
+        ("Our Quorbit plugin crashed. Quorbit replied.", "Quorbit", "ORGANIZATION", False),
+        ("Dallas, Texas  Project Manager", "Texas", "LOCATION", False),
         ("Installed Quorbit on the server.", "Installed Quorbit", "PERSON", True),
         ("The team is using Vantro for tickets.", "Vantro", "PERSON", True),
         ("Check the Zentrik 4.2 notes.", "Zentrik", "LOCATION", True),
@@ -306,3 +311,19 @@ def test_phone_forms_without_context(text, expected):
     rec = build(spec)
     hits = [r for r in rec.analyze(text, rec.supported_entities, None) if r.score >= 0.5]
     assert [text[r.start : r.end] for r in hits] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DIAGNOSES:\n- Kelvorin\n- anaemia",  # a bullet list item, not a byline
+        "Plan\n- NSTEMI",
+        "He moved to Chicago last year.",
+    ],
+)
+def test_bullets_and_moves_are_not_frame_names_or_products(text):
+    assert signoff_spans(text, [], STOP) == []
+    if "Chicago" in text:
+        start = text.index("Chicago")
+        spans = [Span(start, start + 7, "LOCATION", 0.85)]
+        assert product_spans(text, spans) == spans
