@@ -327,3 +327,22 @@ def test_bullets_and_moves_are_not_frame_names_or_products(text):
         start = text.index("Chicago")
         spans = [Span(start, start + 7, "LOCATION", 0.85)]
         assert product_spans(text, spans) == spans
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Username: tommy", ["tommy"]),  # a first name after an account label is the account name
+        ("comment by lark.quiet: +1", ["lark.quiet"]),
+        ("Reply from oakmere_9 in the thread", ["oakmere_9"]),
+        ("User: admin", []),  # a common word
+        ("Reviewed by Margaret", []),  # a capitalised name after a verb cue: NER's job
+    ],
+)
+def test_handle_cues(text, expected):
+    from transforms.detection.recognizer_config import load_recognizers_file
+    from transforms.detection.recognizers.handles import HandleRecognizer
+
+    spec = next(r for r in load_recognizers_file(None).recognizers if r.name == "HandleRecognizer")
+    rec = HandleRecognizer(spec.name, spec.supported_entity, spec.options)
+    assert [text[r.start : r.end] for r in rec.analyze(text, ["ID"])] == expected

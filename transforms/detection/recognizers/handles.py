@@ -87,7 +87,8 @@ class HandleRecognizer(CodeRecognizer):
                 continue
             value = tok.group(1)
             labelled = _LABEL_CUE_RE.search(m.group(0)) is not None or tok.group(0).startswith("@")
-            if handle_shaped(value) or ((labelled or value.islower()) and self._rare_word(value)):
+            named = labelled and value.lower() in lexicon.first_names()  # "Username: tommy"
+            if handle_shaped(value) or named or ((labelled or value.islower()) and self._rare_word(value)):
                 found.setdefault((tok.start(1), tok.end(1)), self.cue_score)
         if self.repeat and found:
             self._repeats(text, found)
