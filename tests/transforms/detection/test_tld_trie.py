@@ -73,7 +73,9 @@ def test_installed_on_own_copies_only():
 
     fast, other = UrlRecognizer(), UrlRecognizer()
     assert sorted(install([fast])) == ["UrlRecognizer/Non schema URL", "UrlRecognizer/Standard Url"]
-    assert all(p.compiled_regex is None for p in UrlRecognizer.PATTERNS)  # the shared class-level list
+    shared = UrlRecognizer.PATTERNS  # the class-level list every other instance uses: plain form only
+    assert all(p.compiled_regex is None or p.compiled_regex.pattern == p.regex for p in shared)
+    assert sum(p.compiled_regex.pattern != p.regex for p in fast.patterns if p.compiled_regex is not None) == 2
     assert other.patterns is UrlRecognizer.PATTERNS
     for text in _texts(6, 300):
         got = sorted((r.start, r.end, r.score) for r in fast.analyze(text, ["URL"]))
