@@ -17,6 +17,9 @@ recognizer YAML's ``methods`` section (``--ablate NAME``):
 - ``script_names`` (``script_names``): names in a non-Latin script inside Latin-script text;
 - ``contact_acronyms`` (``acronym_orgs``): an acronym after a verb of contact or membership ("emailed
   HMRC and the CAB", "joined the RAF") is an ORGANIZATION;
+- ``field_labels`` (``table_cells.field_spans``): "Label: value" fields read by their label like table
+  columns (NER spans in a common-word label or in a short category value dropped; a person label's short
+  value with a known or rare name is PERSON);
 - ``nhs_phone_labels``: a UK_NHS match written like a phone number (brackets, dots, hyphens in 3-3-4,
   a "+1", or a phone word before it) and with no NHS/health-number cue is labelled PHONE_NUMBER.
 
@@ -35,7 +38,7 @@ from transforms.detection.ref_ids import ref_id_spans
 from transforms.detection.script_names import script_name_spans
 from transforms.detection.signoffs import signoff_spans
 from transforms.detection.span_cuts import cut_separators
-from transforms.detection.table_cells import table_spans
+from transforms.detection.table_cells import field_spans, table_spans
 from transforms.record import Span
 
 _US_PHONE_RE = regex.compile(r"^(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[.-])\d{3}[.-]\d{4}$")
@@ -51,6 +54,8 @@ def cue_spans(
         spans = cut_separators(text, spans, org_heads)
     if methods.table_columns:
         spans = table_spans(text, spans)
+    if methods.field_labels:
+        spans = field_spans(text, spans)
     if methods.nhs_phone_labels:
         spans = [_nhs_label(text, s) for s in spans]
     if methods.product_context:

@@ -172,3 +172,55 @@ def _cells(line: str, offset: int, sep: str) -> list[tuple[int, int]]:
 
 def _norm(cell: str) -> str:
     return " ".join(cell.lower().replace(":", " ").replace("#", " no ").replace(".", " ").split())
+
+
+# "Label: value" fields, one or more per line (split at "|" and tabs)
+FIELD_CATEGORY_LABELS = CATEGORY_HEADERS | _set(
+    "allergies, allergy, diagnosis, diagnoses, dx, impression, medication, medications, meds, procedure, "
+    "chief complaint, complaint, symptoms, findings, condition, specialty, service, product, item, topic, "
+    "subject area, labels, tags, resolution, reason, method, mode, format, language, currency, environment"
+)
+_FIELD_RE = regex.compile(r"^[ \t>*\u2022-]*(\p{L}[\p{L} /&#.'-]{0,30}?)[ \t]*:[ \t]+(\S[^|\t\n]*)")
+_SEGMENT_RE = regex.compile(r"[^|\t\n]+")
+FIELD_VALUE_MAX_WORDS = 4
+NAME_MAX_ZIPF = 3.0
+
+
+def field_spans(text: str, spans: list[Span]) -> list[Span]:
+    """Method ``field_labels``: "Label: value" fields read by their label, like table columns. NER spans in
+    the label itself when it is 1-3 common words ("Ship to:") or in a short value (1-4 words) of a category
+    label ("Status: Dispatched", "Allergies: NKDA") are dropped; a short value of a person label that holds
+    a known or rare name ("Customer: petra lind") becomes PERSON."""
+    if ":" not in text:
+        return spans
+    drop: list[tuple[int, int]] = []
+    added: list[Span] = []
+    for seg in _SEGMENT_RE.finditer(text):
+        m = _FIELD_RE.match(seg.group(0))
+        if m is None:
+            continue
+        base = seg.start()
+        label = _norm(m.group(1))
+        la, lb = base + m.start(1), base + m.end(1)
+        value = m.group(2).rstrip()
+        va, vb = base + m.start(2), base + m.start(2) + len(value)
+        words = [w for w in _WORD_RE.findall(m.group(1)) if len(w) > 2]  # "to", "of": no evidence either way
+        if 1 <= len(words) <= 3 and all(lexicon.zipf(w) >= 3.3 and not lexicon.is_name_token(w) for w in words):
+            drop.append((la, lb))
+        if len(value.split()) > FIELD_VALUE_MAX_WORDS:
+            continue
+        if label in FIELD_CATEGORY_LABELS:
+            drop.append((va, vb))
+        elif label in PERSON_HEADERS and _named(value):
+            added.append(Span(va, vb, "PERSON", SCORE))
+    if not drop and not added:
+        return spans
+    kept = [s for s in spans if not (s.label in NER_LABELS and any(a <= s.start and s.end <= b for a, b in drop))]
+    return kept + [s for s in added if not any(k.start < s.end and s.start < k.end for k in kept)]
+
+
+def _named(value: str) -> bool:
+    words = _WORD_RE.findall(value)
+    if not words or any(c.isdigit() for c in value) or "@" in value:
+        return False
+    return any((lexicon.is_name_token(w) and lexicon.zipf(w) < 4.5) or lexicon.zipf(w) < NAME_MAX_ZIPF for w in words)
