@@ -15,7 +15,7 @@ import hashlib
 import yaml
 
 from pipelines.console import plain_counts, total_with_reasons
-from pipelines.dataset import DATA_DIR, Layout, Manifest, read_parquet
+from pipelines.dataset import DATA_DIR, Layout, Manifest, iter_parquet
 from transforms import fs
 from transforms.config import CardConfig
 from transforms.periods import instant_text
@@ -60,24 +60,27 @@ def retention_summary(training_files: list[dict]) -> dict:
     by_policy: dict[str, int] = {}
     by_category: dict[str, int] = {}
     held = never = 0
-    expiries: list[str] = []
-    for f in training_files:
-        for r in read_parquet(f["path"], ["retention"]).column("retention").to_pylist():
-            key = f"{r['policy_id']}@{r['policy_version']}"
-            by_policy[key] = by_policy.get(key, 0) + 1
-            by_category[r["category"]] = by_category.get(r["category"], 0) + 1
-            held += bool(r["legal_hold"])
-            if r["expires_at"]:
-                expiries.append(instant_text(r["expires_at"]))
-            else:
-                never += 1
+    earliest = latest = None
+    for f in training_files:  # in record batches: memory does not grow with the version
+        for batch in iter_parquet(f["path"], ["retention"]):
+            for r in batch.column("retention").to_pylist():
+                key = f"{r['policy_id']}@{r['policy_version']}"
+                by_policy[key] = by_policy.get(key, 0) + 1
+                by_category[r["category"]] = by_category.get(r["category"], 0) + 1
+                held += bool(r["legal_hold"])
+                if r["expires_at"]:
+                    text = instant_text(r["expires_at"])
+                    earliest = text if earliest is None else min(earliest, text)
+                    latest = text if latest is None else max(latest, text)
+                else:
+                    never += 1
     return {
         "by_policy": dict(sorted(by_policy.items())),
         "by_category": dict(sorted(by_category.items())),
         "legal_hold": held,
         "never_expires": never,
-        "earliest_expiry": min(expiries) if expiries else None,
-        "latest_expiry": max(expiries) if expiries else None,
+        "earliest_expiry": earliest,
+        "latest_expiry": latest,
     }
 
 

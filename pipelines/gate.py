@@ -18,6 +18,7 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,7 +34,9 @@ from pipelines.dataset import (
     Layout,
     Manifest,
     describe_files,
+    iter_parquet,
     load_complete_manifest,
+    parquet_footer,
     publish,
     published_version,
     read_gate_summary,
@@ -48,7 +51,7 @@ from transforms import fs, permissions
 from transforms.config import RunConfig
 from transforms.errors import GateFailure, RedactError
 from transforms.gates import frames as F
-from transforms.gates import sampling
+from transforms.gates import ner_sample, sampling
 from transforms.gates.canaries import canaries_digest, load_canaries
 from transforms.gates.ge_runner import default_expectations_dir, load_suites, preload_ge, validate
 from transforms.gates.ner_check import NerJob
@@ -85,8 +88,8 @@ def gate_version(
         permissions.apply_tree(layout.gate_dir(version), "gate")
 
 
-def _same_schema(table: pa.Table, expected: pa.Schema) -> bool:
-    return table.schema.remove_metadata().equals(expected.remove_metadata())
+def _same_schema(schema: pa.Schema, expected: pa.Schema) -> bool:
+    return schema.remove_metadata().equals(expected.remove_metadata())
 
 
 def _file_ids(files: list) -> list[tuple[str, str]]:
@@ -94,7 +97,50 @@ def _file_ids(files: list) -> list[tuple[str, str]]:
     return sorted((f["path"].rstrip("/").rsplit("/", 1)[-1], f["sha256"]) for f in entries)
 
 
+def _batches(paths: list[str], columns: Callable[[pa.Schema], list[str] | None] = lambda _s: None):
+    """Each file's rows in record batches (``columns(schema)``: which of its columns to read, ``None``:
+    all, none of them: the file is skipped); a file without rows yields one empty batch of its schema,
+    so it still shows in the frames."""
+    for path in paths:
+        schema, _rows = parquet_footer(path)
+        wanted = columns(schema)
+        if wanted == []:  # none of the columns asked for: nothing to read
+            continue
+        empty = True
+        for batch in iter_parquet(path, wanted):
+            empty = False
+            yield batch
+        if empty:
+            yield pa.RecordBatch.from_pylist([], schema=pa.schema([schema.field(c) for c in wanted or schema.names]))
+
+
+def _present(*names: str) -> Callable[[pa.Schema], list[str]]:
+    return lambda schema: [n for n in names if n in schema.names]
+
+
+def _except(*names: str) -> Callable[[pa.Schema], list[str]]:
+    return lambda schema: [n for n in schema.names if n not in names]
+
+
+def _strings_only(schema: pa.Schema) -> list[str]:
+    """Columns that can hold a string (the residual scan reads strings only; sealed payloads are bytes)."""
+    return [f.name for f in schema if not (pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type))]
+
+
+def _scan_texts(paths: list[str], surfaces: dict[str, frozenset[str]]) -> Iterator[str]:
+    """Every training row's NER scan text, in row order, streamed (``frames.ner_texts``)."""
+    for path in paths:
+        schema, rows = parquet_footer(path)
+        if "text" not in schema.names:
+            yield from ("" for _ in range(rows))
+            continue
+        for batch in iter_parquet(path, _present("doc_id", "text")(schema)):
+            yield from F.ner_texts(batch, surfaces)
+
+
 def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now: datetime, n_process: int) -> dict:
+    """Streams every output in record batches: memory holds the frames (derived numbers and hashes per
+    row), the vault's tokens and the NER check's bounded sample, never a whole file's texts."""
     gcfg = cfg.gates
     scope = manifest.keys.scope or cfg.keys.scope
     key_id = manifest.keys.key_id
@@ -102,34 +148,42 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
     suites = load_suites(gcfg.expectations_dir)
     on_disk = describe_files(layout.files(TRAINING, version))
     declared = manifest.outputs.get(TRAINING, [])
-    vault_tables = [read_parquet(p) for p in layout.files(VAULT, version, scope)]
-    vault_tokens = F.tokens_of(t for t in vault_tables if "token" in t.schema.names)
-    training_tables = [read_parquet(f["path"]) for f in on_disk]
-    surfaces = F.surfaces_of(vault_tables)  # synthetic stand-ins (surrogate/date_shift modes) are not residual PII
+    training_files = [f["path"] for f in on_disk]
+    training_footers = [parquet_footer(p) for p in training_files]
+    vault_files = layout.files(VAULT, version, scope)
+    vault_schemas = [parquet_footer(p)[0] for p in vault_files]
+    surfaces = F.surfaces_of(_batches(vault_files, _present("surfaces")))  # surrogate/date_shift stand-ins
     seed = sampling.sample_seed(version, [n for n, _ in _file_ids(on_disk)])
-    texts = [x for t in training_tables for x in F.ner_texts(t, surfaces)]  # every row, in table order
-    with NerJob(texts, cfg, seed, processes=n_process) as job:  # several workers: a child scans meanwhile
-        parts = [F.training_frame(t, vault_tokens, None, surfaces) for t in training_tables]
-        vault = _concat([F.vault_frame(t) for t in vault_tables], [*F.VAULT_COLUMNS, "type_matches_token"])
+    total = sum(rows for _, rows in training_footers)
+    sample = ner_sample.collect(total, gcfg.ner_sample_records, seed, lambda: _scan_texts(training_files, surfaces))
+    with NerJob(sample, cfg, seed, processes=n_process) as job:  # several workers: a child scans meanwhile
+        vault_tokens: set[str] = set()
+        vault_parts, clear = [], 0
+        for batch in _batches(vault_files, _except("surfaces")):  # the recorded stand-ins are synthetic
+            vault_tokens |= F.tokens_of([batch] if "token" in batch.schema.names else [])
+            vault_parts.append(F.vault_frame(batch))
+            clear += F.clear_residual([batch])
+        vault = _concat(vault_parts, [*F.VAULT_COLUMNS, "type_matches_token"])
+        parts = [  # one frame per file, as the NER cells are split
+            _concat([F.training_frame(b, vault_tokens, None, surfaces) for b in _batches([p])], F.training_columns())
+            for p in training_files
+        ]
         canary_table = read_output(layout, CANARIES, version)
         canary_vault = [read_parquet(p) for p in layout.files(CANARY_VAULT, version)]
         canary_tokens = F.tokens_of(canary_vault) | vault_tokens
         canary = F.canary_frame(canary_table, canaries, canary_tokens, F.surfaces_of(canary_vault))
         other_scopes = [s for s in vault_scopes(layout) if s != scope and layout.files(VAULT, version, s)]
-        quarantine_tables = [read_parquet(p) for p in layout.files(QUARANTINE, version)]
-        # the vault's ``surfaces`` are the recorded synthetic stand-ins (surrogate e-mails, phones ...) by design
-        clear = F.clear_residual([*vault_tables, *quarantine_tables], skip=("surfaces",))
+        clear += F.clear_residual(_batches(layout.files(QUARANTINE, version), _strings_only))
         clear += F.clear_residual([canary_table], skip=("text", "turns", "messages"))  # canary texts: the canaries
         if job.parallel:
             preload_ge()  # its import overlaps the scan
         cells, shares = job.result()
-    sizes = [t.num_rows for t in training_tables]
-    parts = [F.with_ner(f, c) for f, c in zip(parts, _split(cells, sizes), strict=True)]
+    parts = [F.with_ner(f, c) for f, c in zip(parts, _split(cells, [len(f) for f in parts]), strict=True)]
     training = _concat(parts, F.training_columns())
     facts = {
         "clear_columns_pii_free": clear == 0,
-        "training_schema_ok": all(_same_schema(t, TRAINING_SCHEMA) for t in training_tables),
-        "vault_schema_ok": all(_same_schema(t, VAULT_SCHEMA) for t in vault_tables),
+        "training_schema_ok": all(_same_schema(schema, TRAINING_SCHEMA) for schema, _ in training_footers),
+        "vault_schema_ok": all(_same_schema(schema, VAULT_SCHEMA) for schema in vault_schemas),
         "files_match_manifest": bool(declared) and _file_ids(declared) == _file_ids(on_disk),
         "vault_single_scope": not other_scopes,
     }

@@ -25,10 +25,9 @@ from pipelines.dataset import (
     describe_outputs,
     is_within,
     publish,
-    read_parquet,
-    vault_versions,
     write_manifest,
 )
+from pipelines.dataset.vault_collisions import check_vault_collisions
 from pipelines.graph import GraphSpec, build_graph
 from pipelines.locks import run_marker, sweep_incomplete
 from pipelines.storage import configure_filesystems, prepare_roots, secure_outputs
@@ -53,6 +52,8 @@ class RunRequest:
     config: RunConfig
     beam_args: list[str] = field(default_factory=list)
     publish: bool = True
+    # a process that runs one pipeline (the CLI): free the pipeline's per-process caches before the gate
+    release_after_pipeline: bool = False
 
 
 def expand_inputs(inputs: list[str]) -> list[str]:
@@ -173,6 +174,32 @@ def execute(spec: GraphSpec, beam_args: list[str]) -> dict[str, int]:
     return run_beam(lambda p: build_graph(p, spec), beam_args, "pipeline")
 
 
+class _Released:
+    """What Beam's ``Shared`` keeps alive once the detector is released (a weak-referenceable nothing)."""
+
+
+def release_pipeline_memory() -> None:
+    """After an in-process (DirectRunner) pipeline: let the driver reuse the memory the workers' caches
+    held before the gate loads its own model and frames, so the run's peak is not the two stacked.
+
+    Beam's ``Shared`` keeps the last object acquired in this process alive (the detector: spaCy and
+    Presidio); acquiring a trivial object in its place drops that reference. Then the garbage is
+    collected and freed pages go back to the OS (Arrow's pool, and glibc's heap where there is one).
+    A process that runs another pipeline afterwards would rebuild the detector: only the CLI asks."""
+    import contextlib
+    import ctypes
+    import gc
+
+    import pyarrow as pa
+    from apache_beam.utils.shared import Shared
+
+    Shared().acquire(_Released, tag="released")
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: its allocator keeps its own policy
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def reconcile(counters: dict[str, int], outputs: dict[str, list[dict]]) -> dict:
     quarantined = {k.split(".", 1)[1]: v for k, v in counters.items() if k.startswith("quarantined.")}
     dropped = {k.split(".", 1)[1]: v for k, v in counters.items() if k.startswith("dropped.")}
@@ -204,18 +231,6 @@ def reconcile(counters: dict[str, int], outputs: dict[str, list[dict]]) -> dict:
     }
 
 
-def check_vault_collisions(layout: Layout, scope: str) -> None:
-    """Across every stored version of the scope: one token, one ciphertext."""
-    seen: dict[str, bytes] = {}
-    for version in vault_versions(layout, scope):
-        for path in layout.files(VAULT, version, scope):
-            table = read_parquet(path, ["token", "ciphertext"])
-            tokens, cts = table.column("token").to_pylist(), table.column("ciphertext").to_pylist()
-            for tok, ct in zip(tokens, cts, strict=True):
-                if seen.setdefault(tok, ct) != ct:
-                    raise IntegrityError(f"token collision on {tok} across vault versions of scope {scope!r}")
-
-
 def run(req: RunRequest, gate=None) -> dict:
     """Run the main job. Returns the summary; raises ``RedactError`` on failure (nothing published).
 
@@ -243,6 +258,8 @@ def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
     ctx, layout = spec.ctx, spec.layout
     log.info("run %s -> version %s (scope %s, key %s)", ctx.run_id, ctx.version, ctx.key_scope, ctx.key_id)
     counters = execute(spec, req.beam_args)
+    if req.release_after_pipeline:
+        release_pipeline_memory()
     if counters.get(TOKEN_COLLISIONS):
         delete_version(layout, ctx.version)
         raise IntegrityError(

@@ -47,6 +47,7 @@ def main(args: argparse.Namespace) -> int:
         config=cfg,
         beam_args=args.extra,
         publish=not args.no_publish and cfg.publish == "on_success",
+        release_after_pipeline=True,  # one pipeline per process: the gate may reuse its memory
     )
     started = time.monotonic()
     with run_progress(args.input, every_records=cfg.progress_every):

@@ -6,7 +6,6 @@ import hashlib
 import json
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -84,14 +83,22 @@ class Manifest(_Open):
         return sum(f.rows or 0 for f in self.outputs.get(kind, []))
 
 
+_CHUNK = 1 << 20
+
+
 def describe_files(paths: list[str]) -> list[dict]:
     """sha256, size and Parquet row count of each file."""
     out = []
     for path in paths:
-        data = fs.read_bytes(path)
-        entry = {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        digest, size = hashlib.sha256(), 0
+        with fs.open_read(path) as fh:  # in chunks: a large shard is never held whole
+            while chunk := fh.read(_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+        entry = {"path": path, "sha256": digest.hexdigest(), "bytes": size}
         if path.endswith(".parquet"):
-            entry["rows"] = pq.ParquetFile(pa.BufferReader(data)).metadata.num_rows
+            with fs.open_read(path) as fh:
+                entry["rows"] = pq.ParquetFile(fh).metadata.num_rows
         out.append(entry)
     return out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -20,6 +21,28 @@ def read_parquet(path: str, columns: list[str] | None = None) -> pa.Table:
     """One Parquet file (local, s3://, gs://) as an Arrow table: the one way the project reads Parquet."""
     with fs.open_read(path) as fh:
         return pq.read_table(fh, columns=columns, use_threads=False)
+
+
+BATCH_ROWS = 4096  # rows per record batch of ``iter_parquet``
+
+
+def iter_parquet(
+    path: str, columns: list[str] | None = None, batch_rows: int | None = None
+) -> Iterator[pa.RecordBatch]:
+    """One Parquet file in record batches of at most ``batch_rows`` rows (default ``BATCH_ROWS``), for
+    readers whose memory must not grow with the file: one row group's column chunks decoded at a time."""
+    with fs.open_read(path) as fh:
+        batches = pq.ParquetFile(fh).iter_batches(
+            batch_size=batch_rows or BATCH_ROWS, columns=columns, use_threads=False
+        )
+        yield from batches
+
+
+def parquet_footer(path: str) -> tuple[pa.Schema, int]:
+    """A Parquet file's Arrow schema and row count, from its footer alone (no data page is read)."""
+    with fs.open_read(path) as fh:
+        f = pq.ParquetFile(fh)
+        return f.schema_arrow, f.metadata.num_rows
 
 
 def read_output(

@@ -1,21 +1,23 @@
 """The gate's NER residual check: which records and positions the model reads, and their shares.
 
-``ner_check`` runs the check over the scan texts of every training row (``frames.ner_texts``): every
-row when the version is small (exact shares), else the two-stage record sample and the character
-positions of ``sampling`` (positions in sampled records judged by that record's scan, the others on
-their own window, ``ner_scan.window``). ``NerJob`` runs it inline, or, when the run had several
-workers, in one child process while the driver builds the other gate frames and imports Great
-Expectations (the two halves of the gate's work overlap on two cores).
+``ner_check`` runs the check on what ``ner_sample.collect`` kept of the training rows' scan texts
+(``frames.ner_texts``): every row when the version is small (exact shares), else the two-stage record
+sample and the character positions of ``sampling`` (positions in sampled records judged by that
+record's scan, the others on their own window, ``ner_scan.window``, cut by the driver while it
+streamed the texts), so neither the driver nor the child holds every text of a large version.
+``NerJob`` runs it inline, or, when the run had several workers, in one child process while the
+driver builds the other gate frames and imports Great Expectations (the two halves of the gate's work
+overlap on two cores).
 
 The child is a fresh interpreter (``python -m transforms.gates.ner_check``), not a fork of the driver:
 after a multi-worker run the driver holds gRPC's threads and locks (Beam's workers, a KMS client), and
 a forked copy that forks again (spaCy's ``n_process`` workers) can abort in gRPC's fork handlers. The
 fresh child imports spaCy and loads the verified model itself (about a second, overlapped).
 
-Privacy contract: the texts reach the child pickled over an anonymous pipe (memory only: no file, no
-temp file, no argument or environment variable), and it sends back only counts and offsets
-(``NerResidual``, ``NerShares``) over another pipe; a failure crosses as the exception's type name
-only, a timeout as a fixed message. The child and spaCy's workers inside it form one process group,
+Privacy contract: the sampled texts and windows reach the child pickled over an anonymous pipe
+(memory only: no file, no temp file, no argument or environment variable), and it sends back only
+counts and offsets (``NerResidual``, ``NerShares``) over another pipe; a failure crosses as the
+exception's type name only, a timeout as a fixed message. The child and spaCy's workers inside it form one process group,
 stopped as a whole when the driver gives up (``NerJob.close``). Beam-free.
 """
 
@@ -36,7 +38,8 @@ from typing import TYPE_CHECKING
 
 from transforms.errors import GateFailure
 from transforms.gates import sampling
-from transforms.gates.ner_scan import NerResidual, scan_length, shared_scanner
+from transforms.gates.ner_sample import NerSample, from_texts
+from transforms.gates.ner_scan import NerResidual, shared_scanner
 
 if TYPE_CHECKING:  # the child process does not import the configuration's modules (``NerSpec``)
     from transforms.config import RunConfig
@@ -74,13 +77,18 @@ class NerSpec:
         )
 
 
-def ner_check(texts: list[str], spec: NerSpec, seed: str, n_process: int = 1) -> tuple[Cells, sampling.NerShares]:
-    """Per row, the NER result (``None`` for rows outside the record sample), and the shares."""
-    total = len(texts)
-    rows = sampling.sample_order(total, spec.sample_records, seed)
+def ner_check(
+    sample: NerSample | list[str], spec: NerSpec, seed: str, n_process: int = 1
+) -> tuple[Cells, sampling.NerShares]:
+    """Per row, the NER result (``None`` for rows outside the record sample), and the shares.
+
+    ``sample``: what the check reads (``ner_sample.collect``), or every row's scan text."""
+    if not isinstance(sample, NerSample):
+        sample = from_texts(sample, spec.sample_records, seed)
+    total = sample.total
     scanner = shared_scanner(spec.model, spec.hashes_file, spec.labels)
-    if rows is None:
-        done = scanner.scan_many(texts, n_process=n_process)
+    if sample.rows is None:
+        done = scanner.scan_many(sample.all_texts(), n_process=n_process)
         shares = sampling.ner_shares(
             [r.entities for r in done], [r.chars for r in done], [r.scanned_chars for r in done], total
         )
@@ -88,27 +96,27 @@ def ner_check(texts: list[str], spec: NerSpec, seed: str, n_process: int = 1) ->
     found: dict[int, NerResidual] = {}
 
     def count(picked: list[int]) -> list[int]:
-        found.update(zip(picked, scanner.scan_many([texts[i] for i in picked], n_process=n_process), strict=True))
+        texts = [sample.texts[i] for i in picked]
+        found.update(zip(picked, scanner.scan_many(texts, n_process=n_process), strict=True))
         return [found[i].entities for i in picked]
 
-    chosen, entities, stage = sampling.staged_records(rows, total, spec.max_record_fraction, count)
-    lengths = [scan_length(x) for x in texts]
+    chosen, entities, stage = sampling.staged_records(sample.rows, total, spec.max_record_fraction, count)
 
     def judge(positions: list[tuple[int, int]]) -> list[bool]:
         """A position in a record of the record sample: that record's scan; any other: its own window."""
         alone = [(row, off) for row, off in positions if row not in found]
         windows.extend(alone)
-        windowed = dict(zip(alone, scanner.hits_at(texts, alone, n_process=n_process), strict=True))
+        hits = scanner.hits_in([sample.window(row, off) for row, off in alone], n_process=n_process)
+        windowed = dict(zip(alone, hits, strict=True))
         return [found[row].covers(off) if row in found else windowed[(row, off)] for row, off in positions]
 
     windows: list[tuple[int, int]] = []
-    order = sampling.position_order(lengths, spec.sample_records, seed)
-    hits, char_stage = sampling.staged_positions(order, spec.max_char_fraction, judge)
+    hits, char_stage = sampling.staged_positions(sample.positions, spec.max_char_fraction, judge)
     shares = sampling.sampled_shares(
         [entities[i] for i in chosen],
         hits,
         total,
-        sum(lengths),
+        sample.total_chars,
         read=len(found),
         windows=len(windows),
         stage=stage,
@@ -120,15 +128,15 @@ def ner_check(texts: list[str], spec: NerSpec, seed: str, n_process: int = 1) ->
 
 
 def _child_main(argv: list[str]) -> int:
-    """The child: read ``(texts, spec, seed, n_process)`` from one pipe, send the outcome on the other."""
+    """The child: read ``(sample, spec, seed, n_process)`` from one pipe, send the outcome on the other."""
     target, in_fd, out_fd = argv[0], int(argv[1]), int(argv[2])
     signal.signal(signal.SIGTERM, _exit_on_term)  # spaCy's ``finally`` then stops its workers itself
     send = Connection(out_fd, readable=False)
     try:
         with Connection(in_fd, writable=False) as recv:
-            texts, spec, seed, n_process = recv.recv()
+            sample, spec, seed, n_process = recv.recv()
         module, _, name = target.partition(":")
-        send.send(("ok", getattr(importlib.import_module(module), name)(texts, spec, seed, n_process)))
+        send.send(("ok", getattr(importlib.import_module(module), name)(sample, spec, seed, n_process)))
     except SystemExit:  # stopped by the driver, which no longer reads
         pass
     except BaseException as exc:  # the type name only: a message could quote a text
@@ -140,7 +148,7 @@ def _child_main(argv: list[str]) -> int:
 
 
 def _feed(conn: Connection, args: tuple) -> None:
-    """The driver's side of the child's input pipe (a thread: the pipe holds 64 KiB, the texts more)."""
+    """The driver's side of the child's input pipe (a thread: the pipe holds 64 KiB, the sample more)."""
     try:
         conn.send(args)
     except OSError:  # the child has gone; ``result`` reports that
@@ -174,7 +182,7 @@ def _signal_group(pgid: int, sig: int) -> None:
 
 
 class NerJob:
-    """``ner_check`` started now and collected with ``result()``.
+    """``ner_check(sample, ...)`` started now and collected with ``result()``.
 
     ``processes <= 1``, or not Linux: computed inline by ``result()`` (so off Linux spaCy runs in one
     process whatever the worker count). Otherwise one child process (a fresh interpreter, see the
@@ -187,9 +195,14 @@ class NerJob:
     stdout open. ``result()`` waits at most ``timeout`` seconds (a bounded poll loop), then fails the gate."""
 
     def __init__(
-        self, texts: list[str], cfg: RunConfig, seed: str, processes: int = 1, timeout: float = RESULT_TIMEOUT_S
+        self,
+        sample: NerSample | list[str],
+        cfg: RunConfig,
+        seed: str,
+        processes: int = 1,
+        timeout: float = RESULT_TIMEOUT_S,
     ) -> None:
-        self._args = (texts, NerSpec.of(cfg), seed)
+        self._args = (sample, NerSpec.of(cfg), seed)
         self._timeout = timeout
         self._proc: subprocess.Popen | None = None
         self._recv: Connection | None = None

@@ -152,7 +152,11 @@ class NerScanner:
         """Per ``(text index, scanned offset)``: is that character inside a counted entity, judged on its
         own ``window`` (one model call per position, whatever other positions fall nearby)?"""
         layouts = {i: _masked(texts[i]) for i in dict.fromkeys(i for i, _ in positions)}  # once per record
-        windows = [_window_in(*layouts[i], off, WINDOW_CHARS) for i, off in positions]
+        return self.hits_in([_window_in(*layouts[i], off, WINDOW_CHARS) for i, off in positions], n_process)
+
+    def hits_in(self, windows: list[tuple[str, int]], n_process: int = 1) -> list[bool]:
+        """Per ``(window text, offset in it)`` (``window``'s result): is that character inside a counted
+        entity of the window's scan?"""
         n_process = n_process if len(windows) >= 4 * _BATCH * n_process else 1
         docs = self.nlp.pipe([w for w, _ in windows], batch_size=_BATCH, n_process=n_process)
         return [
