@@ -20,6 +20,8 @@ recognizer YAML's ``methods`` section (``--ablate NAME``):
 - ``field_labels`` (``table_cells.field_spans``): "Label: value" fields read by their label like table
   columns (NER spans in a common-word label or in a short category value dropped; a person label's short
   value with a known or rare name is PERSON);
+- ``account_names`` (``account_names``): account names in home-directory paths, shell prompts and
+  issue-tracker activity lines ("kfenn commented 2 days ago") are IDs;
 - ``nhs_phone_labels``: a UK_NHS match written like a phone number (brackets, dots, hyphens in 3-3-4,
   a "+1", or a phone word before it) and with no NHS/health-number cue is labelled PHONE_NUMBER.
 
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import regex
 
+from transforms.detection.account_names import account_spans
 from transforms.detection.acronym_orgs import acronym_spans
 from transforms.detection.products import product_spans
 from transforms.detection.recognizer_config import MethodsSpec
@@ -66,6 +69,8 @@ def cue_spans(
         spans = spans + script_name_spans(text, spans)
     if methods.contact_acronyms:
         spans = spans + acronym_spans(text, spans)
+    if methods.account_names:
+        spans = spans + account_spans(text, spans, stop)
     if methods.remote_ref_ids:
         spans = spans + ref_id_spans(text, spans)
     return spans

@@ -213,6 +213,7 @@ class MethodsSpec(_Strict):
     product_context: bool = Field(True, description='software/product names by context ("installed X", "X dashboards")')
     contact_acronyms: bool = Field(True, description='an acronym after a verb of contact/membership ("emailed HMRC")')
     field_labels: bool = Field(True, description='"Label: value" fields read by their label (table_cells.py)')
+    account_names: bool = Field(True, description="account names in paths, prompts, tracker lines (account_names.py)")
     measure_guard: bool = Field(True, description='NER spans of abbreviation + number pairs ("BP 135/85") dropped')
     nhs_phone_labels: bool = Field(True, description="a phone-shaped UK_NHS match without NHS cue is a phone")
 

@@ -6,6 +6,7 @@ or evaluation set. Positives and negatives side by side."""
 
 import pytest
 
+from transforms.detection.account_names import account_spans
 from transforms.detection.acronym_orgs import acronym_spans
 from transforms.detection.cue_forms import cue_spans
 from transforms.detection.guards import _measurements
@@ -193,6 +194,7 @@ def test_each_method_has_a_switch(off):
         "nhs_phone_labels": ("Call (415) 555-0105 today.", "(415) 555-0105", "UK_NHS"),
         "table_columns": ("Name | Team\nIlse Marr | Core\nOdo Brant | Web", None, None),
         "field_labels": ("Customer: petra lind", None, None),
+        "account_names": ("kfenn commented 2 days ago", None, None),
     }
     text, value, label = texts[off]
     spans = []
@@ -371,3 +373,23 @@ def test_field_labels_keep_speakers_and_free_text():
     start = text.index("Ilse Marr")
     ner.append(Span(start, start + 9, "PERSON", 0.85))
     assert field_spans(text, ner) == ner
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Traceback: File "/home/orrinb/proj/app.py", line 3', ["orrinb"]),
+        ("Saved to C:\\Users\\mvarga\\Desktop\\log.txt", ["mvarga"]),
+        ("kfenn@build-07:~$ make test", ["kfenn"]),
+        ("kfenn commented 2 days ago\nThis still fails.", ["kfenn"]),
+        ("- tove_l opened this issue on 3 May", ["tove_l"]),
+        ("Brannagh approved these changes", ["Brannagh"]),
+        # negatives: system accounts, e-mail addresses, common words and pronouns before a tracker verb
+        ("/home/runner/work/app and /Users/Shared/x", []),
+        ("write to kfenn@example.com today", []),
+        ("Someone commented that it works.", []),
+        ("He reviewed the code.", []),
+    ],
+)
+def test_account_names(text, expected):
+    assert [text[s.start : s.end] for s in account_spans(text, [], STOP | {"someone", "he"})] == expected
