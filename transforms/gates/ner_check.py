@@ -29,13 +29,17 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from transforms.config import RunConfig
 from transforms.errors import GateFailure
 from transforms.gates import sampling
 from transforms.gates.ner_scan import NerResidual, scan_length, shared_scanner
+
+if TYPE_CHECKING:  # the child process does not import the configuration's modules (``NerSpec``)
+    from transforms.config import RunConfig
 
 Cells = list[NerResidual | None]
 RESULT_TIMEOUT_S = 3600.0  # the scan reads a bounded sample (or a small version): far below this
@@ -45,11 +49,36 @@ CHILD_SCAN = "transforms.gates.ner_check:ner_check"  # what the child runs, ``mo
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the child imports this same code
 
 
-def ner_check(texts: list[str], cfg: RunConfig, seed: str, n_process: int = 1) -> tuple[Cells, sampling.NerShares]:
+@dataclass(frozen=True, slots=True)
+class NerSpec:
+    """What the check reads of the run's configuration: plain values, so the child process unpickles it
+    without importing the configuration's modules (Presidio, Tink: a second of start-up)."""
+
+    model: str
+    hashes_file: str | None
+    labels: tuple[str, ...]
+    sample_records: int
+    max_record_fraction: float
+    max_char_fraction: float
+
+    @classmethod
+    def of(cls, cfg: RunConfig) -> NerSpec:
+        g = cfg.gates
+        return cls(
+            cfg.detection.nlp.name,
+            cfg.detection.nlp.hashes_file,
+            tuple(g.ner_labels),
+            g.ner_sample_records,
+            g.max_ner_record_fraction,
+            g.max_ner_char_fraction,
+        )
+
+
+def ner_check(texts: list[str], spec: NerSpec, seed: str, n_process: int = 1) -> tuple[Cells, sampling.NerShares]:
     """Per row, the NER result (``None`` for rows outside the record sample), and the shares."""
-    gcfg, total = cfg.gates, len(texts)
-    rows = sampling.sample_order(total, gcfg.ner_sample_records, seed)
-    scanner = shared_scanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, tuple(gcfg.ner_labels))
+    total = len(texts)
+    rows = sampling.sample_order(total, spec.sample_records, seed)
+    scanner = shared_scanner(spec.model, spec.hashes_file, spec.labels)
     if rows is None:
         done = scanner.scan_many(texts, n_process=n_process)
         shares = sampling.ner_shares(
@@ -62,7 +91,7 @@ def ner_check(texts: list[str], cfg: RunConfig, seed: str, n_process: int = 1) -
         found.update(zip(picked, scanner.scan_many([texts[i] for i in picked], n_process=n_process), strict=True))
         return [found[i].entities for i in picked]
 
-    chosen, entities, stage = sampling.staged_records(rows, total, gcfg.max_ner_record_fraction, count)
+    chosen, entities, stage = sampling.staged_records(rows, total, spec.max_record_fraction, count)
     lengths = [scan_length(x) for x in texts]
 
     def judge(positions: list[tuple[int, int]]) -> list[bool]:
@@ -73,8 +102,8 @@ def ner_check(texts: list[str], cfg: RunConfig, seed: str, n_process: int = 1) -
         return [found[row].covers(off) if row in found else windowed[(row, off)] for row, off in positions]
 
     windows: list[tuple[int, int]] = []
-    order = sampling.position_order(lengths, gcfg.ner_sample_records, seed)
-    hits, char_stage = sampling.staged_positions(order, gcfg.max_ner_char_fraction, judge)
+    order = sampling.position_order(lengths, spec.sample_records, seed)
+    hits, char_stage = sampling.staged_positions(order, spec.max_char_fraction, judge)
     shares = sampling.sampled_shares(
         [entities[i] for i in chosen],
         hits,
@@ -91,15 +120,15 @@ def ner_check(texts: list[str], cfg: RunConfig, seed: str, n_process: int = 1) -
 
 
 def _child_main(argv: list[str]) -> int:
-    """The child: read ``(texts, cfg, seed, n_process)`` from one pipe, send the outcome on the other."""
+    """The child: read ``(texts, spec, seed, n_process)`` from one pipe, send the outcome on the other."""
     target, in_fd, out_fd = argv[0], int(argv[1]), int(argv[2])
     signal.signal(signal.SIGTERM, _exit_on_term)  # spaCy's ``finally`` then stops its workers itself
     send = Connection(out_fd, readable=False)
     try:
         with Connection(in_fd, writable=False) as recv:
-            texts, cfg, seed, n_process = recv.recv()
+            texts, spec, seed, n_process = recv.recv()
         module, _, name = target.partition(":")
-        send.send(("ok", getattr(importlib.import_module(module), name)(texts, cfg, seed, n_process)))
+        send.send(("ok", getattr(importlib.import_module(module), name)(texts, spec, seed, n_process)))
     except SystemExit:  # stopped by the driver, which no longer reads
         pass
     except BaseException as exc:  # the type name only: a message could quote a text
@@ -160,7 +189,7 @@ class NerJob:
     def __init__(
         self, texts: list[str], cfg: RunConfig, seed: str, processes: int = 1, timeout: float = RESULT_TIMEOUT_S
     ) -> None:
-        self._args = (texts, cfg, seed)
+        self._args = (texts, NerSpec.of(cfg), seed)
         self._timeout = timeout
         self._proc: subprocess.Popen | None = None
         self._recv: Connection | None = None
