@@ -50,6 +50,16 @@ POLL_S = 1.0  # between checks that the child still lives while waiting for its 
 STOP_GRACE_S = 5.0  # after SIGTERM, before SIGKILL
 CHILD_SCAN = "transforms.gates.ner_check:ner_check"  # what the child runs, ``module:function`` (tests swap it)
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the child imports this same code
+# what the child's environment keeps: locale, paths, Python's and the numeric libraries' settings; never
+# the driver's credentials (cloud and KMS variables), which a spaCy scan has no use for
+_CHILD_ENV_NAMES = frozenset({"PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "VIRTUAL_ENV"})
+_CHILD_ENV_PREFIXES = ("LC_", "PYTHON", "OMP_", "OPENBLAS_", "MKL_", "SPACY_", "THINC_")
+
+
+def _child_env() -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if k in _CHILD_ENV_NAMES or k.startswith(_CHILD_ENV_PREFIXES)}
+    keep["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, os.environ.get("PYTHONPATH")) if p)
+    return keep
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,16 +217,19 @@ class NerJob:
         self._proc: subprocess.Popen | None = None
         self._recv: Connection | None = None
         self._feeder: threading.Thread | None = None
-        self._done: tuple[Cells, sampling.NerShares] | None = None
+        self._done: tuple[Cells, sampling.NerShares] | GateFailure | None = None
+        self._started = False
         if processes > 1 and sys.platform == "linux":  # ``waitid`` and process groups: Linux-checked
             self._start(processes - 1)
 
     def _start(self, n_process: int) -> None:
+        self._started = True
         child_in, feed = os.pipe()
         result, child_out = os.pipe()
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
-        argv = [sys.executable, "-m", __name__, CHILD_SCAN, str(child_in), str(child_out)]
+        env = _child_env()
+        # -P: the driver's working directory is not put on sys.path (a ``transforms/`` or ``spacy.py``
+        # lying there would shadow this code)
+        argv = [sys.executable, "-P", "-m", __name__, CHILD_SCAN, str(child_in), str(child_out)]
         try:  # its own process group from the start: ``close`` stops it with spaCy's workers
             self._proc = subprocess.Popen(
                 argv,
@@ -245,8 +258,20 @@ class NerJob:
         return self._proc is not None
 
     def result(self) -> tuple[Cells, sampling.NerShares]:
+        """The check's outcome; a failure is raised again on every later call (never re-run inline)."""
+        if isinstance(self._done, GateFailure):
+            raise self._done
         if self._done is None:
-            self._done = ner_check(*self._args) if self._proc is None else self._collect()
+            try:
+                if not self._started:
+                    self._done = ner_check(*self._args)
+                elif self._proc is None:
+                    raise GateFailure("the gate's NER scan was stopped before its result")
+                else:
+                    self._done = self._collect()
+            except GateFailure as exc:
+                self._done = exc
+                raise
         return self._done
 
     def _collect(self) -> tuple[Cells, sampling.NerShares]:
