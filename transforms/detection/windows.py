@@ -72,8 +72,8 @@ def _letters_only(items) -> bool:
                 or (o is sre.RANGE and all(x in _LETTERS for x in range(a[0], a[1] + 1)))
                 for o, a in arg
             )
-        elif op is sre.SUBPATTERN:
-            ok = _letters_only(arg[-1])
+        elif op is sre.SUBPATTERN:  # a group with flags of its own ((?i:...)) is not read
+            ok = not arg[1] and not arg[2] and _letters_only(arg[-1])
         elif op is sre.BRANCH:
             ok = all(_letters_only(alt) for alt in arg[1])
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
@@ -103,8 +103,8 @@ def _alphabet(items, out: list[str]) -> bool:
                     out.append(_CATEGORIES[a])
                 else:
                     return False
-        elif op is sre.SUBPATTERN:
-            if not _alphabet(arg[-1], out):
+        elif op is sre.SUBPATTERN:  # a group with flags of its own ((?i:...)) is not read
+            if arg[1] or arg[2] or not _alphabet(arg[-1], out):
                 return False
         elif op is sre.BRANCH:
             if not all(_alphabet(alt, out) for alt in arg[1]):

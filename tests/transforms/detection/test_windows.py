@@ -100,6 +100,8 @@ def test_small_patterns(source):
         r"(?<=\b(?:case)\b.*)\d+",  # a tail that can hold any character
         r"(?<=\b(?:case)\b[^x]*)\d+",  # a negated class
         r"(?<=\b(?:case)\b[\p{L} ]*)\d+",  # syntax only the regex module reads
+        r"(?<=\b(?:case|file)\b[ \t]*(?i:no\.?)?[ \t]*)\d{4,}",  # a group with flags of its own
+        r"(?<=\b(?:case|(?i:file))\b[ \t]*)\d{4,}",  # a keyword with flags of its own
     ],
 )
 def test_other_shapes_keep_the_plain_scan(source):
