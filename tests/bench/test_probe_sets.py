@@ -1,4 +1,4 @@
-"""The later probe sets probe_v2 and probe_v3 (bench/probe), each checked the same way: gold spans match
+"""The later probe sets probe_v2, probe_v3 and probe_v4 (bench/probe), each checked the same way: gold spans match
 their text and are canonical, the JSONL is built from its marked-up source, its domains and ids are in no
 earlier probe, and its builder's validation rejects broken gold."""
 
@@ -58,7 +58,14 @@ V3 = ProbeSet(
     ),
     "bank_chat",
 )  # fmt: skip
-SETS = pytest.mark.parametrize("probe", [V2, V3], ids=lambda p: p.name)
+V4 = ProbeSet(
+    4,
+    frozenset(
+        {"airline_travel", "vet_clinic", "telecom_support", "school_parent", "gym_membership", "council_services"}
+    ),
+    "pharmacy_rx",
+)
+SETS = pytest.mark.parametrize("probe", [V2, V3, V4], ids=lambda p: p.name)
 
 
 @SETS

@@ -28,8 +28,8 @@ def build_analyzer(cfg: DetectionConfig, rules: RecognizersFile | None = None, o
     """Return (AnalyzerEngine, ModelInfo). Raises ``IntegrityError`` if the model files were altered.
 
     ``optimized`` (default) disables the unused spaCy components and installs the phone matcher of
-    ``phone.py``, the prefilters of ``prefilter.py`` (literal and digit gates) and the context
-    enhancement of ``context.py``; all leave every span unchanged
+    ``phone.py``, the prefilters of ``prefilter.py`` (literal and digit gates), the windowed patterns of
+    ``windows.py``, the URL tries of ``tld_trie.py`` and the context enhancement of ``context.py``; all leave every span unchanged
     (``optimized=False`` is the reference path the equivalence test compares against)."""
     ensure_offline()
     info: ModelInfo = verify_model(cfg.nlp.name, cfg.nlp.hashes_file)
@@ -73,6 +73,8 @@ def _optimize(engine) -> None:
     from transforms.detection.context import install_grouping
     from transforms.detection.phone import windowed_phone_class
     from transforms.detection.prefilter import LITERALS, digit_gate, literal_gate
+    from transforms.detection.tld_trie import install as tld_tries
+    from transforms.detection.windows import install as windowed_patterns
 
     nlp = engine.nlp_engine.nlp["en"]
     nlp.select_pipes(disable=[p for p in UNUSED_PIPES if p in nlp.pipe_names])
@@ -93,6 +95,8 @@ def _optimize(engine) -> None:
             literal_gate(r, LITERALS[r.name])
         else:
             digit_gate(r)  # pattern recognizers whose every pattern needs a digit
+    windowed_patterns(recognizers)  # keyword lookbehinds tried only after their keywords
+    tld_tries(recognizers)  # URL patterns' TLD alternation as a trie
 
 
 def _configure_predefined(engine, rules: RecognizersFile) -> None:

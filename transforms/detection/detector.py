@@ -20,6 +20,7 @@ from transforms import reasons
 from transforms.config import DetectionConfig
 from transforms.detection.analyzer import build_analyzer
 from transforms.detection.blocks import contact_block_spans
+from transforms.detection.cue_forms import cue_spans
 from transforms.detection.engines.base import NerHit
 from transforms.detection.entries import entry_spans
 from transforms.detection.forms import reshape_spans
@@ -235,6 +236,7 @@ class Detector:
             doc + evidence_spans(t, doc, g.stop, g.org_heads, g.roles, g.common, m)
             for t, doc in zip(texts, spans, strict=True)
         ]
+        spans = [cue_spans(t, doc, m, g.stop, self._org_heads) for t, doc in zip(texts, spans, strict=True)]
         spans = [repair(t, doc, g.stop, g.org_heads, g.common, m) for t, doc in zip(texts, spans, strict=True)]
         try:
             spans = self.propagator.apply(texts, spans, extra)

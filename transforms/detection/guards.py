@@ -112,6 +112,8 @@ class Guards:
                 return False
             if not cased_text and not self._has_name_word(analysis_value or core):
                 return False
+        if self.methods.measure_guard and label in MEASURE_LABELS and _measurements(core):
+            return False
         if label not in self.entities:
             return True
         if sum(c.isalnum() for c in core) < self.spec.min_alnum_chars:
@@ -251,6 +253,25 @@ class Guards:
         if self.methods.acronym_guard and ACRONYM_RE.match(word) and len(w) <= 5:
             return lexicon.zipf(w) >= self.spec.shouted_word_min_zipf  # acronyms: judged by the acronym guard
         return lexicon.zipf(w) >= self.spec.common_word_min_zipf
+
+
+MEASURE_LABELS = frozenset({"PERSON", "ORGANIZATION", "NRP", "LOCATION"})
+# "BP 135/85", "Plt 240, BP 135", "Alb 3.1": short abbreviations, each before a number (vitals, labs, sizes)
+_MEASURE_RE = regex.compile(r"(?:(\p{L}{1,4})\.?:?[ \t]*\d+(?:[.,/-]\d+)*[ \t]*(?:%|/\p{L}{1,3})?[ \t]*[,;]?[ \t]*)+")
+_MEASURE_WORD_RE = regex.compile(r"\p{L}{1,4}(?=\.?:?[ \t]*\d)")
+# unit and road words before a number belong to an address, not to a measurement
+ADDRESS_WORDS = frozenset(
+    {"apt", "flat", "unit", "ste", "fl", "rm", "box", "no", "bldg", "blk", "lot", "po", "rte", "rd", "st", "ave"}
+    | {"hwy", "pier", "dock", "gate", "km", "mile", "exit", "suite", "room"}
+)
+
+
+def _measurements(core: str) -> bool:
+    """Method ``measure_guard``: a span made only of short abbreviations each followed by a number."""
+    if _MEASURE_RE.fullmatch(core) is None:
+        return False
+    words = [w.lower() for w in _MEASURE_WORD_RE.findall(core)]
+    return bool(words) and not any(w in ADDRESS_WORDS for w in words)
 
 
 RUN_MIN_LOWER_WORDS = 8  # a full sentence of prose around the run, not a bullet line

@@ -14,8 +14,9 @@ before it contains one of them). They cost about a third of spaCy's time.
   differently.
 - ``tagger``: the model's own lemmas, exactly Presidio's behaviour; nothing here is used. This changes
   spans (scores of context-enhanced results): see docs/detection.md for the measured difference.
-Artifacts are lazy either way in this mode: lemmas and keywords are computed when first read. Nothing
-here logs or keeps text.
+Artifacts are lazy either way in this mode: lemmas and keywords are computed when first read; whether a
+lemma is a keyword (not a stop word or punctuation) is remembered per process (bounded, in memory only,
+like the vocabulary spaCy itself grows with every lemma asked about). Nothing here logs or writes text.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import json
 
 # Components whose output NER never reads (when NER does not listen to a shared tok2vec). A pipeline
 # with any other component (entity ruler, span ruler, custom ones) is left whole.
+MEMO_ENTRIES = 1 << 16  # keyword verdicts remembered per process (a lemma and a bool each)
 LEMMA_ONLY = frozenset({"tok2vec", "tagger", "morphologizer", "attribute_ruler", "lemmatizer", "trainable_lemmatizer"})
 
 
@@ -78,6 +80,30 @@ def lazy_artifacts_class():
     read (built lazily: Presidio is imported only when detection starts)."""
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
+    keep_memo: dict = {}  # (language, lemma) -> kept as a keyword; per engine, bounded
+
+    def keywords_of(nlp_engine, lemmas: list[str], language: str) -> list[str]:
+        """``NlpArtifacts.set_keywords`` with its stop-word/punctuation verdict remembered per lemma (the
+        same verdicts: the engine is asked once per lemma instead of once per token)."""
+        if not nlp_engine:
+            return []
+        out: list[str] = []
+        for k in lemmas:
+            keep = keep_memo.get((language, k))
+            if keep is None:
+                keep = (
+                    not nlp_engine.is_stopword(k, language)
+                    and not nlp_engine.is_punct(k, language)
+                    and k != "-PRON-"
+                    and k != "be"
+                )
+                if len(keep_memo) >= MEMO_ENTRIES:
+                    keep_memo.clear()
+                keep_memo[(language, k)] = keep
+            if keep:
+                out.extend(k.lower().split(":"))
+        return out
+
     class LazyNlpArtifacts(NlpArtifacts):
         def __init__(self, entities, doc, nlp_engine, language, scores, lemmatize) -> None:  # no super(): lazy
             self.entities, self.tokens, self.nlp_engine, self.language = entities, doc, nlp_engine, language
@@ -93,7 +119,7 @@ def lazy_artifacts_class():
         @property
         def keywords(self) -> list[str]:
             if self._keywords is None:
-                self._keywords = self.set_keywords(self.nlp_engine, self.lemmas, self.language)
+                self._keywords = keywords_of(self.nlp_engine, self.lemmas, self.language)
             return self._keywords
 
         @property

@@ -15,6 +15,10 @@ where the answers come from:
   once and remembered per process (``_Memo``, bounded). A remembered outcome is reused only while the
   matcher has more tries left than it used, and only outcomes reached without running out of tries are
   remembered, so the try budget stops a scan exactly where Presidio's would;
+- a candidate written with a leading plus sign and a known country code parses to the same number
+  whatever the default region (``parse`` reads the region only for a number without one; that is when
+  ``parse(candidate, None)`` succeeds) and, at leniency VALID or POSSIBLE, is verified from that number
+  and the candidate alone: it is parsed and verified once per text and offset, not once per region;
 - the region Presidio names in its explanation is parsed once per matched value.
 
 ``tests/transforms/detection/test_phone.py`` compares the results (spans, scores, explanations) with
@@ -51,13 +55,13 @@ class _Memo:
         self.data[key] = value
 
 
-_UNSET, _FAILED = object(), object()
+_UNSET, _FAILED, _PER_REGION = object(), object(), object()
 
 
 def windowed_phone_class():
     """A ``PhoneRecognizer`` subclass (built lazily: Presidio is imported only when detection starts)."""
     import phonenumbers
-    from phonenumbers import NumberParseException, PhoneNumberMatch, PhoneNumberMatcher
+    from phonenumbers import Leniency, NumberParseException, PhoneNumberMatch, PhoneNumberMatcher
     from phonenumbers import phonenumbermatcher as upstream
     from presidio_analyzer import EntityRecognizer
     from presidio_analyzer.predefined_recognizers import PhoneRecognizer
@@ -72,11 +76,11 @@ def windowed_phone_class():
         """Region-independent work on one text: candidates by search index, digit counts by candidate,
         and the remembered outcomes (one slot per region) of the candidate at an offset."""
 
-        __slots__ = ("costs", "counts", "found", "memo", "regions", "rows", "text")
+        __slots__ = ("costs", "counts", "found", "free", "memo", "regions", "rows", "text")
 
         def __init__(self, text: str, memo: _Memo, regions: int) -> None:
             self.text, self.memo, self.regions = text, memo, regions
-            self.found, self.counts, self.rows, self.costs = {}, {}, {}, {}
+            self.found, self.counts, self.rows, self.costs, self.free = {}, {}, {}, {}, {}
 
         def candidate(self, index: int):
             """(start, candidate) of the matcher's next candidate at or after ``index``, or None."""
@@ -149,6 +153,17 @@ def windowed_phone_class():
             inner_costs.put(candidate, attempts)
         return attempts
 
+    region_free_lenient = (Leniency.POSSIBLE, Leniency.VALID)  # verified from the number and candidate
+
+    def _parses_without_region(candidate: str) -> bool:
+        """True when ``parse`` takes the country code from the candidate's leading plus sign: then the
+        default region is never read and every region parses the same number (see the module docstring)."""
+        try:
+            phonenumbers.parse(candidate, None, keep_raw_input=True)
+        except NumberParseException:
+            return False
+        return True
+
     def _bad_neighbour(char: str) -> bool:  # the matcher's own test, for leniency VALID and stricter
         return PhoneNumberMatcher._is_invalid_punctuation_symbol(char) or PhoneNumberMatcher._is_latin_letter(char)
 
@@ -159,6 +174,7 @@ def windowed_phone_class():
             self._scan, self._slot = scan, slot
             self._min_digits = recognizer.min_digits[region]
             self._min_no_plus = max(self._min_digits, recognizer.min_no_plus[region])
+            self._region_free = recognizer.leniency in region_free_lenient
             super().__init__(scan.text, region, leniency=recognizer.leniency, max_tries=recognizer.max_tries)
 
         def _find(self, index):  # upstream's loop, candidates from the shared scan
@@ -196,6 +212,18 @@ def windowed_phone_class():
         def _parse_and_verify(self, candidate, offset):  # also the inner candidates of a long one
             if self._too_short(candidate):
                 return None
+            if self._region_free and self._scan.count(candidate)[1]:
+                key = (offset, candidate)
+                known = self._scan.free.get(key, _UNSET)
+                if known is _UNSET:
+                    if not _parses_without_region(candidate):
+                        self._scan.free[key] = _PER_REGION
+                        return super()._parse_and_verify(candidate, offset)
+                    match = super()._parse_and_verify(candidate, offset)
+                    self._scan.free[key] = None if match is None else (match.start, match.raw_string, match.number)
+                    return match
+                if known is not _PER_REGION:
+                    return None if known is None else PhoneNumberMatch(*known)
             return super()._parse_and_verify(candidate, offset)
 
         def _too_short(self, candidate) -> bool:

@@ -205,6 +205,17 @@ class MethodsSpec(_Strict):
     first_name_pairs: bool = Field(True, description="a Census/Faker first name + an uncommon capitalized word")
     person_boundaries: bool = Field(True, description="titles, field labels, next lines cut off PERSON spans")
     numeric_rerouting: bool = Field(True, description="cued numbers become AGE/ID/DATE_TIME (number_routes.py)")
+    separator_cuts: bool = Field(True, description='name spans cut at "|", " - ", "Label: " before a field label')
+    remote_ref_ids: bool = Field(True, description="reference-shaped tokens with a record word nearby (ref_ids.py)")
+    signoff_names: bool = Field(True, description="sign-off names, dash bylines, salutations (signoffs.py)")
+    script_names: bool = Field(True, description="non-Latin names in Latin-script text (script_names.py)")
+    table_columns: bool = Field(True, description="table cells labelled (or cleared) by their column header")
+    product_context: bool = Field(True, description='software/product names by context ("installed X", "X dashboards")')
+    contact_acronyms: bool = Field(True, description='an acronym after a verb of contact/membership ("emailed HMRC")')
+    field_labels: bool = Field(True, description='"Label: value" fields read by their label (table_cells.py)')
+    account_names: bool = Field(True, description="account names in paths, prompts, tracker lines (account_names.py)")
+    measure_guard: bool = Field(True, description='NER spans of abbreviation + number pairs ("BP 135/85") dropped')
+    nhs_phone_labels: bool = Field(True, description="a phone-shaped UK_NHS match without NHS cue is a phone")
 
 
 class RecognizersFile(_Strict):

@@ -104,3 +104,50 @@ def _whole_line(text: str, start: int, end: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     return not text[line_start:start].strip() and not text[end : line_end if line_end >= 0 else len(text)].strip()
+
+
+# separators written between a field and the next one on a line: "|", a spaced dash, "label: ", ";"
+_SEPARATOR = regex.compile(r"[ \t]*[|\u2502\u00a6][ \t]*|[ \t]+[-\u2013\u2014][ \t]+|(?<=\p{L}):[ \t]+|[ \t]*;[ \t]*")
+_LOCATION_SEPARATOR = regex.compile(r"[ \t]*[|\u2502\u00a6][ \t]*|(?<=\p{L}):[ \t]+")
+
+
+def cut_separators(text: str, spans: list[Span], org_heads: frozenset[str] = frozenset()) -> list[Span]:
+    """Method ``separator_cuts``: a name-like span that runs over a field separator ("|", " - ", "Label: ",
+    ";") into the neighbouring field's label ("X Y - Status: open", "Reviewer: X Y") is cut there; the
+    pieces are judged like column-gap pieces (a label before ``:`` or a header line is dropped). A span none
+    of whose pieces would be dropped stays whole (a name written "X - Y" keeps its one span)."""
+    out: list[Span] = []
+    for s in spans:
+        value = text[s.start : s.end]
+        if s.label not in CUT_LABELS:
+            out.append(s)
+            continue
+        sep_re = _LOCATION_SEPARATOR if s.label in MULTILINE_LABELS else _SEPARATOR
+        if sep_re.search(value) is None:
+            out.append(s)
+            continue
+        pieces = [(s.start + a, s.start + b) for a, b in _pieces(value, sep_re)]
+        verdicts = [(a, b, _separator_keep(text, a, b, org_heads)) for a, b in pieces]
+        if all(v != "drop" for _, _, v in verdicts) or all(v == "drop" for _, _, v in verdicts):
+            out.append(s)
+            continue
+        out.extend(
+            Span(a, b, s.label, s.score if v == "keep" else min(s.score, LOCAL_SCORE))
+            for a, b, v in verdicts
+            if v != "drop"
+        )
+    return out
+
+
+LABEL_MAX_WORDS = 2
+
+
+def _separator_keep(text: str, start: int, end: int, org_heads: frozenset[str]) -> str:
+    """``_keep`` for separator pieces, with a stricter field-label test: a piece before ``:`` is a label
+    only when it is 1-2 common English words that are not names ("Status:", "Next step:"); a place or name
+    before a colon ("Villafranca del Cid: ...") stays."""
+    if _label(text, end):
+        words = _WORD.findall(text[start:end])
+        common = all(lexicon.zipf(w) >= COMMON_MIN_ZIPF and not _name(w) for w in words)
+        return "drop" if words and len(words) <= LABEL_MAX_WORDS and common else "keep"
+    return _keep(text, start, end, org_heads)

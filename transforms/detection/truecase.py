@@ -56,13 +56,13 @@ def segments(text: str, max_upper_ratio: float = 0.02) -> list[tuple[int, int, s
     """(start, end, kind) per line or sentence: ``upper`` (ALL-CAPS), ``lower`` (no capitals but "I" and
     known names, ASR-style) or ``cased``. Casing is a property of a segment, not of a document: a note
     has ALL-CAPS headers over cased prose, a chat has lowercase turns between cased ones."""
+    from transforms.detection.letters import letter_counts
     from transforms.detection.recognizers.persons import is_lowercase_text
 
     out = []
     for m in SEGMENT_RE.finditer(text):
         seg = m.group(0)
-        letters = sum(c.isalpha() for c in seg)
-        upper = sum(c.isupper() for c in seg)
+        letters, upper = letter_counts(seg)
         if letters >= 4 and upper >= 0.9 * letters:
             kind = UPPER
         elif letters >= 1 and is_lowercase_text(seg, max_upper_ratio):

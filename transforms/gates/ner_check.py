@@ -31,14 +31,18 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from transforms.config import RunConfig
 from transforms.errors import GateFailure
 from transforms.gates import sampling
 from transforms.gates.ner_sample import NerSample, from_texts
 from transforms.gates.ner_scan import NerResidual, shared_scanner
+
+if TYPE_CHECKING:  # the child process does not import the configuration's modules (``NerSpec``)
+    from transforms.config import RunConfig
 
 Cells = list[NerResidual | None]
 RESULT_TIMEOUT_S = 3600.0  # the scan reads a bounded sample (or a small version): far below this
@@ -46,19 +50,53 @@ POLL_S = 1.0  # between checks that the child still lives while waiting for its 
 STOP_GRACE_S = 5.0  # after SIGTERM, before SIGKILL
 CHILD_SCAN = "transforms.gates.ner_check:ner_check"  # what the child runs, ``module:function`` (tests swap it)
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the child imports this same code
+# what the child's environment keeps: locale, paths, Python's and the numeric libraries' settings; never
+# the driver's credentials (cloud and KMS variables), which a spaCy scan has no use for
+_CHILD_ENV_NAMES = frozenset({"PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "VIRTUAL_ENV"})
+_CHILD_ENV_PREFIXES = ("LC_", "PYTHON", "OMP_", "OPENBLAS_", "MKL_", "SPACY_", "THINC_")
+
+
+def _child_env() -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if k in _CHILD_ENV_NAMES or k.startswith(_CHILD_ENV_PREFIXES)}
+    keep["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, os.environ.get("PYTHONPATH")) if p)
+    return keep
+
+
+@dataclass(frozen=True, slots=True)
+class NerSpec:
+    """What the check reads of the run's configuration: plain values, so the child process unpickles it
+    without importing the configuration's modules (Presidio, Tink: a second of start-up)."""
+
+    model: str
+    hashes_file: str | None
+    labels: tuple[str, ...]
+    sample_records: int
+    max_record_fraction: float
+    max_char_fraction: float
+
+    @classmethod
+    def of(cls, cfg: RunConfig) -> NerSpec:
+        g = cfg.gates
+        return cls(
+            cfg.detection.nlp.name,
+            cfg.detection.nlp.hashes_file,
+            tuple(g.ner_labels),
+            g.ner_sample_records,
+            g.max_ner_record_fraction,
+            g.max_ner_char_fraction,
+        )
 
 
 def ner_check(
-    sample: NerSample | list[str], cfg: RunConfig, seed: str, n_process: int = 1
+    sample: NerSample | list[str], spec: NerSpec, seed: str, n_process: int = 1
 ) -> tuple[Cells, sampling.NerShares]:
     """Per row, the NER result (``None`` for rows outside the record sample), and the shares.
 
     ``sample``: what the check reads (``ner_sample.collect``), or every row's scan text."""
-    gcfg = cfg.gates
     if not isinstance(sample, NerSample):
-        sample = from_texts(sample, gcfg.ner_sample_records, seed)
+        sample = from_texts(sample, spec.sample_records, seed)
     total = sample.total
-    scanner = shared_scanner(cfg.detection.nlp.name, cfg.detection.nlp.hashes_file, tuple(gcfg.ner_labels))
+    scanner = shared_scanner(spec.model, spec.hashes_file, spec.labels)
     if sample.rows is None:
         done = scanner.scan_many(sample.all_texts(), n_process=n_process)
         shares = sampling.ner_shares(
@@ -72,7 +110,7 @@ def ner_check(
         found.update(zip(picked, scanner.scan_many(texts, n_process=n_process), strict=True))
         return [found[i].entities for i in picked]
 
-    chosen, entities, stage = sampling.staged_records(sample.rows, total, gcfg.max_ner_record_fraction, count)
+    chosen, entities, stage = sampling.staged_records(sample.rows, total, spec.max_record_fraction, count)
 
     def judge(positions: list[tuple[int, int]]) -> list[bool]:
         """A position in a record of the record sample: that record's scan; any other: its own window."""
@@ -83,7 +121,7 @@ def ner_check(
         return [found[row].covers(off) if row in found else windowed[(row, off)] for row, off in positions]
 
     windows: list[tuple[int, int]] = []
-    hits, char_stage = sampling.staged_positions(sample.positions, gcfg.max_ner_char_fraction, judge)
+    hits, char_stage = sampling.staged_positions(sample.positions, spec.max_char_fraction, judge)
     shares = sampling.sampled_shares(
         [entities[i] for i in chosen],
         hits,
@@ -100,15 +138,15 @@ def ner_check(
 
 
 def _child_main(argv: list[str]) -> int:
-    """The child: read ``(sample, cfg, seed, n_process)`` from one pipe, send the outcome on the other."""
+    """The child: read ``(sample, spec, seed, n_process)`` from one pipe, send the outcome on the other."""
     target, in_fd, out_fd = argv[0], int(argv[1]), int(argv[2])
     signal.signal(signal.SIGTERM, _exit_on_term)  # spaCy's ``finally`` then stops its workers itself
     send = Connection(out_fd, readable=False)
     try:
         with Connection(in_fd, writable=False) as recv:
-            sample, cfg, seed, n_process = recv.recv()
+            sample, spec, seed, n_process = recv.recv()
         module, _, name = target.partition(":")
-        send.send(("ok", getattr(importlib.import_module(module), name)(sample, cfg, seed, n_process)))
+        send.send(("ok", getattr(importlib.import_module(module), name)(sample, spec, seed, n_process)))
     except SystemExit:  # stopped by the driver, which no longer reads
         pass
     except BaseException as exc:  # the type name only: a message could quote a text
@@ -174,21 +212,24 @@ class NerJob:
         processes: int = 1,
         timeout: float = RESULT_TIMEOUT_S,
     ) -> None:
-        self._args = (sample, cfg, seed)
+        self._args = (sample, NerSpec.of(cfg), seed)
         self._timeout = timeout
         self._proc: subprocess.Popen | None = None
         self._recv: Connection | None = None
         self._feeder: threading.Thread | None = None
-        self._done: tuple[Cells, sampling.NerShares] | None = None
+        self._done: tuple[Cells, sampling.NerShares] | GateFailure | None = None
+        self._started = False
         if processes > 1 and sys.platform == "linux":  # ``waitid`` and process groups: Linux-checked
             self._start(processes - 1)
 
     def _start(self, n_process: int) -> None:
+        self._started = True
         child_in, feed = os.pipe()
         result, child_out = os.pipe()
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
-        argv = [sys.executable, "-m", __name__, CHILD_SCAN, str(child_in), str(child_out)]
+        env = _child_env()
+        # -P: the driver's working directory is not put on sys.path (a ``transforms/`` or ``spacy.py``
+        # lying there would shadow this code)
+        argv = [sys.executable, "-P", "-m", __name__, CHILD_SCAN, str(child_in), str(child_out)]
         try:  # its own process group from the start: ``close`` stops it with spaCy's workers
             self._proc = subprocess.Popen(
                 argv,
@@ -217,8 +258,20 @@ class NerJob:
         return self._proc is not None
 
     def result(self) -> tuple[Cells, sampling.NerShares]:
+        """The check's outcome; a failure is raised again on every later call (never re-run inline)."""
+        if isinstance(self._done, GateFailure):
+            raise self._done
         if self._done is None:
-            self._done = ner_check(*self._args) if self._proc is None else self._collect()
+            try:
+                if not self._started:
+                    self._done = ner_check(*self._args)
+                elif self._proc is None:
+                    raise GateFailure("the gate's NER scan was stopped before its result")
+                else:
+                    self._done = self._collect()
+            except GateFailure as exc:
+                self._done = exc
+                raise
         return self._done
 
     def _collect(self) -> tuple[Cells, sampling.NerShares]:

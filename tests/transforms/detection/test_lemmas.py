@@ -106,3 +106,22 @@ def test_e_dropping_ing_form_still_matches_its_context_word(detectors):
     tagger, lowercase = detectors
     text = "I am living at 14 Quarrybank Road, Penrith now."
     assert [(s.start, s.end) for s in lowercase.detect(text)] == [(s.start, s.end) for s in tagger.detect(text)]
+
+
+def test_remembered_keyword_verdicts_follow_presidio(detectors):
+    """Keywords with the per-lemma verdicts remembered equal Presidio's ``set_keywords`` on generated lemma
+    lists (stop words, punctuation, "-PRON-", "be", colons to split, upper case, repeats)."""
+    import random
+
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+
+    _, lowercase = detectors
+    nlp_engine = lowercase.engine.nlp_engine
+    rng = random.Random(4)
+    vocab = ["the", "The", "be", "-PRON-", ",", ".", "!", "--", "call", "moved", "a:b", "x:", ":", "Oslo", "IT",
+             "living live", "phone", "and", "email:", "ok", "", "'s", "n't", "über"]  # fmt: skip
+    art = _artifacts(lowercase, ["a short text"])[0]
+    for _ in range(300):
+        lemmas = [rng.choice(vocab) for _ in range(rng.randint(0, 12))]
+        art._lemmas, art._keywords = lemmas, None
+        assert art.keywords == NlpArtifacts.set_keywords(nlp_engine, lemmas, "en"), lemmas

@@ -151,3 +151,50 @@ def test_memo_is_bounded():
         memo.put(i, [i])
     assert len(memo.data) <= 3
     assert memo.get(9) == [9]
+
+
+def _plus_texts(seed: int, count: int) -> list[str]:
+    """Candidates with plus signs where the default region may or may not matter: known and unknown
+    country codes, doubled and full-width pluses, a plus after digits or inside brackets, extensions,
+    invalid numbers whose inner parts are numbers of some region."""
+    rng = random.Random(seed)
+
+    def digits(n: int) -> str:
+        return "".join(rng.choice("0123456789") for _ in range(n))
+
+    forms = [
+        lambda: f"+{digits(rng.randint(2, 14))}",
+        lambda: (
+            f"+{rng.choice(['1', '44', '49', '33', '91', '61', '0', '999', '86'])} {digits(3)} {digits(3)} {digits(4)}"
+        ),
+        lambda: f"++44 {digits(4)} {digits(6)}",
+        lambda: f"\uff0b1 {digits(3)}-{digits(3)}-{digits(4)}",
+        lambda: f"(+{rng.randint(1, 99)}) {digits(2)} {digits(4)} {digits(4)}",
+        lambda: f"{digits(3)}+{digits(3)} {digits(4)}",
+        lambda: f"+1 {digits(3)}-{digits(3)}-{digits(4)} x{digits(3)}",
+        lambda: f"+1 {rng.choice(['202', '415', '604', '416'])} 555 0{digits(3)} / {digits(3)} {digits(3)} {digits(4)}",
+        lambda: f"+{digits(1)} ({digits(3)}) {digits(3)}-{digits(4)}",
+    ]
+    texts = []
+    for _ in range(count):
+        parts = [rng.choice(GLUE) + rng.choice(WORDS) + rng.choice(GLUE) + rng.choice(forms)() for _ in range(3)]
+        texts.append(" ".join(parts))
+    return texts + texts[:30]
+
+
+@pytest.mark.parametrize("leniency", [1, 0, 2])
+def test_plus_candidates_parsed_once_match_presidio(regions, leniency):
+    """A number with a leading plus is parsed once for all regions (leniency VALID/POSSIBLE): the same
+    results as Presidio's per-region loop, also where the region does matter (unknown codes, inner parts)."""
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+    from transforms.detection.phone import windowed_phone_class
+
+    plain = PhoneRecognizer(supported_regions=regions, leniency=leniency)
+    fast = windowed_phone_class()(supported_regions=regions, leniency=leniency)
+    found = 0
+    for text in _plus_texts(11, 150):
+        expected = _seen(plain.analyze(text, ["PHONE_NUMBER"]))
+        assert _seen(fast.analyze(text, ["PHONE_NUMBER"])) == expected, text
+        found += len(expected)
+    assert found > 20

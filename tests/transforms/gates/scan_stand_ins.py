@@ -51,3 +51,12 @@ def inherited(texts, _cfg, _seed, n_process):
     """What the child holds: native modules it did not import itself, and whether it can fork workers."""
     _worker(texts)
     return sorted(m for m in ("grpc", "apache_beam", "pyarrow") if m in sys.modules), n_process
+
+
+def surroundings(texts, _cfg, _seed, _n_process):
+    """What the child sees around it: a credential variable of the driver's, the working directory on its
+    import path, and where its ``transforms`` package comes from."""
+    import transforms
+
+    cwd_on_path = any(p in ("", os.getcwd()) for p in sys.path)
+    return "REDACT_TEST_SECRET" in os.environ, cwd_on_path, transforms.__file__

@@ -40,7 +40,7 @@ _CODE_NEXT_RE = regex.compile(
 _CUE_RE = regex.compile(
     r"\b(?:user(?:[ \t]?name)?|handle|screen[ \t]?name|nick(?:name)?|login|gamertag|account[ \t]name|"
     r"(?:posted|reviewed|submitted|asked|answered|written|commented|replied|shared|uploaded|edited|quoted)[ \t]+by|"
-    r"reply[ \t]+from|review[ \t]+by)\b(?:[ \t]*[:=][ \t]*|[ \t]+)",
+    r"(?:reply|comment|post|message|review|answer)[ \t]+(?:from|by)|review[ \t]+by)\b(?:[ \t]*[:=][ \t]*|[ \t]+)",
     regex.IGNORECASE,
 )
 _TOKEN_RE = regex.compile(r"@?([\p{L}\p{N}_][\p{L}\p{N}_.\-]{1,38}[\p{L}\p{N}_])(?![\p{L}\p{N}_@]|\.\w)")
@@ -87,7 +87,8 @@ class HandleRecognizer(CodeRecognizer):
                 continue
             value = tok.group(1)
             labelled = _LABEL_CUE_RE.search(m.group(0)) is not None or tok.group(0).startswith("@")
-            if handle_shaped(value) or ((labelled or value.islower()) and self._rare_word(value)):
+            named = labelled and value.lower() in lexicon.first_names()  # "Username: tommy"
+            if handle_shaped(value) or named or ((labelled or value.islower()) and self._rare_word(value)):
                 found.setdefault((tok.start(1), tok.end(1)), self.cue_score)
         if self.repeat and found:
             self._repeats(text, found)

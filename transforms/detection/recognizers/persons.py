@@ -14,6 +14,7 @@ from typing import ClassVar
 import regex
 
 from transforms.detection import lexicon
+from transforms.detection.letters import letter_counts
 from transforms.detection.recognizers.base import CodeRecognizer, finditer, words_alt
 
 WORD = r"[\p{L}\p{M}][\p{L}\p{M}'\u2019-]*"
@@ -22,12 +23,25 @@ WORD = r"[\p{L}\p{M}][\p{L}\p{M}'\u2019-]*"
 CAP_RE = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]*")
 
 
+_LOWER_MEMO: dict = {}  # (text, ratio) -> answer for the last few texts (each is asked several times)
+
+
 def is_lowercase_text(text: str, max_upper_ratio: float = 0.02) -> bool:
-    """ASR-style text: (almost) no capitals, ignoring "I" and known names (which truecasing capitalizes)."""
-    letters = sum(c.isalpha() for c in text)
+    """ASR-style text: (almost) no capitals, ignoring "I" and known names (which truecasing capitalizes).
+    The answers for the last few texts are remembered in this process only (bounded, never written)."""
+    key = (text, max_upper_ratio)
+    got = _LOWER_MEMO.get(key)
+    if got is None:
+        if len(_LOWER_MEMO) >= 32:
+            _LOWER_MEMO.clear()
+        got = _LOWER_MEMO[key] = _is_lowercase_text(text, max_upper_ratio)
+    return got
+
+
+def _is_lowercase_text(text: str, max_upper_ratio: float) -> bool:
+    letters, upper = letter_counts(text)
     if not letters:
         return False
-    upper = sum(c.isupper() for c in text)
     if upper > max_upper_ratio * letters:
         for m in CAP_RE.finditer(text):
             w = m.group(0)

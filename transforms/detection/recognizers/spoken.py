@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import regex
 
-from transforms.detection.recognizers.base import CodeRecognizer, finditer, words_alt
+from transforms.detection.recognizers.base import TIMEOUT_SECONDS, CodeRecognizer, finditer, words_alt
 
 TOKEN = r"[a-z0-9][a-z0-9_-]*"
 
@@ -27,12 +27,22 @@ class SpokenEmailRecognizer(CodeRecognizer):
         dot = rf"(?:[ \t]+dot[ \t]+|{br_dot}|[ \t]*[.\u3002\uff0e\uff61][ \t]*)"
         joiner = rf"(?:[ \t]+(?:dot|underscore|dash|hyphen)[ \t]+|{br_dot}|[ \t]*\.[ \t]*|[_-])"
         at = r"(?:[ \t]+at[ \t]+|[ \t]*[(\[{<][ \t]*at[ \t]*[)\]}>][ \t]*|[ \t]*[@\uff20][ \t]*)"
-        pattern = rf"\b{TOKEN}(?:{joiner}{TOKEN}){{0,3}}{at}{TOKEN}(?:{dot}{TOKEN}){{0,2}}?{dot}(?:{tlds})\b"
-        self.re = regex.compile(pattern, regex.IGNORECASE)
+        tail = rf"{at}{TOKEN}(?:{dot}{TOKEN}){{0,2}}?{dot}(?:{tlds})\b"
+        self.re = regex.compile(rf"\b{TOKEN}(?:{joiner}{TOKEN}){{0,3}}{tail}", regex.IGNORECASE)
+        # every match ends with a match of ``tail`` (it holds no lookbehind): texts without one are skipped
+        self.tail_re = regex.compile(tail, regex.IGNORECASE)
         self.score = options.get("score", 0.8)
 
     def analyze(self, text, entities, nlp_artifacts=None):
+        if not self._has_tail(text):
+            return []
         return [self.result(m.start(), m.end(), self.score) for m in finditer(self.re, text, self.name)]
+
+    def _has_tail(self, text: str) -> bool:
+        try:
+            return self.tail_re.search(text, timeout=TIMEOUT_SECONDS) is not None
+        except TimeoutError:
+            return True  # undecided: the full scan decides (and reports its own timeout)
 
 
 class SpokenNumberRecognizer(CodeRecognizer):

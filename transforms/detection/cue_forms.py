@@ -1,0 +1,87 @@
+"""General forms of unseen text, one step (Beam-free): references with a remote cue, frame names,
+non-Latin names, separator cuts, phone-shaped NHS numbers (``docs/detection.md``, "General forms").
+
+One entry point for ``Detector._finish``, run before prose repair and propagation so that the names it
+adds propagate and the spans it cuts are not spread whole. Each method has its own switch in the
+recognizer YAML's ``methods`` section (``--ablate NAME``):
+
+- ``separator_cuts`` (``span_cuts.cut_separators``): name spans cut at "|", " - ", "Label: ", ";" when
+  a piece is the next field's label;
+- ``remote_ref_ids`` (``ref_ids``): reference-shaped tokens with a record word earlier in the sentence,
+  on the line before, or after them on the line;
+- ``table_columns`` (``table_cells``): cells of person/organisation/place/ID columns are spans of that
+  label; NER spans that are a whole cell of a category column (role, status, team) are dropped;
+- ``product_context`` (``products``): software and product names taken as PERSON/ORGANIZATION/LOCATION
+  are dropped when a software verb or noun stands beside them ("installed X", "X dashboards");
+- ``signoff_names`` (``signoffs``): sign-off names, dash bylines, "Dear X Y" read as an organisation;
+- ``script_names`` (``script_names``): names in a non-Latin script inside Latin-script text;
+- ``contact_acronyms`` (``acronym_orgs``): an acronym after a verb of contact or membership ("emailed
+  HMRC and the CAB", "joined the RAF") is an ORGANIZATION;
+- ``field_labels`` (``table_cells.field_spans``): "Label: value" fields read by their label like table
+  columns (NER spans in a common-word label or in a short category value dropped; a person label's short
+  value with a known or rare name is PERSON);
+- ``account_names`` (``account_names``): account names in home-directory paths, shell prompts and
+  issue-tracker activity lines ("kfenn commented 2 days ago") are IDs;
+- ``nhs_phone_labels``: a UK_NHS match written like a phone number (brackets, dots, hyphens in 3-3-4,
+  a "+1", or a phone word before it) and with no NHS/health-number cue is labelled PHONE_NUMBER.
+
+Privacy contract: spans are added, relabelled, or cut at separators where a piece is a field label; no
+character of a name, rare word or number loses its span.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from transforms.detection.account_names import account_spans
+from transforms.detection.acronym_orgs import acronym_spans
+from transforms.detection.products import product_spans
+from transforms.detection.recognizer_config import MethodsSpec
+from transforms.detection.ref_ids import ref_id_spans
+from transforms.detection.script_names import script_name_spans
+from transforms.detection.signoffs import signoff_spans
+from transforms.detection.span_cuts import cut_separators
+from transforms.detection.table_cells import field_spans, table_spans
+from transforms.record import Span
+
+_US_PHONE_RE = regex.compile(r"^(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[.-])\d{3}[.-]\d{4}$")
+_PHONE_CUE_RE = regex.compile(r"(?i)\b(?:call|phone|tel|telephone|mobile|cell|fax|text|reach|ring|dial|number)\b")
+_NHS_CUE_RE = regex.compile(r"(?i)\b(?:nhs|chi|health|hospital|patient|gp|medical)\b")
+
+
+def cue_spans(
+    text: str, spans: list[Span], methods: MethodsSpec, stop: set[str], org_heads: frozenset[str]
+) -> list[Span]:
+    """``spans`` after the switched-on methods above."""
+    if methods.separator_cuts:
+        spans = cut_separators(text, spans, org_heads)
+    if methods.table_columns:
+        spans = table_spans(text, spans)
+    if methods.field_labels:
+        spans = field_spans(text, spans)
+    if methods.nhs_phone_labels:
+        spans = [_nhs_label(text, s) for s in spans]
+    if methods.product_context:
+        spans = product_spans(text, spans)
+    if methods.signoff_names:
+        spans = signoff_spans(text, spans, stop)
+    if methods.script_names:
+        spans = spans + script_name_spans(text, spans)
+    if methods.contact_acronyms:
+        spans = spans + acronym_spans(text, spans)
+    if methods.account_names:
+        spans = spans + account_spans(text, spans, stop)
+    if methods.remote_ref_ids:
+        spans = spans + ref_id_spans(text, spans)
+    return spans
+
+
+def _nhs_label(text: str, s: Span) -> Span:
+    if s.label != "UK_NHS":
+        return s
+    before = text[max(0, s.start - 40) : s.start]
+    if _NHS_CUE_RE.search(before):
+        return s
+    if _US_PHONE_RE.match(text[s.start : s.end]) or _PHONE_CUE_RE.search(before):
+        return Span(s.start, s.end, "PHONE_NUMBER", s.score)
+    return s

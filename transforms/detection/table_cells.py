@@ -1,0 +1,226 @@
+"""Table cells read by their column header (method ``table_columns``, Beam-free).
+
+A table row ("Anita Rao | QA | Mobile") gives NER no sentence: names in it are missed, and short
+categorical values ("QA", "Mobile", "Platform") are taken as places or organisations. The header row says
+what each column holds. Tables are runs of 2+ lines split by the same separator (``|`` or a tab) into
+the same number of cells (Markdown rule lines such as ``---|---`` skipped); the first line is a header
+when every cell is a short label without digits and at least one is a known header word.
+
+- a column whose header names a person (``PERSON_HEADERS``: name, customer, patient, owner, assignee,
+  ...), an organisation (``ORG_HEADERS``), a place (``PLACE_HEADERS``) or an account/record
+  (``ID_HEADERS``) makes each of its cells a span of that label, when the cell looks like a value of it
+  (a person: 1-5 words with a capital or a known name, no digit; an ID: a digit or a handle shape) and is
+  not a placeholder ("n/a", "TBD", "-");
+- the header row itself holds labels, not values: NER spans inside it are dropped;
+- a column whose header names a category (``CATEGORY_HEADERS``: role, status, team, priority, type, ...)
+  holds no personal data: an NER span (PERSON/ORGANIZATION/LOCATION/NRP) that is a whole cell there and
+  holds no known first name is dropped.
+Free-text columns (notes, comments, description) are left as they are.
+
+Privacy contract: spans are added for person, organisation, place and ID columns; only NER spans inside a
+recognised header row or that are a whole cell of a category column are removed.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from transforms.detection import lexicon
+from transforms.detection.recognizers.handles import handle_shaped
+from transforms.record import Span
+
+SCORE = 0.6
+
+
+def _set(block: str) -> frozenset[str]:
+    return frozenset(w.strip() for w in block.split(",") if w.strip())
+
+
+PERSON_HEADERS = _set(
+    "name, full name, first name, last name, surname, given name, family name, customer, client, patient, "
+    "employee, staff, owner, assignee, assigned to, reporter, requester, requestor, contact, contact name, "
+    "author, manager, reviewer, approver, approved by, tenant, landlord, guest, student, member, agent, driver, "
+    "signed by, attendee, participant, speaker, candidate, applicant, witness, caller, person, pupil, resident, "
+    "submitted by, created by, raised by, handled by, next of kin, emergency contact, technician, doctor, nurse"
+)
+ORG_HEADERS = _set(
+    "company, employer, organisation, organization, org, vendor, supplier, firm, school, university, bank, "
+    "insurer, provider, carrier, agency, institution, practice, hospital, customer company"
+)
+PLACE_HEADERS = _set("city, town, location, address, street, home address, place, county, postcode, zip, village")
+ID_HEADERS = _set(
+    "id, ref, reference, account, account no, order, order no, ticket, ticket no, case, case no, booking, claim, "
+    "policy, username, user, handle, login, user id, employee id, member id, patient id, mrn, nhs no, passport"
+)
+CATEGORY_HEADERS = _set(
+    "role, title, job title, position, status, priority, team, department, dept, type, category, severity, "
+    "stage, platform, os, level, grade, plan, tier, component, module, skill, skills, area, function, shift, "
+    "result, outcome, state, phase, channel, source, kind, group, unit, ward"
+)
+PLACEHOLDERS = _set("n/a, na, none, tbd, tba, unknown, -, --, ?, yes, no, same, all, nil, null, pending, x, -")
+NER_LABELS = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
+LABEL_OF = (
+    (PERSON_HEADERS, "PERSON"),
+    (ORG_HEADERS, "ORGANIZATION"),
+    (PLACE_HEADERS, "LOCATION"),
+    (ID_HEADERS, "ID"),
+)
+_LINE_RE = regex.compile(r"[^\n]*(?:\n|$)")
+_RULE_RE = regex.compile(r"^[\s|:+\-=]+$")
+_WORD_RE = regex.compile(r"[\p{L}\p{M}'\u2019-]+")
+_ANY_HEADER = PERSON_HEADERS | ORG_HEADERS | PLACE_HEADERS | ID_HEADERS | CATEGORY_HEADERS
+
+
+def table_spans(text: str, spans: list[Span]) -> list[Span]:
+    """``spans`` with table cells added or dropped by their column header (see the module docstring)."""
+    if "|" not in text and "\t" not in text:
+        return spans
+    drop: set[tuple[int, int]] = set()
+    headers: list[tuple[int, int]] = []
+    added: list[Span] = []
+    for _sep, rows in _tables(text):
+        header = [_norm(text[a:b]) for a, b in rows[0]]
+        if not all(h and len(h.split()) <= 4 and not any(c.isdigit() for c in h) for h in header):
+            continue
+        if not any(h in _ANY_HEADER for h in header):
+            continue
+        headers.append((rows[0][0][0], rows[0][-1][1]))
+        for row in rows[1:]:
+            for col, (a, b) in enumerate(row):
+                if col >= len(header):
+                    break
+                _cell(text, a, b, header[col], added, drop)
+    if not added and not drop and not headers:
+        return spans
+    kept = [
+        s
+        for s in spans
+        if not (
+            s.label in NER_LABELS and ((s.start, s.end) in drop or any(a <= s.start and s.end <= b for a, b in headers))
+        )
+    ]
+    return kept + [s for s in added if not any(k.start < s.end and s.start < k.end for k in kept)]
+
+
+def _cell(text: str, a: int, b: int, head: str, added: list[Span], drop: set[tuple[int, int]]) -> None:
+    value = text[a:b]
+    if not value or value.lower() in PLACEHOLDERS:
+        return
+    if head in CATEGORY_HEADERS:
+        if not any(w.lower() in lexicon.first_names() for w in _WORD_RE.findall(value)):
+            drop.add((a, b))
+        return
+    label = next((lab for heads, lab in LABEL_OF if head in heads), None)
+    if label is not None and _fits(value, label):
+        added.append(Span(a, b, label, SCORE))
+
+
+def _fits(value: str, label: str) -> bool:
+    words = _WORD_RE.findall(value)
+    if label == "ID":
+        return any(c.isdigit() for c in value) or handle_shaped(value)
+    if label == "PERSON":
+        if any(c.isdigit() for c in value) or "@" in value or not 1 <= len(words) <= 5:
+            return False
+        return any(w[0].isupper() or lexicon.is_name_token(w) for w in words)
+    return bool(words) and len(value.split()) <= 8
+
+
+def _tables(text: str):
+    """(separator, rows) for each run of 2+ lines with the same separator and cell count; a row is a list
+    of (start, end) of its trimmed cells."""
+    block: list[list[tuple[int, int]]] = []
+    block_sep, width = "", 0
+    for m in _LINE_RE.finditer(text):
+        line_start, line = m.start(), m.group(0).rstrip("\n")
+        if not line and m.start() == len(text):
+            break
+        if _RULE_RE.match(line) and "-" in line and block:
+            continue
+        sep = "|" if line.count("|") >= 1 else ("\t" if "\t" in line.strip() else "")
+        cells = _cells(line, line_start, sep) if sep else []
+        if sep and len(cells) >= 2 and (not block or (sep == block_sep and len(cells) == width)):
+            block.append(cells)
+            block_sep, width = sep, len(cells)
+            continue
+        if len(block) >= 2:
+            yield block_sep, block
+        block = [cells] if sep and len(cells) >= 2 else []
+        block_sep, width = (sep, len(cells)) if block else ("", 0)
+    if len(block) >= 2:
+        yield block_sep, block
+
+
+def _cells(line: str, offset: int, sep: str) -> list[tuple[int, int]]:
+    out = []
+    pos = 0
+    for part in line.split(sep):
+        stripped = part.strip()
+        if stripped:
+            a = offset + pos + part.index(stripped)
+            out.append((a, a + len(stripped)))
+        else:
+            out.append((offset + pos, offset + pos))
+        pos += len(part) + 1
+    if sep == "|":  # "| a | b |": the empty cells outside the outer pipes are not columns
+        if out and out[0][0] == out[0][1]:
+            out = out[1:]
+        if out and out[-1][0] == out[-1][1]:
+            out = out[:-1]
+    return out
+
+
+def _norm(cell: str) -> str:
+    return " ".join(cell.lower().replace(":", " ").replace("#", " no ").replace(".", " ").split())
+
+
+# "Label: value" fields, one or more per line (split at "|" and tabs)
+FIELD_CATEGORY_LABELS = CATEGORY_HEADERS | _set(
+    "allergies, allergy, diagnosis, diagnoses, dx, impression, medication, medications, meds, procedure, "
+    "chief complaint, complaint, symptoms, findings, condition, specialty, service, product, item, topic, "
+    "subject area, labels, tags, resolution, reason, method, mode, format, language, currency, environment"
+)
+_FIELD_RE = regex.compile(r"^[ \t>*\u2022-]*(\p{L}[\p{L} /&#.'-]{0,30}?)[ \t]*:[ \t]+(\S[^|\t\n]*)")
+_SEGMENT_RE = regex.compile(r"[^|\t\n]+")
+FIELD_VALUE_MAX_WORDS = 4
+NAME_MAX_ZIPF = 3.0
+
+
+def field_spans(text: str, spans: list[Span]) -> list[Span]:
+    """Method ``field_labels``: "Label: value" fields read by their label, like table columns. NER spans in
+    the label itself when it is 1-3 common words ("Ship to:") or in a short value (1-4 words) of a category
+    label ("Status: Dispatched", "Allergies: NKDA") are dropped; a short value of a person label that holds
+    a known or rare name ("Customer: petra lind") becomes PERSON."""
+    if ":" not in text:
+        return spans
+    drop: list[tuple[int, int]] = []
+    added: list[Span] = []
+    for seg in _SEGMENT_RE.finditer(text):
+        m = _FIELD_RE.match(seg.group(0))
+        if m is None:
+            continue
+        base = seg.start()
+        label = _norm(m.group(1))
+        la, lb = base + m.start(1), base + m.end(1)
+        value = m.group(2).rstrip()
+        va, vb = base + m.start(2), base + m.start(2) + len(value)
+        words = [w for w in _WORD_RE.findall(m.group(1)) if len(w) > 2]  # "to", "of": no evidence either way
+        if 1 <= len(words) <= 3 and all(lexicon.zipf(w) >= 3.3 and not lexicon.is_name_token(w) for w in words):
+            drop.append((la, lb))
+        if len(value.split()) > FIELD_VALUE_MAX_WORDS:
+            continue
+        if label in FIELD_CATEGORY_LABELS:
+            drop.append((va, vb))
+        elif label in PERSON_HEADERS and _named(value):
+            added.append(Span(va, vb, "PERSON", SCORE))
+    if not drop and not added:
+        return spans
+    kept = [s for s in spans if not (s.label in NER_LABELS and any(a <= s.start and s.end <= b for a, b in drop))]
+    return kept + [s for s in added if not any(k.start < s.end and s.start < k.end for k in kept)]
+
+
+def _named(value: str) -> bool:
+    words = _WORD_RE.findall(value)
+    if not words or any(c.isdigit() for c in value) or "@" in value:
+        return False
+    return any((lexicon.is_name_token(w) and lexicon.zipf(w) < 4.5) or lexicon.zipf(w) < NAME_MAX_ZIPF for w in words)
