@@ -50,7 +50,8 @@ def first_collision(batches) -> str | None:
     )
     if table.num_rows == 0:
         return None
-    counts = table.group_by("token").aggregate([("ciphertext", "count_distinct")])
+    # mode "all": a missing ciphertext is a value of its own (a token with one real and one null differs)
+    counts = table.group_by("token").aggregate([("ciphertext", "count_distinct", pc.CountOptions(mode="all"))])
     bad = counts.filter(pc.greater(counts["ciphertext_count_distinct"], 1))
     return None if bad.num_rows == 0 else min(bad["token"].to_pylist())
 

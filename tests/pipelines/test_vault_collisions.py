@@ -85,3 +85,12 @@ def test_token_buckets_are_a_function_of_the_token_and_spread():
     assert min(counts) > 300  # roughly even: about 500 each
     sliced = pa.array(tokens).slice(10, 50)  # an array view with an offset into its buffers
     assert token_buckets(sliced, 8).tolist() == first[10:60].tolist()
+
+
+def test_a_missing_ciphertext_beside_a_real_one_is_a_collision():
+    schema = pa.schema([("token", pa.string()), ("ciphertext", pa.binary())])
+    batch = pa.record_batch(
+        [pa.array([tok("PERSON", 1), tok("PERSON", 1), tok("PERSON", 2)]), pa.array([_ct(1), None, _ct(2)])],
+        schema=schema,
+    )
+    assert first_collision([batch]) == tok("PERSON", 1)

@@ -120,7 +120,12 @@ def value_residual(value: str) -> int:
     row's own) is masked to a space by the scan: nothing to count, and no cache entry per token."""
     if TOKEN_RE.fullmatch(value):
         return 0
+    if len(value) > _CACHED_CHARS:  # long values (texts) rarely repeat: scanned, never kept alive
+        return sum(pii_scan.scan(_HASHED_PATH.sub("sha256-", value)).values())
     return _value_residual(value)
+
+
+_CACHED_CHARS = 256  # values up to this length are remembered (ids, paths, policy names repeat per row)
 
 
 @lru_cache(maxsize=1 << 14)
