@@ -41,11 +41,7 @@ _RUN_RE = regex.compile(
 _MORE_RE = regex.compile(_ACRONYM)
 
 
-def _words(block: str) -> frozenset[str]:
-    return frozenset(block.split())
-
-
-FUNCTIONS = _words(
+FUNCTIONS = lexicon.word_set(
     """
     HR IT PR QA ER AE A&E ICU ENT GP OR CEO CFO CTO COO VP MD RN TA PA AI ML UI UX OK ASAP FYI IRL DM PM AM
     ED OT PT SLT CT MRI ECG EKG EEG XR

@@ -29,11 +29,6 @@ import regex
 from transforms.detection import lexicon
 from transforms.record import Span
 
-
-def _words(block: str) -> frozenset[str]:
-    return frozenset(block.split())
-
-
 SCORE = 0.55  # above the default threshold; ID is not propagated
 WINDOW = 160
 # record words that name the thing a reference identifies
@@ -53,7 +48,7 @@ _BEFORE_RE = regex.compile(
 # after the token on its line: "K7YZ2Q is my booking", "WQ4471 (order number)"
 _AFTER_RE = regex.compile(rf"(?i)^[ \t]*(?:\(|,|-|is|was|=)?[ \t]*(?:{_DET}[ \t]+)?(?:{CUES})s?(?![\p{{L}}\p{{N}}])")
 # product specifications, rooms and routes: the code after them names a thing, not a person's record
-SPEC_WORDS = _words(
+SPEC_WORDS = lexicon.word_set(
     """
     model models part parts version ver firmware build release size type sku item product chip cpu gpu
     processor engine route bus train flight platform gate room seat row aisle page figure fig table chapter

@@ -26,12 +26,8 @@ from __future__ import annotations
 
 import regex
 
+from transforms.detection import lexicon
 from transforms.record import Span
-
-
-def _words(block: str) -> frozenset[str]:
-    return frozenset(block.split())
-
 
 SCORE = 0.6
 WEAK_SCORE = 0.5
@@ -67,7 +63,7 @@ _CUE_BEFORE_RE = regex.compile(
     r"thank[ \t]you|regards|cheers|met|with|called|mr|mrs|ms|miss|dr|prof)\b\.?[ \t]*[:,\-]?[ \t]*)$"
 )
 # greetings and thanks in the scripts above: words, not names
-GREETINGS = _words(
+GREETINGS = lexicon.word_set(
     """
     спасибо привет здравствуйте пока да нет ありがとう ありがとうございます こんにちは こんばんは さようなら
     はい いいえ 谢谢 謝謝 你好 再见 再見 是 不 감사합니다 고맙습니다 안녕하세요 안녕 네 아니요 شكرا مرحبا

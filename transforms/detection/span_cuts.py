@@ -144,10 +144,14 @@ LABEL_MAX_WORDS = 2
 
 def _separator_keep(text: str, start: int, end: int, org_heads: frozenset[str]) -> str:
     """``_keep`` for separator pieces, with a stricter field-label test: a piece before ``:`` is a label
-    only when it is 1-2 common English words that are not names ("Status:", "Next step:"); a place or name
-    before a colon ("Villafranca del Cid: ...") stays."""
+    only when it is 1-2 common English words that are not names ("Status:", "Next step:"); a known first
+    name is never a label, however frequent ("Sara - Will: sounds good" keeps "Will", a speaker), and a
+    place or name of 3+ words before a colon ("Porto Santa Irena: ...") stays."""
     if _label(text, end):
         words = _WORD.findall(text[start:end])
-        common = all(lexicon.zipf(w) >= COMMON_MIN_ZIPF and not _name(w) for w in words)
+        common = all(
+            lexicon.zipf(w) >= COMMON_MIN_ZIPF and not _name(w) and w.lower() not in lexicon.first_names()
+            for w in words
+        )
         return "drop" if words and len(words) <= LABEL_MAX_WORDS and common else "keep"
     return _keep(text, start, end, org_heads)

@@ -11,7 +11,9 @@ when every cell is a short label without digits and at least one is a known head
   (``ID_HEADERS``) makes each of its cells a span of that label, when the cell looks like a value of it
   (a person: 1-5 words with a capital or a known name, no digit; an ID: a digit or a handle shape) and is
   not a placeholder ("n/a", "TBD", "-");
-- the header row itself holds labels, not values: NER spans inside it are dropped;
+- the header row itself holds labels, not values: NER spans inside it are dropped, except a span holding a
+  known first name; a first row with a PERSON span or a first name in a cell that is not a header word
+  ("Maria Lopez | Nurse | Oncology") is a data row, not a header;
 - a column whose header names a category (``CATEGORY_HEADERS``: role, status, team, priority, type, ...)
   holds no personal data: an NER span (PERSON/ORGANIZATION/LOCATION/NRP) that is a whole cell there and
   holds no known first name is dropped.
@@ -84,6 +86,8 @@ def table_spans(text: str, spans: list[Span]) -> list[Span]:
             continue
         if not any(h in _ANY_HEADER for h in header):
             continue
+        if _holds_names(text, rows[0], spans):  # "Maria Lopez | Nurse | ...": a data row, not a header
+            continue
         headers.append((rows[0][0][0], rows[0][-1][1]))
         for row in rows[1:]:
             for col, (a, b) in enumerate(row):
@@ -96,7 +100,9 @@ def table_spans(text: str, spans: list[Span]) -> list[Span]:
         s
         for s in spans
         if not (
-            s.label in NER_LABELS and ((s.start, s.end) in drop or any(a <= s.start and s.end <= b for a, b in headers))
+            s.label in NER_LABELS
+            and ((s.start, s.end) in drop or any(a <= s.start and s.end <= b for a, b in headers))
+            and not _first_name(text[s.start : s.end])
         )
     ]
     return kept + [s for s in added if not any(k.start < s.end and s.start < k.end for k in kept)]
@@ -107,12 +113,27 @@ def _cell(text: str, a: int, b: int, head: str, added: list[Span], drop: set[tup
     if not value or value.lower() in PLACEHOLDERS:
         return
     if head in CATEGORY_HEADERS:
-        if not any(w.lower() in lexicon.first_names() for w in _WORD_RE.findall(value)):
+        if not _first_name(value):
             drop.add((a, b))
         return
     label = next((lab for heads, lab in LABEL_OF if head in heads), None)
     if label is not None and _fits(value, label):
         added.append(Span(a, b, label, SCORE))
+
+
+def _first_name(value: str) -> bool:
+    return any(w.lower() in lexicon.first_names() for w in _WORD_RE.findall(value))
+
+
+def _holds_names(text: str, row: list[tuple[int, int]], spans: list[Span]) -> bool:
+    """A header candidate with a PERSON span or a first name in a cell is a data row (its names are kept)."""
+    lo, hi = row[0][0], row[-1][1]
+    if any(
+        s.label == "PERSON" and lo <= s.start and s.end <= hi and _norm(text[s.start : s.end]) not in _ANY_HEADER
+        for s in spans
+    ):
+        return True
+    return any(_first_name(text[a:b]) for a, b in row if _norm(text[a:b]) not in _ANY_HEADER)
 
 
 def _fits(value: str, label: str) -> bool:
@@ -175,7 +196,8 @@ def _norm(cell: str) -> str:
 
 
 # "Label: value" fields, one or more per line (split at "|" and tabs)
-FIELD_CATEGORY_LABELS = CATEGORY_HEADERS | _set(
+# "Title: Dr X Y", "Source: X Y", "Group/Unit/Channel: ..." often hold a person's name: not categories here
+FIELD_CATEGORY_LABELS = (CATEGORY_HEADERS - _set("title, source, group, unit, channel")) | _set(
     "allergies, allergy, diagnosis, diagnoses, dx, impression, medication, medications, meds, procedure, "
     "chief complaint, complaint, symptoms, findings, condition, specialty, service, product, item, topic, "
     "subject area, labels, tags, resolution, reason, method, mode, format, language, currency, environment"
@@ -209,7 +231,7 @@ def field_spans(text: str, spans: list[Span]) -> list[Span]:
             drop.append((la, lb))
         if len(value.split()) > FIELD_VALUE_MAX_WORDS:
             continue
-        if label in FIELD_CATEGORY_LABELS:
+        if label in FIELD_CATEGORY_LABELS and not _named_value(value):
             drop.append((va, vb))
         elif label in PERSON_HEADERS and _named(value):
             added.append(Span(va, vb, "PERSON", SCORE))
@@ -217,6 +239,14 @@ def field_spans(text: str, spans: list[Span]) -> list[Span]:
         return spans
     kept = [s for s in spans if not (s.label in NER_LABELS and any(a <= s.start and s.end <= b for a, b in drop))]
     return kept + [s for s in added if not any(k.start < s.end and s.start < k.end for k in kept)]
+
+
+def _named_value(value: str) -> bool:
+    """A category value that may still be a name: a known first name or a capitalised word English hardly
+    knows ("Shift: Priya Nair"); a clinical or status term in lowercase or a frequent word stays a label."""
+    return _first_name(value) or any(
+        w[0].isupper() and lexicon.zipf(w) < NAME_MAX_ZIPF and not w.isupper() for w in _WORD_RE.findall(value)
+    )
 
 
 def _named(value: str) -> bool:
