@@ -29,6 +29,7 @@ from __future__ import annotations
 import regex
 
 from transforms.detection import lexicon
+from transforms.detection.budget import REGEX_TIMEOUT_SECONDS
 from transforms.record import Span
 
 LABELS = frozenset({"PERSON", "ORGANIZATION", "LOCATION"})
@@ -74,10 +75,10 @@ def _product(text: str, s: Span) -> bool:
     if s.label not in LABELS:
         return False
     value = text[s.start : s.end]
-    words = _WORD_RE.findall(value)
+    words = _WORD_RE.findall(value, timeout=REGEX_TIMEOUT_SECONDS)
     if not 1 <= len(words) <= 3:
         return False
-    start_verb = _START_RE.match(value)
+    start_verb = _START_RE.match(value, timeout=REGEX_TIMEOUT_SECONDS)
     if start_verb is not None and s.label in WEAK_LABELS:
         rest = _WORD_RE.findall(value[start_verb.end() :])
         return bool(rest) and not any(lexicon.is_name_token(w) for w in rest)
@@ -91,11 +92,13 @@ def _product(text: str, s: Span) -> bool:
     if _POSSESSIVE_RE.match(text[s.end : s.end + 3]):  # "Okonkwo's notes": a person's
         return False
     before = text[max(0, s.start - 40) : s.start]
-    if software or _INSTALL_BEFORE_RE.search(before):
+    if software or _INSTALL_BEFORE_RE.search(before, timeout=REGEX_TIMEOUT_SECONDS):
         return True
     if any(w[0].isupper() and lexicon.zipf(w) < RARE_MAX_ZIPF for w in words):
         return False  # a rare capitalised word: "use"/"via" or a thing noun is too weak a cue to drop it
-    return bool(_USE_ONLY_RE.search(before)) or (s.label == "PERSON" and noun in THING_NOUNS)
+    return bool(_USE_ONLY_RE.search(before, timeout=REGEX_TIMEOUT_SECONDS)) or (
+        s.label == "PERSON" and noun in THING_NOUNS
+    )
 
 
 def _version(token: str) -> bool:

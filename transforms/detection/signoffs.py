@@ -27,6 +27,7 @@ from __future__ import annotations
 import regex
 
 from transforms.detection import lexicon
+from transforms.detection.budget import REGEX_TIMEOUT_SECONDS
 from transforms.detection.recognizers.handles import handle_shaped
 from transforms.record import Span
 from transforms.speakers import is_named_speaker
@@ -98,13 +99,13 @@ def signoff_spans(text: str, spans: list[Span], stop: set[str]) -> list[Span]:
             "signed",
         )
     ):
-        for m in _CLOSE_RE.finditer(text, overlapped=True):
+        for m in _CLOSE_RE.finditer(text, overlapped=True, timeout=REGEX_TIMEOUT_SECONDS):
             if not _first_name_like(m.group(1), stop):
                 continue
             end = m.end(2) if m.group(2) and _second_ok(m.group(2), stop) else m.end(1)
             found.append(Span(m.start(1), end, "PERSON", SCORE))
     if "-" in text or "~" in text or "\u2013" in text or "\u2014" in text:
-        for m in _DASH_RE.finditer(text):
+        for m in _DASH_RE.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
             token = m.group(1)
             if handle_shaped(token) and any(c.isalpha() for c in token):
                 found.append(Span(m.start(1), m.end(1), "ID", SCORE))
@@ -122,7 +123,10 @@ def signoff_spans(text: str, spans: list[Span], stop: set[str]) -> list[Span]:
 
 def _nicks(text: str) -> list[Span]:
     """Chat-log speaker names: an account name (ID), or a person's first name (PERSON)."""
-    hits = [(m.start(1), m.end(1)) if m.group(1) else (m.start(2), m.end(2)) for m in _NICK_RE.finditer(text)]
+    hits = [
+        (m.start(1), m.end(1)) if m.group(1) else (m.start(2), m.end(2))
+        for m in _NICK_RE.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)
+    ]
     if len(hits) < NICK_MIN_LINES:
         return []
     out = []

@@ -28,6 +28,7 @@ from __future__ import annotations
 import regex
 
 from transforms.detection import lexicon
+from transforms.detection.budget import REGEX_TIMEOUT_SECONDS
 from transforms.detection.recognizers.handles import handle_shaped
 from transforms.record import Span
 
@@ -122,7 +123,7 @@ def _cell(text: str, a: int, b: int, head: str, added: list[Span], drop: set[tup
 
 
 def _first_name(value: str) -> bool:
-    return any(w.lower() in lexicon.first_names() for w in _WORD_RE.findall(value))
+    return any(w.lower() in lexicon.first_names() for w in _WORD_RE.findall(value, timeout=REGEX_TIMEOUT_SECONDS))
 
 
 def _holds_names(text: str, row: list[tuple[int, int]], spans: list[Span]) -> bool:
@@ -137,7 +138,7 @@ def _holds_names(text: str, row: list[tuple[int, int]], spans: list[Span]) -> bo
 
 
 def _fits(value: str, label: str) -> bool:
-    words = _WORD_RE.findall(value)
+    words = _WORD_RE.findall(value, timeout=REGEX_TIMEOUT_SECONDS)
     if label == "ID":
         return any(c.isdigit() for c in value) or handle_shaped(value)
     if label == "PERSON":
@@ -152,11 +153,11 @@ def _tables(text: str):
     of (start, end) of its trimmed cells."""
     block: list[list[tuple[int, int]]] = []
     block_sep, width = "", 0
-    for m in _LINE_RE.finditer(text):
+    for m in _LINE_RE.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
         line_start, line = m.start(), m.group(0).rstrip("\n")
         if not line and m.start() == len(text):
             break
-        if _RULE_RE.match(line) and "-" in line and block:
+        if _RULE_RE.match(line, timeout=REGEX_TIMEOUT_SECONDS) and "-" in line and block:
             continue
         sep = "|" if line.count("|") >= 1 else ("\t" if "\t" in line.strip() else "")
         cells = _cells(line, line_start, sep) if sep else []
@@ -217,8 +218,8 @@ def field_spans(text: str, spans: list[Span]) -> list[Span]:
         return spans
     drop: list[tuple[int, int]] = []
     added: list[Span] = []
-    for seg in _SEGMENT_RE.finditer(text):
-        m = _FIELD_RE.match(seg.group(0))
+    for seg in _SEGMENT_RE.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
+        m = _FIELD_RE.match(seg.group(0), timeout=REGEX_TIMEOUT_SECONDS)
         if m is None:
             continue
         base = seg.start()
@@ -245,12 +246,13 @@ def _named_value(value: str) -> bool:
     """A category value that may still be a name: a known first name or a capitalised word English hardly
     knows ("Shift: Priya Nair"); a clinical or status term in lowercase or a frequent word stays a label."""
     return _first_name(value) or any(
-        w[0].isupper() and lexicon.zipf(w) < NAME_MAX_ZIPF and not w.isupper() for w in _WORD_RE.findall(value)
+        w[0].isupper() and lexicon.zipf(w) < NAME_MAX_ZIPF and not w.isupper()
+        for w in _WORD_RE.findall(value, timeout=REGEX_TIMEOUT_SECONDS)
     )
 
 
 def _named(value: str) -> bool:
-    words = _WORD_RE.findall(value)
+    words = _WORD_RE.findall(value, timeout=REGEX_TIMEOUT_SECONDS)
     if not words or any(c.isdigit() for c in value) or "@" in value:
         return False
     return any((lexicon.is_name_token(w) and lexicon.zipf(w) < 4.5) or lexicon.zipf(w) < NAME_MAX_ZIPF for w in words)
