@@ -25,8 +25,18 @@ recognizer YAML's ``methods`` section (``--ablate NAME``):
 - ``nhs_phone_labels``: a UK_NHS match written like a phone number (brackets, dots, hyphens in 3-3-4,
   a "+1", or a phone word before it) and with no NHS/health-number cue is labelled PHONE_NUMBER.
 
-Privacy contract: spans are added, relabelled, or cut at separators where a piece is a field label; no
-character of a name, rare word or number loses its span.
+Privacy contract: most methods only add or relabel spans. Four remove NER-style spans (PERSON,
+ORGANIZATION, LOCATION, NRP; never a pattern recognizer's ID, number or contact span), each on a stated
+cue: ``separator_cuts`` drops a piece that is a field label (1-2 common English words before ``:``, none
+a known first name); ``table_columns`` and ``field_labels`` drop spans in a header row or a common-word
+label, and whole short values of a category column or label, unless they hold a known first name (or, for
+field values, a capitalised word English hardly knows), and a first row holding a name is data, not a
+header; ``product_context`` drops a 1-2 word span beside a software cue, never a Census name, a span before
+a possessive, or a rare capitalised word on a weak cue ("use", "via", a thing noun); ``signoff_names``
+cuts only the salutation word off a span. So a word that is a name by those tests keeps its span; a rare
+or common word with a strong contrary cue may not (a software name before "dashboards" is dropped by
+design). Every regex scan runs under ``budget.REGEX_TIMEOUT_SECONDS``; a scan that spends it raises
+``RecordError(DETECT_REGEX_TIMEOUT)`` (the record is quarantined, never passed half-scanned).
 """
 
 from __future__ import annotations

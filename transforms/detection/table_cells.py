@@ -20,7 +20,8 @@ when every cell is a short label without digits and at least one is a known head
 Free-text columns (notes, comments, description) are left as they are.
 
 Privacy contract: spans are added for person, organisation, place and ID columns; only NER spans inside a
-recognised header row or that are a whole cell of a category column are removed.
+recognised header row or that are a whole cell of a category column are removed, and never one holding a
+known first name.
 """
 
 from __future__ import annotations
@@ -212,8 +213,9 @@ NAME_MAX_ZIPF = 3.0
 def field_spans(text: str, spans: list[Span]) -> list[Span]:
     """Method ``field_labels``: "Label: value" fields read by their label, like table columns. NER spans in
     the label itself when it is 1-3 common words ("Ship to:") or in a short value (1-4 words) of a category
-    label ("Status: Dispatched", "Allergies: NKDA") are dropped; a short value of a person label that holds
-    a known or rare name ("Customer: petra lind") becomes PERSON."""
+    label ("Status: Dispatched", "Allergies: NKDA") are dropped, unless the value holds a known first name or
+    a capitalised rare word ("Shift: Priya Nair"); a short value of a person label that holds a known or
+    rare name ("Customer: petra lind") becomes PERSON."""
     if ":" not in text:
         return spans
     drop: list[tuple[int, int]] = []
