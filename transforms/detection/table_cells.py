@@ -208,6 +208,7 @@ _FIELD_RE = regex.compile(r"^[ \t>*\u2022-]*(\p{L}[\p{L} /&#.'-]{0,30}?)[ \t]*:[
 _SEGMENT_RE = regex.compile(r"[^|\t\n]+")
 FIELD_VALUE_MAX_WORDS = 4
 NAME_MAX_ZIPF = 3.0
+FAKER_MAX_ZIPF = 3.3  # as signoffs: a Faker first name this rare in English is a name
 
 
 def field_spans(text: str, spans: list[Span]) -> list[Span]:
@@ -245,11 +246,17 @@ def field_spans(text: str, spans: list[Span]) -> list[Span]:
 
 
 def _named_value(value: str) -> bool:
-    """A category value that may still be a name: a known first name or a capitalised word English hardly
-    knows ("Shift: Priya Nair"); a clinical or status term in lowercase or a frequent word stays a label."""
-    return _first_name(value) or any(
-        w[0].isupper() and lexicon.zipf(w) < NAME_MAX_ZIPF and not w.isupper()
-        for w in _WORD_RE.findall(value, timeout=REGEX_TIMEOUT_SECONDS)
+    """A category value that may still be a name: a Census first name, a Faker first name English hardly
+    knows ("Shift: Priya Nair"), or 2-3 capitalised words each a known name or a rare word ("Dr Amara
+    Okafor"); one rare capitalised word alone is a term of the field ("Allergies: Penicillin")."""
+    words = _WORD_RE.findall(value)
+    if _first_name(value) or any(
+        w.casefold() in lexicon.faker_first_names() and lexicon.zipf(w) < FAKER_MAX_ZIPF for w in words
+    ):
+        return True
+    caps = [w for w in words if w[0].isupper() and not w.isupper()]
+    return 2 <= len(caps) <= 3 and all(
+        lexicon.zipf(w) < NAME_MAX_ZIPF or w.casefold() in lexicon.faker_names() for w in caps
     )
 
 
