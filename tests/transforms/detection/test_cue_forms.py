@@ -485,6 +485,8 @@ def test_separator_label_of_common_words_is_still_cut():
         ("TX 750", "ORGANIZATION", False),  # a state code before 3+ digits
         ("Li 42", "PERSON", False),  # a known name
         ("BP 135", "LOCATION", False),  # LOCATION is never a measurement
+        ("SE19", "LOCATION", False),  # a postcode district has the same shape
+        ("SE19", "ORGANIZATION", True),
         ("BP 135/85", "ORGANIZATION", True),
         ("HR 88", "PERSON", True),
     ],
