@@ -21,6 +21,7 @@ from __future__ import annotations
 import regex
 
 from transforms.detection import lexicon
+from transforms.detection.budget import REGEX_TIMEOUT_SECONDS
 from transforms.detection.recognizers.handles import handle_shaped
 from transforms.record import Span
 
@@ -71,12 +72,16 @@ def account_spans(text: str, spans: list[Span], stop: set[str]) -> list[Span]:
     """New ID spans for account names in paths, prompts and tracker activity lines."""
     found: list[tuple[int, int]] = []
     if "/" in text or "\\" in text:
-        found += [m.span(1) for m in _PATH_RE.finditer(text) if m.group(1).lower() not in SYSTEM_ACCOUNTS]
+        found += [
+            m.span(1)
+            for m in _PATH_RE.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)
+            if m.group(1).lower() not in SYSTEM_ACCOUNTS
+        ]
     if "@" in text:
-        for m in _PROMPT_RE.finditer(text):
+        for m in _PROMPT_RE.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
             if m.group(1).lower() not in SYSTEM_ACCOUNTS and "." not in m.group(2):
                 found.append(m.span(1))
-    for m in _ACTIVITY_RE.finditer(text):
+    for m in _ACTIVITY_RE.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
         token = m.group(1)
         low = token.lower()
         if low in stop or low in SYSTEM_ACCOUNTS:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import regex
 
 from transforms.detection import lexicon
+from transforms.detection.budget import REGEX_TIMEOUT_SECONDS
 from transforms.record import Span
 
 SCORE = 0.6
@@ -41,11 +42,7 @@ _RUN_RE = regex.compile(
 _MORE_RE = regex.compile(_ACRONYM)
 
 
-def _words(block: str) -> frozenset[str]:
-    return frozenset(block.split())
-
-
-FUNCTIONS = _words(
+FUNCTIONS = lexicon.word_set(
     """
     HR IT PR QA ER AE A&E ICU ENT GP OR CEO CFO CTO COO VP MD RN TA PA AI ML UI UX OK ASAP FYI IRL DM PM AM
     ED OT PT SLT CT MRI ECG EKG EEG XR
@@ -55,14 +52,16 @@ FUNCTIONS = _words(
 
 def acronym_spans(text: str, spans: list[Span]) -> list[Span]:
     """New ORGANIZATION spans for acronyms after a contact or membership phrase (see the module docstring)."""
-    if not regex.search(r"\p{Lu}{2}", text):
+    if not regex.search(r"\p{Lu}{2}", text, timeout=REGEX_TIMEOUT_SECONDS):
         return []
     out: list[Span] = []
-    for m in _RUN_RE.finditer(text):
+    for m in _RUN_RE.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
         found = [(m.start(1), m.end(1))]
         if m.group(2):
             base = m.start(2)
-            found += [(base + a.start(), base + a.end()) for a in _MORE_RE.finditer(m.group(2))]
+            found += [
+                (base + a.start(), base + a.end()) for a in _MORE_RE.finditer(m.group(2), timeout=REGEX_TIMEOUT_SECONDS)
+            ]
         for a, b in found:
             token = text[a:b]
             if token in FUNCTIONS or lexicon.zipf(token.lower()) >= COMMON_ZIPF:

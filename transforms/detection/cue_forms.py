@@ -25,16 +25,28 @@ recognizer YAML's ``methods`` section (``--ablate NAME``):
 - ``nhs_phone_labels``: a UK_NHS match written like a phone number (brackets, dots, hyphens in 3-3-4,
   a "+1", or a phone word before it) and with no NHS/health-number cue is labelled PHONE_NUMBER.
 
-Privacy contract: spans are added, relabelled, or cut at separators where a piece is a field label; no
-character of a name, rare word or number loses its span.
+Privacy contract: most methods only add or relabel spans. Four remove NER-style spans (PERSON,
+ORGANIZATION, LOCATION, NRP; never a pattern recognizer's ID, number or contact span), each on a stated
+cue: ``separator_cuts`` drops a piece that is a field label (1-2 common English words before ``:``, none
+a known first name); ``table_columns`` and ``field_labels`` drop spans in a header row or a common-word
+label, and whole short values of a category column or label, unless they hold a known first name (or, for
+field values, a capitalised word English hardly knows), and a first row holding a name is data, not a
+header; ``product_context`` drops a 1-2 word span beside a software cue, never a Census name, a span before
+a possessive, or a rare capitalised word on a weak cue ("use", "via", a thing noun); ``signoff_names``
+cuts only the salutation word off a span. So a word that is a name by those tests keeps its span; a rare
+or common word with a strong contrary cue may not (a software name before "dashboards" is dropped by
+design). Every regex scan runs under ``budget.REGEX_TIMEOUT_SECONDS``; a scan that spends it raises
+``RecordError(DETECT_REGEX_TIMEOUT)`` (the record is quarantined, never passed half-scanned).
 """
 
 from __future__ import annotations
 
 import regex
 
+from transforms import reasons
 from transforms.detection.account_names import account_spans
 from transforms.detection.acronym_orgs import acronym_spans
+from transforms.detection.budget import REGEX_TIMEOUT_SECONDS
 from transforms.detection.products import product_spans
 from transforms.detection.recognizer_config import MethodsSpec
 from transforms.detection.ref_ids import ref_id_spans
@@ -42,6 +54,7 @@ from transforms.detection.script_names import script_name_spans
 from transforms.detection.signoffs import signoff_spans
 from transforms.detection.span_cuts import cut_separators
 from transforms.detection.table_cells import field_spans, table_spans
+from transforms.errors import RecordError
 from transforms.record import Span
 
 _US_PHONE_RE = regex.compile(r"^(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[.-])\d{3}[.-]\d{4}$")
@@ -52,7 +65,18 @@ _NHS_CUE_RE = regex.compile(r"(?i)\b(?:nhs|chi|health|hospital|patient|gp|medica
 def cue_spans(
     text: str, spans: list[Span], methods: MethodsSpec, stop: set[str], org_heads: frozenset[str]
 ) -> list[Span]:
-    """``spans`` after the switched-on methods above."""
+    """``spans`` after the switched-on methods above. A regex scan that spends its time budget
+    (``budget.REGEX_TIMEOUT_SECONDS``) raises ``RecordError(DETECT_REGEX_TIMEOUT)``: the record is
+    quarantined, not passed half-scanned."""
+    try:
+        return _cue_spans(text, spans, methods, stop, org_heads)
+    except TimeoutError:
+        raise RecordError(reasons.DETECT_REGEX_TIMEOUT, "a cue-form regex timed out") from None
+
+
+def _cue_spans(
+    text: str, spans: list[Span], methods: MethodsSpec, stop: set[str], org_heads: frozenset[str]
+) -> list[Span]:
     if methods.separator_cuts:
         spans = cut_separators(text, spans, org_heads)
     if methods.table_columns:
@@ -80,8 +104,10 @@ def _nhs_label(text: str, s: Span) -> Span:
     if s.label != "UK_NHS":
         return s
     before = text[max(0, s.start - 40) : s.start]
-    if _NHS_CUE_RE.search(before):
+    if _NHS_CUE_RE.search(before, timeout=REGEX_TIMEOUT_SECONDS):
         return s
-    if _US_PHONE_RE.match(text[s.start : s.end]) or _PHONE_CUE_RE.search(before):
+    if _US_PHONE_RE.match(text[s.start : s.end], timeout=REGEX_TIMEOUT_SECONDS) or _PHONE_CUE_RE.search(
+        before, timeout=REGEX_TIMEOUT_SECONDS
+    ):
         return Span(s.start, s.end, "PHONE_NUMBER", s.score)
     return s

@@ -25,6 +25,8 @@ rule for a multi-word ORGANIZATION span ("Crofters Party").
 
 from __future__ import annotations
 
+import functools
+
 import regex
 
 from transforms.detection import lexicon, validators
@@ -112,7 +114,7 @@ class Guards:
                 return False
             if not cased_text and not self._has_name_word(analysis_value or core):
                 return False
-        if self.methods.measure_guard and label in MEASURE_LABELS and _measurements(core):
+        if self.methods.measure_guard and label in MEASURE_LABELS and _measurements(core, label):
             return False
         if label not in self.entities:
             return True
@@ -266,12 +268,40 @@ ADDRESS_WORDS = frozenset(
 )
 
 
-def _measurements(core: str) -> bool:
-    """Method ``measure_guard``: a span made only of short abbreviations each followed by a number."""
-    if _MEASURE_RE.fullmatch(core) is None:
+_NUMBER_RE = regex.compile(r"\d+")
+# US state and territory codes: "CA 94105", "NY 10001" are postcodes, not lab values
+US_STATES = lexicon.word_set(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
+    "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP"
+)
+POSTCODE_MIN_DIGITS = 5
+CODE_MIN_DIGITS = 3  # "HR 88" stays a vital sign; "TX 750" is a postcode's start
+
+
+def _measurements(core: str, label: str = "") -> bool:
+    """Method ``measure_guard``: a span made only of short abbreviations each followed by a number. Not a
+    measurement: a LOCATION, a number of 5+ digits (a postcode or an ID), a US state or country code in
+    capitals before a number of 3+ digits ("CA 941"), a PERSON whose word is a known name ("Li 42")."""
+    if label == "LOCATION" or _MEASURE_RE.fullmatch(core) is None:
         return False
-    words = [w.lower() for w in _MEASURE_WORD_RE.findall(core)]
+    digits = [len(n) for n in _NUMBER_RE.findall(core)]
+    if any(n >= POSTCODE_MIN_DIGITS for n in digits):
+        return False
+    raw = _MEASURE_WORD_RE.findall(core)
+    if any(w in US_STATES or w in _country_codes() for w in raw) and any(n >= CODE_MIN_DIGITS for n in digits):
+        return False
+    if label == "PERSON" and any(w.istitle() and lexicon.is_name_token(w) for w in raw):
+        return False
+    words = [w.lower() for w in raw]
     return bool(words) and not any(w in ADDRESS_WORDS for w in words)
+
+
+@functools.lru_cache(maxsize=1)
+def _country_codes() -> frozenset[str]:
+    """ISO 3166 alpha-2 codes (phonenumbers' region list)."""
+    import phonenumbers
+
+    return frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 
 RUN_MIN_LOWER_WORDS = 8  # a full sentence of prose around the run, not a bullet line

@@ -25,6 +25,11 @@ NAME_CONNECTORS = frozenset(
 ORG_CONNECTORS = frozenset(["of", "and", "&", "the", "for", "at", "de", "du", "la"])
 
 
+def word_set(block: str) -> frozenset[str]:
+    """The whitespace-separated words of a word-list block (the modules' own small lists)."""
+    return frozenset(block.split())
+
+
 @functools.lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
     return frozenset(_read("dist.male.first") | _read("dist.female.first"))

@@ -35,13 +35,8 @@ import regex
 from transforms.detection import lexicon
 from transforms.record import Span
 
-
-def _words(block: str) -> frozenset[str]:
-    return frozenset(block.split())
-
-
 # honorifics and ranks/roles written before a name (case-insensitive, optional full stop)
-TITLES = _words(
+TITLES = lexicon.word_set(
     """
     mr mrs ms miss mx mister madam madame mme mlle mrs herr frau senor señor sr sra srta dr doctor prof
     professor rev revd reverend pastor rabbi imam father fr brother sister
@@ -56,7 +51,7 @@ TITLES = _words(
 )
 # salutations and requests written before a name, not part of it ("Dear X", "Thanks X", "Ring X", "Email X Y");
 # cut like a title, unless the word is also a first name in the lexicons
-LEAD_INS = _words(
+LEAD_INS = lexicon.word_set(
     """
     dear hi hello hey hiya thanks thank cheers attn attention cc bcc
     call ring phone text email e-mail message ping ask tell contact remind invite please

@@ -7,14 +7,17 @@ The words around it say it is a thing that is installed, upgraded or used, not a
 - PERSON and LOCATION: a software verb right before it (``INSTALL_VERBS``: install, upgrade(d to),
   deploy, download, configure, migrate(d to), reboot, "logged into" ...) or a use verb (use, using, via;
   not "switched to" or "moved to", which take people, firms and towns as well); a software noun one space
-  after it (``SOFTWARE_NOUNS``: dashboard, plugin, API, cluster, repo, database, upgrade, ...) or a version
+  after it (``SOFTWARE_NOUNS``: dashboard, plugin, API, cluster, repo, database, upgrade, ...; not "plan" or "tier") or a version
   number ("Kibana 8.2"); for PERSON also a noun a person's name never precedes (``THING_NOUNS``: app,
-  board, account, channel, update ...); a span that starts with such a verb ("Installed Docker");
+  board, channel, update ...; not "account"); a span that starts with such a verb ("Installed Docker");
 - ORGANIZATION: a firm's name is also its product's ("configure the EMC array"), and dropping it would
   stop it from propagating to the firm's other mentions, so only a lone mention followed by a software
   noun or a version is dropped.
 Only spans of 1-2 words are judged; a first name or surname of the Census lists is never dropped
-("using Anna's notes" keeps Anna).
+("using Anna's notes" keeps Anna), nor a span followed by a possessive ("Okonkwo's notes"); a capitalised
+word English hardly knows (Zipf < 3.0, perhaps a surname: "emailed Okafor", "used Zelinski board") is
+dropped only with a strong cue (a software verb before it, a software noun or a version after it), never
+for "use"/"via" or a thing noun alone.
 
 Privacy contract: only NER-style spans (PERSON, ORGANIZATION, LOCATION) with a software cue are dropped;
 a name with a person cue is not affected. Runs before list coordination and propagation, so a dropped
@@ -26,12 +29,8 @@ from __future__ import annotations
 import regex
 
 from transforms.detection import lexicon
+from transforms.detection.budget import REGEX_TIMEOUT_SECONDS
 from transforms.record import Span
-
-
-def _words(block: str) -> frozenset[str]:
-    return frozenset(block.split())
-
 
 LABELS = frozenset({"PERSON", "ORGANIZATION", "LOCATION"})
 WEAK_LABELS = frozenset({"PERSON", "LOCATION"})
@@ -41,19 +40,19 @@ INSTALL_VERBS = (
     r"migrate|migrated|migrating|reboot|rebooted|restart|restarted|update|updated|patched|"
     r"logged[ \t]+into|log[ \t]+into|signed[ \t]+into|sign[ \t]+into|launched|opened"
 )
-SOFTWARE_NOUNS = _words(
+SOFTWARE_NOUNS = lexicon.word_set(
     """
-    dashboard dashboards plugin plugins extension extensions api apis sdk cli repo repos repository cluster
+    app apps dashboard dashboards plugin plugins extension extensions api apis sdk cli repo repos repository cluster
     clusters container containers instance instances workspace workspaces pipeline pipelines config
     configuration database databases query queries script scripts webhook webhooks widget widgets macro
     macros upgrade upgrades install installation integration integrations ide gui ui server servers docs
-    documentation build builds version versions release releases image images plan plans tier license
+    documentation build builds version versions release releases image images license
     licence deployment deployments module modules library libraries package packages node nodes
     """
 )
-THING_NOUNS = _words(
+THING_NOUNS = lexicon.word_set(
     """
-    app apps board boards account accounts page pages channel channels update updates feed feeds
+    board boards page pages channel channels update updates feed feeds
     notification notifications tab tabs window windows subscription subscriptions ticket tickets issue
     issues project projects file files link links login logins profile profiles
     """
@@ -61,7 +60,9 @@ THING_NOUNS = _words(
 _INSTALL_BEFORE_RE = regex.compile(rf"(?i)(?<![\p{{L}}])(?:{INSTALL_VERBS})[ \t]+(?:(?:the|my|our|a|an|new)[ \t]+)?$")
 _USE_ONLY_RE = regex.compile(r"(?i)(?<![\p{L}])(?:use|uses|used|using|via)[ \t]+$")
 _START_RE = regex.compile(rf"(?i)^(?:{INSTALL_VERBS})[ \t]+")
-_NEXT_RE = regex.compile(r"^ ([\p{L}]+|v?\d+(?:\.\d+)+|v\d+)")  # the next word, one space away (not a column gap)
+_NEXT_RE = regex.compile(r"^ ([\p{L}]+|v?\d+(?:\.\d+)+|v\d+)")
+_POSSESSIVE_RE = regex.compile(r"^['\u2019]s?(?!\p{L})")
+RARE_MAX_ZIPF = 3.0  # a capitalised word English hardly knows may be a surname ("Okafor"): strong cues only  # the next word, one space away (not a column gap)
 _WORD_RE = regex.compile(r"[\p{L}\p{M}'\u2019-]+")
 
 
@@ -74,10 +75,10 @@ def _product(text: str, s: Span) -> bool:
     if s.label not in LABELS:
         return False
     value = text[s.start : s.end]
-    words = _WORD_RE.findall(value)
+    words = _WORD_RE.findall(value, timeout=REGEX_TIMEOUT_SECONDS)
     if not 1 <= len(words) <= 3:
         return False
-    start_verb = _START_RE.match(value)
+    start_verb = _START_RE.match(value, timeout=REGEX_TIMEOUT_SECONDS)
     if start_verb is not None and s.label in WEAK_LABELS:
         rest = _WORD_RE.findall(value[start_verb.end() :])
         return bool(rest) and not any(lexicon.is_name_token(w) for w in rest)
@@ -88,10 +89,16 @@ def _product(text: str, s: Span) -> bool:
     software = noun in SOFTWARE_NOUNS or _version(noun)
     if s.label == "ORGANIZATION":  # a firm's name is also its product's: only a lone mention, noun after it
         return software and text.count(value) == 1
+    if _POSSESSIVE_RE.match(text[s.end : s.end + 3]):  # "Okonkwo's notes": a person's
+        return False
     before = text[max(0, s.start - 40) : s.start]
-    if software or _INSTALL_BEFORE_RE.search(before) or _USE_ONLY_RE.search(before):
+    if software or _INSTALL_BEFORE_RE.search(before, timeout=REGEX_TIMEOUT_SECONDS):
         return True
-    return s.label == "PERSON" and noun in THING_NOUNS
+    if any(w[0].isupper() and lexicon.zipf(w) < RARE_MAX_ZIPF for w in words):
+        return False  # a rare capitalised word: "use"/"via" or a thing noun is too weak a cue to drop it
+    return bool(_USE_ONLY_RE.search(before, timeout=REGEX_TIMEOUT_SECONDS)) or (
+        s.label == "PERSON" and noun in THING_NOUNS
+    )
 
 
 def _version(token: str) -> bool:

@@ -27,12 +27,8 @@ from __future__ import annotations
 import regex
 
 from transforms.detection import lexicon
+from transforms.detection.budget import REGEX_TIMEOUT_SECONDS
 from transforms.record import Span
-
-
-def _words(block: str) -> frozenset[str]:
-    return frozenset(block.split())
-
 
 SCORE = 0.55  # above the default threshold; ID is not propagated
 WINDOW = 160
@@ -53,7 +49,7 @@ _BEFORE_RE = regex.compile(
 # after the token on its line: "K7YZ2Q is my booking", "WQ4471 (order number)"
 _AFTER_RE = regex.compile(rf"(?i)^[ \t]*(?:\(|,|-|is|was|=)?[ \t]*(?:{_DET}[ \t]+)?(?:{CUES})s?(?![\p{{L}}\p{{N}}])")
 # product specifications, rooms and routes: the code after them names a thing, not a person's record
-SPEC_WORDS = _words(
+SPEC_WORDS = lexicon.word_set(
     """
     model models part parts version ver firmware build release size type sku item product chip cpu gpu
     processor engine route bus train flight platform gate room seat row aisle page figure fig table chapter
@@ -82,7 +78,7 @@ def ref_id_spans(text: str, spans: list[Span]) -> list[Span]:
     if not any(c.isdigit() for c in text):
         return []
     out: list[Span] = []
-    for m in _TOKEN_RE.finditer(text):
+    for m in _TOKEN_RE.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
         start, end = m.span()
         token = m.group(0)
         if _covered(spans, start, end) or not _shape_ok(token):
@@ -116,7 +112,10 @@ def _cued(text: str, start: int, end: int) -> bool:
     lo = max(prev_start, start - WINDOW)
     line_end = text.find("\n", end)
     hi = min(line_end if line_end >= 0 else len(text), end + 40)
-    return _BEFORE_RE.search(text, lo, start) is not None or _AFTER_RE.search(text[end:hi]) is not None
+    return (
+        _BEFORE_RE.search(text, lo, start, timeout=REGEX_TIMEOUT_SECONDS) is not None
+        or _AFTER_RE.search(text[end:hi], timeout=REGEX_TIMEOUT_SECONDS) is not None
+    )
 
 
 CODE_DENSE = 3
@@ -127,7 +126,7 @@ def _code_dense(text: str, start: int, end: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line = text[line_start : line_end if line_end >= 0 else len(text)]
-    return len(_TOKEN_RE.findall(line)) >= CODE_DENSE
+    return len(_TOKEN_RE.findall(line, timeout=REGEX_TIMEOUT_SECONDS)) >= CODE_DENSE
 
 
 def _covered(spans: list[Span], start: int, end: int) -> bool:

@@ -26,12 +26,9 @@ from __future__ import annotations
 
 import regex
 
+from transforms.detection import lexicon
+from transforms.detection.budget import REGEX_TIMEOUT_SECONDS
 from transforms.record import Span
-
-
-def _words(block: str) -> frozenset[str]:
-    return frozenset(block.split())
-
 
 SCORE = 0.6
 WEAK_SCORE = 0.5
@@ -67,7 +64,7 @@ _CUE_BEFORE_RE = regex.compile(
     r"thank[ \t]you|regards|cheers|met|with|called|mr|mrs|ms|miss|dr|prof)\b\.?[ \t]*[:,\-]?[ \t]*)$"
 )
 # greetings and thanks in the scripts above: words, not names
-GREETINGS = _words(
+GREETINGS = lexicon.word_set(
     """
     спасибо привет здравствуйте пока да нет ありがとう ありがとうございます こんにちは こんばんは さようなら
     はい いいえ 谢谢 謝謝 你好 再见 再見 是 不 감사합니다 고맙습니다 안녕하세요 안녕 네 아니요 شكرا مرحبا
@@ -86,15 +83,15 @@ MAX_RUN_LETTERS = 16
 
 def script_name_spans(text: str, spans: list[Span]) -> list[Span]:
     """New PERSON spans for non-Latin names in mainly Latin text (see the module docstring)."""
-    if _ANY_OTHER_RE.search(text) is None:
+    if _ANY_OTHER_RE.search(text, timeout=REGEX_TIMEOUT_SECONDS) is None:
         return []
-    latin = len(_LATIN_RE.findall(text))
-    other = len(_ANY_OTHER_RE.findall(text))
+    latin = len(_LATIN_RE.findall(text, timeout=REGEX_TIMEOUT_SECONDS))
+    other = len(_ANY_OTHER_RE.findall(text, timeout=REGEX_TIMEOUT_SECONDS))
     mostly_latin = latin >= LATIN_MIN_SHARE * (latin + other)
     out: list[Span] = []
-    for m in _HONORIFIC_RE.finditer(text):
+    for m in _HONORIFIC_RE.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
         out.append(Span(m.start(1), m.end(1), "PERSON", SCORE))
-    for m in _RUN_RE.finditer(text):
+    for m in _RUN_RE.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
         start, end = m.span()
         run = m.group(0)
         if _overlaps(out, start, end):
@@ -145,7 +142,7 @@ def _in_latin_sentence(text: str, start: int, end: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line = text[line_start : line_end if line_end >= 0 else len(text)]
-    return len(_LATIN_RE.findall(line)) >= 6
+    return len(_LATIN_RE.findall(line, timeout=REGEX_TIMEOUT_SECONDS)) >= 6
 
 
 def _overlaps(spans: list[Span], start: int, end: int) -> bool:

@@ -27,19 +27,16 @@ from __future__ import annotations
 import regex
 
 from transforms.detection import lexicon
+from transforms.detection.budget import REGEX_TIMEOUT_SECONDS
 from transforms.detection.recognizers.handles import handle_shaped
 from transforms.record import Span
 from transforms.speakers import is_named_speaker
 
-
-def _words(block: str) -> frozenset[str]:
-    return frozenset(block.split())
-
-
 SCORE = 0.6
 FAKER_MAX_ZIPF = 3.3
 RARE_MAX_ZIPF = 2.5
-# longer phrases first: the alternation takes the first that matches
+# longer phrases first: the alternation takes the first that matches. The whitespace runs of _CLOSE_RE are
+# possessive: no two runs can trade spaces, so a long run of blanks costs linear time, not quadratic
 CLOSINGS = (
     r"thank[ \t]+you(?:[ \t]+(?:so[ \t]+much|again))?|many[ \t]+thanks|thanks(?:[ \t]+(?:again|so[ \t]+much|a[ \t]+lot))?|"
     r"thanx|thx|tks|ty|cheers|(?:best|kind|warm|warmest|kindest)[ \t]+regards|regards|best[ \t]+wishes|"
@@ -49,15 +46,15 @@ CLOSINGS = (
 )
 _NAME = r"[\p{L}][\p{L}\p{M}'\u2019-]{1,24}"
 _CLOSE_RE = regex.compile(
-    rf"(?i)(?<![\p{{L}}])(?:{CLOSINGS})[ \t]*[,!.:;~\u2013\u2014-]*[ \t]*(?:\r?\n[ \t]*)?[~\u2013\u2014-]?[ \t]*"
-    rf"({_NAME})(?:[ \t]+({_NAME}))?[ \t]*(?:[.!]+|[ \t]x+)?[ \t]*(?=\r?\n|$)"
+    rf"(?i)(?<![\p{{L}}])(?:{CLOSINGS})[ \t]*+[,!.:;~\u2013\u2014-]*+[ \t]*+(?:\r?\n[ \t]*+)?[~\u2013\u2014-]?[ \t]*+"
+    rf"({_NAME})(?:[ \t]++({_NAME}))?(?:[ \t]*+[.!]++|[ \t]++x+)?[ \t]*+(?=\r?\n|$)"
 )
 _DASH_RE = regex.compile(
     r"(?m)(?:^|[ \t])(?:--?|[\u2013\u2014~])[ \t]*([\p{L}\p{N}_][\p{L}\p{N}_.\-]{1,30}[\p{L}\p{N}_])[ \t]*$"
 )
 _SALUTE_RE = regex.compile(r"(?i)^(?:dear|hi|hello|hey|attn\.?|attention)[ \t,]+")
 # words that close a greeting or address a group; never a writer's name
-NOT_NAMES = _words(
+NOT_NAMES = lexicon.word_set(
     """
     all everyone everybody team guys folks mate mates buddy man bro dude sir madam maam love babe honey dear
     again much lot so very you again x xx xxx xo regards best thanks cheers bye later soon then now again
@@ -102,13 +99,13 @@ def signoff_spans(text: str, spans: list[Span], stop: set[str]) -> list[Span]:
             "signed",
         )
     ):
-        for m in _CLOSE_RE.finditer(text, overlapped=True):
+        for m in _CLOSE_RE.finditer(text, overlapped=True, timeout=REGEX_TIMEOUT_SECONDS):
             if not _first_name_like(m.group(1), stop):
                 continue
             end = m.end(2) if m.group(2) and _second_ok(m.group(2), stop) else m.end(1)
             found.append(Span(m.start(1), end, "PERSON", SCORE))
     if "-" in text or "~" in text or "\u2013" in text or "\u2014" in text:
-        for m in _DASH_RE.finditer(text):
+        for m in _DASH_RE.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
             token = m.group(1)
             if handle_shaped(token) and any(c.isalpha() for c in token):
                 found.append(Span(m.start(1), m.end(1), "ID", SCORE))
@@ -126,7 +123,10 @@ def signoff_spans(text: str, spans: list[Span], stop: set[str]) -> list[Span]:
 
 def _nicks(text: str) -> list[Span]:
     """Chat-log speaker names: an account name (ID), or a person's first name (PERSON)."""
-    hits = [(m.start(1), m.end(1)) if m.group(1) else (m.start(2), m.end(2)) for m in _NICK_RE.finditer(text)]
+    hits = [
+        (m.start(1), m.end(1)) if m.group(1) else (m.start(2), m.end(2))
+        for m in _NICK_RE.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)
+    ]
     if len(hits) < NICK_MIN_LINES:
         return []
     out = []
@@ -139,7 +139,7 @@ def _nicks(text: str) -> list[Span]:
     return out
 
 
-HTML_TAGS = _words("p div span br b i a li ul ol td tr th html body head table em strong code pre hr")
+HTML_TAGS = lexicon.word_set("p div span br b i a li ul ol td tr th html body head table em strong code pre hr")
 
 
 def _salutation(text: str, s: Span) -> Span:

@@ -24,13 +24,15 @@ from __future__ import annotations
 import regex
 
 from transforms.detection import lexicon
+from transforms.detection.budget import REGEX_TIMEOUT_SECONDS
 from transforms.record import Span
 
 CUT_LABELS = frozenset({"PERSON", "ORGANIZATION", "NRP", "LOCATION"})
 MULTILINE_LABELS = frozenset({"LOCATION"})
 # a column gap lies between two characters of one line (indentation after a line break is not one)
-_GAP_ONLY = regex.compile(r"(?<=\S)(?:[ ]{2,}|\t)[ \t]*(?=\S)")
-_COLUMN_GAP = regex.compile(r"(?<=\S)(?:[ ]{2,}|\t)[ \t]*(?=\S)|[ \t]*\n[ \t\n]*")
+# (possessive runs: a long run of blanks costs linear time)
+_GAP_ONLY = regex.compile(r"(?<=\S)(?:[ ]{2,}+|\t)[ \t]*+(?=\S)")
+_COLUMN_GAP = regex.compile(r"(?<=\S)(?:[ ]{2,}+|\t)[ \t]*+(?=\S)|[ \t]*+\n[ \t\n]*+")
 # words for the lexicon checks; hyphenated names are checked part by part ("Lund-Ferreira")
 _WORD = regex.compile(r"[\p{L}][\p{L}\p{M}'\u2019]*")
 COMMON_MIN_ZIPF = 3.3
@@ -50,7 +52,7 @@ def cut_spans(text: str, spans: list[Span], org_heads: frozenset[str] = frozense
             continue
         value = text[s.start : s.end]
         gap_re = _GAP_ONLY if s.label in MULTILINE_LABELS else _COLUMN_GAP
-        if gap_re.search(value) is None:
+        if gap_re.search(value) is None:  # a span's value, linear patterns: no budget needed here
             out.append(s)
             continue
         pieces = [(s.start + a, s.start + b) for a, b in _pieces(value, gap_re)]
@@ -62,9 +64,9 @@ def cut_spans(text: str, spans: list[Span], org_heads: frozenset[str] = frozense
     return out
 
 
-def _pieces(value: str, gap_re: regex.Pattern) -> list[tuple[int, int]]:
+def _pieces(value: str, gap_re: regex.Pattern, timeout: float | None = None) -> list[tuple[int, int]]:
     pieces, pos = [], 0
-    for m in gap_re.finditer(value):
+    for m in gap_re.finditer(value, timeout=timeout):
         if m.start() > pos:
             pieces.append((pos, m.start()))
         pos = m.end()
@@ -107,8 +109,10 @@ def _whole_line(text: str, start: int, end: int) -> bool:
 
 
 # separators written between a field and the next one on a line: "|", a spaced dash, "label: ", ";"
-_SEPARATOR = regex.compile(r"[ \t]*[|\u2502\u00a6][ \t]*|[ \t]+[-\u2013\u2014][ \t]+|(?<=\p{L}):[ \t]+|[ \t]*;[ \t]*")
-_LOCATION_SEPARATOR = regex.compile(r"[ \t]*[|\u2502\u00a6][ \t]*|(?<=\p{L}):[ \t]+")
+_SEPARATOR = regex.compile(
+    r"[ \t]*+[|\u2502\u00a6][ \t]*+|[ \t]++[-\u2013\u2014][ \t]++|(?<=\p{L}):[ \t]++|[ \t]*+;[ \t]*+"
+)
+_LOCATION_SEPARATOR = regex.compile(r"[ \t]*+[|\u2502\u00a6][ \t]*+|(?<=\p{L}):[ \t]++")
 
 
 def cut_separators(text: str, spans: list[Span], org_heads: frozenset[str] = frozenset()) -> list[Span]:
@@ -123,10 +127,10 @@ def cut_separators(text: str, spans: list[Span], org_heads: frozenset[str] = fro
             out.append(s)
             continue
         sep_re = _LOCATION_SEPARATOR if s.label in MULTILINE_LABELS else _SEPARATOR
-        if sep_re.search(value) is None:
+        if sep_re.search(value, timeout=REGEX_TIMEOUT_SECONDS) is None:
             out.append(s)
             continue
-        pieces = [(s.start + a, s.start + b) for a, b in _pieces(value, sep_re)]
+        pieces = [(s.start + a, s.start + b) for a, b in _pieces(value, sep_re, REGEX_TIMEOUT_SECONDS)]
         verdicts = [(a, b, _separator_keep(text, a, b, org_heads)) for a, b in pieces]
         if all(v != "drop" for _, _, v in verdicts) or all(v == "drop" for _, _, v in verdicts):
             out.append(s)
@@ -144,10 +148,14 @@ LABEL_MAX_WORDS = 2
 
 def _separator_keep(text: str, start: int, end: int, org_heads: frozenset[str]) -> str:
     """``_keep`` for separator pieces, with a stricter field-label test: a piece before ``:`` is a label
-    only when it is 1-2 common English words that are not names ("Status:", "Next step:"); a place or name
-    before a colon ("Villafranca del Cid: ...") stays."""
+    only when it is 1-2 common English words that are not names ("Status:", "Next step:"); a known first
+    name is never a label, however frequent ("Sara - Will: sounds good" keeps "Will", a speaker), and a
+    place or name of 3+ words before a colon ("Porto Santa Irena: ...") stays."""
     if _label(text, end):
         words = _WORD.findall(text[start:end])
-        common = all(lexicon.zipf(w) >= COMMON_MIN_ZIPF and not _name(w) for w in words)
+        common = all(
+            lexicon.zipf(w) >= COMMON_MIN_ZIPF and not _name(w) and w.lower() not in lexicon.first_names()
+            for w in words
+        )
         return "drop" if words and len(words) <= LABEL_MAX_WORDS and common else "keep"
     return _keep(text, start, end, org_heads)

@@ -11,14 +11,17 @@ when every cell is a short label without digits and at least one is a known head
   (``ID_HEADERS``) makes each of its cells a span of that label, when the cell looks like a value of it
   (a person: 1-5 words with a capital or a known name, no digit; an ID: a digit or a handle shape) and is
   not a placeholder ("n/a", "TBD", "-");
-- the header row itself holds labels, not values: NER spans inside it are dropped;
+- the header row itself holds labels, not values: NER spans inside it are dropped, except a span holding a
+  known first name; a first row with a PERSON span or a first name in a cell that is not a header word
+  ("Maria Lopez | Nurse | Oncology") is a data row, not a header;
 - a column whose header names a category (``CATEGORY_HEADERS``: role, status, team, priority, type, ...)
   holds no personal data: an NER span (PERSON/ORGANIZATION/LOCATION/NRP) that is a whole cell there and
   holds no known first name is dropped.
 Free-text columns (notes, comments, description) are left as they are.
 
 Privacy contract: spans are added for person, organisation, place and ID columns; only NER spans inside a
-recognised header row or that are a whole cell of a category column are removed.
+recognised header row or that are a whole cell of a category column are removed, and never one holding a
+known first name.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from __future__ import annotations
 import regex
 
 from transforms.detection import lexicon
+from transforms.detection.budget import REGEX_TIMEOUT_SECONDS
 from transforms.detection.recognizers.handles import handle_shaped
 from transforms.record import Span
 
@@ -84,6 +88,8 @@ def table_spans(text: str, spans: list[Span]) -> list[Span]:
             continue
         if not any(h in _ANY_HEADER for h in header):
             continue
+        if _holds_names(text, rows[0], spans):  # "Maria Lopez | Nurse | ...": a data row, not a header
+            continue
         headers.append((rows[0][0][0], rows[0][-1][1]))
         for row in rows[1:]:
             for col, (a, b) in enumerate(row):
@@ -96,7 +102,9 @@ def table_spans(text: str, spans: list[Span]) -> list[Span]:
         s
         for s in spans
         if not (
-            s.label in NER_LABELS and ((s.start, s.end) in drop or any(a <= s.start and s.end <= b for a, b in headers))
+            s.label in NER_LABELS
+            and ((s.start, s.end) in drop or any(a <= s.start and s.end <= b for a, b in headers))
+            and not _first_name(text[s.start : s.end])
         )
     ]
     return kept + [s for s in added if not any(k.start < s.end and s.start < k.end for k in kept)]
@@ -107,7 +115,7 @@ def _cell(text: str, a: int, b: int, head: str, added: list[Span], drop: set[tup
     if not value or value.lower() in PLACEHOLDERS:
         return
     if head in CATEGORY_HEADERS:
-        if not any(w.lower() in lexicon.first_names() for w in _WORD_RE.findall(value)):
+        if not _first_name(value):
             drop.add((a, b))
         return
     label = next((lab for heads, lab in LABEL_OF if head in heads), None)
@@ -115,8 +123,23 @@ def _cell(text: str, a: int, b: int, head: str, added: list[Span], drop: set[tup
         added.append(Span(a, b, label, SCORE))
 
 
+def _first_name(value: str) -> bool:
+    return any(w.lower() in lexicon.first_names() for w in _WORD_RE.findall(value, timeout=REGEX_TIMEOUT_SECONDS))
+
+
+def _holds_names(text: str, row: list[tuple[int, int]], spans: list[Span]) -> bool:
+    """A header candidate with a PERSON span or a first name in a cell is a data row (its names are kept)."""
+    lo, hi = row[0][0], row[-1][1]
+    if any(
+        s.label == "PERSON" and lo <= s.start and s.end <= hi and _norm(text[s.start : s.end]) not in _ANY_HEADER
+        for s in spans
+    ):
+        return True
+    return any(_first_name(text[a:b]) for a, b in row if _norm(text[a:b]) not in _ANY_HEADER)
+
+
 def _fits(value: str, label: str) -> bool:
-    words = _WORD_RE.findall(value)
+    words = _WORD_RE.findall(value, timeout=REGEX_TIMEOUT_SECONDS)
     if label == "ID":
         return any(c.isdigit() for c in value) or handle_shaped(value)
     if label == "PERSON":
@@ -131,11 +154,11 @@ def _tables(text: str):
     of (start, end) of its trimmed cells."""
     block: list[list[tuple[int, int]]] = []
     block_sep, width = "", 0
-    for m in _LINE_RE.finditer(text):
+    for m in _LINE_RE.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
         line_start, line = m.start(), m.group(0).rstrip("\n")
         if not line and m.start() == len(text):
             break
-        if _RULE_RE.match(line) and "-" in line and block:
+        if _RULE_RE.match(line, timeout=REGEX_TIMEOUT_SECONDS) and "-" in line and block:
             continue
         sep = "|" if line.count("|") >= 1 else ("\t" if "\t" in line.strip() else "")
         cells = _cells(line, line_start, sep) if sep else []
@@ -175,7 +198,8 @@ def _norm(cell: str) -> str:
 
 
 # "Label: value" fields, one or more per line (split at "|" and tabs)
-FIELD_CATEGORY_LABELS = CATEGORY_HEADERS | _set(
+# "Title: Dr X Y", "Source: X Y", "Group/Unit/Channel: ..." often hold a person's name: not categories here
+FIELD_CATEGORY_LABELS = (CATEGORY_HEADERS - _set("title, source, group, unit, channel")) | _set(
     "allergies, allergy, diagnosis, diagnoses, dx, impression, medication, medications, meds, procedure, "
     "chief complaint, complaint, symptoms, findings, condition, specialty, service, product, item, topic, "
     "subject area, labels, tags, resolution, reason, method, mode, format, language, currency, environment"
@@ -184,19 +208,21 @@ _FIELD_RE = regex.compile(r"^[ \t>*\u2022-]*(\p{L}[\p{L} /&#.'-]{0,30}?)[ \t]*:[
 _SEGMENT_RE = regex.compile(r"[^|\t\n]+")
 FIELD_VALUE_MAX_WORDS = 4
 NAME_MAX_ZIPF = 3.0
+FAKER_MAX_ZIPF = 3.3  # as signoffs: a Faker first name this rare in English is a name
 
 
 def field_spans(text: str, spans: list[Span]) -> list[Span]:
     """Method ``field_labels``: "Label: value" fields read by their label, like table columns. NER spans in
     the label itself when it is 1-3 common words ("Ship to:") or in a short value (1-4 words) of a category
-    label ("Status: Dispatched", "Allergies: NKDA") are dropped; a short value of a person label that holds
-    a known or rare name ("Customer: petra lind") becomes PERSON."""
+    label ("Status: Dispatched", "Allergies: NKDA") are dropped, unless the value holds a known first name or
+    a capitalised rare word ("Shift: Priya Nair"); a short value of a person label that holds a known or
+    rare name ("Customer: petra lind") becomes PERSON."""
     if ":" not in text:
         return spans
     drop: list[tuple[int, int]] = []
     added: list[Span] = []
-    for seg in _SEGMENT_RE.finditer(text):
-        m = _FIELD_RE.match(seg.group(0))
+    for seg in _SEGMENT_RE.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
+        m = _FIELD_RE.match(seg.group(0), timeout=REGEX_TIMEOUT_SECONDS)
         if m is None:
             continue
         base = seg.start()
@@ -209,7 +235,7 @@ def field_spans(text: str, spans: list[Span]) -> list[Span]:
             drop.append((la, lb))
         if len(value.split()) > FIELD_VALUE_MAX_WORDS:
             continue
-        if label in FIELD_CATEGORY_LABELS:
+        if label in FIELD_CATEGORY_LABELS and not _named_value(value):
             drop.append((va, vb))
         elif label in PERSON_HEADERS and _named(value):
             added.append(Span(va, vb, "PERSON", SCORE))
@@ -219,8 +245,23 @@ def field_spans(text: str, spans: list[Span]) -> list[Span]:
     return kept + [s for s in added if not any(k.start < s.end and s.start < k.end for k in kept)]
 
 
-def _named(value: str) -> bool:
+def _named_value(value: str) -> bool:
+    """A category value that may still be a name: a Census first name, a Faker first name English hardly
+    knows ("Shift: Priya Nair"), or 2-3 capitalised words each a known name or a rare word ("Dr Amara
+    Okafor"); one rare capitalised word alone is a term of the field ("Allergies: Penicillin")."""
     words = _WORD_RE.findall(value)
+    if _first_name(value) or any(
+        w.casefold() in lexicon.faker_first_names() and lexicon.zipf(w) < FAKER_MAX_ZIPF for w in words
+    ):
+        return True
+    caps = [w for w in words if w[0].isupper() and not w.isupper()]
+    return 2 <= len(caps) <= 3 and all(
+        lexicon.zipf(w) < NAME_MAX_ZIPF or w.casefold() in lexicon.faker_names() for w in caps
+    )
+
+
+def _named(value: str) -> bool:
+    words = _WORD_RE.findall(value, timeout=REGEX_TIMEOUT_SECONDS)
     if not words or any(c.isdigit() for c in value) or "@" in value:
         return False
     return any((lexicon.is_name_token(w) and lexicon.zipf(w) < 4.5) or lexicon.zipf(w) < NAME_MAX_ZIPF for w in words)

@@ -263,7 +263,7 @@ def test_chat_log_nicks(text, expected):
         ("Our Quorbit plugin crashed. Quorbit replied.", "Quorbit", "ORGANIZATION", False),
         ("Dallas, Texas  Project Manager", "Texas", "LOCATION", False),
         ("Installed Quorbit on the server.", "Installed Quorbit", "PERSON", True),
-        ("The team is using Vantro for tickets.", "Vantro", "PERSON", True),
+        ("The team is using Vantro for tickets.", "Vantro", "PERSON", False),  # a rare word: "using" is too weak
         ("Check the Zentrik 4.2 notes.", "Zentrik", "LOCATION", True),
         ("Open the Vantro app and log in.", "Vantro", "PERSON", True),
         # negatives: persons and firms with person or firm cues
@@ -393,3 +393,124 @@ def test_field_labels_keep_speakers_and_free_text():
 )
 def test_account_names(text, expected):
     assert [text[s.start : s.end] for s in account_spans(text, [], STOP | {"someone", "he"})] == expected
+
+
+# ---- regressions from the code review of these methods (issue 14): names must keep their spans ----
+
+
+def _span(text, value, label="PERSON", nth=0):
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(value, start + 1)
+    return Span(start, start + len(value), label, 0.85)
+
+
+def test_first_row_with_a_name_is_data_not_a_header():
+    text = "Maria Lopez | Nurse | Oncology\nTom Baker | Porter | A&E"
+    spans = [_span(text, "Maria Lopez"), _span(text, "Tom Baker")]
+    out = _values(text, table_spans(text, spans))
+    assert ("Maria Lopez", "PERSON") in out and ("Tom Baker", "PERSON") in out
+    assert ("Porter", "PERSON") not in out  # "Nurse" did not become a column header
+
+
+def test_header_row_keeps_a_first_name_span():
+    text = "Name | Role\nDana | Nurse\nOwen Hale | Porter"
+    spans = [_span(text, "Dana"), _span(text, "Owen Hale")]
+    assert ("Dana", "PERSON") in _values(text, table_spans(text, spans))
+
+
+def test_real_header_row_still_reads_columns():
+    text = "Name | Role | Team\nKestra Voll | Lead | Mobile\nbrin osk | QA | Web"
+    spans = [_span(text, "Mobile", "LOCATION")]
+    out = _values(text, table_spans(text, spans))
+    assert ("Mobile", "LOCATION") not in out and ("Kestra Voll", "PERSON") in out
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Source: Jane Smith", "Jane Smith"),
+        ("Title: Dr Amara Okafor", "Dr Amara Okafor"),
+        ("Shift: Priya Nair", "Priya Nair"),
+        ("Status: Ruth Ellery", "Ruth Ellery"),  # a category label, but the value holds a first name
+        ("Team: Zorvanek Dulst", "Zorvanek Dulst"),  # capitalised words English hardly knows
+    ],
+)
+def test_field_values_with_names_keep_their_spans(text, value):
+    assert (value, "PERSON") in _values(text, field_spans(text, [_span(text, value)]))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("Status: Dispatched", "Dispatched"), ("Allergies: Zoltrevin", "Zoltrevin")]
+)
+def test_field_category_values_without_names_are_still_dropped(text, value):
+    assert field_spans(text, [_span(text, value, "ORGANIZATION")]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("I emailed Okafor plan details", "Okafor"),
+        ("using Okonkwo's notes we finished", "Okonkwo"),
+        ("we used Zelinski board for the rota", "Zelinski"),
+        ("via Ostrander account we paid", "Ostrander"),
+    ],
+)
+def test_products_keep_rare_surnames(text, value):
+    spans = [_span(text, value)]
+    assert product_spans(text, spans) == spans
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("Sara - Will: sounds good", "Will"), ("Ana | Mark: ok", "Mark"), ("Jo; Grant: yes", "Grant")],
+)
+def test_speaker_first_names_are_not_field_labels(text, value):
+    spans = [Span(0, text.index(":"), "PERSON", 0.85)]
+    out = [text[s.start : s.end] for s in cut_separators(text, spans)]
+    assert any(value in v for v in out)
+
+
+def test_separator_label_of_common_words_is_still_cut():
+    text = "Elin Marsh - Status: open"
+    out = [text[s.start : s.end] for s in cut_separators(text, [Span(0, text.index(":"), "PERSON", 0.85)])]
+    assert out == ["Elin Marsh"]
+
+
+@pytest.mark.parametrize(
+    ("value", "label", "expected"),
+    [
+        ("CA 94105", "LOCATION", False),
+        ("NY 10001", "ORGANIZATION", False),  # 5 digits: a postcode or ID
+        ("TX 750", "ORGANIZATION", False),  # a state code before 3+ digits
+        ("Li 42", "PERSON", False),  # a known name
+        ("BP 135", "LOCATION", False),  # LOCATION is never a measurement
+        ("SE19", "LOCATION", False),  # a postcode district has the same shape
+        ("SE19", "ORGANIZATION", True),
+        ("BP 135/85", "ORGANIZATION", True),
+        ("HR 88", "PERSON", True),
+    ],
+)
+def test_measure_guard_spares_postcodes_places_and_names(value, label, expected):
+    assert _measurements(value, label) is expected
+
+
+def test_signoff_regex_is_linear_on_long_blank_runs():
+    text = "thanks" + " " * 50_000 + "x!"
+    assert signoff_spans(text, [], STOP) == []  # completes within the regex budget, finds nothing
+    text = "thanks," + " " * 20_000 + "\nmaria"
+    assert _values(text, signoff_spans(text, [], STOP)) == [("maria", "PERSON")]
+
+
+def test_cue_form_regex_timeout_fails_closed(monkeypatch):
+    from transforms import reasons
+    from transforms.detection import cue_forms
+    from transforms.errors import RecordError
+
+    def spent(*_args, **_kwargs):
+        raise TimeoutError("regex timed out")
+
+    monkeypatch.setattr(cue_forms, "table_spans", spent)
+    with pytest.raises(RecordError) as err:
+        cue_spans("a | b\nc | d", [], MethodsSpec(), STOP, frozenset())
+    assert err.value.reason == reasons.DETECT_REGEX_TIMEOUT

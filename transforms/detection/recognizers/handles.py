@@ -40,7 +40,7 @@ _CODE_NEXT_RE = regex.compile(
 _CUE_RE = regex.compile(
     r"\b(?:user(?:[ \t]?name)?|handle|screen[ \t]?name|nick(?:name)?|login|gamertag|account[ \t]name|"
     r"(?:posted|reviewed|submitted|asked|answered|written|commented|replied|shared|uploaded|edited|quoted)[ \t]+by|"
-    r"(?:reply|comment|post|message|review|answer)[ \t]+(?:from|by)|review[ \t]+by)\b(?:[ \t]*[:=][ \t]*|[ \t]+)",
+    r"(?:reply|comment|post|message|review|answer)[ \t]+(?:from|by))\b(?:[ \t]*[:=][ \t]*|[ \t]+)",
     regex.IGNORECASE,
 )
 _TOKEN_RE = regex.compile(r"@?([\p{L}\p{N}_][\p{L}\p{N}_.\-]{1,38}[\p{L}\p{N}_])(?![\p{L}\p{N}_@]|\.\w)")
