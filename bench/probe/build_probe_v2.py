@@ -106,5 +106,33 @@ def main(argv: list[str]) -> int:
     return _v1_builder().write_or_check(render(build()), OUT, "bench/probe/build_probe_v2.py", argv)
 
 
+class LaterProbe:
+    """A later probe (v3, v4, ...): v2's reader, validator and build on its own source, with its own
+    domains; its builder script is a few lines (``build_probe_v3.py``)."""
+
+    def __init__(self, version: int, domains: frozenset[str]) -> None:
+        self.src, self.out = HERE / f"probe_v{version}.src.txt", HERE / f"probe_v{version}.jsonl"
+        self.domains, self.script = domains, f"bench/probe/build_probe_v{version}.py"
+
+    def raw_docs(self, src: Path | None = None) -> dict[str, str]:
+        """Each document's marked-up body."""
+        return raw_docs(src or self.src)
+
+    def validate(self, docs: list[dict], raws: dict[str, str] | None = None) -> list[str]:
+        """Problems found in the built documents (empty list: valid): v2's checks with this set's domains."""
+        return validate(docs, raws, domains=self.domains)
+
+    def build(self, src: Path | None = None) -> list[dict]:
+        src = src or self.src
+        docs = _v1_builder().build(src)
+        problems = self.validate(docs, self.raw_docs(src))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return docs
+
+    def main(self, argv: list[str]) -> int:
+        return _v1_builder().write_or_check(render(self.build()), self.out, self.script, argv)
+
+
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))

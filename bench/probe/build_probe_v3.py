@@ -1,11 +1,7 @@
-"""Build ``probe_v3.jsonl`` (the held-out probe v3) from ``probe_v3.src.txt``; offsets computed, then validated.
+"""Build ``probe_v3.jsonl`` from ``probe_v3.src.txt``: probe_v2's reader, validator and build
+(``build_probe_v2.LaterProbe``) with v3's six domains, none of them in probe_v1, probe_v2 or ``../shared/eval``.
 
-The source format, the parser (``build_probe.py``) and the validator (``build_probe_v2.py``: offsets inside
-the text, span texts reproducing the marked-up source, no overlaps, canonical labels, unique ids) are
-imported unchanged, so all three probes follow one format. Only the set of domains differs: v3's six
-domains, none of them in probe_v1, probe_v2 or ``../shared/eval``.
-
-HELD OUT: no detection method may be tuned on this set's strings, errors or numbers (see PROBE_V3.md).
+HELD OUT when written; retired once its error classes were used (see PROBE_V3.md).
 Everything in the source is invented: no real person's data.
 
 Usage: python bench/probe/build_probe_v3.py [--check]   (``--check``: fail if the JSONL is out of date)
@@ -17,48 +13,18 @@ import importlib.util
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-SRC = HERE / "probe_v3.src.txt"
-OUT = HERE / "probe_v3.jsonl"
 DOMAINS = frozenset(
     {"pharmacy_rx", "delivery_support", "property_listing", "university_admissions", "event_planning", "issue_thread"}
 )
 
-
-def _module(name: str, filename: str):
-    spec = importlib.util.spec_from_file_location(name, HERE / filename)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_V1 = _module("probe_build_v1_for_v3", "build_probe.py")
-_V2 = _module("probe_build_v2_for_v3", "build_probe_v2.py")
-remark = _V2.remark
-render = _V1.render
-
-
-def raw_docs(src: Path = SRC) -> dict[str, str]:
-    """Each document's marked-up body (v2's reader, on v3's source)."""
-    return _V2.raw_docs(src)
-
-
-def validate(docs: list[dict], raws: dict[str, str] | None = None) -> list[str]:
-    """Problems found in the built documents (empty list: valid): v2's checks with v3's domains."""
-    return _V2.validate(docs, raws, domains=DOMAINS)
-
-
-def build(src: Path = SRC) -> list[dict]:
-    docs = _V1.build(src)
-    problems = validate(docs, raw_docs(src))
-    if problems:
-        raise ValueError("; ".join(problems))
-    return docs
-
-
-def main(argv: list[str]) -> int:
-    return _V1.write_or_check(render(build()), OUT, "bench/probe/build_probe_v3.py", argv)
-
+_spec = importlib.util.spec_from_file_location(
+    "probe_build_v2_for_v3", Path(__file__).resolve().parent / "build_probe_v2.py"
+)
+_V2 = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_V2)
+PROBE = _V2.LaterProbe(3, DOMAINS)
+SRC, OUT, remark, render = PROBE.src, PROBE.out, _V2.remark, _V2.render
+raw_docs, validate, build, main = PROBE.raw_docs, PROBE.validate, PROBE.build, PROBE.main
 
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
