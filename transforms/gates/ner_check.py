@@ -116,7 +116,7 @@ def ner_check(
         """A position in a record of the record sample: that record's scan; any other: its own window."""
         alone = [(row, off) for row, off in positions if row not in found]
         windows.extend(alone)
-        hits = scanner.hits_in([sample.window(row, off) for row, off in alone], n_process=n_process)
+        hits = scanner.hits_in(sample.windows_of(alone), n_process=n_process)
         windowed = dict(zip(alone, hits, strict=True))
         return [found[row].covers(off) if row in found else windowed[(row, off)] for row, off in positions]
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from transforms.gates import sampling
-from transforms.gates.ner_scan import WINDOW_CHARS, _masked, _window_in, scan_length
+from transforms.gates.ner_scan import scan_length, windows_at
 
 Window = tuple[str, int]
 
@@ -50,9 +50,13 @@ class NerSample:
 
     def window(self, row: int, offset: int) -> Window:
         """The window judging scanned character ``offset`` of ``row`` on its own (``ner_scan.window``)."""
-        if (row, offset) in self.windows:
-            return self.windows[(row, offset)]
-        return _window_in(*_masked(self.texts[row]), offset, WINDOW_CHARS)
+        return self.windows_of([(row, offset)])[0]
+
+    def windows_of(self, positions: list[tuple[int, int]]) -> list[Window]:
+        """``window`` of each position: held, or cut from its record's held text (masked once per record)."""
+        cut = [p for p in positions if p not in self.windows]
+        made = dict(zip(cut, windows_at(self.texts, cut), strict=True))
+        return [self.windows[p] if p in self.windows else made[p] for p in positions]
 
 
 def collect(total: int, sample_records: int, seed: str, scan_texts: Callable[[], Iterable[str]]) -> NerSample:
@@ -82,8 +86,8 @@ def collect(total: int, sample_records: int, seed: str, scan_texts: Callable[[],
     if needed:
         for i, text in enumerate(scan_texts()):
             if i in needed:
-                layout = _masked(text)  # once per record, for all its positions
-                windows.update(((i, off), _window_in(*layout, off, WINDOW_CHARS)) for off in needed[i])
+                at = [(i, off) for off in needed[i]]
+                windows.update(zip(at, windows_at({i: text}, at), strict=True))
     return NerSample(total, rows, texts, sum(lengths), positions, windows)
 
 

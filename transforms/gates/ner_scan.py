@@ -8,6 +8,7 @@ per record; the gate compares shares against thresholds. No entity text leaves t
 from __future__ import annotations
 
 import bisect
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -73,6 +74,12 @@ def window(text: str, offset: int, margin: int = WINDOW_CHARS) -> tuple[str, int
     cut: spaCy splits on whitespace first, so the window's tokens are the whole text's tokens there, and
     the pinned model's entity decision at a token depends on a few tokens around it."""
     return _window_in(*_masked(text), offset, margin)
+
+
+def windows_at(texts: Mapping[int, str] | Sequence[str], positions: list[tuple[int, int]]) -> list[tuple[str, int]]:
+    """``window`` of each ``(text index, scanned offset)``, each text masked once for all its positions."""
+    layouts = {i: _masked(texts[i]) for i in dict.fromkeys(i for i, _ in positions)}
+    return [_window_in(*layouts[i], off, WINDOW_CHARS) for i, off in positions]
 
 
 def _window_in(masked: str, fillers: list[tuple[int, int]], offset: int, margin: int) -> tuple[str, int]:
@@ -151,8 +158,7 @@ class NerScanner:
     def hits_at(self, texts: list[str], positions: list[tuple[int, int]], n_process: int = 1) -> list[bool]:
         """Per ``(text index, scanned offset)``: is that character inside a counted entity, judged on its
         own ``window`` (one model call per position, whatever other positions fall nearby)?"""
-        layouts = {i: _masked(texts[i]) for i in dict.fromkeys(i for i, _ in positions)}  # once per record
-        return self.hits_in([_window_in(*layouts[i], off, WINDOW_CHARS) for i, off in positions], n_process)
+        return self.hits_in(windows_at(texts, positions), n_process)
 
     def hits_in(self, windows: list[tuple[str, int]], n_process: int = 1) -> list[bool]:
         """Per ``(window text, offset in it)`` (``window``'s result): is that character inside a counted
