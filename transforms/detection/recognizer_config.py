@@ -216,6 +216,14 @@ class MethodsSpec(_Strict):
     account_names: bool = Field(True, description="account names in paths, prompts, tracker lines (account_names.py)")
     measure_guard: bool = Field(True, description='NER spans of abbreviation + number pairs ("BP 135/85") dropped')
     nhs_phone_labels: bool = Field(True, description="a phone-shaped UK_NHS match without NHS cue is a phone")
+    date_time_forms: bool = Field(
+        True, description="date + clock time joined, short timestamps, compact dates (date_forms.py)"
+    )
+    spoken_values: bool = Field(True, description="digits and letters read out one by one in speech (spoken_values.py)")
+    byline_handles: bool = Field(True, description="handle-shaped usernames in forum/comment bylines (bylines.py)")
+    lower_common_words: bool = Field(
+        True, description="lowercase text: PERSON/ORG spans of common non-first-name words dropped (lower_names.py)"
+    )
 
 
 class RecognizersFile(_Strict):
