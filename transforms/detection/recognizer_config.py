@@ -219,6 +219,16 @@ class MethodsSpec(_Strict):
     date_time_forms: bool = Field(
         True, description="date + clock time joined, short timestamps, compact dates (date_forms.py)"
     )
+    service_org_heads: bool = Field(
+        True, description='service-business heads ("Air", "Centre", "Clinic") for org shapes (org_shapes.py)'
+    )
+    table_date_columns: bool = Field(
+        True, description="table cells of date and nationality columns (table_cells.py, with table_columns)"
+    )
+    address_fields: bool = Field(True, description='the value of an "Address:" field is one LOCATION (table_cells.py)')
+    labelled_codes: bool = Field(
+        True, description="codes after an identifier word or a field label (labelled_codes.py)"
+    )
     spoken_values: bool = Field(True, description="digits and letters read out one by one in speech (spoken_values.py)")
     byline_handles: bool = Field(True, description="handle-shaped usernames in forum/comment bylines (bylines.py)")
     lower_common_words: bool = Field(
