@@ -29,7 +29,7 @@ import functools
 
 import regex
 
-from transforms.detection import lexicon, validators
+from transforms.detection import lexicon, lower_names, validators
 from transforms.detection.prose import is_prose, prose_capitals, sentence_bounds, title_of_work
 from transforms.detection.recognizer_config import GuardSpec, LocationPolicySpec, MethodsSpec
 
@@ -114,6 +114,14 @@ class Guards:
                 return False
             if not cased_text and not self._has_name_word(analysis_value or core):
                 return False
+            if (
+                not cased_text
+                and core == core.lower()
+                and self.methods.lower_common_words
+                and label in lower_names.LABELS
+                and lower_names.common_lower_name(core, before, self.stop, self.spec.common_word_min_zipf)
+            ):
+                return False  # "knee", "freeze" in a chat: a surname list is no evidence for everyday words
         if self.methods.measure_guard and label in MEASURE_LABELS and _measurements(core, label):
             return False
         if label not in self.entities:

@@ -1,0 +1,63 @@
+"""Common words taken as names in lowercase text (``lower_names``, method ``lower_common_words``).
+Every string is invented for these tests."""
+
+import pytest
+
+from transforms.detection.guards import Guards
+from transforms.detection.lower_names import common_lower_name
+from transforms.detection.recognizer_config import MethodsSpec, load_recognizers_file
+
+SPEC = load_recognizers_file(None).guards
+STOP = {w.lower() for w in SPEC.stop_words}
+
+
+@pytest.mark.parametrize(
+    ("value", "before", "dropped"),
+    [
+        ("elbow", "my ", True),
+        ("kettle", "the ", True),
+        ("pond", "", True),
+        ("cabinets", "the ", True),
+        ("the gate", "", True),
+        # kept: a first name, a rare word, a cued surname, a name after a relation, non-Latin, a mix
+        ("derek", "ask ", False),
+        ("wolstenholme", "", False),
+        ("baker", "mr ", False),
+        ("hunter", "its mrs ", False),
+        ("ivy", "my partner ", False),
+        ("cotton", "my partner ", False),
+        ("Ольга", "", False),
+        ("harrow plumbing", "", False),
+        ("lucy brown", "", False),
+    ],
+)
+def test_common_lower_name(value, before, dropped):
+    assert common_lower_name(value, before, STOP, SPEC.common_word_min_zipf) is dropped
+
+
+@pytest.mark.parametrize(
+    ("value", "label", "analysis", "kept"),
+    [
+        ("kettle", "PERSON", "Kettle", False),  # common words that a surname list happens to hold
+        ("hammer", "ORGANIZATION", "Hammer", False),
+        ("kitchen sink", "PERSON", "Kitchen Sink", False),
+        ("derek", "PERSON", "Derek", True),
+        ("wolstenholme", "PERSON", "Wolstenholme", True),
+        # a capital the writer typed in a mostly lowercase segment is evidence: not this rule's to drop
+        ("Hammer", "PERSON", "Hammer", True),
+        # other labels are not judged by this rule
+        ("paris", "LOCATION", "Paris", True),
+    ],
+)
+def test_guard_in_lowercase_text(value, label, analysis, kept):
+    on = Guards(SPEC)
+    off = Guards(SPEC, MethodsSpec(lower_common_words=False))
+    assert on.keep(value, label, False, analysis, "i said ") is kept
+    assert off.keep(value, label, False, analysis, "i said ") is True
+
+
+def test_cased_text_is_not_judged_by_this_rule():
+    # in cased text a capitalized common word meets the other guards, not this one
+    assert Guards(SPEC).keep("Kettle", "PERSON", True, None, "said ") == Guards(
+        SPEC, MethodsSpec(lower_common_words=False)
+    ).keep("Kettle", "PERSON", True, None, "said ")
