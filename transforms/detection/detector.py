@@ -123,6 +123,28 @@ class Detector:
             per_turn.append(self._spans(text, prepared[i], artifacts.get(i), contexts[i], hits))
         return self._finish(texts, per_turn, speakers)
 
+    def prefetch(self, texts: list[str]) -> None:
+        """Run spaCy once over the short texts of several conversations (e.g. every turn of a batch of
+        records), so that ``detect_turns`` finds their artifacts remembered (``memo.py``) instead of making
+        one small ``nlp.pipe`` call per conversation. Only texts the memo keeps are run (at most as many
+        as it holds); a failure here is ignored (each conversation then runs spaCy itself)."""
+        memo = self._memo
+        if memo is None:
+            return
+        wanted = [
+            t
+            for t in dict.fromkeys(self._prepare(t) for t in texts)
+            if t.strip() and len(t) <= memo.max_chars and memo.artifacts_of(t) is None
+        ][: memo.artifacts.size]
+        if len(wanted) < 2:
+            return
+        try:
+            docs = self.engine.nlp_engine.process_batch(wanted, "en", batch_size=self.batch_size)
+            for text, (_, art) in zip(wanted, docs, strict=True):
+                memo.keep_artifacts(text, art)
+        except Exception:  # nothing remembered: detect_turns runs spaCy as before
+            return
+
     def _nlp_batch(self, prepared: list[str], contexts: list | None = None) -> dict:
         """spaCy artifacts of every text short enough to be analysed whole, by index (``nlp.pipe``). Texts
         whose analysis (with their ``contexts``) is remembered need none; remembered artifacts are reused;

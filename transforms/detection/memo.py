@@ -25,7 +25,7 @@ import threading
 
 MAX_CHARS = 300  # longer texts rarely repeat verbatim and their Docs are larger: not remembered
 RESULT_ENTRIES = 4096  # (text, context) -> results
-ARTIFACT_ENTRIES = 1024  # text -> spaCy artifacts (a Doc of a short text each)
+ARTIFACT_ENTRIES = 512  # text -> spaCy artifacts (a Doc of a short text each: about 10 MB when full)
 
 
 class _Fifo:

@@ -96,3 +96,23 @@ def test_fifo_is_bounded_and_evicts_the_oldest():
     assert len(fifo) == 3 and 0 not in fifo and 1 not in fifo and fifo.get(4) == "4"
     fifo.put(4, "again")  # an existing key does not evict
     assert len(fifo) == 3 and 2 in fifo
+
+
+def test_prefetch_runs_spacy_once_for_many_conversations(pair):
+    plain, memo = pair
+    conversations = [
+        ["hi, I'm Margaret Wojcik", "my number is 415 555 0134", "Thanks, that fixed it!"],
+        ["Is there anything else I can help with today?", "no, that's all. bye from Helena Vollmer"],
+        ["call me on 020 7946 0958", "Thanks, that fixed it!"],
+    ]
+    want = [_plain(plain.detect_turns(turns)) for turns in conversations]
+    memo.prefetch([t for turns in conversations for t in turns])
+    assert memo._memo.artifacts_of("my number is 415 555 0134") is not None
+    calls = []
+    real = memo.engine.nlp_engine.process_batch
+    memo.engine.nlp_engine.process_batch = lambda texts, *a, **k: calls.append(len(texts)) or real(texts, *a, **k)
+    try:
+        assert [_plain(memo.detect_turns(turns)) for turns in conversations] == want
+    finally:
+        memo.engine.nlp_engine.process_batch = real
+    assert calls == []  # every turn's artifacts were remembered
