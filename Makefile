@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make demo   set up and run the main job on examples/ (DirectRunner, local files, local dev key)
 #   make test   set up and run lint + the whole test suite
-.PHONY: setup demo test lint lock bench perf clean
+.PHONY: setup demo test lint lock bench perf ablation clean
 
 VENV := .venv/bin
 DEMO_OUT ?= out/demo
@@ -36,6 +36,13 @@ bench: setup
 PERF_DOCS ?= 2000
 perf: setup
 	nice $(VENV)/python bench/perf.py --docs $(PERF_DOCS)
+
+# Per-method ablation (bench/ablation.py): the four dev sets and probes v1-v4, the default config and each
+# `methods:` key switched off in turn, in one process; markdown table on stdout, JSON in bench/results/.
+# Defaults: every set whole except the first 60 CVs (the CVs are most of the CPU).
+ABLATION_ARGS ?= --limit resumes_dev=60
+ablation: setup
+	PYTHONPATH=. nice $(VENV)/python bench/ablation.py $(ABLATION_ARGS)
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

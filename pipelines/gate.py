@@ -70,21 +70,28 @@ def gate_version(
     cfg: RunConfig,
     now: datetime | None = None,
     n_process: int = 1,
+    job: NerJob | None = None,
 ) -> dict:
     """Validate ``version``; write the report; return the compact result recorded in the manifest.
 
-    ``n_process``: the run's worker count (the gate runs alone after the pipeline): above 1 the NER
-    residual scan runs in a child process (spaCy there with ``n_process - 1`` processes) while this one
-    builds the other frames and imports Great Expectations (``ner_check.NerJob``)."""
+    ``n_process``: the run's worker count (the gate runs alone after the pipeline). With a second core
+    (or ``n_process`` above 1) the NER residual scan runs in a child process (spaCy there with
+    ``max(1, n_process - 1)`` processes) while this one builds the other frames and imports Great
+    Expectations (``ner_check.NerJob``). ``job``: that scan's job started earlier (``NerJob.ready``,
+    e.g. before the run's pipeline, so the model is loaded by now); the gate submits its sample and
+    closes it, whatever happens."""
     if not isinstance(manifest, Manifest):
         manifest = Manifest.model_validate({"version": version, **manifest})
     try:
-        return _gate(layout, version, manifest, cfg, now or datetime.now(UTC), n_process)
+        job = job or NerJob.ready(cfg, processes=n_process)
+        return _gate(layout, version, manifest, cfg, now or datetime.now(UTC), job)
     except RedactError:
         raise
     except Exception as exc:  # fail closed, without echoing library messages that could carry data
         raise GateFailure(f"gate could not run on version {version} ({type(exc).__name__})") from None
     finally:  # summary, report and Data Docs (copied with the umask): the permission rule, also after a failure
+        if job is not None:
+            job.close()
         permissions.apply_tree(layout.gate_dir(version), "gate")
 
 
@@ -138,7 +145,7 @@ def _scan_texts(paths: list[str], surfaces: dict[str, frozenset[str]]) -> Iterat
             yield from F.ner_texts(batch, surfaces)
 
 
-def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now: datetime, n_process: int) -> dict:
+def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now: datetime, job: NerJob) -> dict:
     """Streams every output in record batches: memory holds the frames (derived numbers and hashes per
     row), the vault's tokens and the NER check's bounded sample, never a whole file's texts."""
     gcfg = cfg.gates
@@ -156,7 +163,8 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
     seed = sampling.sample_seed(version, [n for n, _ in _file_ids(on_disk)])
     total = sum(rows for _, rows in training_footers)
     sample = ner_sample.collect(total, gcfg.ner_sample_records, seed, lambda: _scan_texts(training_files, surfaces))
-    with NerJob(sample, cfg, seed, processes=n_process) as job:  # several workers: a child scans meanwhile
+    job.submit(sample, seed)
+    with job:  # a child process scans meanwhile (when the job has one)
         vault_tokens: set[str] = set()
         vault_parts, clear = [], 0
         for batch in _batches(vault_files, _except("surfaces")):  # the recorded stand-ins are synthetic

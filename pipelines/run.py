@@ -235,7 +235,17 @@ def run(req: RunRequest, gate=None) -> dict:
     """Run the main job. Returns the summary; raises ``RedactError`` on failure (nothing published).
 
     ``gate(layout, version, manifest) -> result`` validates the written version; without a gate, or when
-    it fails, the version stays unpublished (DESIGN.md section 7)."""
+    it fails, the version stays unpublished (DESIGN.md section 7). A gate with ``start()`` and ``close()``
+    (``pipelines.run_gate.RunGate``) is started once the run's inputs, model and keys are checked, just
+    before the pipeline (its NER model loads meanwhile), and closed here on every path."""
+    try:
+        return _run(req, gate)
+    finally:
+        if hasattr(gate, "close"):
+            gate.close()
+
+
+def _run(req: RunRequest, gate) -> dict:
     configure_filesystems(pipeline_options(req.beam_args))
     spec, _keys = prepare(req)
     layout, ctx = spec.layout, spec.ctx
@@ -257,6 +267,8 @@ def run(req: RunRequest, gate=None) -> dict:
 def _run_prepared(req: RunRequest, spec: GraphSpec, gate) -> dict:
     ctx, layout = spec.ctx, spec.layout
     log.info("run %s -> version %s (scope %s, key %s)", ctx.run_id, ctx.version, ctx.key_scope, ctx.key_id)
+    if hasattr(gate, "start"):  # its NER model loads while the pipeline runs
+        gate.start()
     counters = execute(spec, req.beam_args)
     if req.release_after_pipeline:
         release_pipeline_memory()

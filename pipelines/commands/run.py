@@ -35,9 +35,9 @@ def register(sub) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from pipelines.beam_runner import local_workers
-    from pipelines.gate import gate_version
     from pipelines.progress import run_progress
     from pipelines.run import RunRequest, run
+    from pipelines.run_gate import RunGate
     from transforms.errors import GateFailure, PipelineFailure
 
     cfg = config_from_args(args)
@@ -52,9 +52,8 @@ def main(args: argparse.Namespace) -> int:
     started = time.monotonic()
     with run_progress(args.input, every_records=cfg.progress_every):
         workers = local_workers(args.extra)  # the gate runs alone after the pipeline: its NER scan may use them
-        summary = run(
-            req, gate=lambda layout, ver, manifest: gate_version(layout, ver, manifest, cfg, n_process=workers)
-        )
+        with RunGate(cfg, n_process=workers) as gate:
+            summary = run(req, gate=gate)
     summary["elapsed_seconds"] = round(time.monotonic() - started, 2)
     if args.summary_json:
         Path(args.summary_json).write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")

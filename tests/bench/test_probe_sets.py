@@ -1,4 +1,4 @@
-"""The later probe sets probe_v2, probe_v3 and probe_v4 (bench/probe), each checked the same way: gold spans match
+"""The later probe sets probe_v2 to probe_v5 (bench/probe), each checked the same way: gold spans match
 their text and are canonical, the JSONL is built from its marked-up source, its domains and ids are in no
 earlier probe, and its builder's validation rejects broken gold."""
 
@@ -65,7 +65,15 @@ V4 = ProbeSet(
     ),
     "pharmacy_rx",
 )
-SETS = pytest.mark.parametrize("probe", [V2, V3, V4], ids=lambda p: p.name)
+V5 = ProbeSet(
+    5,
+    frozenset(
+        {"employment_tribunal", "dental_practice", "recruitment_agency", "charity_donor", "immigration_advice",
+         "taxi_dispatch"}
+    ),
+    "airline_travel",
+)  # fmt: skip
+SETS = pytest.mark.parametrize("probe", [V2, V3, V4, V5], ids=lambda p: p.name)
 
 
 @SETS

@@ -223,25 +223,30 @@ def test_hits_at_masks_each_record_once_with_the_same_judgements_as_window():
 
 
 def test_gate_with_a_scan_process_gives_the_same_result(tmp_path):
-    """After a several-worker run the NER check runs in a child process while the gate builds the other
-    frames: same shares, same summary, same verdicts (sampled and whole scans), no process left over."""
+    """With a second core (or after a several-worker run) the NER check runs in a child process, started
+    early or by the gate, while the gate builds the other frames: same shares, same summary, same verdicts
+    as inline (sampled and whole scans), no process left over."""
     for name, mutate, gates in (
         ("whole", _two_of_ten, {"max_ner_char_fraction": 1.0, "max_ner_record_fraction": 0.19}),
         ("sampled", _named(250, 4), {"ner_sample_records": 200}),
     ):
         summaries = []
-        for processes in (1, 2):
-            crafted = D.Crafted(tmp_path / f"{name}{processes}" / "out")
+        for how, processes in (("inline", 1), ("ready", 1), ("gate", 2)):
+            crafted = D.Crafted(tmp_path / f"{name}{how}" / "out")
             mutate(crafted)
             crafted.write()
             cfg = load_config(None, **{f"gates.{k}": v for k, v in gates.items()})
             now = datetime(2026, 11, 29, tzinfo=UTC)
-            result = gate_version(crafted.layout, crafted.version, crafted.manifest(), cfg, now, n_process=processes)
+            job = None if how == "gate" else NerJob.ready(cfg, processes, child=how == "ready")
+            assert job is None or job.parallel == (how == "ready")
+            result = gate_version(
+                crafted.layout, crafted.version, crafted.manifest(), cfg, now, n_process=processes, job=job
+            )
             summary = json.loads(Path(result["summary"]).read_text())
             summaries.append((result["failed"], summary["ner_scan"], summary["metrics"], summary["suites"]))
             assert descendants(os.getpid()) == set()  # the scan's child process and its workers: gone
-        assert summaries[0] == summaries[1]
-        assert summaries[0][0]  # both fail the same expectation (the checks still bite)
+        assert summaries[0] == summaries[1] == summaries[2]
+        assert summaries[0][0]  # all fail the same expectation (the checks still bite)
 
 
 def test_scan_process_failure_crosses_as_a_type_name(monkeypatch):

@@ -49,13 +49,13 @@ def test_the_summary_does_not_depend_on_the_batch_size(tmp_path, monkeypatch):
 
 def test_the_ner_check_gets_the_sample_not_every_text(tmp_path, monkeypatch):
     seen = []
-    real = gate_mod.NerJob
+    real = gate_mod.NerJob.submit
 
-    def spy(sample, *args, **kwargs):
+    def spy(job, sample, seed):
         seen.append(sample)
-        return real(sample, *args, **kwargs)
+        return real(job, sample, seed)
 
-    monkeypatch.setattr(gate_mod, "NerJob", spy)
+    monkeypatch.setattr(gate_mod.NerJob, "submit", spy)
     _summary(tmp_path, monkeypatch, 7)
     (sample,) = seen
     assert isinstance(sample, NerSample) and sample.total == 300

@@ -25,6 +25,7 @@ from transforms.detection.engines.base import NerHit
 from transforms.detection.entries import entry_spans
 from transforms.detection.forms import reshape_spans
 from transforms.detection.guards import Guards
+from transforms.detection.lean import LeanAnalyzer
 from transforms.detection.model_integrity import ModelInfo
 from transforms.detection.name_evidence import evidence_spans
 from transforms.detection.org_shapes import caps_org_spans, title_org_spans
@@ -67,6 +68,7 @@ class Detector:
         self.rules = load_recognizers_file(cfg.recognizers_file)
         self.engine, self.model_info = build_analyzer(cfg, self.rules, optimized=optimized)
         self.batch_size, self.optimized = batch_size, optimized
+        self._lean = LeanAnalyzer(self.engine, "en", cfg.entities) if optimized else None
         self._allow = {w.casefold() for w in cfg.allow_list}
         regions = self.rules.predefined.params.get("PhoneRecognizer", {}).get("supported_regions", ["US"])
         self.guards = Guards(self.rules.guards, self.rules.methods, regions, self.rules.location)
@@ -264,9 +266,12 @@ class Detector:
             raise RecordError(reasons.DETECT_ERROR, "presidio warnings are disabled: regex timeouts undetectable")
         self._watch.reset()
         try:
-            results = self.engine.analyze(
-                text=chunk, language="en", entities=self.cfg.entities, nlp_artifacts=artifacts, context=context
-            )
+            if self._lean is not None:  # the same results without Presidio's per-call orchestration
+                results = self._lean.analyze(chunk, artifacts, context)
+            else:  # the reference path
+                results = self.engine.analyze(
+                    text=chunk, language="en", entities=self.cfg.entities, nlp_artifacts=artifacts, context=context
+                )
         except Exception as exc:  # foreign errors may echo input: keep the type only
             raise RecordError(reasons.DETECT_ERROR, f"detection failed: {type(exc).__name__}") from None
         if self._watch.hit:

@@ -5,9 +5,11 @@
 sample and the character positions of ``sampling`` (positions in sampled records judged by that
 record's scan, the others on their own window, ``ner_scan.window``, cut by the driver while it
 streamed the texts), so neither the driver nor the child holds every text of a large version.
-``NerJob`` runs it inline, or, when the run had several workers, in one child process while the
-driver builds the other gate frames and imports Great Expectations (the two halves of the gate's work
-overlap on two cores).
+``NerJob`` runs it inline, or, when the machine has a second core (or the run had several workers),
+in one child process while the driver builds the other gate frames and imports Great Expectations (the
+two halves of the gate's work overlap on two cores). ``NerJob.ready`` starts that child before the
+sample exists (``redact run``: before its pipeline), so its imports and model load overlap the
+pipeline; it then waits for ``submit``.
 
 The child is a fresh interpreter (``python -m transforms.gates.ner_check``), not a fork of the driver:
 after a multi-worker run the driver holds gRPC's threads and locks (Beam's workers, a KMS client), and
@@ -49,6 +51,7 @@ RESULT_TIMEOUT_S = 3600.0  # the scan reads a bounded sample (or a small version
 POLL_S = 1.0  # between checks that the child still lives while waiting for its result
 STOP_GRACE_S = 5.0  # after SIGTERM, before SIGKILL
 CHILD_SCAN = "transforms.gates.ner_check:ner_check"  # what the child runs, ``module:function`` (tests swap it)
+CHILD_WARM = "transforms.gates.ner_check:warm_up"  # what it runs before the sample arrives (tests swap it)
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the child imports this same code
 # what the child's environment keeps: locale, paths, Python's and the numeric libraries' settings; never
 # the driver's credentials (cloud and KMS variables), which a spaCy scan has no use for
@@ -137,17 +140,31 @@ def ner_check(
     return [found.get(i) for i in range(total)], shares
 
 
+def warm_up(spec: NerSpec) -> None:
+    """What the check will need, loaded before its sample arrives: the verified model, scipy's distributions."""
+    import scipy.stats  # noqa: F401  (the sampled bounds; a few tenths of a second)
+
+    shared_scanner(spec.model, spec.hashes_file, spec.labels)
+
+
+def _target(name: str):
+    module, _, attr = name.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
 def _child_main(argv: list[str]) -> int:
-    """The child: read ``(sample, spec, seed, n_process)`` from one pipe, send the outcome on the other."""
-    target, in_fd, out_fd = argv[0], int(argv[1]), int(argv[2])
+    """The child: read ``(spec, n_process)`` from one pipe and warm up, then ``(sample, seed)``; send the
+    outcome on the other pipe. The input pipe closing first (the driver gave up) ends it quietly."""
+    target, warm, in_fd, out_fd = argv[0], argv[1], int(argv[2]), int(argv[3])
     signal.signal(signal.SIGTERM, _exit_on_term)  # spaCy's ``finally`` then stops its workers itself
     send = Connection(out_fd, readable=False)
     try:
         with Connection(in_fd, writable=False) as recv:
-            sample, spec, seed, n_process = recv.recv()
-        module, _, name = target.partition(":")
-        send.send(("ok", getattr(importlib.import_module(module), name)(sample, spec, seed, n_process)))
-    except SystemExit:  # stopped by the driver, which no longer reads
+            spec, n_process = recv.recv()
+            _target(warm)(spec)
+            sample, seed = recv.recv()
+        send.send(("ok", _target(target)(sample, spec, seed, n_process)))
+    except (SystemExit, EOFError):  # stopped by the driver, or it gave up before sending the sample
         pass
     except BaseException as exc:  # the type name only: a message could quote a text
         with contextlib.suppress(OSError):  # the driver has stopped reading
@@ -158,7 +175,8 @@ def _child_main(argv: list[str]) -> int:
 
 
 def _feed(conn: Connection, args: tuple) -> None:
-    """The driver's side of the child's input pipe (a thread: the pipe holds 64 KiB, the sample more)."""
+    """The driver's side of the child's input pipe, after the header (a thread: the pipe holds 64 KiB,
+    the sample more)."""
     try:
         conn.send(args)
     except OSError:  # the child has gone; ``result`` reports that
@@ -186,6 +204,14 @@ def _exited(pid: int, within: float) -> bool:
         time.sleep(0.05)
 
 
+def usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the platform says, else the core count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _signal_group(pgid: int, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):  # the group is empty (all have exited)
         os.killpg(pgid, sig)
@@ -194,10 +220,11 @@ def _signal_group(pgid: int, sig: int) -> None:
 class NerJob:
     """``ner_check(sample, ...)`` started now and collected with ``result()``.
 
-    ``processes <= 1``, or not Linux: computed inline by ``result()`` (so off Linux spaCy runs in one
-    process whatever the worker count). Otherwise one child process (a fresh interpreter, see the
-    module's docstring) runs it, with spaCy using ``processes - 1`` processes inside it, while the
-    caller works.
+    Inline (computed by ``result()``) off Linux, or when ``child`` is false, or (``child=None``) when
+    this process has one core and ``processes <= 1``. Otherwise one child process (a fresh interpreter,
+    see the module's docstring) runs it, with spaCy using ``max(1, processes - 1)`` processes inside it,
+    while the caller works. ``NerJob.ready(cfg, ...)`` starts the child before the sample exists: it
+    imports spaCy and loads the model meanwhile, then waits for ``submit(sample, seed)``.
 
     The child leads its own process group, spaCy's workers included: ``close`` (the caller gave up, or
     after the result) sends SIGTERM to the whole group (the child turns it into ``SystemExit``, so spaCy's
@@ -206,21 +233,45 @@ class NerJob:
 
     def __init__(
         self,
-        sample: NerSample | list[str],
+        sample: NerSample | list[str] | None,
         cfg: RunConfig,
-        seed: str,
+        seed: str | None,
         processes: int = 1,
         timeout: float = RESULT_TIMEOUT_S,
+        child: bool | None = None,
     ) -> None:
-        self._args = (sample, NerSpec.of(cfg), seed)
+        self._spec = NerSpec.of(cfg)
+        self._args: tuple[NerSample | list[str], str] | None = None
         self._timeout = timeout
         self._proc: subprocess.Popen | None = None
         self._recv: Connection | None = None
+        self._feed: Connection | None = None
         self._feeder: threading.Thread | None = None
         self._done: tuple[Cells, sampling.NerShares] | GateFailure | None = None
         self._started = False
-        if processes > 1 and sys.platform == "linux":  # ``waitid`` and process groups: Linux-checked
-            self._start(processes - 1)
+        if child is None:  # a second core, or a run whose workers have finished: the check overlaps
+            child = processes > 1 or usable_cores() > 1
+        if child and sys.platform == "linux":  # ``waitid`` and process groups: Linux-checked
+            self._start(max(1, processes - 1))
+        if sample is not None:
+            self.submit(sample, seed)
+
+    @classmethod
+    def ready(
+        cls, cfg: RunConfig, processes: int = 1, timeout: float = RESULT_TIMEOUT_S, child: bool | None = None
+    ) -> NerJob:
+        """A job without its sample yet: its child (if it has one) starts and loads the model now."""
+        return cls(None, cfg, None, processes, timeout, child)
+
+    def submit(self, sample: NerSample | list[str], seed: str) -> None:
+        """Give the job what it checks (once); a child gets it through a thread (``_feed``)."""
+        if self._args is not None:
+            raise RuntimeError("NerJob.submit called twice")
+        self._args = (sample, seed)
+        if self._feed is not None:
+            feed, self._feed = self._feed, None
+            self._feeder = threading.Thread(target=_feed, args=(feed, self._args), daemon=True)
+            self._feeder.start()
 
     def _start(self, n_process: int) -> None:
         self._started = True
@@ -229,7 +280,7 @@ class NerJob:
         env = _child_env()
         # -P: the driver's working directory is not put on sys.path (a ``transforms/`` or ``spacy.py``
         # lying there would shadow this code)
-        argv = [sys.executable, "-P", "-m", __name__, CHILD_SCAN, str(child_in), str(child_out)]
+        argv = [sys.executable, "-P", "-m", __name__, CHILD_SCAN, CHILD_WARM, str(child_in), str(child_out)]
         try:  # its own process group from the start: ``close`` stops it with spaCy's workers
             self._proc = subprocess.Popen(
                 argv,
@@ -247,10 +298,11 @@ class NerJob:
             os.close(child_in)
             os.close(child_out)
         self._recv = Connection(result, writable=False)
-        self._feeder = threading.Thread(
-            target=_feed, args=(Connection(feed, readable=False), (*self._args, n_process)), daemon=True
-        )
-        self._feeder.start()
+        self._feed = Connection(feed, readable=False)
+        # the header is a few hundred bytes: the empty pipe takes it without blocking; a child that has
+        # gone already is reported by ``result``
+        with contextlib.suppress(OSError):
+            self._feed.send((self._spec, n_process))
 
     @property
     def parallel(self) -> bool:
@@ -262,9 +314,12 @@ class NerJob:
         if isinstance(self._done, GateFailure):
             raise self._done
         if self._done is None:
+            if self._args is None:
+                raise RuntimeError("NerJob.result called before submit")
             try:
                 if not self._started:
-                    self._done = ner_check(*self._args)
+                    sample, seed = self._args
+                    self._done = ner_check(sample, self._spec, seed)
                 elif self._proc is None:
                     raise GateFailure("the gate's NER scan was stopped before its result")
                 else:
@@ -298,13 +353,17 @@ class NerJob:
         if self._proc is None:
             return
         proc, self._proc = self._proc, None
+        if self._feed is not None:  # never submitted: the closed pipe tells a waiting child to end
+            self._feed.close()
+            self._feed = None
         if not _exited(proc.pid, wait):
             _signal_group(proc.pid, signal.SIGTERM)
             _exited(proc.pid, STOP_GRACE_S)
         _signal_group(proc.pid, signal.SIGKILL)  # any straggler; the child is unreaped, so the id is still its
         proc.wait()
         self._recv.close()
-        self._feeder.join(STOP_GRACE_S)  # its write fails once the child is gone (bounded regardless)
+        if self._feeder is not None:
+            self._feeder.join(STOP_GRACE_S)  # its write fails once the child is gone (bounded regardless)
 
     def __enter__(self) -> NerJob:
         return self

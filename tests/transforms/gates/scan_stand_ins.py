@@ -60,3 +60,12 @@ def surroundings(texts, _cfg, _seed, _n_process):
 
     cwd_on_path = any(p in ("", os.getcwd()) for p in sys.path)
     return "REDACT_TEST_SECRET" in os.environ, cwd_on_path, transforms.__file__
+
+
+def warm_with_worker(_spec):
+    """A warm-up that leaves a worker running in the child's group (as a model load's helper might)."""
+    FORK.Process(target=time.sleep, args=(120,), daemon=False).start()
+
+
+def warm_raises_with_text(_spec):
+    raise ValueError("Maria Lopez")

@@ -115,3 +115,70 @@ def test_the_child_runs_this_code_without_the_drivers_credentials(stand_in, tmp_
         secret_seen, cwd_on_path, package = job.result()
     assert not secret_seen and not cwd_on_path
     assert Path(package).resolve() == Path(ner_check_mod.__file__).resolve().parents[1] / "__init__.py"
+
+
+def _members_beyond(group: int, n: int, within: float = 60.0) -> list[int]:
+    """The child's group once it has more than ``n`` members; waits at most ``within`` s (bounded)."""
+    deadline = time.monotonic() + within
+    while len(members := group_members(group)) <= n:
+        assert time.monotonic() < deadline, f"the child's group did not grow beyond {n} within {within:g} s"
+        time.sleep(0.05)
+    return members
+
+
+@pytest.fixture
+def warm(monkeypatch):
+    def use(name: str) -> None:
+        monkeypatch.setattr(ner_check_mod, "CHILD_WARM", f"{scan_stand_ins.MODULE}:{name}")
+
+    return use
+
+
+def test_a_job_started_early_and_never_given_its_sample_leaves_no_process_behind(warm):
+    """``redact run`` starts the child before its pipeline; a run that stops before its gate closes it."""
+    warm("warm_with_worker")
+    job = NerJob.ready(load_config(None), processes=1, child=True)
+    assert job.parallel
+    group = job._proc.pid
+    worker = next(p for p in _members_beyond(group, 1) if p != group)  # warmed up, waiting for the sample
+    job.close()
+    job.close()  # idempotent
+    assert not job.parallel
+    _assert_nothing_left(group, worker)
+    with pytest.raises(GateFailure, match="stopped before its result"):
+        job.submit(["text"], "seed")
+        job.result()
+
+
+def test_a_job_started_early_scans_what_it_is_given_later(stand_in, tmp_path):
+    stand_in("inherited")
+    job = NerJob.ready(load_config(None), processes=3, child=True)
+    group = job._proc.pid
+    job.submit([str(tmp_path)], "seed")
+    with job:
+        assert job.result() == ([], 2)
+    with pytest.raises(RuntimeError, match="twice"):
+        job.submit([str(tmp_path)], "seed")
+    _assert_nothing_left(group, int(_reported(tmp_path, "worker", within=0)))
+
+
+def test_a_warm_up_failure_fails_the_gate_with_the_type_name_only(warm):
+    warm("warm_raises_with_text")
+    job = NerJob.ready(load_config(None), processes=1, child=True, timeout=600)
+    group = job._proc.pid
+    job.submit(["Maria Lopez lives here"], "seed")
+    with pytest.raises(GateFailure, match=r"failed \(ValueError\)") as err, job:
+        job.result()
+    assert "Maria" not in str(err.value)
+    assert descendants(os.getpid()) == set() and group_members(group) == []
+
+
+def test_one_core_and_one_worker_run_inline_and_result_needs_the_sample(monkeypatch):
+    monkeypatch.setattr(ner_check_mod, "usable_cores", lambda: 1)
+    job = NerJob.ready(load_config(None), processes=1)
+    assert not job.parallel and descendants(os.getpid()) == set()
+    with pytest.raises(RuntimeError, match="before submit"):
+        job.result()
+    monkeypatch.setattr(ner_check_mod, "usable_cores", lambda: 2)
+    with NerJob.ready(load_config(None), processes=1) as job:  # a second core: the check overlaps
+        assert job.parallel
