@@ -85,9 +85,7 @@ class RecognizerSpec(_Strict):
             if not self.patterns and not self.deny_list:
                 raise ValueError(f"recognizer {self.name}: a pattern recognizer needs patterns or a deny_list")
         elif self.type not in KINDS:
-            raise ValueError(
-                f"recognizer {self.name}: unknown type {self.type!r} (known: pattern, {', '.join(KINDS)})"
-            )
+            raise ValueError(f"recognizer {self.name}: unknown type {self.type!r} (known: pattern, {', '.join(KINDS)})")
         else:
             check_options(self.type, self.options)
         return self
