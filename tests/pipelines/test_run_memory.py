@@ -11,6 +11,7 @@ import pytest
 from apache_beam.utils.shared import Shared
 
 from pipelines.run import release_pipeline_memory
+from pipelines.run_gate import RunGate
 from transforms.config import load_config
 from transforms.errors import PipelineFailure
 
@@ -32,9 +33,10 @@ def test_the_object_shared_keeps_alive_is_freed():
 def test_the_cli_asks_for_it(monkeypatch, tmp_path):
     from pipelines.commands import run as run_cmd
 
-    seen = []
+    seen, gates = [], []
     monkeypatch.setattr(
-        "pipelines.run.run", lambda req, gate=None: seen.append(req) or {"status": "failed", "version": "v1"}
+        "pipelines.run.run",
+        lambda req, gate=None: seen.append(req) or gates.append(gate) or {"status": "failed", "version": "v1"},
     )
     monkeypatch.setattr(run_cmd, "config_from_args", lambda _args: load_config(None))
     monkeypatch.setattr(run_cmd, "print_summary", lambda _summary: None)
@@ -44,3 +46,6 @@ def test_the_cli_asks_for_it(monkeypatch, tmp_path):
     with pytest.raises(PipelineFailure):  # the stand-in run did not complete
         run_cmd.main(args)
     assert [r.release_after_pipeline for r in seen] == [True]
+    assert [type(g) for g in gates] == [RunGate]  # the gate whose NER child starts before the pipeline
+    gates[0].start()  # the CLI closed it: nothing starts any more
+    assert not gates[0].started

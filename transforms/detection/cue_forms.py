@@ -17,13 +17,19 @@ recognizer YAML's ``methods`` section (``--ablate NAME``):
 - ``script_names`` (``script_names``): names in a non-Latin script inside Latin-script text;
 - ``contact_acronyms`` (``acronym_orgs``): an acronym after a verb of contact or membership ("emailed
   HMRC and the CAB", "joined the RAF") is an ORGANIZATION;
+- ``table_date_columns`` (``table_cells``, with ``table_columns``): cells of date and nationality columns
+  ("DOB", "Expiry", "Nationality") are DATE_TIME (when date-shaped) and NRP; plural headers read as singular;
 - ``field_labels`` (``table_cells.field_spans``): "Label: value" fields read by their label like table
   columns (NER spans in a common-word label or in a short category value dropped; a person label's short
   value with a known or rare name is PERSON);
+- ``address_fields`` (``table_cells.field_spans``, with ``field_labels``): the value of an address label
+  ("Address:", "Delivery address:", "Site:") up to a column gap is one LOCATION span;
 - ``account_names`` (``account_names``): account names in home-directory paths, shell prompts and
   issue-tracker activity lines ("kfenn commented 2 days ago") are IDs;
 - ``date_time_forms`` (``date_forms``): a clock time after a date joins it; a short day/month with a
   clock time after it is a timestamp; compact dates ("14SEP1979"); each validated as a real date/time;
+- ``labelled_codes`` (``labelled_codes``): codes after an identifier word ("Member no: XY 40217",
+  "(ID KT55012)", "ending 4417") or a field label ("UPN: K902113344551"), spaced groups included;
 - ``spoken_values`` (``spoken_values``): references and names read out digit by digit and letter by
   letter in speech ("k p three three one zero eight", "o k o n j o hyphen b e l l" after "spell");
 - ``byline_handles`` (``bylines``): handle-shaped usernames in forum/comment bylines (a line of their own,
@@ -55,6 +61,7 @@ from transforms.detection.acronym_orgs import acronym_spans
 from transforms.detection.budget import REGEX_TIMEOUT_SECONDS
 from transforms.detection.bylines import byline_spans
 from transforms.detection.date_forms import date_time_spans
+from transforms.detection.labelled_codes import labelled_code_spans
 from transforms.detection.products import product_spans
 from transforms.detection.recognizer_config import MethodsSpec
 from transforms.detection.ref_ids import ref_id_spans
@@ -91,9 +98,9 @@ def _cue_spans(
     if methods.separator_cuts:
         spans = cut_separators(text, spans, org_heads)
     if methods.table_columns:
-        spans = table_spans(text, spans)
+        spans = table_spans(text, spans, date_columns=methods.table_date_columns)
     if methods.field_labels:
-        spans = field_spans(text, spans)
+        spans = field_spans(text, spans, addresses=methods.address_fields)
     if methods.nhs_phone_labels:
         spans = [_nhs_label(text, s) for s in spans]
     if methods.product_context:
@@ -108,6 +115,8 @@ def _cue_spans(
         spans = spans + account_spans(text, spans, stop)
     if methods.remote_ref_ids:
         spans = spans + ref_id_spans(text, spans)
+    if methods.labelled_codes:
+        spans = labelled_code_spans(text, spans)
     if methods.spoken_values:
         spans = spoken_value_spans(text, spans)
     if methods.byline_handles:

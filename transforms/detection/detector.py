@@ -229,8 +229,8 @@ class Detector:
                 org_heads=self._org_heads,
                 title_nouns=self._title_nouns,
             )
-            + (caps_org_spans(t) if m.caps_org_names else [])
-            + (title_org_spans(t) if m.title_org_names else [])
+            + (caps_org_spans(t, service_heads=m.service_org_heads) if m.caps_org_names else [])
+            + (title_org_spans(t, service_heads=m.service_org_heads) if m.title_org_names else [])
             for t, doc in zip(texts, spans, strict=True)
         ]
         g = self.guards

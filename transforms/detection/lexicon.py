@@ -64,7 +64,7 @@ def zipf(word: str) -> float:
 def place_names(countries: bool = True, regions: bool = True, single_word: bool = False) -> frozenset[str]:
     """Case-folded names of ``data/places.yaml`` (countries and/or first-level regions), a leading "the "
     dropped; ``single_word`` keeps only one-word names. The one reader of the place gazetteer."""
-    from transforms.detection.recognizers.lexicon import load_places
+    from transforms.detection.word_lists import load_places
 
     places = load_places()
     names = (places["countries"] if countries else []) + (places["regions"] if regions else [])

@@ -28,8 +28,21 @@ STRONG_HEADS = frozenset(
         *("CONSULTING", "CONSULTANTS", "BANK", "FOUNDATION", "HOSPITAL", "HOLDINGS", "AIRLINES"),
     ]
 )
+# heads of service businesses and local bodies (method ``service_org_heads``): "<rare word> Air", "<name>
+# Veterinary Centre", "<rare word> Communications"; the same evidence rule holds (a word English hardly
+# knows, a name or a place beside them), so "Leisure Centre", "Fresh Air" or "Data Center" stay
+SERVICE_HEADS = frozenset(
+    [
+        *("AIR", "AIRWAYS", "CENTRE", "CENTER", "CLINIC", "PHARMACY", "VETS", "VETERINARY", "GYM", "GYMS"),
+        *("COMMUNICATIONS", "CREMATORIUM", "NURSERY", "MOTORS", "HOMES", "SOLICITORS", "ESTATES", "LETTINGS"),
+        *("ASSOCIATION", "SOCIETY", "COUNCIL", "TRUST", "CHARITY", "CLUB", "REHAB"),
+    ]
+)
+# service heads that take an "of"/"for" complement ("Centre for X", "Society of X")
+TAIL_HEADS = frozenset(["CENTRE", "CENTER", "SOCIETY", "ASSOCIATION", "COUNCIL", "TRUST"])
+SERVICE_RARE_ZIPF = 3.6
 # in Title Case these also head topics and course names (a field of study or a service line: "Marine Systems", "Retail Consulting")
-TOPIC_HEADS = frozenset(["SYSTEMS", "SOLUTIONS", "GROUP", "CONSULTING"])
+TOPIC_HEADS = frozenset(["SYSTEMS", "SOLUTIONS", "GROUP", "CONSULTING", "COMMUNICATIONS"])
 CONNECTORS = frozenset(c.upper() for c in lexicon.ORG_CONNECTORS)
 CAPS_TOKEN = r"[\p{Lu}][\p{Lu}\p{N}'\u2019.&-]*|&"
 CAPS_RUN_RE = regex.compile(
@@ -48,17 +61,19 @@ MAX_BEFORE, MAX_AFTER = 3, 4
 LEGAL = frozenset(["INC", "LTD", "CORP", "CO", "PLC", "LLC"])
 
 
-def caps_org_spans(text: str, score: float = 0.6) -> list[Span]:
-    """ORGANIZATION spans for ALL-CAPS runs shaped like organisation names (module docstring)."""
+def caps_org_spans(text: str, score: float = 0.6, service_heads: bool = False) -> list[Span]:
+    """ORGANIZATION spans for ALL-CAPS runs shaped like organisation names (module docstring);
+    ``service_heads`` adds ``SERVICE_HEADS`` to the heads."""
     if not regex.search(r"\p{Lu}{3}", text):
         return []
-    return _spans(text, CAPS_RUN_RE, score, STRONG_HEADS)
+    return _spans(text, CAPS_RUN_RE, score, STRONG_HEADS | (SERVICE_HEADS if service_heads else frozenset()))
 
 
-def title_org_spans(text: str, score: float = 0.6) -> list[Span]:
+def title_org_spans(text: str, score: float = 0.6, service_heads: bool = False) -> list[Span]:
     """ORGANIZATION spans for Title Case runs of the same shape ("Kestrel Junior College", "University of
     Quenford"): NER misses them on short lines with no sentence around them."""
-    return _spans(text, TITLE_RUN_RE, score, STRONG_HEADS - TOPIC_HEADS)
+    heads = STRONG_HEADS | (SERVICE_HEADS if service_heads else frozenset())
+    return _spans(text, TITLE_RUN_RE, score, heads - TOPIC_HEADS)
 
 
 def _spans(text: str, run_re: regex.Pattern, score: float, heads: frozenset[str]) -> list[Span]:
@@ -83,13 +98,13 @@ def _org_part(text: str, m: regex.Match, heads: frozenset[str]) -> tuple[int, in
         while first < i and (keys[first] in CONNECTORS or _leading_common(words[first].group(0))):
             first += 1
         tail = i
-        if i + 2 < len(keys) + 1 and i + 1 < len(keys) and keys[i + 1] in ("OF", "FOR"):
+        if i + 1 < len(keys) and keys[i + 1] in ("OF", "FOR") and (keys[i] in STRONG_HEADS or keys[i] in TAIL_HEADS):
             tail = i + 1
             while tail + 1 < len(keys) and keys[tail + 1] not in CONNECTORS and tail - i < MAX_AFTER:
                 tail += 1
             if tail == i + 1:
                 tail = i
-        if (first < i or tail > i) and _evidence(keys[first : tail + 1]):
+        if (first < i or tail > i) and _evidence(keys[first : tail + 1], service=keys[i] not in STRONG_HEADS):
             end = words[tail].end()
             if text[end : end + 1] == "." and keys[tail] in LEGAL:
                 end += 1
@@ -108,12 +123,22 @@ def _leading_common(word: str) -> bool:
     return lexicon.zipf(word.lower()) >= SHORT_ZIPF and not lexicon.is_name_token(word.lower())
 
 
-def _evidence(keys: list[str]) -> bool:
-    """A word beside the heads and connectors that is not a common English word."""
+def _evidence(keys: list[str], service: bool = False) -> bool:
+    """A word beside the heads and connectors that is not a common English word; around a service head
+    (``service``) a rarer word (Zipf < ``SERVICE_RARE_ZIPF``; a Census surname alone is no evidence: the
+    list holds everyday words), a first name or a place."""
     for k in keys:
-        if k in STRONG_HEADS or k in CONNECTORS or not any(c.isalpha() for c in k):
+        if k in STRONG_HEADS or k in SERVICE_HEADS or k in CONNECTORS or not any(c.isalpha() for c in k):
             continue
         low = k.lower()
+        if service:
+            if (
+                lexicon.zipf(low) < SERVICE_RARE_ZIPF
+                or low in _places()
+                or (low in lexicon.first_names() and lexicon.zipf(low) < FIRST_NAME_ZIPF)
+            ):
+                return True
+            continue
         limit = SHORT_ZIPF if len(low) <= 4 else RARE_ZIPF
         if (
             lexicon.zipf(low) < limit

@@ -4,7 +4,7 @@
 ``patterns`` [{name, regex, score}], ``context``, ``deny_list``) plus our extensions:
 
 - ``type``: ``pattern`` (default; Presidio ``PatternRecognizer``) or one of the code recognizers in
-  ``transforms.detection.recognizers.REGISTRY`` (``address``, ``spoken_email``, ``spoken_number``,
+  ``transforms.detection.recognizer_options.KINDS`` (``address``, ``spoken_email``, ``spoken_number``,
   ``context_person``, ``gazetteer_person``, ``lexicon``, ``username``, ``handle``); ``options`` holds
   their settings;
 - ``validator``: a checksum (``luhn``, ``iban``, or ``stdnum:<module>`` of python-stdnum) a match must pass;
@@ -79,17 +79,17 @@ class RecognizerSpec(_Strict):
 
     @model_validator(mode="after")
     def _shape(self) -> RecognizerSpec:
-        from transforms.detection.recognizers import REGISTRY
+        from transforms.detection.recognizer_options import KINDS, check_options  # Presidio-free
 
         if self.type == "pattern":
             if not self.patterns and not self.deny_list:
                 raise ValueError(f"recognizer {self.name}: a pattern recognizer needs patterns or a deny_list")
-        elif self.type not in REGISTRY:
+        elif self.type not in KINDS:
             raise ValueError(
-                f"recognizer {self.name}: unknown type {self.type!r} (known: pattern, {', '.join(REGISTRY)})"
+                f"recognizer {self.name}: unknown type {self.type!r} (known: pattern, {', '.join(KINDS)})"
             )
         else:
-            REGISTRY[self.type].check_options(self.options)
+            check_options(self.type, self.options)
         return self
 
 
@@ -218,6 +218,16 @@ class MethodsSpec(_Strict):
     nhs_phone_labels: bool = Field(True, description="a phone-shaped UK_NHS match without NHS cue is a phone")
     date_time_forms: bool = Field(
         True, description="date + clock time joined, short timestamps, compact dates (date_forms.py)"
+    )
+    service_org_heads: bool = Field(
+        True, description='service-business heads ("Air", "Centre", "Clinic") for org shapes (org_shapes.py)'
+    )
+    table_date_columns: bool = Field(
+        True, description="table cells of date and nationality columns (table_cells.py, with table_columns)"
+    )
+    address_fields: bool = Field(True, description='the value of an "Address:" field is one LOCATION (table_cells.py)')
+    labelled_codes: bool = Field(
+        True, description="codes after an identifier word or a field label (labelled_codes.py)"
     )
     spoken_values: bool = Field(True, description="digits and letters read out one by one in speech (spoken_values.py)")
     byline_handles: bool = Field(True, description="handle-shaped usernames in forum/comment bylines (bylines.py)")

@@ -61,6 +61,13 @@ CATEGORY_HEADERS = _set(
     "stage, platform, os, level, grade, plan, tier, component, module, skill, skills, area, function, shift, "
     "result, outcome, state, phase, channel, source, kind, group, unit, ward"
 )
+# method ``table_date_columns``: dates and nationalities are personal data in a person's row
+DATE_HEADERS = _set(
+    "date, dob, date of birth, birth date, birthday, born, expiry, expiry date, expires, valid until, valid to, "
+    "issue date, issued, date issued, admitted, discharged, visit date, appointment date, start date, end date, "
+    "due date, day"
+)
+NRP_HEADERS = _set("nationality, citizenship, religion, ethnicity, ethnic group, faith")
 PLACEHOLDERS = _set("n/a, na, none, tbd, tba, unknown, -, --, ?, yes, no, same, all, nil, null, pending, x, -")
 NER_LABELS = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 LABEL_OF = (
@@ -69,14 +76,26 @@ LABEL_OF = (
     (PLACE_HEADERS, "LOCATION"),
     (ID_HEADERS, "ID"),
 )
+KIND_OF = ((DATE_HEADERS, "DATE_TIME"), (NRP_HEADERS, "NRP"))
+# a date cell: digits joined by "/", "-" or "." ("03/02", "2031-07-01"), or a day and a month name in
+# either order, glued or spaced ("14SEP1979", "9 Mar", "Mar 9"); a bare number or an amount is not one
+_MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\p{L}{0,6}"
+_DATE_CELL_RE = regex.compile(
+    r"^(?:\p{L}{3,9},?[ \t])?\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{2,4})?(?!\d)"
+    rf"|(?<!\p{{L}})\d{{1,2}}(?:st|nd|rd|th)?[ \t]?{_MONTH}(?:[ \t]?\d{{2,4}})?(?!\p{{L}})"
+    rf"|^{_MONTH}\.?[ \t]\d{{1,2}}(?!\d)"
+)
 _LINE_RE = regex.compile(r"[^\n]*(?:\n|$)")
 _RULE_RE = regex.compile(r"^[\s|:+\-=]+$")
 _WORD_RE = regex.compile(r"[\p{L}\p{M}'\u2019-]+")
 _ANY_HEADER = PERSON_HEADERS | ORG_HEADERS | PLACE_HEADERS | ID_HEADERS | CATEGORY_HEADERS
 
 
-def table_spans(text: str, spans: list[Span]) -> list[Span]:
-    """``spans`` with table cells added or dropped by their column header (see the module docstring)."""
+def table_spans(text: str, spans: list[Span], date_columns: bool = False) -> list[Span]:
+    """``spans`` with table cells added or dropped by their column header (see the module docstring);
+    ``date_columns``: cells of date and nationality columns (``DATE_HEADERS``, ``NRP_HEADERS``) become
+    DATE_TIME (when date-shaped) and NRP spans, and plural headers ("given names") read as singular."""
+    known = _ANY_HEADER | (DATE_HEADERS | NRP_HEADERS if date_columns else frozenset())
     if "|" not in text and "\t" not in text:
         return spans
     drop: set[tuple[int, int]] = set()
@@ -86,7 +105,9 @@ def table_spans(text: str, spans: list[Span]) -> list[Span]:
         header = [_norm(text[a:b]) for a, b in rows[0]]
         if not all(h and len(h.split()) <= 4 and not any(c.isdigit() for c in h) for h in header):
             continue
-        if not any(h in _ANY_HEADER for h in header):
+        if date_columns:
+            header = [h[:-1] if h not in known and h.endswith("s") and h[:-1] in known else h for h in header]
+        if not any(h in known for h in header):
             continue
         if _holds_names(text, rows[0], spans):  # "Maria Lopez | Nurse | ...": a data row, not a header
             continue
@@ -95,7 +116,7 @@ def table_spans(text: str, spans: list[Span]) -> list[Span]:
             for col, (a, b) in enumerate(row):
                 if col >= len(header):
                     break
-                _cell(text, a, b, header[col], added, drop)
+                _cell(text, a, b, header[col], added, drop, date_columns)
     if not added and not drop and not headers:
         return spans
     kept = [
@@ -110,7 +131,9 @@ def table_spans(text: str, spans: list[Span]) -> list[Span]:
     return kept + [s for s in added if not any(k.start < s.end and s.start < k.end for k in kept)]
 
 
-def _cell(text: str, a: int, b: int, head: str, added: list[Span], drop: set[tuple[int, int]]) -> None:
+def _cell(
+    text: str, a: int, b: int, head: str, added: list[Span], drop: set[tuple[int, int]], kinds: bool = False
+) -> None:
     value = text[a:b]
     if not value or value.lower() in PLACEHOLDERS:
         return
@@ -118,7 +141,7 @@ def _cell(text: str, a: int, b: int, head: str, added: list[Span], drop: set[tup
         if not _first_name(value):
             drop.add((a, b))
         return
-    label = next((lab for heads, lab in LABEL_OF if head in heads), None)
+    label = next((lab for heads, lab in LABEL_OF + (KIND_OF if kinds else ()) if head in heads), None)
     if label is not None and _fits(value, label):
         added.append(Span(a, b, label, SCORE))
 
@@ -140,6 +163,10 @@ def _holds_names(text: str, row: list[tuple[int, int]], spans: list[Span]) -> bo
 
 def _fits(value: str, label: str) -> bool:
     words = _WORD_RE.findall(value, timeout=REGEX_TIMEOUT_SECONDS)
+    if label == "DATE_TIME":
+        return len(value) <= 30 and _DATE_CELL_RE.search(value, timeout=REGEX_TIMEOUT_SECONDS) is not None
+    if label == "NRP":
+        return not any(c.isdigit() for c in value) and 1 <= len(words) <= 3
     if label == "ID":
         return any(c.isdigit() for c in value) or handle_shaped(value)
     if label == "PERSON":
@@ -207,20 +234,30 @@ FIELD_CATEGORY_LABELS = (CATEGORY_HEADERS - _set("title, source, group, unit, ch
 _FIELD_RE = regex.compile(r"^[ \t>*\u2022-]*(\p{L}[\p{L} /&#.'-]{0,30}?)[ \t]*:[ \t]+(\S[^|\t\n]*)")
 _SEGMENT_RE = regex.compile(r"[^|\t\n]+")
 FIELD_VALUE_MAX_WORDS = 4
+ADDRESS_LABELS = _set(
+    "address, home address, permanent address, temporary address, postal address, correspondence address, "
+    "delivery address, billing address, current address, previous address, residential address, site address, "
+    "site, property address, incident address, address of property"
+)
+_GAP_RE = regex.compile(r"[ \t]{3,}")
+_TRAILING_WORDS = frozenset(["until", "till", "from", "to", "since", "between", "and", "or", "on", "at", "for"])
 NAME_MAX_ZIPF = 3.0
 FAKER_MAX_ZIPF = 3.3  # as signoffs: a Faker first name this rare in English is a name
 
 
-def field_spans(text: str, spans: list[Span]) -> list[Span]:
+def field_spans(text: str, spans: list[Span], addresses: bool = False) -> list[Span]:
     """Method ``field_labels``: "Label: value" fields read by their label, like table columns. NER spans in
     the label itself when it is 1-3 common words ("Ship to:") or in a short value (1-4 words) of a category
     label ("Status: Dispatched", "Allergies: NKDA") are dropped, unless the value holds a known first name or
     a capitalised rare word ("Shift: Priya Nair"); a short value of a person label that holds a known or
-    rare name ("Customer: petra lind") becomes PERSON."""
+    rare name ("Customer: petra lind") becomes PERSON. ``addresses`` (method ``address_fields``): the value
+    of an address label (``ADDRESS_LABELS``) up to a column gap, when it holds a digit, a comma or two
+    capitalised words, is one LOCATION span (NER spans inside it give way to it)."""
     if ":" not in text:
         return spans
     drop: list[tuple[int, int]] = []
     added: list[Span] = []
+    replaced: list[tuple[int, int]] = []
     for seg in _SEGMENT_RE.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
         m = _FIELD_RE.match(seg.group(0), timeout=REGEX_TIMEOUT_SECONDS)
         if m is None:
@@ -233,6 +270,11 @@ def field_spans(text: str, spans: list[Span]) -> list[Span]:
         words = [w for w in _WORD_RE.findall(m.group(1)) if len(w) > 2]  # "to", "of": no evidence either way
         if 1 <= len(words) <= 3 and all(lexicon.zipf(w) >= 3.3 and not lexicon.is_name_token(w) for w in words):
             drop.append((la, lb))
+        if addresses and label in ADDRESS_LABELS:
+            place = _address(value)
+            if place:
+                replaced.append((va, va + len(place)))
+            continue
         if len(value.split()) > FIELD_VALUE_MAX_WORDS:
             continue
         if label in FIELD_CATEGORY_LABELS and not _named_value(value):
@@ -241,8 +283,36 @@ def field_spans(text: str, spans: list[Span]) -> list[Span]:
             added.append(Span(va, vb, "PERSON", SCORE))
     if not drop and not added:
         return spans
-    kept = [s for s in spans if not (s.label in NER_LABELS and any(a <= s.start and s.end <= b for a, b in drop))]
-    return kept + [s for s in added if not any(k.start < s.end and s.start < k.end for k in kept)]
+    places = [p for p in (_fit_address(text, a, b, spans) for a, b in replaced) if p is not None]
+    gone = drop + [(p.start, p.end) for p in places]
+    kept = [s for s in spans if not (s.label in NER_LABELS and any(a <= s.start and s.end <= b for a, b in gone))]
+    return kept + places + [s for s in added if not any(k.start < s.end and s.start < k.end for k in kept)]
+
+
+def _fit_address(text: str, a: int, b: int, spans: list[Span]) -> Span | None:
+    """The address span cut before the first non-name span inside it ("... EH4 2HS until <date>"), trailing
+    function words off ("until", "from"); None when such a span starts at or before it (nothing of it would be left)."""
+    others = [s for s in spans if s.label not in NER_LABELS and s.start < b and a < s.end]
+    if any(s.start <= a for s in others):
+        return None
+    b = min([s.start for s in others] + [b])
+    words = list(_WORD_RE.finditer(text, a, b))
+    while words and words[-1].group(0).lower() in _TRAILING_WORDS:
+        b = words.pop().start()
+    b = a + len(text[a:b].rstrip(" .;,-"))
+    return Span(a, b, "LOCATION", SCORE) if b > a and _address(text[a:b]) else None
+
+
+def _address(value: str) -> str:
+    """The address in a field value: up to a column gap (3+ spaces), trailing punctuation off; "" when it
+    holds no digit, no comma and fewer than two capitalised words, or more than 14 words."""
+    place = _GAP_RE.split(value, maxsplit=1)[0].rstrip(" .;,")
+    words = place.split()
+    if not words or len(words) > 14:
+        return ""
+    if any(c.isdigit() for c in place) or "," in place or sum(w[0].isupper() for w in words) >= 2:
+        return place
+    return ""
 
 
 def _named_value(value: str) -> bool:

@@ -88,3 +88,28 @@ def test_title_phrases_of_common_words_are_not_organisations(text):
 )
 def test_first_names_as_evidence_but_not_months(text, found):
     assert [text[s.start : s.end] for s in caps_org_spans(text) + title_org_spans(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Booked with Quarnby Air for June.", ["Quarnby Air"]),
+        ("Referred to Tolvane Veterinary Centre today", ["Tolvane Veterinary Centre"]),
+        ("HALBERGATE COMMUNICATIONS\nFINAL NOTICE", ["HALBERGATE COMMUNICATIONS"]),
+        ("Practice: Ferrowby Vets (north branch)", ["Ferrowby Vets"]),
+        ("Tenants of the Maddox Row Residents' Association met", ["Maddox Row Residents' Association"]),
+        # negatives: common words before the head, topic heads, headers, no head
+        ("Meet at the Leisure Centre by the Youth Club", []),
+        ("We need some Fresh Air and a Data Center move", []),
+        ("PET INSURANCE CLAIM FORM", []),
+        ("DWELLING WITH DETACHED GARAGE", []),
+    ],
+)
+def test_service_heads(text, found):
+    got = [
+        text[s.start : s.end]
+        for s in caps_org_spans(text, service_heads=True) + title_org_spans(text, service_heads=True)
+    ]
+    assert got == found
+    if found:  # the switch: without the service heads these are not found
+        assert caps_org_spans(text) + title_org_spans(text) == []

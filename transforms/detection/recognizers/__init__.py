@@ -1,7 +1,7 @@
 """Code recognizers configured from ``recognizers.yaml`` (``type:`` other than ``pattern``).
 
-Each class exposes ``check_options(options)`` (raises ``ValueError``; run at config validation) and
-``from_spec(spec)``. Regexes run with a timeout; a timeout is logged like Presidio's own ("timed out"),
+Each class names its ``KIND`` (its options: ``transforms.detection.recognizer_options.KINDS``, which config
+validation checks without importing this package) and exposes ``from_spec(spec)``. Regexes run with a timeout; a timeout is logged like Presidio's own ("timed out"),
 which the ``Detector`` turns into a quarantined record.
 """
 

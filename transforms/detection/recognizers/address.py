@@ -26,15 +26,7 @@ NUM = r"\d{1,6}[A-Za-z]?\b"
 
 
 class AddressRecognizer(CodeRecognizer):
-    OPTIONS: ClassVar = {
-        "street_words_after": list,
-        "street_words_before": list,
-        "street_word_endings": list,
-        "unit_words": list,
-        "score": float,
-        "unit_score": float,
-        "max_block_parts": int,
-    }
+    KIND: ClassVar = "address"
 
     def __init__(self, name, entity, options, context=None) -> None:
         super().__init__(name, entity, options, context)

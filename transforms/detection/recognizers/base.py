@@ -8,14 +8,17 @@ from typing import Any, ClassVar
 import regex
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
+from transforms.detection.recognizer_options import check_options
+
 log = logging.getLogger("presidio-analyzer")
 TIMEOUT_SECONDS = 5
 
 
 class CodeRecognizer(EntityRecognizer):
-    """Base: ``OPTIONS`` maps option name -> expected type; unknown or mistyped options are errors."""
+    """Base: ``KIND`` names the class's entry in ``recognizer_options.KINDS`` (its options and their
+    types); unknown or mistyped options are errors, checked there by the launcher and here by the worker."""
 
-    OPTIONS: ClassVar[dict[str, type | tuple[type, ...]]] = {}
+    KIND: ClassVar[str]
 
     def __init__(self, name: str, entity: str, options: dict[str, Any], context: list[str] | None = None) -> None:
         self.check_options(options)
@@ -24,11 +27,7 @@ class CodeRecognizer(EntityRecognizer):
 
     @classmethod
     def check_options(cls, options: dict[str, Any]) -> None:
-        for key, value in options.items():
-            if key not in cls.OPTIONS:
-                raise ValueError(f"{cls.__name__}: unknown option {key!r}")
-            if not isinstance(value, cls.OPTIONS[key]):
-                raise ValueError(f"{cls.__name__}: option {key!r} has the wrong type")
+        check_options(cls.KIND, options)
 
     @classmethod
     def from_spec(cls, spec) -> CodeRecognizer:

@@ -62,7 +62,7 @@ def handle_shaped(token: str) -> bool:
 class HandleRecognizer(CodeRecognizer):
     """@handles, ``u/name`` and cue-introduced handles (see the module docstring for what is not one)."""
 
-    OPTIONS: ClassVar = {"score": float, "cue_score": float, "rare_max_zipf": float, "repeat": bool}
+    KIND: ClassVar = "handle"
 
     def __init__(self, name, entity, options, context=None) -> None:
         super().__init__(name, entity, options, context)

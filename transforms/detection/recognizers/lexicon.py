@@ -10,32 +10,12 @@ Plural and possessive forms are derived ("Saudi" -> "Saudis", "Ecuadorean" -> "e
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
 from typing import ClassVar
 
 import regex
-import yaml
 
 from transforms.detection.recognizers.base import CodeRecognizer
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-
-
-@functools.lru_cache(maxsize=8)
-def load_list(name: str) -> dict[str, list[str]]:
-    path = DATA_DIR / name
-    if path.parent != DATA_DIR or not path.is_file():
-        raise ValueError(f"lexicon file {name!r} not found in {DATA_DIR.name}/")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {k: [str(w) for w in data.get(k) or []] for k in ("any_case", "capitalized")}
-
-
-@functools.lru_cache(maxsize=1)
-def load_places() -> dict[str, list[str]]:
-    """``data/places.yaml``: country and first-level region names (location policy)."""
-    data = yaml.safe_load((DATA_DIR / "places.yaml").read_text(encoding="utf-8")) or {}
-    return {k: [str(w) for w in data.get(k) or []] for k in ("countries", "regions")}
+from transforms.detection.word_lists import load_list
 
 
 def forms(word: str) -> list[str]:
@@ -58,7 +38,7 @@ WORD_RE = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'\u2019.-]*")
 class LexiconRecognizer(CodeRecognizer):
     """Set lookups over word n-grams (1-3 words), not one large alternation: linear in the text."""
 
-    OPTIONS: ClassVar = {"file": str, "score": float}
+    KIND: ClassVar = "lexicon"
 
     def __init__(self, name, entity, options, context=None) -> None:
         super().__init__(name, entity, options, context)
@@ -67,11 +47,6 @@ class LexiconRecognizer(CodeRecognizer):
         self.capitalized = {f for w in words["capitalized"] for f in forms(w)}
         self.max_words = max((len(f.split()) for f in self.any_case | self.capitalized), default=1)
         self.score = options.get("score", 0.6)
-
-    @classmethod
-    def check_options(cls, options) -> None:
-        super().check_options(options)
-        load_list(options.get("file", "nrp.yaml"))
 
     def analyze(self, text, entities, nlp_artifacts=None):
         toks = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]

@@ -72,15 +72,7 @@ class _NameTokens:
 
 
 class ContextPersonRecognizer(CodeRecognizer):
-    OPTIONS: ClassVar = {
-        "triggers": list,
-        "possessive_nouns": list,
-        "stop_words": list,
-        "rare_max_zipf": float,
-        "name_max_zipf": float,
-        "max_upper_ratio": float,
-        "score": float,
-    }
+    KIND: ClassVar = "context_person"
 
     def __init__(self, name, entity, options, context=None) -> None:
         super().__init__(name, entity, options, context)
@@ -112,14 +104,7 @@ class ContextPersonRecognizer(CodeRecognizer):
 
 
 class GazetteerPersonRecognizer(CodeRecognizer):
-    OPTIONS: ClassVar = {
-        "stop_words": list,
-        "rare_max_zipf": float,
-        "name_max_zipf": float,
-        "score": float,
-        "single_max_zipf": float,
-        "single_score": float,
-    }
+    KIND: ClassVar = "gazetteer_person"
 
     def __init__(self, name, entity, options, context=None) -> None:
         super().__init__(name, entity, options, context)
@@ -168,7 +153,7 @@ class UsernameRecognizer(CodeRecognizer):
     surname-like part (Census surname or rare word), joined by ``_`` or ``.``, optional digits. Not inside
     an e-mail address or host name (those have their own recognizers)."""
 
-    OPTIONS: ClassVar = {"score": float, "rare_max_zipf": float}
+    KIND: ClassVar = "username"
 
     def __init__(self, name, entity, options, context=None) -> None:
         super().__init__(name, entity, options, context)

@@ -18,7 +18,7 @@ class SpokenEmailRecognizer(CodeRecognizer):
     Also the obfuscated written forms: ``(at)``/``[at]``/``{dot}``, spaces around ``@`` and ``.``
     ("name . surname @ host . com") and an ideographic full stop ("。") in the domain."""
 
-    OPTIONS: ClassVar = {"tlds": list, "score": float}
+    KIND: ClassVar = "spoken_email"
 
     def __init__(self, name, entity, options, context=None) -> None:
         super().__init__(name, entity, options, context)
@@ -48,7 +48,7 @@ class SpokenEmailRecognizer(CodeRecognizer):
 class SpokenNumberRecognizer(CodeRecognizer):
     """At least ``min_digits`` digits spoken as words (zero/oh/one..nine, double/triple X), or mixed."""
 
-    OPTIONS: ClassVar = {"min_digits": int, "score": float}
+    KIND: ClassVar = "spoken_number"
     DIGITS: ClassVar = {
         "zero": 1, "oh": 1, "o": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1, "six": 1,
         "seven": 1, "eight": 1, "nine": 1,
