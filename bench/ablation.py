@@ -80,7 +80,7 @@ def load_sets(names: list[str], limits: dict[str, int | None], eval_dir: Path) -
 
 
 def configurations(rules, methods: list[str] | None = None, recognizers: list[str] = ()) -> list[tuple]:
-    """(name, kind, ablate-list): the reference, then each method of ``rules.methods`` (all, in YAML
+    """(name, kind, ablate-list): the reference, then each method of ``rules.methods`` (all, in the config's
     order, or the named subset), then each named recognizer."""
     known = list(rules.methods.model_dump())
     chosen = known if methods is None else methods

@@ -256,8 +256,11 @@ class Detector:
             if is_named_speaker(sp):
                 self.propagator.add_value(extra, sp, "PERSON")
         stop = self.propagator.stop
-        spans = [doc + contact_block_spans(text, doc, stop) for text, doc in zip(texts, spans, strict=True)]
         m = self.rules.methods
+        spans = [
+            doc + contact_block_spans(text, doc, stop, ordinary_caps=m.caps_derived_words)
+            for text, doc in zip(texts, spans, strict=True)
+        ]
         spans = [
             doc
             + entry_spans(
