@@ -232,6 +232,7 @@ class MethodsSpec(_Strict):
     caps_derived_words: bool = Field(
         True, description="ALL-CAPS spans of common and derived English words dropped (caps_words.py)"
     )
+    chat_speakers: bool = Field(True, description="speaker names of time-stamped chat/log lines (chat_speakers.py)")
     lower_common_words: bool = Field(
         True, description="lowercase text: PERSON/ORG spans of common non-first-name words dropped (lower_names.py)"
     )
