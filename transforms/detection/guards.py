@@ -127,7 +127,7 @@ class Guards:
                 and core == core.lower()
                 and self.methods.lower_common_words
                 and label in lower_names.LABELS
-                and lower_names.common_lower_name(core, before, self.stop, self.spec.common_word_min_zipf)
+                and lower_names.common_lower_name(core, before, self.stop, self.spec.common_word_min_zipf, label)
             ):
                 return False  # "knee", "freeze" in a chat: a surname list is no evidence for everyday words
         if self.methods.measure_guard and label in MEASURE_LABELS and _measurements(core, label):

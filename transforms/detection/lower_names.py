@@ -1,16 +1,19 @@
 """Common words taken as names in lowercase text (Beam-free): the ``lower_common_words`` method.
 
 In a lowercase (ASR, chat) segment capitals say nothing, so the re-cased view capitalizes every word that
-some name list holds, and the small model then reads "knee", "freeze" or "showers" as a PERSON or an
-ORGANIZATION because a Census surname list happens to hold them. A surname list is no evidence for a word
-English uses every day: in lowercase text a PERSON/ORGANIZATION candidate written all in lowercase
-(a capital the writer typed is evidence, even in a mostly lowercase segment) is dropped when every content
-word in it is a common English word (Zipf >= the guard's ``common_word_min_zipf``) and none is a Census
-first name, unless an honorific or a kinship/role cue stands right before it ("mr baker", "my partner
-hope"). Rare words, first names, non-Latin words and cued names keep their spans.
+some name list holds, and the small model then reads "my knee" or "the showers" as a PERSON because a
+Census surname list happens to hold the word. A surname list is no evidence for a word English uses every
+day: in lowercase text a PERSON candidate written all in lowercase (a capital the writer typed is
+evidence, even in a mostly lowercase segment) is dropped when every content word in it is a common English
+word (Zipf >= the guard's ``common_word_min_zipf``), none is a Census first name, and a determiner or
+possessive stands right before it ("my", "the", "a": names do not take one), unless an honorific or a
+relation stands right before it ("mr baker", "my partner ivy"). A bare common surname in a request
+("email matthews") stays a name. ORGANIZATION spans are not judged: a first version dropped them too and
+lost a person inside an organisation-labelled span of the spoken-request dev set ("<surname> news").
 
-Privacy contract: only removes NER-style PERSON/ORGANIZATION spans of lowercase segments whose words are
-all common, non-first-name English words with no name cue; never touches pattern spans or other labels.
+Privacy contract: only removes NER-style PERSON spans of lowercase segments whose words are all common,
+non-first-name English words after a determiner, with no name cue; never touches pattern spans or other
+labels.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from transforms.detection import lexicon
 
 WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}'\u2019]+")
 NON_LATIN_RE = regex.compile(r"[^\p{Latin}\p{Common}\p{Inherited}]")
-LABELS = frozenset({"PERSON", "ORGANIZATION"})
+LABELS = frozenset({"PERSON"})
 # words that announce a name right after them in speech or chat: honorifics, and relations/roles
 # followed by the person's name ("my partner X", "the manager X")
 NAME_CUES = lexicon.word_set(
@@ -31,15 +34,22 @@ NAME_CUES = lexicon.word_set(
 )
 
 
-def common_lower_name(value: str, before: str, stop: set[str], min_zipf: float) -> bool:
+DETERMINERS = lexicon.word_set("a an the my your his her our their its this that these those some any no every")
+
+
+def common_lower_name(value: str, before: str, stop: set[str], min_zipf: float, label: str = "ORGANIZATION") -> bool:
     """True if ``value`` (a PERSON/ORGANIZATION candidate in a lowercase segment, ``before`` the text just
-    before it) is made only of common English words that are no first name, with no name cue before it."""
+    before it) is made only of common English words that are no first name, with no name cue before it; a
+    PERSON also needs a determiner or possessive right before it ("my knee", "the showers"): a bare common
+    surname in a request ("email matthews") stays a name."""
     words = [w.lower() for w in WORD_RE.findall(value) if any(c.isalpha() for c in w)]
     content = [w for w in words if w not in stop]
     if not content:
         return False
     prev = WORD_RE.findall(before.lower())[-1:]
     if prev and prev[0] in NAME_CUES:
+        return False
+    if label == "PERSON" and not (prev and prev[0] in DETERMINERS) and words[0] not in DETERMINERS:
         return False
     firsts = lexicon.first_names()
     return not any(NON_LATIN_RE.search(w) or w in firsts or lexicon.zipf(w) < min_zipf for w in content)
