@@ -35,6 +35,14 @@ def _texts(name: str) -> list[str]:
         from bench.corpus import generate
 
         return generate(2000).texts()
+    if name.startswith("probe_"):
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from bench.ablation import check_set  # the held-out probes (probe_v5 and later) are refused
+
+        try:
+            check_set(name)
+        except Exception as exc:
+            raise SystemExit(f"detect_ab: {exc}") from None
     path = PROBES / f"{name}.jsonl" if name.startswith("probe_") else EVAL / f"{name}.jsonl"
     with open(path, encoding="utf-8") as f:
         return [json.loads(line)["text"] for line in f]

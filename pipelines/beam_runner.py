@@ -38,14 +38,23 @@ def local_workers(beam_args: list[str]) -> int:
 
     Steps that run alone on the launcher after the pipeline (the gate's NER scan) may use as many."""
     options = pipeline_options(beam_args)
-    runner = options.view_as(StandardOptions).runner or "DirectRunner"
-    if runner not in ("DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner"):
+    if not _is_local(options):
         return 1
     direct = options.view_as(DirectOptions)
     if direct.direct_running_mode != "multi_processing":
         return 1
     cores = os.cpu_count() or 1
     return max(1, min(direct.direct_num_workers or cores, cores))
+
+
+def runs_locally(beam_args: list[str]) -> bool:
+    """Does the pipeline run on this machine (a DirectRunner), not on a remote service (Dataflow, Flink)?"""
+    return _is_local(pipeline_options(beam_args))
+
+
+def _is_local(options) -> bool:
+    runner = options.view_as(StandardOptions).runner or "DirectRunner"
+    return runner in ("DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner")
 
 
 class LocalRunner(PipelineRunner):

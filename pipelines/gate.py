@@ -80,9 +80,9 @@ def gate_version(
     Expectations (``ner_check.NerJob``). ``job``: that scan's job started earlier (``NerJob.ready``,
     e.g. before the run's pipeline, so the model is loaded by now); the gate submits its sample and
     closes it, whatever happens."""
-    if not isinstance(manifest, Manifest):
-        manifest = Manifest.model_validate({"version": version, **manifest})
-    try:
+    try:  # the job is closed below whatever fails, the manifest's validation included
+        if not isinstance(manifest, Manifest):
+            manifest = Manifest.model_validate({"version": version, **manifest})
         job = job or NerJob.ready(cfg, processes=n_process)
         return _gate(layout, version, manifest, cfg, now or datetime.now(UTC), job)
     except RedactError:

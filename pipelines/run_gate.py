@@ -4,7 +4,10 @@
 just before the pipeline) starts the gate's NER check child (``NerJob.ready``): a fresh interpreter that
 imports spaCy and loads the verified model while the pipeline runs, then waits for the sample. The gate
 then only sends it the sample and overlaps its scan with the other frames and Great Expectations.
-On a machine with one core and a one-worker run nothing starts early (the check runs inline later).
+On a machine with one core and a one-worker run nothing starts early (the check runs inline later), nor
+when ``early`` is false: the command passes ``early`` only for pipelines that run on this machine, since a
+remote job (Dataflow, Flink) can run for hours while an idle child would hold the model in the launcher's
+memory; there the child starts when the gate does.
 
 ``close`` stops that child (its whole process group) on every path: a pipeline failure, a run that
 stops before its gate, a gate that fails. Privacy contract: the child receives nothing before the gate
@@ -20,15 +23,16 @@ from transforms.gates.ner_check import NerJob
 class RunGate:
     """``gate(layout, version, manifest) -> result`` for ``run``, usable once; also a context manager."""
 
-    def __init__(self, cfg: RunConfig, n_process: int = 1) -> None:
+    def __init__(self, cfg: RunConfig, n_process: int = 1, early: bool = True) -> None:
         self._cfg = cfg
         self._n_process = n_process
+        self._early = early
         self._job: NerJob | None = None
         self._closed = False
 
     def start(self) -> None:
-        """Start the NER check's child now (idempotent; nothing after ``close``)."""
-        if self._job is None and not self._closed:
+        """Start the NER check's child now (idempotent; nothing after ``close`` or when not ``early``)."""
+        if self._early and self._job is None and not self._closed:
             self._job = NerJob.ready(self._cfg, processes=self._n_process)
 
     @property
@@ -39,8 +43,12 @@ class RunGate:
     def __call__(self, layout, version: str, manifest: dict) -> dict:
         from pipelines.gate import gate_version
 
-        job, self._job = self._job, None  # the gate closes it, whatever happens
-        return gate_version(layout, version, manifest, self._cfg, n_process=self._n_process, job=job)
+        job, self._job = self._job, None  # gate_version closes it, whatever happens
+        try:
+            return gate_version(layout, version, manifest, self._cfg, n_process=self._n_process, job=job)
+        finally:
+            if job is not None:  # idempotent: also when gate_version failed before taking it
+                job.close()
 
     def close(self) -> None:
         """Stop a child the gate did not take (the run stopped before its gate); idempotent."""

@@ -34,7 +34,7 @@ def register(sub) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pipelines.beam_runner import local_workers
+    from pipelines.beam_runner import local_workers, runs_locally
     from pipelines.progress import run_progress
     from pipelines.run import RunRequest, run
     from pipelines.run_gate import RunGate
@@ -52,7 +52,7 @@ def main(args: argparse.Namespace) -> int:
     started = time.monotonic()
     with run_progress(args.input, every_records=cfg.progress_every):
         workers = local_workers(args.extra)  # the gate runs alone after the pipeline: its NER scan may use them
-        with RunGate(cfg, n_process=workers) as gate:
+        with RunGate(cfg, n_process=workers, early=runs_locally(args.extra)) as gate:
             summary = run(req, gate=gate)
     summary["elapsed_seconds"] = round(time.monotonic() - started, 2)
     if args.summary_json:

@@ -86,3 +86,39 @@ def test_a_run_with_the_early_gate_is_gated_and_published(tmp_path):
     assert result["status"] == "complete" and result["published"]
     assert result["gate"]["success"]
     assert descendants(os.getpid()) == set()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the child process runs on Linux only")
+def test_a_gate_that_fails_before_taking_its_early_child_leaves_no_process(tmp_path, monkeypatch):
+    from tests.transforms.gates import scan_stand_ins
+    from transforms.gates import ner_check
+
+    monkeypatch.setattr(ner_check, "CHILD_WARM", f"{scan_stand_ins.MODULE}:warm_with_worker")
+    gate = RunGate(_request(tmp_path).config, n_process=2)
+    gate.start()
+    assert gate.started
+    with pytest.raises(Exception):  # noqa: B017 - a manifest the gate cannot read: any failure will do
+        gate(None, "v1", {"failures": 5})
+    assert descendants(os.getpid()) == set()
+
+
+def test_a_gate_not_early_starts_its_child_only_with_the_gate():
+    gate = RunGate(load_config(None), n_process=2, early=False)
+    gate.start()
+    assert not gate.started
+    gate.close()
+
+
+@pytest.mark.parametrize(
+    ("beam_args", "local"),
+    [
+        ([], True),
+        (["--direct_num_workers", "2", "--direct_running_mode", "multi_processing"], True),
+        (["--runner", "DataflowRunner"], False),
+        (["--runner", "PortableRunner"], False),
+    ],
+)
+def test_only_pipelines_on_this_machine_start_the_child_early(beam_args, local):
+    from pipelines.beam_runner import runs_locally
+
+    assert runs_locally(beam_args) is local

@@ -131,14 +131,14 @@ class Detector:
         memo = self._memo
         if memo is None:
             return
-        wanted = [
-            t
-            for t in dict.fromkeys(self._prepare(t) for t in texts)
-            if t.strip() and len(t) <= memo.max_chars and memo.artifacts_of(t) is None
-        ][: memo.artifacts.size]
-        if len(wanted) < 2:
-            return
         try:
+            wanted = [
+                t
+                for t in dict.fromkeys(self._prepare(t) for t in texts)
+                if t.strip() and len(t) <= memo.max_chars and memo.artifacts_of(t) is None
+            ][: memo.artifacts.size]
+            if len(wanted) < 2:
+                return
             docs = self.engine.nlp_engine.process_batch(wanted, "en", batch_size=self.batch_size)
             for text, (_, art) in zip(wanted, docs, strict=True):
                 memo.keep_artifacts(text, art)
