@@ -7,8 +7,9 @@ shared machine, then compare the span files::
     nice .venv/bin/python bench/detect_ab.py run /tmp/b.pkl bench crossner_dev [--context-lemmas lowercase]
     .venv/bin/python bench/detect_ab.py diff /tmp/a.pkl /tmp/b.pkl
 
-``bench`` is the seeded corpus of ``bench/corpus.py`` (2,000 records); any other name is a dev set
-``../shared/eval/<name>.jsonl``. Prints CPU seconds split into spaCy (``_nlp_batch``), Presidio analysis
+``bench`` is the seeded corpus of ``bench/corpus.py`` (2,000 records); ``probe_vN`` is
+``bench/probe/probe_vN.jsonl``; any other name is a dev set ``$REDACT_SHARED_DIR/eval/<name>.jsonl`` (default
+``../shared/eval``). Prints CPU seconds split into spaCy (``_nlp_batch``), Presidio analysis
 (``_analyze``) and the rest (guards, propagation, overlap policy); ``diff`` counts spans added, removed or
 re-scored per label. Span files hold offsets, labels and scores only (no text); keep them out of the repo.
 """
@@ -18,12 +19,14 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
 import pickle
 import sys
 import time
 from pathlib import Path
 
-EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+EVAL = Path(os.environ.get("REDACT_SHARED_DIR") or Path(__file__).resolve().parents[1].parent / "shared") / "eval"
+PROBES = Path(__file__).resolve().parent / "probe"
 
 
 def _texts(name: str) -> list[str]:
@@ -32,7 +35,8 @@ def _texts(name: str) -> list[str]:
         from bench.corpus import generate
 
         return generate(2000).texts()
-    with open(EVAL / f"{name}.jsonl", encoding="utf-8") as f:
+    path = PROBES / f"{name}.jsonl" if name.startswith("probe_") else EVAL / f"{name}.jsonl"
+    with open(path, encoding="utf-8") as f:
         return [json.loads(line)["text"] for line in f]
 
 

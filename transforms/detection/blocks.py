@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import regex
 
-from transforms.detection import lexicon
+from transforms.detection import caps_words, lexicon
 from transforms.record import Span
 
 LINE_PREFIX = regex.compile(r"^[ \t>?*•|-]*")
@@ -20,8 +20,17 @@ ANCHORS = {"LOCATION", "PHONE_NUMBER", "EMAIL_ADDRESS", "URL"}
 
 
 def contact_block_spans(
-    text: str, spans: list[Span], stop: set[str], *, max_words: int = 5, common_zipf: float = 4.0, score: float = 0.5
+    text: str,
+    spans: list[Span],
+    stop: set[str],
+    *,
+    max_words: int = 5,
+    common_zipf: float = 4.0,
+    score: float = 0.5,
+    ordinary_caps: bool = False,
 ) -> list[Span]:
+    """Name/organisation lines of contact blocks (module docstring); ``ordinary_caps`` (method
+    ``caps_derived_words``): an ALL-CAPS line of common and derived English words is a heading, not a name."""
     lines = _lines(text)
     out: list[Span] = []
     block: list[tuple[int, int]] = []
@@ -30,9 +39,14 @@ def contact_block_spans(
             block.append(ln)
             continue
         if len(block) >= 2 and any(_anchored(s, block, text) for s in spans if s.label in ANCHORS and s.score >= 0.5):
-            out.extend(_candidates(text, block, spans, stop, max_words, common_zipf, score))
+            found = _candidates(text, block, spans, stop, max_words, common_zipf, score)
+            out.extend(c for c in found if not (ordinary_caps and _shouted_heading(text[c.start : c.end], stop)))
         block = []
     return out
+
+
+def _shouted_heading(line: str, stop: set[str]) -> bool:
+    return line.isupper() and caps_words.shouted_ordinary(line, stop)
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

@@ -14,6 +14,8 @@ recognizer YAML's ``methods`` section (``--ablate NAME``):
 - ``product_context`` (``products``): software and product names taken as PERSON/ORGANIZATION/LOCATION
   are dropped when a software verb or noun stands beside them ("installed X", "X dashboards");
 - ``signoff_names`` (``signoffs``): sign-off names, dash bylines, "Dear X Y" read as an organisation;
+- ``chat_speakers`` (``chat_speakers``): speaker names of time-stamped chat/log lines ("<date> <time> -
+  Name (team): text") when 2+ lines have that form;
 - ``script_names`` (``script_names``): names in a non-Latin script inside Latin-script text;
 - ``contact_acronyms`` (``acronym_orgs``): an acronym after a verb of contact or membership ("emailed
   HMRC and the CAB", "joined the RAF") is an ORGANIZATION;
@@ -60,6 +62,7 @@ from transforms.detection.account_names import account_spans
 from transforms.detection.acronym_orgs import acronym_spans
 from transforms.detection.budget import REGEX_TIMEOUT_SECONDS
 from transforms.detection.bylines import byline_spans
+from transforms.detection.chat_speakers import chat_speaker_spans
 from transforms.detection.date_forms import date_time_spans
 from transforms.detection.labelled_codes import labelled_code_spans
 from transforms.detection.products import product_spans
@@ -107,6 +110,8 @@ def _cue_spans(
         spans = product_spans(text, spans)
     if methods.signoff_names:
         spans = signoff_spans(text, spans, stop)
+    if methods.chat_speakers:
+        spans = chat_speaker_spans(text, spans)
     if methods.script_names:
         spans = spans + script_name_spans(text, spans)
     if methods.contact_acronyms:

@@ -26,6 +26,7 @@ from transforms.detection.entries import entry_spans
 from transforms.detection.forms import reshape_spans
 from transforms.detection.guards import Guards
 from transforms.detection.lean import LeanAnalyzer
+from transforms.detection.memo import AnalysisMemo
 from transforms.detection.model_integrity import ModelInfo
 from transforms.detection.name_evidence import evidence_spans
 from transforms.detection.org_shapes import caps_org_spans, title_org_spans
@@ -69,6 +70,7 @@ class Detector:
         self.engine, self.model_info = build_analyzer(cfg, self.rules, optimized=optimized)
         self.batch_size, self.optimized = batch_size, optimized
         self._lean = LeanAnalyzer(self.engine, "en", cfg.entities) if optimized else None
+        self._memo = AnalysisMemo() if optimized else None  # repeated short texts are analysed once
         self._allow = {w.casefold() for w in cfg.allow_list}
         regions = self.rules.predefined.params.get("PhoneRecognizer", {}).get("supported_regions", ["US"])
         self.guards = Guards(self.rules.guards, self.rules.methods, regions, self.rules.location)
@@ -112,27 +114,64 @@ class Detector:
         """Spans per turn; propagation spans all turns, and each turn sees the previous turn as context.
         All turns go through spaCy in one batch. Raises ``RecordError``."""
         prepared = [self._prepare(t) for t in texts]
-        artifacts = self._nlp_batch(prepared)
-        per_turn, previous = [], ""
+        n = self.rules.transcript.turn_context_words
+        contexts = [None] + [previous.split()[-n:] or None for previous in texts[:-1]]
+        artifacts = self._nlp_batch(prepared, contexts)
+        per_turn = []
         for i, text in enumerate(texts):
-            ctx = previous.split()[-self.rules.transcript.turn_context_words :] if previous else None
             hits = ner_hits[i] if ner_hits else None
-            per_turn.append(self._spans(text, prepared[i], artifacts.get(i), ctx or None, hits))
-            previous = text
+            per_turn.append(self._spans(text, prepared[i], artifacts.get(i), contexts[i], hits))
         return self._finish(texts, per_turn, speakers)
 
-    def _nlp_batch(self, prepared: list[str]) -> dict:
-        """spaCy artifacts of every text short enough to be analysed whole, by index (``nlp.pipe``)."""
+    def prefetch(self, texts: list[str]) -> None:
+        """Run spaCy once over the short texts of several conversations (e.g. every turn of a batch of
+        records), so that ``detect_turns`` finds their artifacts remembered (``memo.py``) instead of making
+        one small ``nlp.pipe`` call per conversation. Only texts the memo keeps are run (at most as many
+        as it holds); a failure here is ignored (each conversation then runs spaCy itself)."""
+        memo = self._memo
+        if memo is None:
+            return
+        wanted = [
+            t
+            for t in dict.fromkeys(self._prepare(t) for t in texts)
+            if t.strip() and len(t) <= memo.max_chars and memo.artifacts_of(t) is None
+        ][: memo.artifacts.size]
+        if len(wanted) < 2:
+            return
+        try:
+            docs = self.engine.nlp_engine.process_batch(wanted, "en", batch_size=self.batch_size)
+            for text, (_, art) in zip(wanted, docs, strict=True):
+                memo.keep_artifacts(text, art)
+        except Exception:  # nothing remembered: detect_turns runs spaCy as before
+            return
+
+    def _nlp_batch(self, prepared: list[str], contexts: list | None = None) -> dict:
+        """spaCy artifacts of every text short enough to be analysed whole, by index (``nlp.pipe``). Texts
+        whose analysis (with their ``contexts``) is remembered need none; remembered artifacts are reused;
+        each distinct text goes through spaCy once (``memo.py``: same artifacts, same results)."""
         batchable = [i for i, t in enumerate(prepared) if t.strip() and len(t) <= self.cfg.chunk_chars]
         if not batchable or not self.optimized:  # the reference path lets Presidio run spaCy per text
             return {}
+        memo, out, todo = self._memo, {}, {}
+        for i in batchable:
+            text = prepared[i]
+            if memo.has_results(text, contexts[i] if contexts else None):
+                continue
+            known = memo.artifacts_of(text)
+            if known is not None:
+                out[i] = known
+            else:
+                todo.setdefault(text, []).append(i)
+        if not todo:
+            return out
         try:
-            docs = self.engine.nlp_engine.process_batch(
-                [prepared[i] for i in batchable], "en", batch_size=self.batch_size
-            )
-            return {i: art for i, (_, art) in zip(batchable, docs, strict=True)}
+            docs = self.engine.nlp_engine.process_batch(list(todo), "en", batch_size=self.batch_size)
+            for (text, where), (_, art) in zip(todo.items(), docs, strict=True):
+                memo.keep_artifacts(text, art)
+                out.update((i, art) for i in where)
         except Exception:  # fall back to one text at a time; a failing text then fails alone
-            return {}
+            pass
+        return out
 
     def _prepare(self, text: str) -> str:
         """The text spaCy sees: same length and offsets, casing normalized (see ``truecase``)."""
@@ -217,8 +256,11 @@ class Detector:
             if is_named_speaker(sp):
                 self.propagator.add_value(extra, sp, "PERSON")
         stop = self.propagator.stop
-        spans = [doc + contact_block_spans(text, doc, stop) for text, doc in zip(texts, spans, strict=True)]
         m = self.rules.methods
+        spans = [
+            doc + contact_block_spans(text, doc, stop, ordinary_caps=m.caps_derived_words)
+            for text, doc in zip(texts, spans, strict=True)
+        ]
         spans = [
             doc
             + entry_spans(
@@ -261,6 +303,11 @@ class Detector:
         # (logging.disable, dictConfig), we cannot tell a clean scan from a skipped one -> fail closed.
         if self._logger.disabled or not self._logger.isEnabledFor(logging.WARNING):
             raise RecordError(reasons.DETECT_ERROR, "presidio warnings are disabled: regex timeouts undetectable")
+        key = self._memo.key(chunk, context) if self._memo is not None else None
+        if key is not None:
+            known = self._memo.results.get(key)
+            if known is not None:  # this text was analysed with this context before (``memo.py``)
+                return known
         self._watch.reset()
         try:
             if self._lean is not None:  # the same results without Presidio's per-call orchestration
@@ -273,6 +320,9 @@ class Detector:
             raise RecordError(reasons.DETECT_ERROR, f"detection failed: {type(exc).__name__}") from None
         if self._watch.hit:
             raise RecordError(reasons.DETECT_REGEX_TIMEOUT, "a recognizer regex timed out")
+        if key is not None:
+            results = tuple(results)
+            self._memo.results.put(key, results)
         return results
 
     def _chunks(self, text: str):

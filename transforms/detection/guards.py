@@ -29,7 +29,7 @@ import functools
 
 import regex
 
-from transforms.detection import lexicon, lower_names, validators
+from transforms.detection import caps_words, lexicon, lower_names, validators
 from transforms.detection.prose import is_prose, prose_capitals, sentence_bounds, title_of_work
 from transforms.detection.recognizer_config import GuardSpec, LocationPolicySpec, MethodsSpec
 
@@ -102,6 +102,14 @@ class Guards:
             and not (label == "ORGANIZATION" and self.methods.org_head_evidence and self._org_head(_title_words(core)))
         ):
             return False
+        if (
+            upper
+            and self.methods.caps_derived_words
+            and label in caps_words.LABELS
+            and not self._org_head(_title_words(core))
+            and caps_words.shouted_ordinary(core, self.stop, self.spec.common_word_min_zipf)
+        ):
+            return False  # "PROPERTY IRREGULARITY REPORT": rare but ordinary (derived) English words
         if label in self.entities and self.ui_verbs and self._after_ui_verb(core, before):
             return False
         if label == "DATE_TIME" and self.relative_dates:

@@ -85,9 +85,7 @@ class RecognizerSpec(_Strict):
             if not self.patterns and not self.deny_list:
                 raise ValueError(f"recognizer {self.name}: a pattern recognizer needs patterns or a deny_list")
         elif self.type not in KINDS:
-            raise ValueError(
-                f"recognizer {self.name}: unknown type {self.type!r} (known: pattern, {', '.join(KINDS)})"
-            )
+            raise ValueError(f"recognizer {self.name}: unknown type {self.type!r} (known: pattern, {', '.join(KINDS)})")
         else:
             check_options(self.type, self.options)
         return self
@@ -231,6 +229,10 @@ class MethodsSpec(_Strict):
     )
     spoken_values: bool = Field(True, description="digits and letters read out one by one in speech (spoken_values.py)")
     byline_handles: bool = Field(True, description="handle-shaped usernames in forum/comment bylines (bylines.py)")
+    caps_derived_words: bool = Field(
+        True, description="ALL-CAPS spans of common and derived English words dropped (caps_words.py)"
+    )
+    chat_speakers: bool = Field(True, description="speaker names of time-stamped chat/log lines (chat_speakers.py)")
     lower_common_words: bool = Field(
         True, description="lowercase text: PERSON/ORG spans of common non-first-name words dropped (lower_names.py)"
     )

@@ -47,12 +47,21 @@ class LexiconRecognizer(CodeRecognizer):
         self.capitalized = {f for w in words["capitalized"] for f in forms(w)}
         self.max_words = max((len(f.split()) for f in self.any_case | self.capitalized), default=1)
         self.score = options.get("score", 0.6)
+        # first words of the entries: a value starts with its first token, so a token that begins no
+        # entry starts no match (casefold maps a space to a space and tokens hold none)
+        self.first_any = {f.split(" ")[0] for f in self.any_case}
+        self.first_cap = {f.split(" ")[0] for f in self.capitalized}
 
     def analyze(self, text, entities, nlp_artifacts=None):
         toks = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
         toks = [(s, e - (text[e - 1] in ".-")) for s, e in toks]  # a trailing full stop or hyphen is not part
         out, i = [], 0
+        first_any, first_cap = self.first_any, self.first_cap
         while i < len(toks):
+            word = text[toks[i][0] : toks[i][1]]
+            if word not in first_cap and word.casefold() not in first_any:
+                i += 1
+                continue
             hit = 0
             for n in range(min(self.max_words, len(toks) - i), 0, -1):
                 start, end = toks[i][0], toks[i + n - 1][1]
