@@ -2,8 +2,8 @@
 
 In ALL-CAPS text capitals say nothing, so the NER guard keeps a PERSON/ORGANIZATION/NRP span only with a
 first name or a word English hardly knows. Headings of notices, forms and clinical or legal documents
-are full of words that are rare yet plainly ordinary English: derived nouns and adjectives ("IRREGULARITY",
-"RECONNECTION", "ITEMISED", "CONTRAVENTION"). Their suffix tells them from names and brands, which frequency
+are full of words that are rare yet plainly ordinary English: derived nouns and adjectives ("ADJUDICATION",
+"REINSTATEMENT", "UNSCHEDULED", "NONCOMPLIANCE"). Their suffix tells them from names and brands, which frequency
 cannot (a brand and a derived noun share a Zipf of 2-3). A span in an ALL-CAPS segment is dropped when
 every content word (3+ letters, not a stop word) is either a common English word (Zipf >= the guard's
 ``common_word_min_zipf``) or a derived word (an English derivational suffix and Zipf >= ``KNOWN_ZIPF``),

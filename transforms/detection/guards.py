@@ -109,7 +109,7 @@ class Guards:
             and not self._org_head(_title_words(core))
             and caps_words.shouted_ordinary(core, self.stop, self.spec.common_word_min_zipf)
         ):
-            return False  # "PROPERTY IRREGULARITY REPORT": rare but ordinary (derived) English words
+            return False  # "TENANCY ADJUDICATION NOTICE": rare but ordinary (derived) English words
         if label in self.entities and self.ui_verbs and self._after_ui_verb(core, before):
             return False
         if label == "DATE_TIME" and self.relative_dates:
@@ -127,9 +127,11 @@ class Guards:
                 and core == core.lower()
                 and self.methods.lower_common_words
                 and label in lower_names.LABELS
-                and lower_names.common_lower_name(core, before, self.stop, self.spec.common_word_min_zipf, label)
+                and lower_names.common_lower_name(
+                    core, before, self.stop, self.spec.common_word_min_zipf, label, _after(where)
+                )
             ):
-                return False  # "knee", "freeze" in a chat: a surname list is no evidence for everyday words
+                return False  # "ladder", "fence" in a chat: a surname list is no evidence for everyday words
         if self.methods.measure_guard and label in MEASURE_LABELS and _measurements(core, label):
             return False
         if label not in self.entities:
@@ -292,6 +294,11 @@ US_STATES = lexicon.word_set(
 )
 POSTCODE_MIN_DIGITS = 5
 CODE_MIN_DIGITS = 3  # "HR 88" stays a vital sign; "TX 750" is a postcode's start
+
+
+def _after(where: tuple[str, int, int] | None) -> str:
+    """The text just after a span (``Guards.keep``'s ``where``), or "" when unknown."""
+    return where[0][where[2] : where[2] + 30] if where else ""
 
 
 def _measurements(core: str, label: str = "") -> bool:

@@ -33,8 +33,8 @@ STRONG_HEADS = frozenset(
 # knows, a name or a place beside them), so "Leisure Centre", "Fresh Air" or "Data Center" stay
 SERVICE_HEADS = frozenset(
     [
-        *("AIR", "AIRWAYS", "CENTRE", "CENTER", "CLINIC", "PHARMACY", "VETS", "VETERINARY", "GYM", "GYMS"),
-        *("COMMUNICATIONS", "CREMATORIUM", "NURSERY", "MOTORS", "HOMES", "SOLICITORS", "ESTATES", "LETTINGS"),
+        *("AIR", "AIRWAYS", "CENTRE", "CENTER", "CLINIC", "PHARMACY", "VETERINARY", "GYM"),
+        *("COMMUNICATIONS", "MOTORS", "HOMES", "SOLICITORS", "ESTATES", "LETTINGS"),
         *("ASSOCIATION", "SOCIETY", "COUNCIL", "TRUST", "CHARITY", "CLUB", "REHAB"),
     ]
 )
@@ -126,9 +126,12 @@ def _leading_common(word: str) -> bool:
 def _evidence(keys: list[str], service: bool = False) -> bool:
     """A word beside the heads and connectors that is not a common English word; around a service head
     (``service``) a rarer word (Zipf < ``SERVICE_RARE_ZIPF``; a Census surname alone is no evidence: the
-    list holds everyday words), a first name or a place."""
+    list holds everyday words), a first name or a place. Service-head words are skipped only around a
+    service head: beside a strong head they are judged like any word ("REHAB HOLDINGS", "Rehab Holdings"
+    are organisations with or without the ``service_org_heads`` method)."""
+    skip = STRONG_HEADS | SERVICE_HEADS if service else STRONG_HEADS
     for k in keys:
-        if k in STRONG_HEADS or k in SERVICE_HEADS or k in CONNECTORS or not any(c.isalpha() for c in k):
+        if k in skip or k in CONNECTORS or not any(c.isalpha() for c in k):
             continue
         low = k.lower()
         if service:

@@ -89,12 +89,16 @@ _LINE_RE = regex.compile(r"[^\n]*(?:\n|$)")
 _RULE_RE = regex.compile(r"^[\s|:+\-=]+$")
 _WORD_RE = regex.compile(r"[\p{L}\p{M}'\u2019-]+")
 _ANY_HEADER = PERSON_HEADERS | ORG_HEADERS | PLACE_HEADERS | ID_HEADERS | CATEGORY_HEADERS
+# plural headers read as singular (method ``table_date_columns``) only toward these: a plural of a category
+# word ("Sources", "Channels", "Groups", "Units") is no category column, so names in it are never dropped
+_SINGULAR_TO = (PERSON_HEADERS | DATE_HEADERS | NRP_HEADERS) - CATEGORY_HEADERS
 
 
 def table_spans(text: str, spans: list[Span], date_columns: bool = False) -> list[Span]:
     """``spans`` with table cells added or dropped by their column header (see the module docstring);
     ``date_columns``: cells of date and nationality columns (``DATE_HEADERS``, ``NRP_HEADERS``) become
-    DATE_TIME (when date-shaped) and NRP spans, and plural headers ("given names") read as singular."""
+    DATE_TIME (when date-shaped) and NRP spans, and plural headers ("given names") read as singular when
+    the singular is a person, date or nationality header (``_SINGULAR_TO``)."""
     known = _ANY_HEADER | (DATE_HEADERS | NRP_HEADERS if date_columns else frozenset())
     if "|" not in text and "\t" not in text:
         return spans
@@ -105,8 +109,8 @@ def table_spans(text: str, spans: list[Span], date_columns: bool = False) -> lis
         header = [_norm(text[a:b]) for a, b in rows[0]]
         if not all(h and len(h.split()) <= 4 and not any(c.isdigit() for c in h) for h in header):
             continue
-        if date_columns:
-            header = [h[:-1] if h not in known and h.endswith("s") and h[:-1] in known else h for h in header]
+        if date_columns:  # "given names" -> "given name"; never toward a category ("sources" stays free text)
+            header = [h[:-1] if h not in known and h.endswith("s") and h[:-1] in _SINGULAR_TO else h for h in header]
         if not any(h in known for h in header):
             continue
         if _holds_names(text, rows[0], spans):  # "Maria Lopez | Nurse | ...": a data row, not a header
@@ -281,7 +285,7 @@ def field_spans(text: str, spans: list[Span], addresses: bool = False) -> list[S
             drop.append((va, vb))
         elif label in PERSON_HEADERS and _named(value):
             added.append(Span(va, vb, "PERSON", SCORE))
-    if not drop and not added:
+    if not drop and not added and not replaced:
         return spans
     places = [p for p in (_fit_address(text, a, b, spans) for a, b in replaced) if p is not None]
     gone = drop + [(p.start, p.end) for p in places]

@@ -58,3 +58,9 @@ def test_switch_in_cue_spans():
 def test_property_alone_is_not_an_address_label():
     # "Property:" lists belongings or a purchase as often as a place
     assert _places("Property: keys, wallet, GBP 12.00") == []
+
+
+def test_an_address_is_added_when_nothing_else_changes():
+    # review nit: "current" is a Census surname, so the label is not dropped and nothing else is added or
+    # dropped; the address must still come back (invented address)
+    assert _places("Current address: 12 Orrin Way, Kelby") == ["12 Orrin Way, Kelby"]

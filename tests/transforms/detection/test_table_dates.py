@@ -6,6 +6,7 @@ import pytest
 from transforms.detection.cue_forms import cue_spans
 from transforms.detection.recognizer_config import MethodsSpec
 from transforms.detection.table_cells import table_spans
+from transforms.record import Span
 
 MANIFEST = """| # | SURNAME | GIVEN NAMES | DOB | NATIONALITY | EXPIRY |
 |---|---|---|---|---|---|
@@ -58,3 +59,28 @@ def test_switch_in_cue_spans():
     off = cue_spans(LOG, [], MethodsSpec(date_time_forms=False, table_date_columns=False), set(), frozenset())
     assert [s.label for s in on] == ["DATE_TIME", "DATE_TIME"]
     assert off == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # review counter-examples: a plural of a category header is no category column (invented names)
+        "| Date | Sources | Summary |\n|---|---|---|\n| 12/03/2031 | Kwabena Otieno | interview |",
+        "| Sources | Notes |\n| Ngozi Adeyemi-Hart | met at the depot |\n| Tomasz Wierzbicki | by phone |",
+        "| Channels | Owner |\n| Radio Kestrel | Ifeoma Chukwu |",
+        "| Groups | Owner |\n| Velmora Collective | Ifeoma Chukwu |",
+        "| Units | Owner |\n| Harlow Renal Team | Ifeoma Chukwu |",
+    ],
+)
+def test_plural_category_headers_keep_names(text):
+    row = text.splitlines()[-1]
+    cell = row.split("|")[1].strip()
+    start = text.rindex(cell)
+    ner = Span(start, start + len(cell), "PERSON", 0.85)
+    assert ner in table_spans(text, [ner], date_columns=True)
+
+
+def test_plural_person_header_still_reads_singular():
+    text = "| Owners | Status |\n| Oluwaseun Bekele | open |"
+    got = [(text[s.start : s.end], s.label) for s in table_spans(text, [], date_columns=True)]
+    assert got == [("Oluwaseun Bekele", "PERSON")]
