@@ -104,7 +104,10 @@ HOTSPOTS = {
     "imports": ("importlib._bootstrap", "_find_and_load"),
     "spacy pipeline": ("spacy/language.py", "pipe"),
     "spacy (per text)": ("spacy/language.py", "__call__"),
-    "presidio analyze": ("presidio_analyzer/analyzer_engine.py", "analyze"),
+    "presidio analyze": [
+        ("presidio_analyzer/analyzer_engine.py", "analyze"),
+        ("transforms/detection/lean.py", "analyze"),
+    ],
     "phone recognizer": ("phone_recognizer.py", "analyze"),
     "phone recognizer (prefiltered)": ("transforms/detection/phone.py", "analyze"),
     "pattern recognizers": ("presidio_analyzer/pattern_recognizer.py", "analyze"),
@@ -125,7 +128,8 @@ def hotspots(raw_profile: Path) -> dict[str, float]:
             continue
         total += int(k)
         frames = [m.groups() for f in stack.split(";") if (m := _FRAME.match(f.strip()))]
-        for label, (fragment, func) in HOTSPOTS.items():
-            if any(fragment in file and _is(fn, func) for fn, file in frames):
+        for label, where in HOTSPOTS.items():
+            alternatives = where if isinstance(where, list) else [where]  # e.g. Presidio's analyze or ours
+            if any(frag in file and _is(fn, func) for frag, func in alternatives for fn, file in frames):
                 counts[label] += int(k)
     return {label: round(counts[label] / max(total, 1), 3) for label in HOTSPOTS}
