@@ -71,9 +71,9 @@ def main() -> None:
     manifest = load_complete_manifest(layout, version)
     job, warm = None, 0.0
     if args.early:
-        from transforms.gates.ner_check import NerJob
+        from transforms.gates.ner_check import NerJob, overlaps
 
-        job = NerJob.ready(cfg, processes=args.workers)
+        job = NerJob.ready(cfg, processes=args.workers, child=overlaps(args.workers))  # as redact run
         time.sleep(args.early)  # the run's pipeline, meanwhile
         warm = _proc_cpu(job._proc.pid) if job.parallel else 0.0
     extra = {"job": job} if job is not None else {}

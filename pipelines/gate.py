@@ -74,10 +74,10 @@ def gate_version(
 ) -> dict:
     """Validate ``version``; write the report; return the compact result recorded in the manifest.
 
-    ``n_process``: the run's worker count (the gate runs alone after the pipeline). With a second core
-    (or ``n_process`` above 1) the NER residual scan runs in a child process (spaCy there with
-    ``max(1, n_process - 1)`` processes) while this one builds the other frames and imports Great
-    Expectations (``ner_check.NerJob``). ``job``: that scan's job started earlier (``NerJob.ready``,
+    ``n_process``: the run's worker count (the gate runs alone after the pipeline). Above 1 the NER
+    residual scan runs in a child process (spaCy there with ``n_process - 1`` processes) while this one
+    builds the other frames and imports Great Expectations (``ner_check.NerJob``); with one worker it
+    runs inline, unless ``job`` brings a child. ``job``: that scan's job started earlier (``NerJob.ready``,
     e.g. before the run's pipeline, so the model is loaded by now); the gate submits its sample and
     closes it, whatever happens."""
     try:  # the job is closed below whatever fails, the manifest's validation included

@@ -17,7 +17,7 @@ sends it the sample (see ``transforms/gates/ner_check.py``).
 from __future__ import annotations
 
 from transforms.config import RunConfig
-from transforms.gates.ner_check import NerJob
+from transforms.gates.ner_check import NerJob, overlaps
 
 
 class RunGate:
@@ -33,7 +33,7 @@ class RunGate:
     def start(self) -> None:
         """Start the NER check's child now (idempotent; nothing after ``close`` or when not ``early``)."""
         if self._early and self._job is None and not self._closed:
-            self._job = NerJob.ready(self._cfg, processes=self._n_process)
+            self._job = NerJob.ready(self._cfg, processes=self._n_process, child=overlaps(self._n_process))
 
     @property
     def started(self) -> bool:

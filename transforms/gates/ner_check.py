@@ -212,6 +212,14 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+def overlaps(processes: int = 1) -> bool:
+    """Should a job started before it is needed (``redact run``'s early child) get a child process? Yes with
+    several workers or a second core: the child's model load and scan then overlap other work. A job
+    started when it is needed (``NerJob(child=None)``) gets one only with several workers; on one worker
+    it runs inline, in a process that has the model already (``redact gate``, purge, tests)."""
+    return processes > 1 or usable_cores() > 1
+
+
 def _signal_group(pgid: int, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):  # the group is empty (all have exited)
         os.killpg(pgid, sig)
@@ -221,7 +229,7 @@ class NerJob:
     """``ner_check(sample, ...)`` started now and collected with ``result()``.
 
     Inline (computed by ``result()``) off Linux, or when ``child`` is false, or (``child=None``) when
-    this process has one core and ``processes <= 1``. Otherwise one child process (a fresh interpreter,
+    ``processes <= 1`` (``overlaps`` says when an early job should ask for a child). Otherwise one child process (a fresh interpreter,
     see the module's docstring) runs it, with spaCy using ``max(1, processes - 1)`` processes inside it,
     while the caller works. ``NerJob.ready(cfg, ...)`` starts the child before the sample exists: it
     imports spaCy and loads the model meanwhile, then waits for ``submit(sample, seed)``.
@@ -249,8 +257,8 @@ class NerJob:
         self._feeder: threading.Thread | None = None
         self._done: tuple[Cells, sampling.NerShares] | GateFailure | None = None
         self._started = False
-        if child is None:  # a second core, or a run whose workers have finished: the check overlaps
-            child = processes > 1 or usable_cores() > 1
+        if child is None:  # a run whose workers have finished: the check overlaps the driver's work
+            child = processes > 1
         if child and sys.platform == "linux":  # ``waitid`` and process groups: Linux-checked
             self._start(max(1, processes - 1))
         if sample is not None:

@@ -173,12 +173,16 @@ def test_a_warm_up_failure_fails_the_gate_with_the_type_name_only(warm):
     assert descendants(os.getpid()) == set() and group_members(group) == []
 
 
-def test_one_core_and_one_worker_run_inline_and_result_needs_the_sample(monkeypatch):
-    monkeypatch.setattr(ner_check_mod, "usable_cores", lambda: 1)
-    job = NerJob.ready(load_config(None), processes=1)
+def test_one_worker_runs_inline_and_result_needs_the_sample(monkeypatch):
+    monkeypatch.setattr(ner_check_mod, "usable_cores", lambda: 2)
+    job = NerJob.ready(load_config(None), processes=1)  # started when needed: this process has the model
     assert not job.parallel and descendants(os.getpid()) == set()
     with pytest.raises(RuntimeError, match="before submit"):
         job.result()
+
+
+def test_an_early_job_overlaps_with_a_second_core_or_several_workers(monkeypatch):
+    monkeypatch.setattr(ner_check_mod, "usable_cores", lambda: 1)
+    assert not ner_check_mod.overlaps(1) and ner_check_mod.overlaps(2)
     monkeypatch.setattr(ner_check_mod, "usable_cores", lambda: 2)
-    with NerJob.ready(load_config(None), processes=1) as job:  # a second core: the check overlaps
-        assert job.parallel
+    assert ner_check_mod.overlaps(1)
