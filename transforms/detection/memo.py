@@ -22,17 +22,21 @@ returned, and dropped with the Detector.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 MAX_CHARS = 300  # longer texts rarely repeat verbatim and their Docs are larger: not remembered
 RESULT_ENTRIES = 4096  # (text, context) -> results
 ARTIFACT_ENTRIES = 512  # text -> spaCy artifacts (a Doc of a short text each: about 10 MB when full)
 
 
-class _Fifo:
-    """A bounded dict evicting its oldest entry; a lock keeps it consistent across threads."""
+class BoundedMemo:
+    """A bounded dict evicting its oldest entry; a lock keeps it consistent across threads. The per-worker
+    memories of detection use it (this module's ``AnalysisMemo``, the phone recognizer's outcomes). An
+    ``OrderedDict``: evicting from a plain dict's front (``next(iter(d))``) walks the deleted slots, about
+    12 us a put at 65,536 entries against 0.4 us here."""
 
     def __init__(self, size: int) -> None:
-        self.size, self.data, self.lock = size, {}, threading.Lock()
+        self.size, self.data, self.lock = size, OrderedDict(), threading.Lock()
 
     def get(self, key):
         return self.data.get(key)
@@ -40,7 +44,7 @@ class _Fifo:
     def put(self, key, value) -> None:
         with self.lock:
             if key not in self.data and len(self.data) >= self.size:
-                del self.data[next(iter(self.data))]
+                self.data.popitem(last=False)
             self.data[key] = value
 
     def __contains__(self, key) -> bool:
@@ -55,7 +59,7 @@ class AnalysisMemo:
         self, max_chars: int = MAX_CHARS, results: int = RESULT_ENTRIES, artifacts: int = ARTIFACT_ENTRIES
     ) -> None:
         self.max_chars = max_chars
-        self.results, self.artifacts = _Fifo(results), _Fifo(artifacts)
+        self.results, self.artifacts = BoundedMemo(results), BoundedMemo(artifacts)
 
     def key(self, text: str, context) -> tuple | None:
         """Results key of ``text`` analysed with ``context`` (None: not remembered, too long)."""

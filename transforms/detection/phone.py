@@ -12,7 +12,7 @@ where the answers come from:
 - what the matcher extracts from a candidate (the whole number, an inner number or none, and how many of
   its tries that used) depends only on the candidate, the region, the leniency, the character before it
   and the three after it (its neighbour and time-stamp checks read no more of the text): it is computed
-  once and remembered per process (``_Memo``, bounded). A remembered outcome is reused only while the
+  once and remembered per process (``memo.BoundedMemo``, bounded). A remembered outcome is reused only while the
   matcher has more tries left than it used, and only outcomes reached without running out of tries are
   remembered, so the try budget stops a scan exactly where Presidio's would;
 - a candidate written with a leading plus sign and a known country code parses to the same number
@@ -29,6 +29,7 @@ written, logged or returned.
 
 from __future__ import annotations
 
+from transforms.detection.memo import BoundedMemo
 from transforms.detection.prefilter import (
     _MIN_NSN,
     _PLUS_CHARS,
@@ -38,21 +39,6 @@ from transforms.detection.prefilter import (
 )
 
 MEMO_ENTRIES = 1 << 16  # per process; an entry is a short candidate, a region and a small tuple
-
-
-class _Memo:
-    """A bounded dict: emptied when full (cheap, thread-safe enough: a lost entry is only recomputed)."""
-
-    def __init__(self, size: int = MEMO_ENTRIES) -> None:
-        self.size, self.data = size, {}
-
-    def get(self, key):
-        return self.data.get(key)
-
-    def put(self, key, value) -> None:
-        if len(self.data) >= self.size:
-            self.data.clear()
-        self.data[key] = value
 
 
 _UNSET, _FAILED, _PER_REGION = object(), object(), object()
@@ -70,7 +56,7 @@ def windowed_phone_class():
     # keep them compiled (phonenumbers' own switch; bounded by its fixed metadata).
     phonenumbers.enable_pattern_cache()
     pattern, second_number = upstream._PATTERN, upstream._SECOND_NUMBER_START_PATTERN
-    regions, inner_costs = _Memo(), _Memo()
+    regions, inner_costs = BoundedMemo(MEMO_ENTRIES), BoundedMemo(MEMO_ENTRIES)
 
     class _Scan:
         """Region-independent work on one text: candidates by search index, digit counts by candidate,
@@ -78,7 +64,7 @@ def windowed_phone_class():
 
         __slots__ = ("costs", "counts", "found", "free", "memo", "regions", "rows", "text")
 
-        def __init__(self, text: str, memo: _Memo, regions: int) -> None:
+        def __init__(self, text: str, memo: BoundedMemo, regions: int) -> None:
             self.text, self.memo, self.regions = text, memo, regions
             self.found, self.counts, self.rows, self.costs, self.free = {}, {}, {}, {}, {}
 
@@ -239,7 +225,9 @@ def windowed_phone_class():
             self.name = PhoneRecognizer.__name__  # guards, metadata and config refer to it by this name
             self.min_digits = min_digits_by_region(self.supported_regions, self.leniency)
             self.min_no_plus = min_digits_without_plus(self.supported_regions, self.leniency)
-            self.memo = _Memo()  # (candidate, surroundings) -> outcome per region; leniency is fixed here
+            self.memo = BoundedMemo(
+                MEMO_ENTRIES
+            )  # (candidate, surroundings) -> outcome per region; leniency is fixed here
 
         def analyze(self, text, entities, nlp_artifacts=None):
             if digit_count(text) < _MIN_NSN:

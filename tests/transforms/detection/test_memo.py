@@ -9,7 +9,7 @@ import pytest
 from transforms import reasons
 from transforms.config import DetectionConfig
 from transforms.detection.detector import Detector
-from transforms.detection.memo import AnalysisMemo, _Fifo
+from transforms.detection.memo import AnalysisMemo, BoundedMemo
 from transforms.errors import RecordError
 
 REPEATED = [
@@ -90,7 +90,7 @@ def test_long_texts_are_not_remembered():
 
 
 def test_fifo_is_bounded_and_evicts_the_oldest():
-    fifo = _Fifo(3)
+    fifo = BoundedMemo(3)
     for i in range(5):
         fifo.put(i, str(i))
     assert len(fifo) == 3 and 0 not in fifo and 1 not in fifo and fifo.get(4) == "4"

@@ -144,9 +144,9 @@ def test_try_budget_stops_where_the_plain_matcher_stops(regions, budget, monkeyp
 
 
 def test_memo_is_bounded():
-    from transforms.detection.phone import _Memo
+    from transforms.detection.memo import BoundedMemo  # the phone recognizer's memo
 
-    memo = _Memo(size=3)
+    memo = BoundedMemo(3)
     for i in range(10):
         memo.put(i, [i])
     assert len(memo.data) <= 3
