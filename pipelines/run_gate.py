@@ -43,12 +43,8 @@ class RunGate:
     def __call__(self, layout, version: str, manifest: dict) -> dict:
         from pipelines.gate import gate_version
 
-        job, self._job = self._job, None  # gate_version closes it, whatever happens
-        try:
-            return gate_version(layout, version, manifest, self._cfg, n_process=self._n_process, job=job)
-        finally:
-            if job is not None:  # idempotent: also when gate_version failed before taking it
-                job.close()
+        job, self._job = self._job, None  # gate_version closes it, whatever fails (its manifest included)
+        return gate_version(layout, version, manifest, self._cfg, n_process=self._n_process, job=job)
 
     def close(self) -> None:
         """Stop a child the gate did not take (the run stopped before its gate); idempotent."""
