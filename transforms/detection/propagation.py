@@ -75,22 +75,25 @@ class Propagator:
             return [
                 doc_spans + self._coordinated(text, doc_spans) for text, doc_spans in zip(texts, spans, strict=True)
             ]
-        patterns = []
-        for ci in (True, False):
-            group = sorted({v for (v, c) in values if c is ci}, key=len, reverse=True)
-            if group:
-                alt = "|".join(regex.escape(v) for v in group)
-                flags = regex.IGNORECASE if ci else 0
-                patterns.append(regex.compile(rf"(?<![\p{{L}}\p{{N}}_])(?:{alt})(?![\p{{L}}\p{{N}}_])", flags))
+        groups = [(ci, {v for (v, c) in values if c is ci}) for ci in (True, False)]
+        groups = [(ci, group) for ci, group in groups if group]
         lookup = {(v.lower() if c else v): label for (v, c), label in values.items()}
         spans = [doc_spans + self._coordinated(text, doc_spans) for text, doc_spans in zip(texts, spans, strict=True)]
+        finders = {}
         out = []
         for text, doc_spans in zip(texts, spans, strict=True):
             found = list(doc_spans)
-            for pat in patterns:
-                for m in pat.finditer(text, timeout=5):
-                    label = lookup.get(m.group(0)) or lookup.get(m.group(0).lower()) or "PERSON"
-                    found.append(Span(m.start(), m.end(), label, self.spec.score))
+            for ci, group in groups:
+                if text.isascii() and all(v and v.isascii() for v in group):
+                    matches = literal_matches(text, group, ci)
+                else:  # non-ASCII: the regex's own case folding decides (built once per document)
+                    if ci not in finders:
+                        finders[ci] = value_regex(group, ci)
+                    matches = regex_matches(finders[ci], text)
+                for start, end in matches:
+                    value = text[start:end]
+                    label = lookup.get(value) or lookup.get(value.lower()) or "PERSON"
+                    found.append(Span(start, end, label, self.spec.score))
             out.append(found)
         return out
 
@@ -109,6 +112,49 @@ class Propagator:
                     continue
                 out.append(Span(it.start(), it.end(), "PERSON", self.spec.score))
         return out
+
+
+def value_regex(values: set[str], case_insensitive: bool) -> regex.Pattern:
+    """The reference matcher: an alternation of the values, longest first, outside words."""
+    alt = "|".join(regex.escape(v) for v in sorted(values, key=len, reverse=True))
+    flags = regex.IGNORECASE if case_insensitive else 0
+    return regex.compile(rf"(?<![\p{{L}}\p{{N}}_])(?:{alt})(?![\p{{L}}\p{{N}}_])", flags)
+
+
+def regex_matches(pattern: regex.Pattern, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text, timeout=5)]
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"  # ASCII only: the same set as [\p{L}\p{N}_]
+
+
+def literal_matches(text: str, values: set[str], case_insensitive: bool) -> list[tuple[int, int]]:
+    """``regex_matches(value_regex(values, ci), text)`` without compiling a regex, for ASCII ``text``
+    and ``values`` only (there, IGNORECASE equals comparing ``str.lower``): at each start the longest
+    value that matches outside words, leftmost first, non-overlapping, as the alternation does."""
+    hay = text.lower() if case_insensitive else text
+    n = len(text)
+    best: dict[int, int] = {}
+    for v in values:
+        needle = v.lower() if case_insensitive else v
+        size = len(needle)
+        i = hay.find(needle)
+        while i >= 0:
+            end = i + size
+            if (
+                best.get(i, 0) < size
+                and (i == 0 or not _word_char(text[i - 1]))
+                and (end == n or not _word_char(text[end]))
+            ):
+                best[i] = size
+            i = hay.find(needle, i + 1)
+    out, pos = [], 0
+    for start in sorted(best):
+        if start >= pos:
+            pos = start + best[start]
+            out.append((start, pos))
+    return out
 
 
 UNIFIED = ("PERSON", "ORGANIZATION", "LOCATION", "NRP")

@@ -11,11 +11,12 @@ Word lists come from the YAML ``options`` so other locales can be added without 
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 import regex
 
-from transforms.detection.recognizers.base import CodeRecognizer, finditer, words_alt
+from transforms.detection.recognizers.base import CodeRecognizer, alternation_finditer, finditer, words_alt
 
 NAME = r"[\p{Lu}\d][\p{L}\p{M}\d'\u2019.-]*"
 STOP = r"(?!(?i:the|his|her|their|our|my|your|its|this|that|we|he|she|they|please|call|phone|email|mobile|tel|fax|and|or|but)\b)"
@@ -23,6 +24,10 @@ CAPWORD = STOP + r"[\p{Lu}][\p{L}\p{M}'\u2019-]*(?:\.[\p{L}\p{M}'\u2019-]+)*"
 LOWER_NAME = r"[\p{L}\d][\p{L}\p{M}\d'\u2019.-]*"
 LOWER_WORD = STOP + r"[\p{L}][\p{L}\p{M}'\u2019-]*(?:\.[\p{L}\p{M}'\u2019-]+)*"
 NUM = r"\d{1,6}[A-Za-z]?\b"
+# Gates for ASCII text (stdlib ``re``: \w is [A-Za-z0-9_] there): the words before ".? digit", all words
+TAIL_WORD = re.compile(r"\b(\w+)\.?[ \t]+(?=\d)")
+WORD = re.compile(r"\w+")
+AFTER, BEFORE, ENDING = 1, 2, 3  # the cores gated: "<name> Street 12", "Rue <name> 12", "Bergstraße 12"
 
 
 class AddressRecognizer(CodeRecognizer):
@@ -56,7 +61,9 @@ class AddressRecognizer(CodeRecognizer):
             unit,
         ]
         c = {}
-        c["core"] = regex.compile("|".join(f"(?:{c})" for c in cores), regex.V1)
+        c["core"] = regex.compile("|".join(f"(?:{c})" for c in cores), regex.V1)  # the reference matcher
+        c["alts"] = [regex.compile(core, regex.V1) for core in cores]
+        c["gates"] = self._gates(options)
         c["generic"] = regex.compile(
             rf"\b\d{{1,6}}[ \t]+{CAPWORD}(?:[ \t]+{CAPWORD}){{0,3}}[ \t]+\d{{1,5}}[A-Za-z]?\b\.?"
         )
@@ -74,12 +81,47 @@ class AddressRecognizer(CodeRecognizer):
         c["part"] = regex.compile(rf"(?:{sep})(?:{part})(?=[ \t]*(?:[,\n>(]|\d|$|[.?!]|[ \t]\p{{L}}))", regex.V1)
         return c
 
+    @staticmethod
+    def _gates(options) -> dict[int, object] | None:
+        """Casefolded word sets for the gated cores, or None when a word is not all word characters
+        (then the words-only reasoning of ``_skipped`` would not hold and every core runs)."""
+        words = {
+            AFTER: {w.casefold() for w in options.get("street_words_after", [])},
+            BEFORE: {w.casefold() for w in options.get("street_words_before", [])},
+            ENDING: tuple({w.casefold() for w in options.get("street_word_endings", [])}),
+        }
+        if not all(WORD.fullmatch(w) for group in words.values() for w in group):
+            return None
+        return words
+
+    def _skipped(self, c: dict, text: str) -> frozenset[int]:
+        """Cores that cannot match ASCII ``text``. In ASCII text (V1 full case folding: casefolded words;
+        no non-ASCII word folds onto ASCII letters except through casefold itself) a street word after
+        the name is a whole word followed by ".? digit"; a street word before the name is a whole word;
+        a street-name ending ends such a whole word. No word there means no match of that core."""
+        gates = c["gates"]
+        if gates is None or not text.isascii():
+            return frozenset()
+        tails = {w.lower() for w in TAIL_WORD.findall(text)}
+        skip = set()
+        if tails.isdisjoint(gates[AFTER]):
+            skip.add(AFTER)
+        if not any(w.endswith(gates[ENDING]) for w in tails):
+            skip.add(ENDING)
+        if gates[BEFORE].isdisjoint(WORD.findall(text.lower())):
+            skip.add(BEFORE)
+        return frozenset(skip)
+
+    def core_matches(self, c: dict, text: str) -> list:
+        """``finditer(c["core"], text)``: the same matches, each core searched alone, gated cores skipped."""
+        return alternation_finditer(c["alts"], text, self.name, self._skipped(c, text))
+
     def analyze(self, text, entities, nlp_artifacts=None):
         from transforms.detection.recognizers.persons import is_lowercase_text
 
         c = self.lower if is_lowercase_text(text) else self.cased
         out = []
-        for m in finditer(c["core"], text, self.name):
+        for m in self.core_matches(c, text):
             is_unit = c["unit"].fullmatch(m.group(0)) is not None
             end, parts = self._extend(c, text, m.end())
             out.append(self.result(m.start(), end, self.unit_score if is_unit and not parts else self.score))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, ClassVar
 
 import regex
@@ -59,6 +60,42 @@ def finditer(pattern: regex.Pattern, text: str, name: str, overlapped: bool = Fa
     """All matches, or a logged "timed out" warning (no text) and no matches."""
     try:
         return list(pattern.finditer(text, overlapped=overlapped, timeout=TIMEOUT_SECONDS))
+    except TimeoutError:
+        log.warning("Regex pattern '%s' timed out after %s seconds, skipping.", name, TIMEOUT_SECONDS)
+        return []
+
+
+def alternation_finditer(alts: list[regex.Pattern], text: str, name: str, skip: frozenset[int] = frozenset()) -> list:
+    """``finditer(regex.compile("|".join(f"(?:{a})" for a in alts)), text, name)`` from one search per
+    alternative: leftmost match first, at one start the first alternative that matches there, no overlaps.
+    A regex engine tries every alternative at every position; alternatives searched alone can each use
+    their own fast scan (a leading digit or literal). ``skip``: alternatives the caller has shown cannot
+    match in ``text`` (a necessary condition failed). Alternatives must not match the empty string (one
+    that does raises ``ValueError``); a timeout gives the logged warning and no matches, as ``finditer``."""
+    deadline = time.monotonic() + TIMEOUT_SECONDS
+    try:
+        nxt = {}
+        for i, pattern in enumerate(alts):
+            if i not in skip:
+                m = pattern.search(text, timeout=TIMEOUT_SECONDS)
+                if m is not None:
+                    nxt[i] = m
+        out = []
+        while nxt:
+            first = min(nxt, key=lambda i: (nxt[i].start(), i))
+            m = nxt[first]
+            if m.end() == m.start():
+                raise ValueError("alternation_finditer: an alternative matched the empty string")
+            out.append(m)
+            pos = m.end()
+            for i in [i for i, other in nxt.items() if other.start() < pos]:
+                left = max(deadline - time.monotonic(), 0.001)
+                again = alts[i].search(text, pos, timeout=left)
+                if again is None:
+                    del nxt[i]
+                else:
+                    nxt[i] = again
+        return out
     except TimeoutError:
         log.warning("Regex pattern '%s' timed out after %s seconds, skipping.", name, TIMEOUT_SECONDS)
         return []
