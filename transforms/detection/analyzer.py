@@ -71,6 +71,7 @@ def _optimize(engine) -> None:
 
     from transforms.detection.context import install as bisecting_context
     from transforms.detection.context import install_grouping
+    from transforms.detection.lean_patterns import install as lean_patterns
     from transforms.detection.phone import windowed_phone_class
     from transforms.detection.prefilter import LITERALS, digit_gate, literal_gate
     from transforms.detection.tld_trie import install as tld_tries
@@ -82,6 +83,7 @@ def _optimize(engine) -> None:
     install_grouping(engine)
     windowed = windowed_phone_class()
     recognizers = engine.registry.recognizers
+    lean_patterns(recognizers)  # Presidio's pattern loop without its clock and debug record (before the gates)
     for i, r in enumerate(recognizers):
         if type(r) is PhoneRecognizer:  # exactly Presidio's (a YAML subclass may read more context)
             recognizers[i] = windowed(
