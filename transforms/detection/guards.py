@@ -30,6 +30,7 @@ import functools
 import regex
 
 from transforms.detection import caps_words, lexicon, lower_names, validators
+from transforms.detection.memo import BoundedMemo
 from transforms.detection.prose import is_prose, prose_capitals, sentence_bounds, title_of_work
 from transforms.detection.recognizer_config import GuardSpec, LocationPolicySpec, MethodsSpec
 
@@ -45,6 +46,7 @@ CODE_RE = regex.compile(
 
 ACRONYM_RE = regex.compile(r"^\p{Lu}(?:[\p{Lu}&]|\.(?=\p{Lu})){1,19}\.?$")
 FIELD_LABEL_MIN_ZIPF = 2.5
+PHONE_VERDICTS = 1 << 14  # remembered valid_phone verdicts per Guards (a short value and a bool each)
 FIELD_LABEL_RE = regex.compile(r"(?<=^[ \t>*-]*)\p{L}+$", regex.MULTILINE)
 TOKEN_RE = regex.compile(r"[\p{L}\p{N}&]+")
 INITIALS_RE = regex.compile(r"\p{L}+")
@@ -63,6 +65,9 @@ class Guards:
         self.coarse_places = _coarse_places(location or LocationPolicySpec())
         self.methods = methods or MethodsSpec()
         self.regions = list(phone_regions)
+        # valid_phone verdicts by value (a pure function of the value and the regions fixed here): the
+        # same number recurs across recognizers and records. Values stay in this worker's memory, bounded.
+        self._phones = BoundedMemo(PHONE_VERDICTS)
         self.org_heads = set(spec.org_heads)
         self.acronym_entities = set(spec.acronym_entities)
         self.entities = set(spec.entities)
@@ -163,7 +168,7 @@ class Guards:
         if label == "LOCATION" and self.coarse_places and _place_key(value) in self.coarse_places:
             return False  # location policy: a country/region alone is not personal data here
         if self.methods.numeric_validators:
-            if label == "PHONE_NUMBER" and not validators.valid_phone(value, self.regions):
+            if label == "PHONE_NUMBER" and not self._valid_phone(value):
                 return False
             if label == "DATE_TIME" and not validators.valid_date(value):
                 return False
@@ -174,6 +179,13 @@ class Guards:
         if self.methods.acronym_guard and label in self.acronym_entities and ACRONYM_RE.match(value.strip()):
             return self._acronym_ok(text, start, end, value.strip())
         return True
+
+    def _valid_phone(self, value: str) -> bool:
+        ok = self._phones.get(value)
+        if ok is None:
+            ok = validators.valid_phone(value, self.regions)
+            self._phones.put(value, ok)
+        return ok
 
     def _org_run(self, label: str, content: list[str], where: tuple[str, int, int]) -> bool:
         """Method ``prose_org_runs``: an ORGANIZATION proposal of 2+ capitalized words in mid-sentence prose

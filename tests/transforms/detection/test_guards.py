@@ -46,3 +46,24 @@ def test_ui_verb_before_span():
 def test_guards_apply_only_to_listed_recognizers():
     assert GUARDS.applies("SpacyRecognizer")
     assert not GUARDS.applies("CreditCardRecognizer")
+
+
+def test_phone_verdicts_are_remembered_and_equal_valid_phone() -> None:
+    from transforms.detection import validators
+
+    guards = Guards(load_recognizers_file(None).guards, phone_regions=["US", "GB", "DE"])
+    values = [
+        "+1 415-555-2671",
+        "(212) 555-0199",
+        "020 7946 0958",
+        "1200-1500",
+        "12345",
+        "555 1234 99",
+        "+49 30 901820",
+    ]
+    for _ in range(2):  # the second round answers from the memory
+        for v in values:
+            text = f"call {v} now"
+            assert guards.check(text, 5, 5 + len(v), "PHONE_NUMBER") is validators.valid_phone(v, ["US", "GB", "DE"])
+    assert len(guards._phones) == len(values)
+    assert {validators.valid_phone(v, ["US", "GB", "DE"]) for v in values} == {True, False}
