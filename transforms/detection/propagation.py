@@ -7,6 +7,11 @@ name. Name parts that are common words (e.g. "Grant", "Rose") are matched case-s
 "rose" the flower stays; rare parts match in any casing. Speaker labels of a conversation that are
 names (not generic roles) are propagated into its turns as PERSON values.
 
+Occurrences are the matches of one alternation of the values (longest first, outside words; ``value_regex``);
+in ASCII text they are found with ``str.find`` instead (``literal_matches``, the same matches without
+compiling a regex per document; non-ASCII text keeps the regex, whose case folding differs from
+``str.lower`` for some characters).
+
 Coordination: in a list of capitalized names ("Monjeau, Graves and Reed"), when one item is a
 detected PERSON, the other items that are not common words are PERSON too.
 """

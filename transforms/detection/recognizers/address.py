@@ -7,6 +7,9 @@ A bare "number Name number" core counts only when the block continues (unit, nex
 From a core the span grows forward over address-block parts separated by commas/newlines/spaces:
 units, capitalized place names (up to four words), region codes, postcodes, "(Region)".
 Word lists come from the YAML ``options`` so other locales can be added without code.
+The cores are one alternation (``c["core"]``, the reference); they are searched one at a time
+(``core_matches``: the same matches) so each can use its own fast scan, and in ASCII text the cores led by
+a street word are skipped when no such word is there (``_skipped``).
 """
 
 from __future__ import annotations
