@@ -46,3 +46,60 @@ def test_multi_processing_still_runs(prism_calls):
 
 def test_other_runners_are_left_to_beam():
     assert not isinstance(make_pipeline(["--runner=BundleBasedDirectRunner"]).runner, LocalRunner)
+
+
+def _proto_with(envs: dict[str, tuple[str, bytes]]):
+    from apache_beam.portability.api import beam_runner_api_pb2
+
+    proto = beam_runner_api_pb2.Pipeline()
+    for env_id, (urn, payload) in envs.items():
+        proto.components.environments[env_id].urn = urn
+        proto.components.environments[env_id].payload = payload
+    return proto
+
+
+def test_multi_processing_workers_start_through_our_entry_point():
+    """Beam's default subprocess worker command becomes ``pipelines.beam_worker``; nothing else changes."""
+    import sys
+
+    from apache_beam.portability import python_urns
+
+    from pipelines.beam_runner import WORKER_MODULE, use_prompt_exit_workers
+
+    beam_cmd = f"{sys.executable} -m apache_beam.runners.worker.sdk_worker_main".encode()
+    custom = b"/opt/python -m my.worker"
+    proto = _proto_with(
+        {
+            "default": (python_urns.SUBPROCESS_SDK, beam_cmd),
+            "custom": (python_urns.SUBPROCESS_SDK, custom),
+            "embedded": (python_urns.EMBEDDED_PYTHON, b""),
+        }
+    )
+    assert use_prompt_exit_workers(proto) == 1
+    envs = proto.components.environments
+    assert envs["default"].payload == f"{sys.executable} -m {WORKER_MODULE}".encode()
+    assert envs["custom"].payload == custom
+    assert envs["embedded"].payload == b""
+
+
+def test_worker_exits_only_after_the_harness_returns(monkeypatch):
+    """The prompt exit comes after Beam's harness has returned (status 0); a failing harness raises."""
+    from apache_beam.runners.worker import sdk_worker_main
+
+    from pipelines import beam_worker
+
+    calls = []
+    monkeypatch.setattr(sdk_worker_main, "main", lambda argv: calls.append("harness"))
+    monkeypatch.setattr(beam_worker.os, "_exit", lambda status: calls.append(("exit", status)))
+    monkeypatch.setattr(beam_worker.logging, "shutdown", lambda: None)  # keep this process's logging
+    beam_worker.main(["worker"])
+    assert calls == ["harness", ("exit", 0)]
+
+    def fails(argv):
+        raise RuntimeError("harness failed")
+
+    calls.clear()
+    monkeypatch.setattr(sdk_worker_main, "main", fails)
+    with pytest.raises(RuntimeError):
+        beam_worker.main(["worker"])
+    assert calls == []
