@@ -103,3 +103,22 @@ def test_worker_exits_only_after_the_harness_returns(monkeypatch):
     with pytest.raises(RuntimeError):
         beam_worker.main(["worker"])
     assert calls == []
+
+
+def _count_entry_points(p: beam.Pipeline) -> None:
+    def entry(x):
+        import sys as _sys
+
+        main = getattr(_sys.modules.get("__main__"), "__spec__", None)
+        via = main is not None and main.name == "pipelines.beam_worker"
+        beam.metrics.Metrics.counter(NS, "via_beam_worker" if via else "elsewhere").inc()
+        return x
+
+    _ = p | beam.Create(range(4)) | beam.Reshuffle() | beam.Map(entry)
+
+
+def test_multi_processing_workers_run_our_entry_point():
+    """A real two-process run: every element is processed in a worker started as ``pipelines.beam_worker``."""
+    args = ["--direct_num_workers=2", "--direct_running_mode=multi_processing"]
+    counters = run_beam(_count_entry_points, args, "test run")
+    assert counters.get("via_beam_worker") == 4 and "elsewhere" not in counters
