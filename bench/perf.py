@@ -13,7 +13,10 @@ Every process is timed from the outside (start-up, model load and all) and its p
 /proc; vanilla and the floor also report their in-process time after the model is loaded. Prints a
 table with records/s, MB/s and ratios against (1) and (2); writes JSON under ``bench/results/``.
 
-Usage: ``nice .venv/bin/python bench/perf.py --docs 2000`` (or ``--mb 10``); ``make perf``.
+Usage: ``nice .venv/bin/python bench/perf.py --docs 2000`` (or ``--mb 10``); ``make perf``. Each result
+also has ``cpu_s``, the user + system CPU seconds of the whole process tree (Beam's workers, the gate's
+child; py-spy's own when profiling): on a shared machine, compare variants by it. A quick A/B of the runs
+alone: ``--only run run_2_workers --no-profile --repeat 2`` (alternating; ``wall_s_each``/``cpu_s_each``).
 """
 
 from __future__ import annotations
@@ -121,7 +124,7 @@ def _role(role: str, texts_file: Path, work: Path) -> dict:
     if res.returncode:
         raise SystemExit(f"{role} failed:\n{res.stderr_tail}")
     inner = json.loads(out.read_text())
-    return {"wall_s": round(res.wall_s, 2), **_rounded(inner), "peak_rss_mb": res.peak_rss_mb}
+    return {"wall_s": round(res.wall_s, 2), "cpu_s": res.cpu_s, **_rounded(inner), "peak_rss_mb": res.peak_rss_mb}
 
 
 def _redact(args: list[str], work: Path, label: str, profile: bool) -> dict:
@@ -136,6 +139,7 @@ def _redact(args: list[str], work: Path, label: str, profile: bool) -> dict:
         return {"failed": res.returncode, "wall_s": round(res.wall_s, 2), "peak_rss_mb": res.peak_rss_mb}
     out = {
         "wall_s": round(res.wall_s, 2),
+        "cpu_s": res.cpu_s,
         "peak_rss_mb": {k: v for k, v in res.peak_rss_mb.items() if "py-spy" not in k},
     }
     if spy and raw.exists():
@@ -164,27 +168,37 @@ def bench(args: argparse.Namespace) -> dict:
         texts_file.write_text(json.dumps(corpus.texts()))
         kek = ["--kek-uri", f"local://{work / 'kek.json'}"]
         results: dict[str, dict] = {}
-        if not args.skip_baselines:
+        wanted = _wanted(args)
+        if "vanilla" in wanted:
             results["vanilla"] = _role("vanilla", texts_file, work)
+        if "ner_floor" in wanted:
             results["ner_floor"] = _role("floor", texts_file, work)
-        results["detect"] = _redact(
-            ["detect", "--input", str(paths["detect"]), "--output", str(work / "spans.jsonl"), *kek],
-            work,
-            "detect",
-            args.profile,
-        )
-        run = ["run", "--input", str(paths["run"]), *kek, "--summary-json"]
-        results["run"] = _redact(
-            [*run, str(work / "s1.json"), "--output", str(work / "out1")], work, "run", args.profile
-        )
-        if not args.skip_workers:
-            results["run_2_workers"] = _redact(
-                [*run, str(work / "s2.json"), "--output", str(work / "out2"), *WORKERS_2], work, "run2", False
+        if "detect" in wanted:
+            results["detect"] = _redact(
+                ["detect", "--input", str(paths["detect"]), "--output", str(work / "spans.jsonl"), *kek],
+                work,
+                "detect",
+                args.profile,
             )
-        s1 = work / "s1.json"
-        written = json.loads(s1.read_text())["counts"]["written"] if s1.exists() else None
-        if written != n:
-            print(f"run wrote {written} of {n} records", file=sys.stderr)
+        run = ["run", "--input", str(paths["run"]), *kek, "--summary-json"]
+        each: dict[str, list[tuple[float, float]]] = {}
+        for _ in range(args.repeat):  # alternating 1- and 2-worker runs; the last of each is kept
+            if "run" in wanted:
+                results["run"] = _redact(
+                    [*run, str(work / "s1.json"), "--output", str(work / "out1")], work, "run", args.profile
+                )
+                _check_written(work / "s1.json", n)
+            if "run_2_workers" in wanted:
+                results["run_2_workers"] = _redact(
+                    [*run, str(work / "s2.json"), "--output", str(work / "out2"), *WORKERS_2], work, "run2", False
+                )
+                _check_written(work / "s2.json", n)
+            for name in ("run", "run_2_workers"):
+                if name in results and "failed" not in results[name]:
+                    each.setdefault(name, []).append((results[name]["wall_s"], results[name]["cpu_s"]))
+        for name, runs in each.items():
+            results[name]["wall_s_each"] = [w for w, _ in runs]
+            results[name]["cpu_s_each"] = [c for _, c in runs]
     return {
         "corpus": {
             "records": n,
@@ -198,6 +212,24 @@ def bench(args: argparse.Namespace) -> dict:
     }
 
 
+RUNS = ("vanilla", "ner_floor", "detect", "run", "run_2_workers")
+
+
+def _wanted(args: argparse.Namespace) -> set[str]:
+    if args.only:
+        return set(args.only)
+    skipped = {"vanilla", "ner_floor"} if args.skip_baselines else set()
+    if args.skip_workers:
+        skipped.add("run_2_workers")
+    return set(RUNS) - skipped
+
+
+def _check_written(summary: Path, n: int) -> None:
+    written = json.loads(summary.read_text())["counts"]["written"] if summary.exists() else None
+    if written != n:
+        print(f"{summary.stem}: run wrote {written} of {n} records", file=sys.stderr)
+
+
 def derive(report: dict) -> dict:
     n, mb, res = report["corpus"]["records"], report["corpus"]["mb"], report["results"]
     table = {}
@@ -205,6 +237,7 @@ def derive(report: dict) -> dict:
     for name, r in res.items():
         table[name] = {"records_per_s": round(n / r["wall_s"], 2), "mb_per_s": round(mb / r["wall_s"], 4)}
         table[name]["max_process_rss_mb"] = max(r["peak_rss_mb"].values(), default=0)
+        table[name]["cpu_s"] = r.get("cpu_s")
     ratios = {}
     if "vanilla" in res:
         for name in ("detect", "run", "run_2_workers"):
@@ -228,6 +261,8 @@ def main() -> None:
     ap.add_argument("--no-profile", dest="profile", action="store_false", help="no py-spy stage split")
     ap.add_argument("--skip-baselines", action="store_true", help="only the redact runs")
     ap.add_argument("--skip-workers", action="store_true", help="no 2-worker run")
+    ap.add_argument("--only", nargs="+", choices=RUNS, help="just these measurements (e.g. run run_2_workers)")
+    ap.add_argument("--repeat", type=int, default=1, help="run the redact runs this many times, alternating")
     ap.add_argument("--results", default=str(HERE / "results"), help="folder for the JSON result")
     ap.add_argument("--label", default="", help="suffix for the result file name")
     ap.add_argument("--markdown", metavar="RESULT", help="print a result JSON as the README table and exit")
@@ -292,14 +327,19 @@ def markdown(report: dict) -> str:
 def print_table(report: dict) -> None:
     c = report["corpus"]
     print(f"corpus: {c['records']} records ({c['docs']} notes, {c['chats']} chats, {c['texts']} texts, {c['mb']} MB)")
-    print(f"{'':16} {'wall s':>8} {'records/s':>10} {'MB/s':>8} {'max RSS MB':>11}")
+    print(f"{'':16} {'wall s':>8} {'CPU s':>8} {'records/s':>10} {'MB/s':>8} {'max RSS MB':>11}")
     for name in (k for k, v in report["results"].items() if "failed" in v):
         print(f"{name:16} FAILED (exit {report['results'][name]['failed']})")
     for name, row in report["table"].items():
         wall = report["results"][name]["wall_s"]
+        cpu = row.get("cpu_s") or 0.0
         print(
-            f"{name:16} {wall:8.2f} {row['records_per_s']:10.2f} {row['mb_per_s']:8.4f} {row['max_process_rss_mb']:11.1f}"
+            f"{name:16} {wall:8.2f} {cpu:8.2f} {row['records_per_s']:10.2f} {row['mb_per_s']:8.4f} "
+            f"{row['max_process_rss_mb']:11.1f}"
         )
+        each = report["results"][name].get("wall_s_each", [])
+        if len(each) > 1:
+            print(f"{'':16} each run: wall {each}, CPU {report['results'][name]['cpu_s_each']}")
     for name in ("vanilla", "ner_floor"):
         r = report["results"].get(name)
         if r:

@@ -1,7 +1,9 @@
 """Run a command and record its wall time and the peak RSS of every process in its tree (Linux /proc).
 
 Peak RSS per process is the kernel's high-water mark (``VmHWM``), read until the process exits, so it
-covers Beam's worker subprocesses too. Where /proc is missing, only the children's overall maximum
+covers Beam's worker subprocesses too. CPU seconds (user + system) cover the whole tree: a process's
+children are counted once it has reaped them (Beam's workers and the gate's NER child are), which on a
+shared machine compares two variants better than wall time does. Where /proc is missing, only the children's overall maximum
 from ``resource.getrusage`` is reported.
 """
 
@@ -20,6 +22,7 @@ from pathlib import Path
 class ProcResult:
     wall_s: float
     returncode: int
+    cpu_s: float = 0.0  # user + system CPU seconds of the whole tree (every descendant this run reaped)
     peak_rss_mb: dict[str, float] = field(default_factory=dict)  # "pid name" -> MB
     max_rss_children_mb: float = 0.0
     stderr_tail: str = ""
@@ -66,6 +69,7 @@ def _hwm(pid: int) -> tuple[str, float] | None:
 def run(cmd: list[str], env: dict | None = None, interval: float = 0.2) -> ProcResult:
     """Run ``cmd`` to completion; stdout is discarded, the stderr tail kept for error messages."""
     peaks: dict[str, float] = {}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     done = threading.Event()
@@ -86,10 +90,12 @@ def run(cmd: list[str], env: dict | None = None, interval: float = 0.2) -> ProcR
     wall = time.perf_counter() - start
     done.set()
     watcher.join()
-    children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children_kb = after.ru_maxrss
     return ProcResult(
         wall_s=wall,
         returncode=proc.returncode,
+        cpu_s=round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2),
         peak_rss_mb={k: round(v, 1) for k, v in peaks.items() if v > 20},
         max_rss_children_mb=round(children_kb / 1024, 1),
         stderr_tail=(err or "")[-2000:],

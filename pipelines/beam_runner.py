@@ -7,8 +7,10 @@ that could echo a value.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import sys
 from collections import Counter
 from collections.abc import Callable
 
@@ -23,6 +25,9 @@ from transforms.counters import NS
 from transforms.errors import PipelineFailure, RedactError
 
 log = logging.getLogger(__name__)
+
+WORKER_MODULE = "pipelines.beam_worker"  # a local multi-processing worker's entry point (exits promptly)
+_BEAM_HARNESS = "apache_beam.runners.worker.sdk_worker_main"
 
 
 def pipeline_options(beam_args: list[str]) -> PipelineOptions:
@@ -71,7 +76,35 @@ class LocalRunner(PipelineRunner):
 
         encoded = JobServiceHandle.encode_pipeline_options(options.get_all_options())
         info = fn_runner.ExtendedProvisionInfo(beam_provision_api_pb2.ProvisionInfo(pipeline_options=encoded))
-        return fn_runner.FnApiRunner(provision_info=info).run_pipeline(pipeline, options)
+        return _fn_api_runner()(provision_info=info).run_pipeline(pipeline, options)
+
+
+@functools.cache
+def _fn_api_runner() -> type:
+    """Beam's FnApiRunner, starting subprocess workers through ``WORKER_MODULE`` (imported on first use)."""
+    from apache_beam.runners.portability.fn_api_runner import fn_runner
+
+    class _FnApiRunner(fn_runner.FnApiRunner):
+        def run_via_runner_api(self, pipeline_proto, options):
+            use_prompt_exit_workers(pipeline_proto)
+            return super().run_via_runner_api(pipeline_proto, options)
+
+    return _FnApiRunner
+
+
+def use_prompt_exit_workers(pipeline_proto) -> int:
+    """Point the subprocess environments that run Beam's default worker command (``python -m
+    apache_beam.runners.worker.sdk_worker_main``, what multi_processing mode sets) at ``WORKER_MODULE``
+    instead; any other environment is left alone. Returns how many were changed."""
+    from apache_beam.portability import python_urns
+
+    beam_default = f"{sys.executable} -m {_BEAM_HARNESS}".encode()
+    changed = 0
+    for env in pipeline_proto.components.environments.values():
+        if env.urn == python_urns.SUBPROCESS_SDK and env.payload == beam_default:
+            env.payload = f"{sys.executable} -m {WORKER_MODULE}".encode()
+            changed += 1
+    return changed
 
 
 def make_pipeline(beam_args: list[str]) -> beam.Pipeline:

@@ -27,7 +27,7 @@ from transforms.counters import NS
 from transforms.parsing.listing import Exclusions, Listed, ReadRefused, list_pattern, read_bounded
 from transforms.parsing.registry import parse_source
 from transforms.parsing.source import SourceFile, public_uri
-from transforms.parsing.stream import Shard, plan_shards, read_shard, shard_source, streamable
+from transforms.parsing.stream import Shard, even_shard_bytes, plan_shards, read_shard, shard_source, streamable
 from transforms.record import Drop, QuarantineItem, Record
 from transforms.retention import RetentionPolicy
 
@@ -174,7 +174,7 @@ class _PlanFile(_ItemsFn):
             yield listed
             return
         try:
-            plan = plan_shards(listed, self.cfg, self.cfg.shard_bytes)
+            plan = plan_shards(listed, self.cfg, even_shard_bytes(listed.size, self.cfg.shard_bytes))
         except ReadRefused as exc:
             yield from self._not_read(listed.path, exc.reason, exc.quarantine)
             return

@@ -49,3 +49,15 @@ def test_smoke_run_writes_a_result(tmp_path):
     assert report["corpus"]["records"] == 4
     assert {"run_vs_vanilla", "detect_vs_vanilla"} <= set(report["ratios"])
     assert all(r["peak_rss_mb"] for r in report["results"].values())
+
+
+@pytest.mark.slow
+def test_only_runs_repeat_alternating_and_report_cpu(tmp_path):
+    cmd = [sys.executable, str(BENCH / "perf.py"), "--docs", "4", "--no-profile", "--only", "run", "--repeat", "2"]
+    done = subprocess.run([*cmd, "--results", str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    (result,) = tmp_path.glob("perf-*.json")
+    run = json.loads(result.read_text())["results"]["run"]
+    assert set(json.loads(result.read_text())["results"]) == {"run"}
+    assert len(run["wall_s_each"]) == len(run["cpu_s_each"]) == 2
+    assert run["cpu_s"] > 0  # the whole tree's CPU seconds (the launcher and its children)

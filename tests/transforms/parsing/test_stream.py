@@ -15,7 +15,7 @@ from transforms.errors import IntegrityError
 from transforms.parsing.listing import Exclusions, ReadRefused, classify_local, read_bounded
 from transforms.parsing.registry import parse_source
 from transforms.parsing.source import SourceFile
-from transforms.parsing.stream import plan_shards, read_shard, streamable
+from transforms.parsing.stream import even_shard_bytes, plan_shards, read_shard, streamable
 
 CFG = InputConfig(max_record_chars=1000)
 LINES = [
@@ -151,3 +151,30 @@ def test_a_storage_error_while_reading_a_shard_never_carries_the_path(tmp_path, 
     chain = [exc, exc.__cause__, exc.__context__]
     assert all(raw_path not in repr(e) for e in chain)
     assert raw_path not in "".join(traceback.format_exception(exc)) and "maria" not in str(exc)
+
+
+@pytest.mark.parametrize(("size", "target"), [(995_256, 65_536), (467_614, 65_536), (65_537, 65_536), (10**7, 4096)])
+def test_even_shard_bytes_cuts_as_many_shards_of_about_equal_size(size, target):
+    count = -(-size // target)
+    even = even_shard_bytes(size, target)
+    assert even <= target and -(-size // even) == count  # the same number of shards, none above target
+    assert count * even - size < count  # the ranges differ by at most a byte before line alignment
+
+
+def test_even_shard_bytes_leaves_small_files_alone():
+    assert even_shard_bytes(0, 65_536) == even_shard_bytes(1000, 65_536) == even_shard_bytes(65_536, 65_536) == 65_536
+
+
+def test_even_shards_have_no_short_remainder(tmp_path):
+    """Same number of shards as full-size cutting, but no short last one (workers get shards in turn)."""
+    lines = [json.dumps({"id": str(i), "text": "x" * (40 + i % 61)}) for i in range(3000)]
+    path = tmp_path / "big.jsonl"
+    path.write_bytes("\n".join(lines).encode())
+    size = path.stat().st_size
+    full = plan_shards(_listed(path), CFG, 4096).shards
+    even = plan_shards(_listed(path), CFG, even_shard_bytes(size, 4096)).shards
+    assert len(even) == len(full)
+    lengths = [s.end - s.start for s in even]
+    longest_line = max(len(ln) for ln in lines) + 1
+    assert max(lengths) - min(lengths) <= len(even) * longest_line  # alignment drift only
+    assert full[-1].end - full[-1].start < min(lengths)  # what the full-size cut left at the end
