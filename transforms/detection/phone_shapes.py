@@ -6,20 +6,22 @@ default region is valid (``is_valid_number``). For a candidate made of ASCII dig
 digit string N:
 
 - ``_extract_possible_number`` keeps every digit and ``_normalize`` yields N;
-- unless R's international (IDD) prefix pattern matches at the start of N, the country code is R's own
-  (``_maybe_extract_country_code`` strips at most R's code, ``len(str(cc))`` digits, from the front);
-- the national prefix is then stripped with the metadata of R or of the code's main region; without a
-  transform rule (regions with one are left out here) that removes at most the widest match of its
-  ``national_prefix_for_parsing`` from the front.
+- unless R's international (IDD) prefix pattern matches at the start of N, the country code is R's own:
+  the national number is N with R's national prefix stripped (``_maybe_strip_national_prefix_carrier_code``:
+  nothing, or the whole ``national_prefix_for_parsing`` match at the start), or, when N starts with R's
+  code, N without the code, then without R's national prefix, then without the national prefix of the
+  code's main region (``_maybe_extract_country_code`` strips one, ``parse`` the other); each strip may be
+  refused. Without a transform rule (regions with one, in R or the main region, are left out) a strip
+  removes exactly the prefix match, so the national significant number is ``N[k:]`` for ``k`` in the small
+  set those choices give (leading zeros are kept by the ``italian_leading_zero`` fields).
 
-So the national significant number is ``N[k:]`` for some ``k`` up to that bound (leading zeros are kept
-by the ``italian_leading_zero`` fields). ``is_valid_number`` requires that some region X sharing the code
-matches it with its general description and one of the number types ``_number_type_helper`` checks
-(possible lengths, then the pattern, as ``_is_number_matching_desc``). When no ``k`` and no X pass, the
-parse ends in an error or an invalid number and ``_parse_and_verify`` returns None: the test says so
-without parsing, and the caller falls back to the real parse whenever the test cannot decide. Tries are
-unaffected (they are counted by the matcher's loop, not here). Privacy: pure function of the candidate
-and the fixed metadata; nothing is kept.
+``is_valid_number`` then requires that some region X sharing the code matches it with its general
+description and one of the number types ``_number_type_helper`` checks (possible lengths, then the
+pattern, as ``_is_number_matching_desc``). When no ``k`` and no X pass, the parse ends in an error or an
+invalid number and ``_parse_and_verify`` returns None: the test says so without parsing, and the caller
+falls back to the real parse whenever the test cannot decide. Tries are unaffected (they are counted by
+the matcher's loop, not here). ``tests/transforms/detection/test_phone.py`` checks it against the plain
+matcher. Privacy: a pure function of the candidate and the fixed metadata; nothing is kept.
 """
 
 from __future__ import annotations
@@ -39,16 +41,6 @@ TYPES = (  # the number types ``phonenumberutil._number_type_helper`` tries, in 
     "fixed_line",
     "mobile",
 )
-
-
-def _max_width(pattern: str | None) -> int | None:
-    """Most characters ``pattern`` can match (0 for no pattern, None when unbounded)."""
-    from re import _constants, _parser  # the stdlib's own regex parser: exact width
-
-    if not pattern:
-        return 0
-    width = _parser.parse(pattern).getwidth()[1]
-    return None if width >= _constants.MAXREPEAT else width
 
 
 def _desc(desc):
@@ -72,9 +64,6 @@ def shape_checks(regions) -> dict:
         main = PhoneMetadata.metadata_for_region(phonenumbers.region_code_for_country_code(cc))
         if main is None or meta.national_prefix_transform_rule or main.national_prefix_transform_rule:
             continue
-        widths = [_max_width(meta.national_prefix_for_parsing), _max_width(main.national_prefix_for_parsing)]
-        if None in widths:
-            continue
         code_regions = []
         for other in phonenumbers.region_codes_for_country_code(cc):
             m = PhoneMetadata.metadata_for_region(other)
@@ -85,8 +74,21 @@ def shape_checks(regions) -> dict:
             )
             code_regions.append((_desc(m.general_desc), types))
         else:
-            out[region] = (re.compile(meta.international_prefix).match, len(str(cc)) + max(widths), tuple(code_regions))
+            idd = re.compile(meta.international_prefix).match
+            out[region] = (idd, str(cc), _prefix(meta), _prefix(main), tuple(code_regions))
     return out
+
+
+def _prefix(metadata):
+    """``match`` of a region's national prefix for parsing, or None when it has none."""
+    pattern = metadata.national_prefix_for_parsing
+    return re.compile(pattern).match if pattern else None
+
+
+def _strips(digits: str, start: int, prefix) -> tuple[int, ...]:
+    """Where the national number may start after ``prefix`` is (or is not) stripped at ``start``."""
+    m = prefix(digits[start:]) if prefix is not None and start < len(digits) else None  # as parse slices
+    return (start, start + m.end()) if m is not None and m.end() > 0 else (start,)
 
 
 def cannot_be_valid(candidate: str, check) -> bool:
@@ -97,10 +99,14 @@ def cannot_be_valid(candidate: str, check) -> bool:
     digits = candidate.translate(SEPARATORS)
     if not digits.isdigit():
         return False
-    idd, strip, code_regions = check
+    idd, code, own, main, code_regions = check
     if idd(digits):
         return False
-    for k in range(min(strip, len(digits)) + 1):
+    starts = set(_strips(digits, 0, own))
+    if digits.startswith(code):
+        for after_code in _strips(digits, len(code), own):
+            starts.update(_strips(digits, after_code, main))
+    for k in starts:
         nsn = digits[k:]
         n = len(nsn)
         for (lengths, general), types in code_regions:

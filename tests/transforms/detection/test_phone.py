@@ -70,6 +70,11 @@ def _texts(seed: int, count: int, regions) -> list[str]:
         lambda: f"{digits(3)}/{digits(3)}-{digits(4)}/{digits(3)}",
         lambda: f"{rng.choice(examples)} / {rng.choice(examples)}",
         lambda: f"{rng.choice(examples)} ext. {digits(3)}",
+        lambda: (
+            rng.choice(["1", "44", "49", "61", "1 1", "440", "4400"])
+            + rng.choice(["", " ", "0", "1"])
+            + mutate(rng.choice(examples)).lstrip("+")
+        ),
     ]
     texts = []
     for _ in range(count):
@@ -224,6 +229,9 @@ def test_shape_check_refuses_only_what_parsing_refuses(regions):
                 national = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.NATIONAL)
                 e164 = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)[1:]
                 candidates += [national, e164, "00" + e164, "011 " + e164, national.replace(" ", "-")]
+                code, digits_only = str(n.country_code), "".join(c for c in national if c.isdigit())
+                for prefix in ("0", "1", "00", "11", "01", "10", "8", "06", "0 0", "1 1"):  # code, then prefixes
+                    candidates += [f"{code} {prefix} {national}", f"{code}{prefix}{digits_only}", prefix + e164]
     for _ in range(3000):
         shape = rng.choice(["run", "groups", "date", "zero"])
         if shape == "run":
