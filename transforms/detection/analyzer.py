@@ -28,8 +28,8 @@ def build_analyzer(cfg: DetectionConfig, rules: RecognizersFile | None = None, o
     """Return (AnalyzerEngine, ModelInfo). Raises ``IntegrityError`` if the model files were altered.
 
     ``optimized`` (default) disables the unused spaCy components and installs the phone matcher of
-    ``phone.py``, Presidio's pattern loop without its bookkeeping (``lean_patterns.py``), the prefilters of
-    ``prefilter.py`` (literal and digit gates), the windowed patterns of ``windows.py``, the URL tries of
+    ``phone.py`` (with the digit-shape check of ``phone_shapes.py``), Presidio's pattern loop without its
+    bookkeeping (``lean_patterns.py``), the prefilters of ``prefilter.py`` (literal and digit gates), the windowed patterns of ``windows.py``, the URL tries of
     ``tld_trie.py`` and the context enhancement of ``context.py``; all leave every span unchanged
     (``optimized=False`` is the reference path the equivalence test compares against)."""
     ensure_offline()

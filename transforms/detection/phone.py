@@ -19,6 +19,9 @@ where the answers come from:
   whatever the default region (``parse`` reads the region only for a number without one; that is when
   ``parse(candidate, None)`` succeeds) and, at leniency VALID or POSSIBLE, is verified from that number
   and the candidate alone: it is parsed and verified once per text and offset, not once per region;
+- at leniency VALID and stricter, a plain digit candidate (digits and `` ().-/``) whose national number
+  cannot be valid for the region's country code is refused before parsing (``phone_shapes.py``: an
+  exact necessary condition from the metadata, falling back to the real parse when unsure);
 - the region Presidio names in its explanation is parsed once per matched value.
 
 ``tests/transforms/detection/test_phone.py`` compares the results (spans, scores, explanations) with
@@ -30,6 +33,7 @@ written, logged or returned.
 from __future__ import annotations
 
 from transforms.detection.memo import BoundedMemo
+from transforms.detection.phone_shapes import cannot_be_valid, shape_checks
 from transforms.detection.prefilter import (
     _MIN_NSN,
     _PLUS_CHARS,
@@ -161,6 +165,7 @@ def windowed_phone_class():
             self._min_digits = recognizer.min_digits[region]
             self._min_no_plus = max(self._min_digits, recognizer.min_no_plus[region])
             self._region_free = recognizer.leniency in region_free_lenient
+            self._shape = recognizer.shape_checks.get(region)
             super().__init__(scan.text, region, leniency=recognizer.leniency, max_tries=recognizer.max_tries)
 
         def _find(self, index):  # upstream's loop, candidates from the shared scan
@@ -210,6 +215,8 @@ def windowed_phone_class():
                     return match
                 if known is not _PER_REGION:
                     return None if known is None else PhoneNumberMatch(*known)
+            if self._shape is not None and cannot_be_valid(candidate, self._shape):
+                return None  # parsing would end in an error or an invalid number (phone_shapes.py)
             return super()._parse_and_verify(candidate, offset)
 
         def _too_short(self, candidate) -> bool:
@@ -225,6 +232,8 @@ def windowed_phone_class():
             self.name = PhoneRecognizer.__name__  # guards, metadata and config refer to it by this name
             self.min_digits = min_digits_by_region(self.supported_regions, self.leniency)
             self.min_no_plus = min_digits_without_plus(self.supported_regions, self.leniency)
+            valid_only = self.leniency is not None and self.leniency >= Leniency.VALID  # the matcher checks validity
+            self.shape_checks = shape_checks(self.supported_regions) if valid_only else {}
             self.memo = BoundedMemo(
                 MEMO_ENTRIES
             )  # (candidate, surroundings) -> outcome per region; leniency is fixed here

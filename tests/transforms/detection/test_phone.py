@@ -70,6 +70,11 @@ def _texts(seed: int, count: int, regions) -> list[str]:
         lambda: f"{digits(3)}/{digits(3)}-{digits(4)}/{digits(3)}",
         lambda: f"{rng.choice(examples)} / {rng.choice(examples)}",
         lambda: f"{rng.choice(examples)} ext. {digits(3)}",
+        lambda: (
+            rng.choice(["1", "44", "49", "61", "1 1", "440", "4400"])
+            + rng.choice(["", " ", "0", "1"])
+            + mutate(rng.choice(examples)).lstrip("+")
+        ),
     ]
     texts = []
     for _ in range(count):
@@ -198,3 +203,54 @@ def test_plus_candidates_parsed_once_match_presidio(regions, leniency):
         assert _seen(fast.analyze(text, ["PHONE_NUMBER"])) == expected, text
         found += len(expected)
     assert found > 20
+
+
+def test_shape_check_refuses_only_what_parsing_refuses(regions):
+    """``phone_shapes.cannot_be_valid`` is a necessary condition: whenever it refuses a candidate for a
+    region, the plain matcher's ``_parse_and_verify`` (parse + VALID verification) finds no number in it."""
+    import phonenumbers
+    from phonenumbers import Leniency, PhoneNumberMatcher
+
+    from transforms.detection.phone_shapes import cannot_be_valid, shape_checks
+
+    every = [*regions, *OTHER_REGIONS]
+    checks = shape_checks(every)
+    assert set(regions) - checks.keys() <= {"BR", "JP"}  # only regions with a national-prefix transform rule
+    rng = random.Random(11)
+
+    def digits(n: int) -> str:
+        return "".join(rng.choice("0123456789") for _ in range(n))
+
+    candidates = []
+    for region in every:  # valid numbers of every region, dialled nationally, with the code, via the IDD
+        for kind in range(11):
+            n = phonenumbers.example_number_for_type(region, kind)
+            if n is not None:
+                national = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.NATIONAL)
+                e164 = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)[1:]
+                candidates += [national, e164, "00" + e164, "011 " + e164, national.replace(" ", "-")]
+                code, digits_only = str(n.country_code), "".join(c for c in national if c.isdigit())
+                for prefix in ("0", "1", "00", "11", "01", "10", "8", "06", "0 0", "1 1"):  # code, then prefixes
+                    candidates += [f"{code} {prefix} {national}", f"{code}{prefix}{digits_only}", prefix + e164]
+    for _ in range(3000):
+        shape = rng.choice(["run", "groups", "date", "zero"])
+        if shape == "run":
+            candidates.append(digits(rng.randint(2, 20)))
+        elif shape == "groups":
+            candidates.append(rng.choice(" -./").join(digits(rng.randint(1, 5)) for _ in range(rng.randint(2, 5))))
+        elif shape == "date":
+            candidates.append(f"{rng.randint(1, 31)}/{rng.randint(1, 12)}/{rng.randint(1900, 2099)}")
+        else:
+            candidates.append(
+                f"({rng.choice(['0', '00', '01', '1'])}{digits(rng.randint(1, 4))}) {digits(rng.randint(3, 9))}"
+            )
+    refused = kept = 0
+    for region, check in checks.items():
+        for candidate in candidates:
+            if cannot_be_valid(candidate, check):
+                refused += 1
+                matcher = PhoneNumberMatcher(candidate, region, leniency=Leniency.VALID)
+                assert matcher._parse_and_verify(candidate, 0) is None, (region, candidate)
+            else:
+                kept += 1
+    assert refused > 10_000 and kept > 10_000  # the check decides often, and leaves many to the parser
