@@ -81,17 +81,17 @@ class Propagator:
                 doc_spans + self._coordinated(text, doc_spans) for text, doc_spans in zip(texts, spans, strict=True)
             ]
         groups = [(ci, {v for (v, c) in values if c is ci}) for ci in (True, False)]
-        groups = [(ci, group) for ci, group in groups if group]
+        groups = [(ci, group, all(v and v.isascii() for v in group)) for ci, group in groups if group]
         lookup = {(v.lower() if c else v): label for (v, c), label in values.items()}
         spans = [doc_spans + self._coordinated(text, doc_spans) for text, doc_spans in zip(texts, spans, strict=True)]
         finders = {}
         out = []
         for text, doc_spans in zip(texts, spans, strict=True):
             found = list(doc_spans)
-            for ci, group in groups:
-                if text.isascii() and all(v and v.isascii() for v in group):
+            for ci, group, ascii_values in groups:
+                if ascii_values and text.isascii():
                     matches = literal_matches(text, group, ci)
-                else:  # non-ASCII: the regex's own case folding decides (built once per document)
+                else:  # non-ASCII: the regex's own case folding decides (built once per apply)
                     if ci not in finders:
                         finders[ci] = value_regex(group, ci)
                     matches = regex_matches(finders[ci], text)

@@ -65,7 +65,8 @@ class Plan:
 
 def even_shard_bytes(size: int, target: int) -> int:
     """The shard size that cuts ``size`` bytes into ``ceil(size / target)`` about equal ranges (at most
-    ``target`` each, before line alignment), instead of full ranges and a short last one: a runner deals
+    ``target`` each, before line alignment; a line longer than a range makes the next range shorter, at least
+    half of one), instead of full ranges and a short last one: a runner deals
     shards to its workers in turn, and a file's short remainder left one worker with most of a shard's
     work less than the other (2,000-record bench corpus, 2 workers: 1,087 and 913 records)."""
     if size <= target:

@@ -57,3 +57,43 @@ def test_alternation_finditer_is_leftmost_then_first_alternative() -> None:
     assert _spans(alternation_finditer(alts, text, "t")) == _spans(ref)
     with pytest.raises(ValueError):
         alternation_finditer([regex.compile(r"x*")], "abc", "t")
+
+
+@pytest.mark.parametrize(
+    ("option", "words", "text"),
+    [
+        ("street_word_endings", [], "Meet at Baker 12 today"),  # an empty list: its core needs no street word
+        ("street_words_before", [], "ship to 5 Foo 12 now"),
+        ("street_words_after", ["Bulvar\u0131"], "Meet at Ataturk BULVARI 12 today"),  # V1 folds \u0131 onto I
+    ],
+)
+def test_custom_word_lists_keep_the_reference_matches(option: str, words: list[str], text: str) -> None:
+    from transforms.detection.recognizers.address import AddressRecognizer
+
+    rec = AddressRecognizer("AddressRecognizer", "ADDRESS", {**SPEC.options, option: words})
+    c = rec.cased
+    ref = _spans(c["core"].finditer(text))
+    assert ref  # the reference does match here
+    assert _spans(rec.core_matches(c, text)) == ref
+
+
+def test_alternation_finditer_keeps_one_time_budget(monkeypatch, caplog) -> None:
+    """Every search of the alternatives shares the reference's single timeout: four alternatives that
+    each fit in the budget alone but not together time out with the warning, like the reference's one
+    finditer (giving each search the whole budget returned no warning)."""
+    import time
+
+    import regex
+
+    from transforms.detection.recognizers import base
+
+    text = "a" * 24 + "c"
+    slow = regex.compile(r"(?:(?:a|aa)+)+b")
+    start = time.monotonic()
+    assert slow.search(text, timeout=30) is None
+    alone = time.monotonic() - start
+    monkeypatch.setattr(base, "TIMEOUT_SECONDS", 1.6 * alone)  # one alone fits; four together do not
+    alts = [regex.compile(slow.pattern + s) for s in ("1", "2", "3", "4")]
+    with caplog.at_level("WARNING"):
+        assert alternation_finditer(alts, text, "slow") == []
+    assert any("timed out" in r.getMessage() for r in caplog.records)

@@ -86,14 +86,16 @@ class AddressRecognizer(CodeRecognizer):
 
     @staticmethod
     def _gates(options) -> dict[int, object] | None:
-        """Casefolded word sets for the gated cores, or None when a word is not all word characters
-        (then the words-only reasoning of ``_skipped`` would not hold and every core runs)."""
+        """Casefolded word sets for the gated cores, or None (every core runs) when a list is empty (its
+        core then matches without a street word) or a word is not all word characters (the words-only
+        reasoning of ``_skipped`` would not hold). ``_fold``: V1 case folding matches ASCII ``I``/``i``
+        with Turkish dotless and dotted i (U+0131, U+0130), which ``str.casefold`` does not show."""
         words = {
-            AFTER: {w.casefold() for w in options.get("street_words_after", [])},
-            BEFORE: {w.casefold() for w in options.get("street_words_before", [])},
-            ENDING: tuple({w.casefold() for w in options.get("street_word_endings", [])}),
+            AFTER: {_fold(w) for w in options.get("street_words_after", [])},
+            BEFORE: {_fold(w) for w in options.get("street_words_before", [])},
+            ENDING: tuple({_fold(w) for w in options.get("street_word_endings", [])}),
         }
-        if not all(WORD.fullmatch(w) for group in words.values() for w in group):
+        if not all(words.values()) or not all(WORD.fullmatch(w) for group in words.values() for w in group):
             return None
         return words
 
@@ -145,3 +147,10 @@ class AddressRecognizer(CodeRecognizer):
                 break
             pos, parts = m.end(), parts + 1
         return pos, parts
+
+
+def _fold(word: str) -> str:
+    """``word.casefold()`` with Turkish dotless/dotted i as ``i``: in ASCII text the regex module's V1
+    IGNORECASE matches U+0131 to ``I`` and U+0130 to ``i``, so a gate word must allow those (over-allowing is
+    safe: the gate only skips a core when no allowed word is present)."""
+    return word.casefold().replace("i\u0307", "i").replace("\u0131", "i")

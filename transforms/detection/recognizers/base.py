@@ -76,8 +76,8 @@ def alternation_finditer(alts: list[regex.Pattern], text: str, name: str, skip: 
     try:
         nxt = {}
         for i, pattern in enumerate(alts):
-            if i not in skip:
-                m = pattern.search(text, timeout=TIMEOUT_SECONDS)
+            if i not in skip:  # one budget for the whole alternation, as the reference's one finditer
+                m = pattern.search(text, timeout=max(deadline - time.monotonic(), 0.001))
                 if m is not None:
                     nxt[i] = m
         out = []
