@@ -15,7 +15,8 @@ table with records/s, MB/s and ratios against (1) and (2); writes JSON under ``b
 
 Usage: ``nice .venv/bin/python bench/perf.py --docs 2000`` (or ``--mb 10``); ``make perf``. Each result
 also has ``cpu_s``, the user + system CPU seconds of the whole process tree (Beam's workers, the gate's
-child; py-spy's own when profiling): on a shared machine, compare variants by it. A quick A/B of the runs
+child; not measured, ``None``, for a run profiled by py-spy, which may exit before reaping the process it
+profiles): on a shared machine, compare variants by it. A quick A/B of the runs
 alone: ``--only run run_2_workers --no-profile --repeat 2`` (alternating; ``wall_s_each``/``cpu_s_each``).
 """
 
@@ -139,7 +140,9 @@ def _redact(args: list[str], work: Path, label: str, profile: bool) -> dict:
         return {"failed": res.returncode, "wall_s": round(res.wall_s, 2), "peak_rss_mb": res.peak_rss_mb}
     out = {
         "wall_s": round(res.wall_s, 2),
-        "cpu_s": res.cpu_s,
+        # under py-spy the tree's CPU is not measurable: py-spy may exit before reaping the profiled process,
+        # whose CPU then escapes RUSAGE_CHILDREN (seen: 0.70 CPU-s for a 31 s run); None rather than a wrong number
+        "cpu_s": None if spy else res.cpu_s,
         "peak_rss_mb": {k: v for k, v in res.peak_rss_mb.items() if "py-spy" not in k},
     }
     if spy and raw.exists():
@@ -332,9 +335,10 @@ def print_table(report: dict) -> None:
         print(f"{name:16} FAILED (exit {report['results'][name]['failed']})")
     for name, row in report["table"].items():
         wall = report["results"][name]["wall_s"]
-        cpu = row.get("cpu_s") or 0.0
+        cpu = row.get("cpu_s")
+        cpu_text = "n/a" if cpu is None else f"{cpu:.2f}"
         print(
-            f"{name:16} {wall:8.2f} {cpu:8.2f} {row['records_per_s']:10.2f} {row['mb_per_s']:8.4f} "
+            f"{name:16} {wall:8.2f} {cpu_text:>8} {row['records_per_s']:10.2f} {row['mb_per_s']:8.4f} "
             f"{row['max_process_rss_mb']:11.1f}"
         )
         each = report["results"][name].get("wall_s_each", [])
