@@ -63,3 +63,17 @@ def test_shift_date_keeps_the_format(value, days, expected):
 @pytest.mark.parametrize("value", ["yesterday", "3pm", "the 1990s", "Monday"])
 def test_shift_date_refuses_what_is_not_a_date(value):
     assert shift_date(value, 10) is None
+
+
+def test_faker_loads_only_when_a_surrogate_is_drawn():
+    """Token and indexed runs import the tokenize stage but never draw a surrogate: no Faker import."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, transforms.tokenize, transforms.redaction; print('faker' in sys.modules)\n"
+        "from transforms.replacement.surrogates import surrogate\n"
+        "surrogate('PERSON', 'Ann Lee', '<PERSON_0000000000000001>'); print('faker' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.split() == ["False", "True"]

@@ -18,17 +18,21 @@ import hashlib
 import random
 import re
 from collections.abc import Callable
-
-from faker import Faker
+from typing import TYPE_CHECKING
 
 from transforms.replacement.dates import shift_date
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 _fake: Faker | None = None
 
 
 def _faker(seed: int) -> Faker:
     global _fake
-    if _fake is None:
+    if _fake is None:  # imported on first use: token and indexed runs never load Faker (about 0.2 s)
+        from faker import Faker
+
         _fake = Faker("en_US")
     _fake.seed_instance(seed)
     return _fake
