@@ -110,7 +110,10 @@ HOTSPOTS = {
     ],
     "phone recognizer": ("phone_recognizer.py", "analyze"),
     "phone recognizer (prefiltered)": ("transforms/detection/phone.py", "analyze"),
-    "pattern recognizers": ("presidio_analyzer/pattern_recognizer.py", "analyze"),
+    "pattern recognizers": [
+        ("presidio_analyzer/pattern_recognizer.py", "analyze"),
+        ("transforms/detection/lean_patterns.py", "analyze"),  # Presidio's loop as the optimized path runs it
+    ],
     "context enhancement": ("context_aware_enhancer", "enhance_using_context"),
     "tink encrypt": ("tink/", "encrypt_deterministically"),
     "parquet write": ("pyarrow/parquet", "write_table"),

@@ -61,3 +61,17 @@ def test_only_runs_repeat_alternating_and_report_cpu(tmp_path):
     assert set(json.loads(result.read_text())["results"]) == {"run"}
     assert len(run["wall_s_each"]) == len(run["cpu_s_each"]) == 2
     assert run["cpu_s"] > 0  # the whole tree's CPU seconds (the launcher and its children)
+
+
+def test_hotspots_count_the_optimized_paths_of_presidio_steps(tmp_path):
+    """The optimized detector runs Presidio's analysis (``lean.py``) and pattern loop (``lean_patterns.py``)
+    through our own functions: their samples count under Presidio's hot spots, as the upstream ones do."""
+    stages = bench_module("stages")
+    lean = "LeanAnalyzer.analyze (transforms/detection/lean.py:59)"
+    loop = "lean_analyze.<locals>.analyze (transforms/detection/lean_patterns.py:47)"
+    upstream = "PatternRecognizer.analyze (presidio_analyzer/pattern_recognizer.py:97)"
+    raw = tmp_path / "p.txt"
+    raw.write_text(f"main (x.py:1);{lean};{loop} 3\nmain (x.py:1);{upstream} 1\nmain (x.py:1) 4\n")
+    shares = stages.hotspots(raw)
+    assert shares["presidio analyze"] == 0.375
+    assert shares["pattern recognizers"] == 0.5
