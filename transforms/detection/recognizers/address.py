@@ -100,8 +100,8 @@ class AddressRecognizer(CodeRecognizer):
         return words
 
     def _skipped(self, c: dict, text: str) -> frozenset[int]:
-        """Cores that cannot match ASCII ``text``. In ASCII text (V1 full case folding: casefolded words;
-        no non-ASCII word folds onto ASCII letters except through casefold itself) a street word after
+        """Cores that cannot match ASCII ``text``. In ASCII text (V1 full case folding: words as ``_fold``
+        gives them; a non-ASCII word reaches ASCII letters only through casefold or Turkish i) a street word after
         the name is a whole word followed by ".? digit"; a street word before the name is a whole word;
         a street-name ending ends such a whole word. No word there means no match of that core."""
         gates = c["gates"]
