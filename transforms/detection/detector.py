@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from functools import partial
 
 from transforms import reasons
 from transforms.config import DetectionConfig
@@ -64,7 +65,11 @@ class _TimeoutWatch(logging.Handler):
 class Detector:
     """Heavy object (spaCy + Presidio): build once per worker, e.g. in ``DoFn.setup()``."""
 
-    def __init__(self, cfg: DetectionConfig, *, optimized: bool = True, batch_size: int = 64) -> None:
+    def __init__(
+        self, cfg: DetectionConfig, *, optimized: bool = True, batch_size: int = 64, ner_child: bool = False
+    ) -> None:
+        """``ner_child``: run spaCy in a child process, overlapped with the rest (``ner_child.py``; only
+        where a core is otherwise idle: same spans, more cores). Needs ``optimized``."""
         self.cfg = cfg
         self.rules = load_recognizers_file(cfg.recognizers_file)
         self.engine, self.model_info = build_analyzer(cfg, self.rules, optimized=optimized)
@@ -82,6 +87,31 @@ class Detector:
         self._logger.addHandler(self._watch)
         if self._logger.getEffectiveLevel() > logging.WARNING:
             self._logger.setLevel(logging.WARNING)
+        from transforms.detection.ner_child import ChildUsers, start_lookahead
+
+        self._child = ChildUsers(partial(start_lookahead, self.engine.nlp_engine, cfg.nlp.name, cfg.nlp.hashes_file))
+        if ner_child:
+            self.attach_child()
+
+    def attach_child(self) -> None:
+        """One more user of an NER child (``DetectPII``'s ``setup``): one starts if none runs. Needs
+        ``optimized``; a child that cannot start leaves spaCy in process."""
+        if self.optimized:
+            self._child.attach()
+
+    def detach_child(self) -> None:
+        """One user fewer (``DetectPII``'s ``teardown``); the last one stops the child."""
+        self._child.detach()
+
+    @property
+    def overlapped(self) -> bool:
+        """Does a child process run spaCy ahead of the analysis (``prefetch`` every text of a batch)?"""
+        ahead = self._child.ahead
+        return ahead is not None and ahead.alive
+
+    def close(self) -> None:
+        """Stop the NER child, if any (also done when the detector is garbage-collected)."""
+        self._child.close()
 
     @property
     def model(self) -> ModelInfo:
@@ -127,9 +157,22 @@ class Detector:
         """Run spaCy once over the short texts of several conversations (e.g. every turn of a batch of
         records), so that ``detect_turns`` finds their artifacts remembered (``memo.py``) instead of making
         one small ``nlp.pipe`` call per conversation. Only texts the memo keeps are run (at most as many
-        as it holds); a failure here is ignored (each conversation then runs spaCy itself)."""
+        as it holds); a failure here is ignored (each conversation then runs spaCy itself).
+
+        When ``overlapped``: every text (documents' and turns') goes to the NER child now, in the order
+        detection will ask for them, and this returns at once; artifacts of an earlier batch not asked
+        for are dropped."""
         memo = self._memo
         if memo is None:
+            return
+        if self.overlapped:  # every text of the batch, in the order detection will ask for them
+            self._child.ahead.new_batch()
+            self._child.ahead.submit(
+                t
+                for t in (self._prepare(t) for t in texts)
+                if t.strip() and len(t) <= self.cfg.chunk_chars and not memo.has_results(t, None)
+                if memo.artifacts_of(t) is None
+            )
             return
         try:
             wanted = [
@@ -164,6 +207,11 @@ class Detector:
                 todo.setdefault(text, []).append(i)
         if not todo:
             return out
+        if self.overlapped:  # sent ahead by ``prefetch`` (or now): each is waited for when analysed
+            from transforms.detection.ner_child import Waiting
+
+            self._child.ahead.submit(todo, again=False)
+            return Waiting(out, todo, self._child.ahead, memo.keep_artifacts)
         try:
             docs = self.engine.nlp_engine.process_batch(list(todo), "en", batch_size=self.batch_size)
             for (text, where), (_, art) in zip(todo.items(), docs, strict=True):
