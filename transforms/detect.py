@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections import deque
 from dataclasses import replace
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
+from apache_beam.transforms.window import BoundedWindow
 from apache_beam.utils.shared import Shared
+from apache_beam.utils.timestamp import Timestamp
 from apache_beam.utils.windowed_value import WindowedValue
 
 from transforms import reasons
 from transforms.config import DetectionConfig
 from transforms.counters import NS
-from transforms.detection.ner_child import AHEAD_BATCHES
+from transforms.detection.ner_child import AHEAD_BATCHES, Held
 from transforms.errors import RecordError
 from transforms.known_pii import add_known_spans
 from transforms.record import Record, to_quarantine
@@ -52,7 +53,7 @@ _SHARED = Shared()  # one handle per process; pickled with the DoFn, so every co
 
 
 class _DetectFn(beam.DoFn):
-    _held: deque | None = None  # (batch, window, timestamp) sent to the NER child, not analysed yet
+    _held: Held | None = None  # (batch, window, timestamp) sent to the NER child, not analysed yet
 
     def __init__(
         self, cfg: DetectionConfig, progress_every: int = 1000, batch_size: int = 64, ner_child: bool = False
@@ -68,8 +69,9 @@ class _DetectFn(beam.DoFn):
         self.seen = 0
 
     def teardown(self) -> None:
-        if self.ner_child:
-            self.detector.detach_child()
+        detector = getattr(self, "detector", None)  # None: setup failed before it had one
+        if self.ner_child and detector is not None:
+            detector.detach_child()
 
     def _build(self):
         from transforms.detection.detector import Detector
@@ -77,7 +79,7 @@ class _DetectFn(beam.DoFn):
         return Detector(self.cfg, batch_size=self.batch_size)
 
     def start_bundle(self) -> None:
-        self._held = deque()
+        self._held = Held(AHEAD_BATCHES)
 
     def process(self, batch: list[Record], window=beam.DoFn.WindowParam, timestamp=beam.DoFn.TimestampParam):
         """Never mutates an input record: every output is a copy with spans attached.
@@ -85,22 +87,21 @@ class _DetectFn(beam.DoFn):
         With an NER child (``overlapped``), a batch's texts go to the child at once and the batch is
         analysed ``AHEAD_BATCHES`` batches later (or at the bundle's end), so the child always has work
         queued; its outputs keep their own window and timestamp."""
-        held = self._held if self._held is not None else deque()
-        self._held = held
+        if self._held is None:
+            self._held = Held(AHEAD_BATCHES)
         if not self.detector.overlapped:  # in process (or the child stopped: what it had is analysed here)
-            while held:
-                yield from self._detect(*held.popleft())
+            for held in self._held.flush():
+                yield from self._detect(*held)
             yield from self._detect(batch)
             return
-        chats = [r for r in batch if r.turns is not None]
-        self.detector.prefetch([r.text for r in batch if r.turns is None] + [t.text for r in chats for t in r.turns])
-        held.append((batch, window, timestamp))
-        while len(held) > AHEAD_BATCHES:
-            yield from self._detect(*held.popleft())
+        chats = [[t.text for t in r.turns] for r in batch if r.turns is not None]
+        self.detector.send_ahead([r.text for r in batch if r.turns is None], chats)
+        for held in self._held.push((batch, window, timestamp)):
+            yield from self._detect(*held)
 
     def finish_bundle(self):
-        while self._held:
-            yield from self._detect(*self._held.popleft())
+        for held in self._held.flush() if self._held is not None else []:
+            yield from self._detect(*held)
 
     def _detect(self, batch: list[Record], window=None, timestamp=None):
         docs = [r for r in batch if r.turns is None]
@@ -124,7 +125,7 @@ class _DetectFn(beam.DoFn):
             yield _windowed(res, window, timestamp)
 
 
-def _windowed(value, window, timestamp):
+def _windowed(value: object, window: BoundedWindow | None, timestamp: Timestamp | None) -> object:
     """``value`` in the window and at the timestamp of the batch it came from (a held batch's outputs
     leave with a later element, or from ``finish_bundle``); as is when that batch is the current one."""
     return value if window is None else WindowedValue(value, timestamp, [window])

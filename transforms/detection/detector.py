@@ -144,8 +144,7 @@ class Detector:
         """Spans per turn; propagation spans all turns, and each turn sees the previous turn as context.
         All turns go through spaCy in one batch. Raises ``RecordError``."""
         prepared = [self._prepare(t) for t in texts]
-        n = self.rules.transcript.turn_context_words
-        contexts = [None] + [previous.split()[-n:] or None for previous in texts[:-1]]
+        contexts = self.turn_contexts(texts)
         artifacts = self._nlp_batch(prepared, contexts)
         per_turn = []
         for i, text in enumerate(texts):
@@ -153,26 +152,38 @@ class Detector:
             per_turn.append(self._spans(text, prepared[i], artifacts.get(i), contexts[i], hits))
         return self._finish(texts, per_turn, speakers)
 
+    def turn_contexts(self, texts: list[str]) -> list[list[str] | None]:
+        """Each turn's context words for Presidio: the last words of the turn before it."""
+        n = self.rules.transcript.turn_context_words
+        return [None] + [previous.split()[-n:] or None for previous in texts[:-1]]
+
+    def send_ahead(self, documents: list[str], conversations: list[list[str]]) -> None:
+        """With an NER child (``overlapped``): every text of a batch (the documents, then each
+        conversation's turns, in the order detection will ask for them) goes to the child now, except
+        those whose analysis or spaCy artifacts are remembered; returns at once. Nothing otherwise."""
+        ahead, memo = self._child.ahead, self._memo
+        if not self.overlapped or memo is None:
+            return
+        texts, contexts = list(documents), [None] * len(documents)
+        for turns in conversations:
+            texts += turns
+            contexts += self.turn_contexts(turns)
+        ahead.new_batch()
+        ahead.submit(
+            t
+            for t, context in zip((self._prepare(t) for t in texts), contexts, strict=True)
+            if t.strip() and len(t) <= self.cfg.chunk_chars and not memo.has_results(t, context)
+            if memo.artifacts_of(t) is None
+        )
+
     def prefetch(self, texts: list[str]) -> None:
         """Run spaCy once over the short texts of several conversations (e.g. every turn of a batch of
         records), so that ``detect_turns`` finds their artifacts remembered (``memo.py``) instead of making
         one small ``nlp.pipe`` call per conversation. Only texts the memo keeps are run (at most as many
-        as it holds); a failure here is ignored (each conversation then runs spaCy itself).
-
-        When ``overlapped``: every text (documents' and turns') goes to the NER child now, in the order
-        detection will ask for them, and this returns at once; artifacts of an earlier batch not asked
-        for are dropped."""
+        as it holds); a failure here is ignored (each conversation then runs spaCy itself). With an NER
+        child, ``send_ahead`` does this instead."""
         memo = self._memo
         if memo is None:
-            return
-        if self.overlapped:  # every text of the batch, in the order detection will ask for them
-            self._child.ahead.new_batch()
-            self._child.ahead.submit(
-                t
-                for t in (self._prepare(t) for t in texts)
-                if t.strip() and len(t) <= self.cfg.chunk_chars and not memo.has_results(t, None)
-                if memo.artifacts_of(t) is None
-            )
             return
         try:
             wanted = [
@@ -207,7 +218,7 @@ class Detector:
                 todo.setdefault(text, []).append(i)
         if not todo:
             return out
-        if self.overlapped:  # sent ahead by ``prefetch`` (or now): each is waited for when analysed
+        if self.overlapped:  # sent ahead by ``send_ahead`` (or now): each is waited for when analysed
             from transforms.detection.ner_child import Waiting
 
             self._child.ahead.submit(todo, again=False)

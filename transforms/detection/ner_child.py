@@ -12,7 +12,9 @@ would, so spans are the same either way (a test compares them).
 
 Failure never loses or changes a result: a chunk the child fails on, a child that ends, or one that
 does not answer within ``RESULT_TIMEOUT_S`` gives no artifacts, and detection runs spaCy in process for
-those texts (the child is stopped and not used again; one warning, no text).
+those texts (a warning each time, no text). A chunk failure leaves the child in use; a child that ended
+or timed out is stopped and not used again by this detector until a new user attaches (``ChildUsers``:
+the next ``DetectPII`` setup starts a fresh one).
 
 Privacy contract: texts reach the child pickled over an anonymous pipe and come back as ``DocBin``
 bytes over another (memory only; ``transforms/child_process.py``); the child logs nothing and sends a
@@ -35,8 +37,16 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from transforms.child_process import exited, spawn, stop
+
+if TYPE_CHECKING:  # spaCy is imported when a child starts, not with this module
+    from spacy.language import Language
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +68,7 @@ class ChildSpec:
     max_length: int
 
     @classmethod
-    def of(cls, nlp, model: str, hashes_file: str | None) -> ChildSpec:
+    def of(cls, nlp: Language, model: str, hashes_file: str | None) -> ChildSpec:
         return cls(model, hashes_file, tuple(nlp.pipe_names), nlp.max_length)
 
 
@@ -131,6 +141,8 @@ def _drain(conn: Connection, inbox: queue.SimpleQueue) -> None:
             inbox.put(conn.recv())
     except (EOFError, OSError):  # the child has gone (or the pipe was closed)
         inbox.put(("gone", "ended"))
+    except BaseException as exc:  # an answer that cannot be read: the child is not trusted any more
+        inbox.put(("gone", f"unreadable answer, {type(exc).__name__}"))
     finally:
         conn.close()
 
@@ -139,7 +151,8 @@ def _shutdown(proc, outbox: queue.SimpleQueue, threads: tuple[threading.Thread, 
     outbox.put(None)  # the feeder closes the pipe: the child's next read ends it
     stop(proc, wait=1.0)
     for thread in threads:  # their pipes fail or end once the child is gone (bounded regardless)
-        thread.join(5.0)
+        if thread.is_alive():
+            thread.join(5.0)
 
 
 class NerChild:
@@ -154,12 +167,16 @@ class NerChild:
             threading.Thread(target=_feed, args=(feed, self._outbox), daemon=True, name="ner-child-feed"),
             threading.Thread(target=_drain, args=(results, self._inbox), daemon=True, name="ner-child-drain"),
         )
-        for thread in threads:
-            thread.start()
-        self._outbox.put(spec)
         self._sent: deque[list[str]] = deque()
         self.alive = True
         self._finalizer = weakref.finalize(self, _shutdown, self._proc, self._outbox, threads)
+        try:
+            for thread in threads:
+                thread.start()
+        except BaseException:
+            self.close()
+            raise
+        self._outbox.put(spec)
 
     def send(self, texts: list[str]) -> bool:
         """Queue one chunk (returns at once); False once the child is not used any more."""
@@ -172,6 +189,10 @@ class NerChild:
     @property
     def outstanding(self) -> int:
         return len(self._sent)
+
+    def has_result(self) -> bool:
+        """Has an answer (or the news that the child has gone) arrived, so ``receive`` will not wait?"""
+        return not self._inbox.empty()
 
     def receive(self) -> tuple[list[str], bytes | None]:
         """The oldest outstanding chunk and its ``DocBin`` bytes (``None``: no result for it, after a
@@ -215,15 +236,18 @@ class Lookahead:
 
     ``to_artifacts(doc)``: Presidio's artifacts of a ``Doc`` (the NLP engine's own conversion);
     ``vocab``: the worker's vocabulary the ``Doc``s are rebuilt on. Each ``submit`` of a text counts one
-    ``take`` of it; artifacts stay until taken as often, or until ``KEEP_BATCHES`` ``new_batch`` calls
-    after the one they were submitted in (a text a batch did not ask for after all), so memory holds a
-    few batches' artifacts."""
+    ``take`` of it. Artifacts stay until taken as often, or until their caller (a thread: Beam may run
+    several DoFn copies on threads sharing one detector) has started ``KEEP_BATCHES`` more batches since
+    it last asked for them (a text its batch did not ask for after all); results already back are read
+    at each ``new_batch``, so neither they nor the artifacts pile up: memory holds a few batches'."""
 
-    def __init__(self, child: NerChild, to_artifacts: Callable, vocab, chunk: int = CHUNK_TEXTS) -> None:
+    def __init__(
+        self, child: NerChild, to_artifacts: Callable[[Doc], object], vocab: Vocab, chunk: int = CHUNK_TEXTS
+    ) -> None:
         self.child, self._to_artifacts, self._vocab, self._chunk = child, to_artifacts, vocab, chunk
-        self._gen = 0
-        self._pending: dict[str, int] = {}  # sent, not received: text -> generation
-        self._arrived: dict[str, tuple[int, object]] = {}  # received, not taken: text -> (generation, artifacts)
+        self._batch: dict[int, int] = {}  # caller thread -> its batch number
+        self._pending: dict[str, tuple[int, int]] = {}  # sent, not received: text -> (thread, batch)
+        self._arrived: dict[str, tuple[tuple[int, int], object]] = {}  # received, not taken: text -> (mark, artifacts)
         self._wanted: dict[str, int] = {}  # takes still expected per text
         self._lock = threading.Lock()
         self.received = 0  # texts whose artifacts came from the child
@@ -232,23 +256,37 @@ class Lookahead:
     def alive(self) -> bool:
         return self.child.alive
 
+    def _mark(self) -> tuple[int, int]:
+        thread = threading.get_ident()
+        return thread, self._batch.get(thread, 0)
+
     def new_batch(self) -> None:
-        """Start a batch; drop what batches ``KEEP_BATCHES`` or more back left untaken."""
+        """The calling thread starts a batch: results already back are read, and what this thread's batches
+        ``KEEP_BATCHES`` or more back left untaken is dropped."""
         with self._lock:
-            self._gen += 1
-            for text in [t for t, (gen, _) in self._arrived.items() if gen <= self._gen - KEEP_BATCHES]:
+            thread, batch = self._mark()
+            self._batch[thread] = batch + 1
+            while self.child.outstanding and self.child.has_result():
+                self._receive_one()
+            for text in [
+                t for t, ((th, b), _) in self._arrived.items() if th == thread and b <= batch + 1 - KEEP_BATCHES
+            ]:
                 del self._arrived[text]
                 self._wanted.pop(text, None)
 
     def submit(self, texts: Iterable[str], again: bool = True) -> None:
         """Send the texts not already on their way (in chunks, in this order); returns at once. ``again``:
-        a text already on its way is expected to be taken once more (else it is not counted twice)."""
+        a text already on its way is expected to be taken once more, now (else it is not counted twice)."""
         with self._lock:
-            new = []
+            mark, new = self._mark(), []
             for t in dict.fromkeys(texts):
                 if t in self._pending or t in self._arrived:
                     if again:
                         self._wanted[t] = self._wanted.get(t, 0) + 1
+                        if t in self._pending:
+                            self._pending[t] = mark
+                        else:
+                            self._arrived[t] = (mark, self._arrived[t][1])
                     continue
                 new.append(t)
             for i in range(0, len(new), self._chunk):
@@ -256,9 +294,9 @@ class Lookahead:
                 if not self.child.send(chunk):
                     return
                 for t in chunk:
-                    self._pending[t], self._wanted[t] = self._gen, 1
+                    self._pending[t], self._wanted[t] = mark, 1
 
-    def take(self, text: str):
+    def take(self, text: str) -> object | None:
         """The artifacts of a submitted ``text`` (waiting for its chunk), or ``None``: not submitted, or
         no result for it (the caller then runs spaCy in process, with the same outcome)."""
         with self._lock:
@@ -279,7 +317,7 @@ class Lookahead:
         from spacy.tokens import DocBin
 
         texts, payload = self.child.receive()
-        gens = [self._pending.pop(t) for t in texts]
+        marks = [self._pending.pop(t) for t in texts]
         if payload is None:
             for t in texts:
                 self._wanted.pop(t, None)
@@ -288,8 +326,8 @@ class Lookahead:
             docs = list(DocBin().from_bytes(payload).get_docs(self._vocab))
             if len(docs) != len(texts) or any(d.text != t for d, t in zip(docs, texts, strict=True)):
                 raise ValueError("chunk mismatch")
-            for t, gen, d in zip(texts, gens, docs, strict=True):
-                self._arrived[t] = (gen, self._to_artifacts(d))
+            for t, mark, d in zip(texts, marks, docs, strict=True):
+                self._arrived[t] = (mark, self._to_artifacts(d))
             self.received += len(texts)
         except Exception as exc:  # nothing kept: those texts run in process
             for t in texts:
@@ -303,7 +341,7 @@ def start_lookahead(nlp_engine, model: str, hashes_file: str | None) -> Lookahea
     nlp, to_artifacts = nlp_engine.nlp["en"], nlp_engine._doc_to_nlp_artifact  # as ``process_batch`` converts
     try:
         child = NerChild(ChildSpec.of(nlp, model, hashes_file))
-    except OSError as exc:
+    except Exception as exc:  # e.g. no process or thread could be started
         log.warning("the NER child process could not start (%s); spaCy runs in process", type(exc).__name__)
         return None
     return Lookahead(child, lambda doc: to_artifacts(doc, "en"), nlp.vocab)
@@ -340,6 +378,22 @@ class ChildUsers:
             ahead.child.close()
 
 
+class Held(Generic[T]):
+    """Batches sent ahead to the NER child and analysed ``depth`` batches later (``DetectPII``, ``redact
+    detect``): ``push`` returns those now due, oldest first; ``flush`` all the rest."""
+
+    def __init__(self, depth: int = AHEAD_BATCHES) -> None:
+        self.depth, self._items = depth, deque()
+
+    def push(self, item: T) -> list[T]:
+        self._items.append(item)
+        return [self._items.popleft() for _ in range(len(self._items) - self.depth)]
+
+    def flush(self) -> list[T]:
+        out, self._items = list(self._items), deque()
+        return out
+
+
 class Waiting:
     """``Detector._nlp_batch``'s answer when a child runs spaCy: ``get(i)`` gives text ``i``'s artifacts,
     waiting for its chunk only when asked (``known``: those at hand; ``todo``: text -> its indexes), and
@@ -350,7 +404,7 @@ class Waiting:
         self._text_of = {i: t for t, where in todo.items() for i in where}
         self._where = todo
 
-    def get(self, i: int):
+    def get(self, i: int) -> object | None:
         if i in self._known or i not in self._text_of:
             return self._known.get(i)
         text = self._text_of[i]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from transforms import reasons
 from transforms.canonical_text import Canonicalizer
 from transforms.config import RunConfig
+from transforms.detection.ner_child import Held
 from transforms.detection.offsets import canonicalize_mapped
 from transforms.detection.spans import resolve_overlaps
 from transforms.errors import RecordError
@@ -46,21 +47,19 @@ class DetectionService:
     def detect_texts(self, items: Iterable[tuple[str, str]], batch_size: int = 64) -> Iterator[Detected]:
         """``items`` = (id, input text). Yields one ``Detected`` per item, in order. With an NER child
         (``Detector.overlapped``) a batch's texts go to it before the previous batch is analysed."""
-        held = None  # (batch, mapped) sent to the NER child, analysed once the next batch is sent
+        held: Held = Held(1)  # (batch, mapped) sent to the NER child, analysed once the next one is sent
         for batch in _batches(items, batch_size):
             mapped = [canonicalize_mapped(self.canon, text) for _, text in batch]
-            if not self.detector.overlapped:
-                if held is not None:  # the child stopped: the batch it had is analysed in process
-                    yield from self._run(*held)
-                    held = None
+            if not self.detector.overlapped:  # in process (or the child stopped: what it had is analysed here)
+                for due in held.flush():
+                    yield from self._run(*due)
                 yield from self._run(batch, mapped)
                 continue
-            self.detector.prefetch([canonical for canonical, _ in mapped])
-            if held is not None:
-                yield from self._run(*held)
-            held = (batch, mapped)
-        if held is not None:
-            yield from self._run(*held)
+            self.detector.send_ahead([canonical for canonical, _ in mapped], [])
+            for due in held.push((batch, mapped)):
+                yield from self._run(*due)
+        for due in held.flush():
+            yield from self._run(*due)
 
     def _run(self, batch: list[tuple[str, str]], mapped: list) -> Iterator[Detected]:
         texts = [canonical for canonical, _ in mapped]

@@ -1,7 +1,7 @@
 """spaCy in a child process (``ner_child.py``): the same spans as in process, and no loss when it fails.
 
 The detector with ``ner_child=True`` is driven the way ``DetectPII`` and ``redact detect`` drive it: a
-batch's texts are sent ahead (``prefetch``), and the previous batch is analysed meanwhile."""
+batch's texts are sent ahead (``send_ahead``), and the previous batch is analysed meanwhile."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def _documents(det: Detector, texts: list[str], batch: int = 16) -> list:
     for i in range(0, len(texts), batch):
         current = texts[i : i + batch]
         if det.overlapped:
-            det.prefetch(current)
+            det.send_ahead(current, [])
         if held is not None:
             out.extend(det.detect_many(held))
         held = current
@@ -53,7 +53,7 @@ def _documents(det: Detector, texts: list[str], batch: int = 16) -> list:
 
 
 def _conversations(det: Detector, chats: list[list[str]]) -> list:
-    det.prefetch([t for turns in chats for t in turns])
+    det.send_ahead([], chats)
     return [[_plain(s) for s in det.detect_turns(turns)] for turns in chats]
 
 
@@ -94,7 +94,7 @@ def test_model_lemmas_cross_too(corpus):
 
 def test_a_child_that_dies_midway_loses_nothing(inline, child, corpus, caplog):
     texts = [d["text"] for d in corpus.docs[:30]]
-    child.prefetch(texts)
+    child.send_ahead(texts, [])
     os.killpg(child._child.ahead.child._proc.pid, signal.SIGKILL)
     with caplog.at_level(logging.WARNING):
         got = child.detect_many(texts)
@@ -116,7 +116,7 @@ def test_a_chunk_without_result_runs_in_process(inline, child, corpus, monkeypat
         return chunk, (None if len(calls) == 1 else payload)
 
     monkeypatch.setattr(child._child.ahead.child, "receive", first_fails)
-    child.prefetch(texts)
+    child.send_ahead(texts, [])
     assert [_plain(r) for r in child.detect_many(texts)] == [_plain(r) for r in inline.detect_many(texts)]
     assert calls and child.overlapped  # one chunk failed; the child is still used
 
@@ -140,8 +140,15 @@ def test_close_stops_the_child_and_garbage_collection_does_too():
 class _FakeChild:
     """Answers each chunk with blank-pipeline ``Doc``s, in order (no process)."""
 
-    def __init__(self, nlp) -> None:
-        self.nlp, self.sent, self.alive = nlp, [], True
+    def __init__(self, nlp, ready: bool = False) -> None:
+        self.nlp, self.sent, self.alive, self.ready = nlp, [], True, ready  # ready: answers are back at once
+
+    @property
+    def outstanding(self):
+        return len(self.sent)
+
+    def has_result(self):
+        return self.ready and bool(self.sent)
 
     def send(self, texts):
         self.sent.append(list(texts))
@@ -210,3 +217,68 @@ def test_the_child_runs_from_its_first_user_to_its_last():
     assert len(started) == 3
     users.close()
     assert users.ahead is None
+
+
+class _CountingChild(_FakeChild):
+    def __init__(self, nlp) -> None:
+        super().__init__(nlp, ready=True)
+        self.texts_sent = 0
+
+    def send(self, texts):
+        self.texts_sent += len(texts)
+        return super().send(texts)
+
+
+def test_a_text_asked_for_again_later_is_not_sent_again():
+    nlp = spacy.blank("en")
+    fake = _CountingChild(nlp)
+    ahead = Lookahead(fake, lambda doc: doc.text, nlp.vocab, chunk=4)
+    ahead.new_batch()
+    ahead.submit(["boilerplate", "one"])
+    for _ in range(KEEP_BATCHES - 1):
+        ahead.new_batch()
+        ahead.submit(["filler"], again=False)
+    ahead.submit(["boilerplate"])  # a later batch wants it too: counted, and kept for that batch
+    ahead.new_batch()
+    assert ahead.take("boilerplate") == "boilerplate" and ahead.take("boilerplate") == "boilerplate"
+    assert fake.texts_sent == 3  # "boilerplate" once
+
+
+def test_results_nobody_asked_for_are_read_and_dropped_at_each_batch():
+    nlp = spacy.blank("en")
+    fake = _CountingChild(nlp)
+    ahead = Lookahead(fake, lambda doc: doc.text, nlp.vocab, chunk=2)
+    for batch in range(10):
+        ahead.new_batch()
+        ahead.submit([f"unused {batch} {i}" for i in range(6)])  # never taken (their analysis was remembered)
+        assert len(ahead._arrived) <= KEEP_BATCHES * 6
+    ahead.new_batch()
+    assert fake.outstanding == 0  # every answer back has been read
+
+
+def test_threads_sharing_a_detector_keep_their_own_batches(corpus):
+    """Beam may run DoFn copies on threads that share the process's detector: one thread's batches must
+    not age out the results another thread has not analysed yet (they would be sent again)."""
+    import threading
+
+    det = Detector(DetectionConfig(), ner_child=True)
+    sent = []
+    real_send = det._child.ahead.child.send
+    det._child.ahead.child.send = lambda texts: sent.extend(texts) or real_send(texts)
+    texts = [d["text"] for d in corpus.docs]
+    halves = [texts[0::2], texts[1::2]]
+    results: list = [None, None]
+
+    def drive(k):
+        results[k] = [_plain(r) for r in _documents(det, halves[k], batch=4)]
+
+    try:
+        threads = [threading.Thread(target=drive, args=(k,)) for k in (0, 1)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(600)
+        assert results == [[_plain(r) for r in Detector(DetectionConfig()).detect_many(h)] for h in halves]
+        assert len(sent) == len(set(texts))  # each text went to the child once
+    finally:
+        det.close()
