@@ -41,11 +41,17 @@ def test_the_cli_asks_for_it(monkeypatch, tmp_path):
     monkeypatch.setattr(run_cmd, "config_from_args", lambda _args: load_config(None))
     monkeypatch.setattr(run_cmd, "print_summary", lambda _summary: None)
     args = argparse.Namespace(
-        input=[str(tmp_path)], output=str(tmp_path / "o"), extra=[], no_publish=False, summary_json=None
+        input=[str(tmp_path)],
+        output=str(tmp_path / "o"),
+        extra=[],
+        no_publish=False,
+        summary_json=None,
+        ner_child="off",
     )
     with pytest.raises(PipelineFailure):  # the stand-in run did not complete
         run_cmd.main(args)
     assert [r.release_after_pipeline for r in seen] == [True]
+    assert [r.ner_child for r in seen] == [False]  # --ner-child off
     assert [type(g) for g in gates] == [RunGate]  # the gate whose NER child starts before the pipeline
     gates[0].start()  # the CLI closed it: nothing starts any more
     assert not gates[0].started
