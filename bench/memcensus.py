@@ -46,6 +46,10 @@ _REGISTRY: dict[str, list] = {
 }
 
 
+_START: list[float] = []
+_SAMPLES: list[dict] = []
+
+
 def _register(cls, name: str) -> None:
     original = cls.__init__
 
@@ -83,6 +87,16 @@ def install() -> None:
     _register(ScopeKeys, "scope_keys")
     _register_on_call(parquetio._RowDictionariesToArrowTable, "_flush_buffer", "converters")
     _register(execution.GroupingBuffer, "grouping")
+    partition = execution.GroupingBuffer.partition
+
+    def partition_and_sample(self, n):  # the shuffle's input complete, just before it is read
+        if len(self._table) > 1000 and _START:
+            s = {"at": "shuffle_read", **sample(_START[0], with_spacy=False)}
+            _SAMPLES.append(s)
+            print(json.dumps(s), flush=True)
+        return partition(self, n)
+
+    execution.GroupingBuffer.partition = partition_and_sample
     _register(execution.ListBuffer, "lists")
     _register(BoundedMemo, "memos")
     _register(data_plane.InMemoryDataChannel, "channels")
@@ -110,12 +124,13 @@ def _rss() -> dict:
     }
 
 
-def _spacy_strings() -> list[int]:
+def _spacy_strings() -> list[list[int]]:
+    """[strings, lexemes] of every spaCy pipeline alive in this process."""
     try:
         from spacy.language import Language
     except ImportError:
         return []
-    return [len(o.vocab.strings) for o in gc.get_objects() if isinstance(o, Language)]
+    return [[len(o.vocab.strings), len(o.vocab)] for o in gc.get_objects() if isinstance(o, Language)]
 
 
 def _live(name: str) -> list:
@@ -143,8 +158,10 @@ def sample(t0: float, with_spacy: bool) -> dict:
             continue
         values = sum(len(v) for v in table.values())
         some = [v for vs in list(table.values())[:200] for v in vs]
-        per_value = deep_size(some) / max(len(some), 1)
-        shuffles.append({"keys": len(table), "values": values, "est_mb": round(values * per_value / 1e6, 1)})
+        per_value = deep_size(some) / max(len(some), 1)  # the values (bytes on the runner side) and a list slot
+        per_key = sum(sys.getsizeof(k) + sys.getsizeof(v) for k, v in list(table.items())[:200]) / min(len(table), 200)
+        est = values * per_value + len(table) * (per_key + 30)  # + the dict's slot per key
+        shuffles.append({"keys": len(table), "values": values, "est_mb": round(est / 1e6, 1)})
     out["shuffles"] = shuffles
     out["list_buffers_mb"] = round(
         sum(sum(len(b) for b in lb._inputs) for lb in _live("lists") if not lb.cleared) / 1e6, 1
@@ -178,9 +195,10 @@ def main() -> None:
         install()
         from pipelines.cli import main as cli_main
 
-        samples: list[dict] = []
+        samples = _SAMPLES
         done = threading.Event()
         t0 = time.monotonic()
+        _START.append(t0)
 
         def watch() -> None:
             n = 0
