@@ -4,7 +4,7 @@ Memory: each open Parquet file buffers its rows as Arrow record batches until a 
 (``ROW_GROUP_BYTES`` of uncompressed Arrow data, plus one batch of ``RECORD_BATCH_ROWS`` rows as Python
 values), then writes the row group and frees the buffer. Beam's default (64 MiB) kept a worker's memory
 growing with the corpus up to a corpus of about 25 MB of text, and made every reader that decodes one
-row group at a time (the gate, the card, purge) hold that much.
+row group at a time (the gate, the card, the vault collision check) hold that much.
 """
 
 from __future__ import annotations
