@@ -8,6 +8,8 @@ Same machine, same pinned spaCy model, same seeded corpus (``bench/corpus.py``),
 3. ``redact detect`` and ``redact run`` end to end as subprocesses (whole process wall time), with the
    per-stage split of the run from a py-spy sampling profile when py-spy is installed (``stages.py``).
 4. ``redact run --direct_num_workers 2 --direct_running_mode multi_processing``.
+5. ``redact run --ner-child off``: one worker on one core (``run`` itself, ``--ner-child auto``, runs
+   spaCy in a child process on the second core); the 2-worker scaling ratio is taken against it.
 
 Every process is timed from the outside (start-up, model load and all) and its peak RSS read from
 /proc; vanilla and the floor also report their in-process time after the model is loaded. Prints a
@@ -133,7 +135,8 @@ def _redact(args: list[str], work: Path, label: str, profile: bool) -> dict:
     raw = work / f"{label}.pyspy.txt"
     spy = stages.py_spy() if profile else None
     if spy:
-        cmd = [spy, "record", "--nonblocking", "-r", "50", "--format", "raw", "-o", str(raw), "--", *cmd]
+        cmd = [spy, "record", "--nonblocking", "--idle", "--threads", "-r", "50", "--format", "raw", "-o", str(raw)]
+        cmd += ["--", *redact_cmd(), *args]
     res = procmon.run(cmd)
     if res.returncode:  # keep the other measurements; the failure is recorded in the result
         print(f"redact {label} failed (exit {res.returncode}):\n{res.stderr_tail}", file=sys.stderr)
@@ -191,12 +194,20 @@ def bench(args: argparse.Namespace) -> dict:
                     [*run, str(work / "s1.json"), "--output", str(work / "out1")], work, "run", args.profile
                 )
                 _check_written(work / "s1.json", n)
+            if "run_inline" in wanted:
+                results["run_inline"] = _redact(
+                    [*run, str(work / "s3.json"), "--output", str(work / "out3"), "--ner-child", "off"],
+                    work,
+                    "run_inline",
+                    False,
+                )
+                _check_written(work / "s3.json", n)
             if "run_2_workers" in wanted:
                 results["run_2_workers"] = _redact(
                     [*run, str(work / "s2.json"), "--output", str(work / "out2"), *WORKERS_2], work, "run2", False
                 )
                 _check_written(work / "s2.json", n)
-            for name in ("run", "run_2_workers"):
+            for name in ("run", "run_inline", "run_2_workers"):
                 if name in results and "failed" not in results[name]:
                     each.setdefault(name, []).append((results[name]["wall_s"], results[name]["cpu_s"]))
         for name, runs in each.items():
@@ -215,7 +226,7 @@ def bench(args: argparse.Namespace) -> dict:
     }
 
 
-RUNS = ("vanilla", "ner_floor", "detect", "run", "run_2_workers")
+RUNS = ("vanilla", "ner_floor", "detect", "run", "run_inline", "run_2_workers")
 
 
 def _wanted(args: argparse.Namespace) -> set[str]:
@@ -223,7 +234,7 @@ def _wanted(args: argparse.Namespace) -> set[str]:
         return set(args.only)
     skipped = {"vanilla", "ner_floor"} if args.skip_baselines else set()
     if args.skip_workers:
-        skipped.add("run_2_workers")
+        skipped |= {"run_2_workers", "run_inline"}
     return set(RUNS) - skipped
 
 
@@ -243,11 +254,13 @@ def derive(report: dict) -> dict:
         table[name]["cpu_s"] = r.get("cpu_s")
     ratios = {}
     if "vanilla" in res:
-        for name in ("detect", "run", "run_2_workers"):
+        for name in ("detect", "run", "run_inline", "run_2_workers"):
             if name in res:
                 ratios[f"{name}_vs_vanilla"] = round(res["vanilla"]["wall_s"] / res[name]["wall_s"], 2)
     if "run_2_workers" in res and "run" in res:
         ratios["run_2_workers_vs_run"] = round(res["run"]["wall_s"] / res["run_2_workers"]["wall_s"], 2)
+    if "run_2_workers" in res and "run_inline" in res:  # scaling: two workers against one worker on one core
+        ratios["run_2_workers_vs_run_inline"] = round(res["run_inline"]["wall_s"] / res["run_2_workers"]["wall_s"], 2)
     det = res.get("run", {}).get("stage_s", {}).get("detect")
     if "ner_floor" in res and det:
         ratios["run_detect_stage_vs_ner_floor"] = round(res["ner_floor"]["process_s"] / det, 2)
@@ -263,7 +276,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--no-profile", dest="profile", action="store_false", help="no py-spy stage split")
     ap.add_argument("--skip-baselines", action="store_true", help="only the redact runs")
-    ap.add_argument("--skip-workers", action="store_true", help="no 2-worker run")
+    ap.add_argument("--skip-workers", action="store_true", help="no 2-worker run and no one-core run")
     ap.add_argument("--only", nargs="+", choices=RUNS, help="just these measurements (e.g. run run_2_workers)")
     ap.add_argument("--repeat", type=int, default=1, help="run the redact runs this many times, alternating")
     ap.add_argument("--results", default=str(HERE / "results"), help="folder for the JSON result")
@@ -307,7 +320,8 @@ LABELS = {
     "vanilla": "vanilla Presidio (analyze + anonymize per text)",
     "ner_floor": "NER floor (spaCy `nlp.pipe`, NER only)",
     "detect": "`redact detect`",
-    "run": "`redact run`, 1 worker",
+    "run": "`redact run`, 1 worker (NER child on the 2nd core)",
+    "run_inline": "`redact run --ner-child off`, 1 worker, 1 core",
     "run_2_workers": "`redact run`, 2 worker processes",
 }
 

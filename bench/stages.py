@@ -4,7 +4,7 @@ Each sample is charged to the OUTERMOST frame that belongs to a pipeline stage (
 calls counts for that stage). Beam fuses stages, but a DoFn's generator frame is only on the stack
 while that DoFn runs, so the split is exact up to sampling noise. Samples with no stage frame are
 start-up imports (``import``) or runner/driver overhead (``other``). Seconds = share x wall time of the
-profiled process.
+profiled process (main-thread samples, idle ones included, when recorded with ``--idle --threads``).
 """
 
 from __future__ import annotations
@@ -87,10 +87,23 @@ def classify(stack: list[str]) -> str:
     return "import" if importing else fallback or "other"
 
 
+def _lines(raw_profile: Path) -> list[str]:
+    """The profile's samples; of the main thread only when it was recorded per thread (``--threads``).
+
+    ``perf.py`` records with ``--idle --threads``: the main thread runs the whole command (the local
+    runner processes bundles on it), so its samples, waits included, cover the wall time once, and a
+    stage's share of them is its share of the wall time even while the process waits for a child (the
+    NER child, the gate's scan). Other threads (Beam's, the NER child's feeder) mostly wait."""
+    lines = raw_profile.read_text().splitlines()
+    if any(line.startswith("thread (") for line in lines):
+        return [line for line in lines if line.split(";", 1)[0].endswith("MainThread")]
+    return lines
+
+
 def split(raw_profile: Path) -> dict[str, float]:
     """Share of samples per stage (sums to 1)."""
     counts: Counter[str] = Counter()
-    for line in raw_profile.read_text().splitlines():
+    for line in _lines(raw_profile):
         stack, _, n = line.rpartition(" ")
         if not n.isdigit():
             continue
@@ -125,7 +138,7 @@ def hotspots(raw_profile: Path) -> dict[str, float]:
     """Share of samples whose stack passes through each known hot spot (inclusive time)."""
     counts: Counter[str] = Counter()
     total = 0
-    for line in raw_profile.read_text().splitlines():
+    for line in _lines(raw_profile):
         stack, _, k = line.rpartition(" ")
         if not k.isdigit():
             continue

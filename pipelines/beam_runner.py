@@ -57,6 +57,17 @@ def runs_locally(beam_args: list[str]) -> bool:
     return _is_local(pipeline_options(beam_args))
 
 
+def ner_child_wanted(choice: str, beam_args: list[str]) -> bool:
+    """``--ner-child``: ``on``/``off`` as said; ``auto``: yes where the runner does not parallelise and a
+    core would stay idle: the pipeline runs here, with one worker (or in-process threads, which share one
+    core's worth of Python), on a machine with another core. Remote runners run a worker per core."""
+    from transforms.child_process import usable_cores
+
+    if choice != "auto":
+        return choice == "on"
+    return runs_locally(beam_args) and local_workers(beam_args) == 1 and usable_cores() > 1
+
+
 def _is_local(options) -> bool:
     runner = options.view_as(StandardOptions).runner or "DirectRunner"
     return runner in ("DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner")

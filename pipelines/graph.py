@@ -34,6 +34,7 @@ class GraphSpec:
     keys: KeysRef
     layout: Layout
     policy: RetentionPolicy = field(default_factory=default_policy)
+    ner_child: bool = False  # spaCy's NER in a child process beside each worker's detection
 
 
 def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
@@ -60,7 +61,7 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
 
         ner = to_detect | "RunNerEngines" >> RunNerEngines(cfg.detection.engines)
         to_detect, failed_ner = ner.records, [ner.quarantine]
-    detected = to_detect | "DetectPII" >> DetectPII(cfg.detection, cfg.progress_every)
+    detected = to_detect | "DetectPII" >> DetectPII(cfg.detection, cfg.progress_every, ner_child=spec.ner_child)
     tokenized = detected.records | "TokenizeRecords" >> TokenizeRecords(spec.keys, cfg.replacement)
     real, canary = (
         tokenized.records | "AttachLineage" >> AttachLineage(ctx, spec.policy) | "SplitCanaries" >> SplitCanaries()

@@ -54,6 +54,8 @@ class RunRequest:
     publish: bool = True
     # a process that runs one pipeline (the CLI): free the pipeline's per-process caches before the gate
     release_after_pipeline: bool = False
+    # spaCy's NER in a child process beside each worker's detection (``Detector``'s ``ner_child``)
+    ner_child: bool = False
 
 
 def expand_inputs(inputs: list[str]) -> list[str]:
@@ -153,7 +155,9 @@ def prepare(req: RunRequest) -> tuple[GraphSpec, ScopeKeys]:
         gcp_kms_endpoint=cfg.keys.gcp_kms_endpoint,
         key_id=keys.key_id,
     )
-    spec = GraphSpec(patterns=patterns, cfg=cfg, ctx=ctx, keys=keys_ref, layout=layout, policy=policy)
+    spec = GraphSpec(
+        patterns=patterns, cfg=cfg, ctx=ctx, keys=keys_ref, layout=layout, policy=policy, ner_child=req.ner_child
+    )
     return spec, keys
 
 

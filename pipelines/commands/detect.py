@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipelines.commands.common import add_config_options, config_from_args
+from pipelines.commands.options import add_ner_child
 from transforms.errors import InputError, PipelineFailure
 
 
@@ -33,6 +34,7 @@ def register(sub) -> None:
         help='JSONL file of spans ("-" = stdout); a file, not an output root (contract of DESIGN.md section 3)',
     )
     add_config_options(p)
+    add_ner_child(p, auto="when the machine has another core")
     p.set_defaults(func=main)
 
 
@@ -64,11 +66,13 @@ def _open(path: str):
 
 
 def main(args: argparse.Namespace) -> int:
+    from transforms.child_process import usable_cores
     from transforms.detection.service import DetectionService
 
     cfg = config_from_args(args)
     texts = read_texts(args.input, cfg.input.text_field, cfg.input.id_field)
-    service = DetectionService(cfg)
+    ner_child = args.ner_child == "on" or (args.ner_child == "auto" and usable_cores() > 1)
+    service = DetectionService(cfg, ner_child=ner_child)
     if args.output == "-":  # stdout stays open (the entry point flushes it); logs go to stderr
         failed = _write_spans(service, texts, sys.stdout)
         sys.stdout.flush()

@@ -18,6 +18,19 @@ import sys
 
 from transforms.errors import ConfigError
 
+NER_CHILD_CHOICES = ("auto", "on", "off")
+
+
+def add_ner_child(p: argparse.ArgumentParser, auto: str) -> None:
+    """``--ner-child``: spaCy's NER in a child process, overlapped with the rest of detection (same spans)."""
+    p.add_argument(
+        "--ner-child",
+        choices=NER_CHILD_CHOICES,
+        default="auto",
+        help=f"run spaCy's NER in a child process while the rest of detection runs (same spans, one more "
+        f"core); auto: {auto}",
+    )
+
 
 class Parser(argparse.ArgumentParser):
     """``ArgumentParser`` without abbreviations: a mistyped option must never match a longer one."""

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from pipelines.commands.common import add_config_options, config_from_args
-from pipelines.commands.options import add_output_root
+from pipelines.commands.options import add_ner_child, add_output_root
 
 
 def register(sub) -> None:
@@ -30,11 +30,12 @@ def register(sub) -> None:
     add_config_options(p)
     p.add_argument("--summary-json", metavar="FILE", help="write a machine-readable run summary here")
     p.add_argument("--no-publish", action="store_true", help="write, check and gate the version but do not publish it")
+    add_ner_child(p, auto="when the pipeline runs here with one worker and the machine has another core")
     p.set_defaults(func=main, beam=True)
 
 
 def main(args: argparse.Namespace) -> int:
-    from pipelines.beam_runner import local_workers, runs_locally
+    from pipelines.beam_runner import local_workers, ner_child_wanted, runs_locally
     from pipelines.progress import run_progress
     from pipelines.run import RunRequest, run
     from pipelines.run_gate import RunGate
@@ -48,6 +49,7 @@ def main(args: argparse.Namespace) -> int:
         beam_args=args.extra,
         publish=not args.no_publish and cfg.publish == "on_success",
         release_after_pipeline=True,  # one pipeline per process: the gate may reuse its memory
+        ner_child=ner_child_wanted(args.ner_child, args.extra),
     )
     started = time.monotonic()
     with run_progress(args.input, every_records=cfg.progress_every):

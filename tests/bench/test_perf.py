@@ -75,3 +75,17 @@ def test_hotspots_count_the_optimized_paths_of_presidio_steps(tmp_path):
     shares = stages.hotspots(raw)
     assert shares["presidio analyze"] == 0.375
     assert shares["pattern recognizers"] == 0.5
+
+
+def test_stage_shares_are_of_the_main_threads_samples_waits_included(tmp_path):
+    """Recorded per thread with idle samples (``--idle --threads``): the main thread's samples are the wall
+    time, so a stage waiting for a child process still counts; other threads' waits do not."""
+    stages = bench_module("stages")
+    detect = "_DetectFn.process (transforms/detect.py:80);NerChild._wait (transforms/detection/ner_child.py:170)"
+    raw = tmp_path / "p.txt"
+    raw.write_text(
+        f"thread (1): MainThread;main (x.py:1);{detect} 6\n"
+        "thread (1): MainThread;main (x.py:1);_TokenizeFn.process (transforms/tokenize.py:61) 2\n"
+        "thread (2): Thread-3 (_feed);_feed (transforms/detection/ner_child.py:120) 40\n"
+    )
+    assert stages.split(raw) == {"detect": 0.75, "tokenize": 0.25}

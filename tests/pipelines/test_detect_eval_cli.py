@@ -46,6 +46,20 @@ def test_detect_to_stdout_prints_spans_and_exits_0(tmp_path, kek_uri):
     assert [r["id"] for r in rows] == ["a", "b"] and all(r["spans"] for r in rows)
 
 
+def test_detect_with_and_without_the_ner_child_writes_the_same_spans(tmp_path, kek_uri):
+    rows = [{"id": f"{i}-{r['id']}", "text": r["text"]} for i in range(40) for r in TEXTS]  # two batches and more
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    outputs = {}
+    for choice in ("on", "off"):
+        out = tmp_path / f"spans-{choice}.jsonl"
+        res = run_cli("detect", "--input", str(src), "--output", str(out), "--kek-uri", kek_uri, "--ner-child", choice)
+        assert res.returncode == 0, res.stderr
+        outputs[choice] = out.read_text()
+    assert outputs["on"] == outputs["off"] and outputs["on"].count("PERSON") >= 40
+    res = run_cli("detect", "--input", str(src), "--output", str(tmp_path / "x"), "--ner-child", "yes")
+    assert res.returncode == 2 and "invalid choice: 'yes'" in res.stderr and "Traceback" not in res.stderr
+
+
 def test_detect_bad_input_is_one_line_error(tmp_path, kek_uri):
     res = run_cli("detect", "--input", str(tmp_path / "missing.jsonl"), "--output", str(tmp_path / "o"))
     assert res.returncode != 0 and res.stderr.strip().count("\n") == 0 and "not found" in res.stderr

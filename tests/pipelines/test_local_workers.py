@@ -1,4 +1,5 @@
-"""How many processes the gate's NER scan may use after a run: the local DirectRunner's workers only."""
+"""How many processes the gate's NER scan may use after a run (the local DirectRunner's workers only), and where
+detection's NER runs in a child process (`--ner-child auto`)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,29 @@ CORES = os.cpu_count() or 1
 )
 def test_local_workers(args, expected):
     assert local_workers(args) == expected
+
+
+MULTI_2 = ["--direct_num_workers", "2", "--direct_running_mode", "multi_processing"]
+
+
+@pytest.mark.parametrize(
+    ("choice", "args", "cores", "expected"),
+    [
+        ("auto", [], 2, True),  # one in-process worker and an idle core: the child runs spaCy
+        ("auto", [], 1, False),  # no second core: nothing to overlap with
+        ("auto", ["--direct_num_workers=2"], 2, True),  # threads share one core's worth of Python
+        ("auto", ["--direct_num_workers=1", "--direct_running_mode=multi_processing"], 2, True),
+        ("auto", MULTI_2, 2, CORES < 2),  # the runner runs a worker per core already
+        ("auto", ["--runner=DataflowRunner"], 2, False),  # a remote service: a worker per core there
+        ("auto", ["--runner=PortableRunner"], 2, False),
+        ("on", MULTI_2, 1, True),
+        ("on", ["--runner=DataflowRunner"], 1, True),
+        ("off", [], 2, False),
+    ],
+)
+def test_ner_child_where_the_runner_does_not_parallelise(monkeypatch, choice, args, cores, expected):
+    from pipelines.beam_runner import ner_child_wanted
+    from transforms import child_process
+
+    monkeypatch.setattr(child_process, "usable_cores", lambda: cores)
+    assert ner_child_wanted(choice, args) is expected

@@ -1,7 +1,8 @@
 """Scale-out gives the same rows: the pipeline through Beam's PortableRunner (embedded job service,
 LOOPBACK workers) and through the DirectRunner with two worker processes (``multi_processing``) gives the
 same training rows and counts as the in-process DirectRunner: no runner-specific code in the transforms,
-and batching/worker-local caches (detector, token memo) do not change results."""
+and batching/worker-local caches (detector, token memo) do not change results; nor does spaCy running in a
+child process beside each worker (``--ner-child``)."""
 
 from __future__ import annotations
 
@@ -38,11 +39,20 @@ def direct(tmp_path_factory, session_kek_uri):
     return root, cfg, corpus, summary
 
 
-@pytest.mark.parametrize(("name", "beam_args"), [("portable", PORTABLE), ("multi", MULTI_PROCESSING)])
-def test_scaled_out_run_matches_in_process_run(direct, name, beam_args):
+@pytest.mark.parametrize(
+    ("name", "beam_args", "ner_child"),
+    [
+        ("portable", PORTABLE, False),
+        ("multi", MULTI_PROCESSING, False),
+        ("child", [], True),  # spaCy in a child process beside the in-process worker (``--ner-child``)
+        ("multi_child", MULTI_PROCESSING, True),  # and beside each of two worker processes
+    ],
+)
+def test_scaled_out_run_matches_in_process_run(direct, name, beam_args, ner_child):
     root, cfg, corpus, expected = direct
     shutil.copytree(root / "direct" / "keys", root / name / "keys")  # same scope keys
-    got = run(RunRequest(inputs=[corpus], output=str(root / name), config=cfg, beam_args=beam_args))
+    req = RunRequest(inputs=[corpus], output=str(root / name), config=cfg, beam_args=beam_args, ner_child=ner_child)
+    got = run(req)
     assert expected["status"] == got["status"] == "complete"
     assert expected["counts"] == got["counts"]
     assert _rows(expected) == _rows(got) != []

@@ -55,3 +55,66 @@ def test_the_detector_is_built_once_per_process(fn):
     other = _DetectFn(DetectionConfig(), progress_every=1000, batch_size=4)
     other.setup()
     assert other.detector is fn.detector
+
+
+def _spans_of(r: Record):
+    if r.turns is None:
+        return [(s.start, s.end, s.label) for s in r.spans or []]
+    return [[(s.start, s.end, s.label) for s in ts] for ts in r.turn_spans]
+
+
+def test_an_ner_child_gives_the_same_records_each_in_its_own_window(fn):
+    """With the NER child, a batch is analysed when the next one arrives (or at the bundle's end): its
+    outputs must keep their own window and timestamp, and the spans must not change."""
+    import apache_beam as beam
+    from apache_beam.testing.test_pipeline import TestPipeline
+    from apache_beam.testing.util import assert_that, equal_to
+    from apache_beam.transforms.window import FixedWindows, TimestampedValue
+
+    from transforms.detect import DetectPII
+
+    texts = [
+        "Write to lena.berg@example.com about the refund.",
+        "Margaret Wójcik from Kraków called on 020 7946 0958.",
+        "Nothing personal here.",
+        "Invoice 4471 for Quillon Vantreck, 12 Elm Street, Springfield.",
+    ]
+    records = [Record(doc_id=f"d{i:02d}", content_type="document", text=texts[i % 4]) for i in range(17)]
+    turns = [Turn("user", "I'm Tomasz Kowalski."), Turn("agent", "Hi")]
+    records += [Record(doc_id=f"c{i:02d}", content_type="chat", turns=turns) for i in range(4)]
+    inline = {r.doc_id: _spans_of(r) for r in fn.process(copy.deepcopy(records))}  # no child, no Beam runner
+    # BatchElements stamps a batch with its window's last moment: the outputs keep it
+    expected = [(r.doc_id, (i // 5) * 5, (i // 5) * 5 + 4, inline[r.doc_id]) for i, r in enumerate(records)]
+    assert sum(len(s) for s in inline.values()) > 10
+
+    def described(r, w=beam.DoFn.WindowParam, t=beam.DoFn.TimestampParam):
+        return (r.doc_id, int(w.start), int(t), _spans_of(r))
+
+    with TestPipeline() as p:
+        out = (
+            p
+            | beam.Create(list(enumerate(records)))
+            | beam.Map(lambda iv: TimestampedValue(iv[1], iv[0]))
+            | beam.WindowInto(FixedWindows(5))
+            | DetectPII(DetectionConfig(), batch_size=3, ner_child=True)
+        )
+        assert_that(out.records | beam.Map(described), equal_to(expected), label="records")
+        assert_that(out.quarantine, equal_to([]), label="no quarantine")
+    assert _ner_children() == []  # torn down with the pipeline's DoFns
+
+
+def _ner_children() -> list[int]:
+    """This process's child processes running detection's NER child."""
+    import os
+    from pathlib import Path
+
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmd = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == os.getpid() and b"transforms.detection.ner_child" in cmd:
+            found.append(int(stat.parent.name))
+    return found

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from functools import partial
 
 from transforms import reasons
 from transforms.config import DetectionConfig
@@ -64,7 +65,11 @@ class _TimeoutWatch(logging.Handler):
 class Detector:
     """Heavy object (spaCy + Presidio): build once per worker, e.g. in ``DoFn.setup()``."""
 
-    def __init__(self, cfg: DetectionConfig, *, optimized: bool = True, batch_size: int = 64) -> None:
+    def __init__(
+        self, cfg: DetectionConfig, *, optimized: bool = True, batch_size: int = 64, ner_child: bool = False
+    ) -> None:
+        """``ner_child``: run spaCy in a child process, overlapped with the rest (``ner_child.py``; only
+        where a core is otherwise idle: same spans, more cores). Needs ``optimized``."""
         self.cfg = cfg
         self.rules = load_recognizers_file(cfg.recognizers_file)
         self.engine, self.model_info = build_analyzer(cfg, self.rules, optimized=optimized)
@@ -82,6 +87,31 @@ class Detector:
         self._logger.addHandler(self._watch)
         if self._logger.getEffectiveLevel() > logging.WARNING:
             self._logger.setLevel(logging.WARNING)
+        from transforms.detection.ner_child import ChildUsers, start_lookahead
+
+        self._child = ChildUsers(partial(start_lookahead, self.engine.nlp_engine, cfg.nlp.name, cfg.nlp.hashes_file))
+        if ner_child:
+            self.attach_child()
+
+    def attach_child(self) -> None:
+        """One more user of an NER child (``DetectPII``'s ``setup``): one starts if none runs. Needs
+        ``optimized``; a child that cannot start leaves spaCy in process."""
+        if self.optimized:
+            self._child.attach()
+
+    def detach_child(self) -> None:
+        """One user fewer (``DetectPII``'s ``teardown``); the last one stops the child."""
+        self._child.detach()
+
+    @property
+    def overlapped(self) -> bool:
+        """Does a child process run spaCy ahead of the analysis (``prefetch`` every text of a batch)?"""
+        ahead = self._child.ahead
+        return ahead is not None and ahead.alive
+
+    def close(self) -> None:
+        """Stop the NER child, if any (also done when the detector is garbage-collected)."""
+        self._child.close()
 
     @property
     def model(self) -> ModelInfo:
@@ -114,8 +144,7 @@ class Detector:
         """Spans per turn; propagation spans all turns, and each turn sees the previous turn as context.
         All turns go through spaCy in one batch. Raises ``RecordError``."""
         prepared = [self._prepare(t) for t in texts]
-        n = self.rules.transcript.turn_context_words
-        contexts = [None] + [previous.split()[-n:] or None for previous in texts[:-1]]
+        contexts = self.turn_contexts(texts)
         artifacts = self._nlp_batch(prepared, contexts)
         per_turn = []
         for i, text in enumerate(texts):
@@ -123,11 +152,36 @@ class Detector:
             per_turn.append(self._spans(text, prepared[i], artifacts.get(i), contexts[i], hits))
         return self._finish(texts, per_turn, speakers)
 
+    def turn_contexts(self, texts: list[str]) -> list[list[str] | None]:
+        """Each turn's context words for Presidio: the last words of the turn before it."""
+        n = self.rules.transcript.turn_context_words
+        return [None] + [previous.split()[-n:] or None for previous in texts[:-1]]
+
+    def send_ahead(self, documents: list[str], conversations: list[list[str]]) -> None:
+        """With an NER child (``overlapped``): every text of a batch (the documents, then each
+        conversation's turns, in the order detection will ask for them) goes to the child now, except
+        those whose analysis or spaCy artifacts are remembered; returns at once. Nothing otherwise."""
+        ahead, memo = self._child.ahead, self._memo
+        if not self.overlapped or memo is None:
+            return
+        texts, contexts = list(documents), [None] * len(documents)
+        for turns in conversations:
+            texts += turns
+            contexts += self.turn_contexts(turns)
+        ahead.new_batch()
+        ahead.submit(
+            t
+            for t, context in zip((self._prepare(t) for t in texts), contexts, strict=True)
+            if t.strip() and len(t) <= self.cfg.chunk_chars and not memo.has_results(t, context)
+            if memo.artifacts_of(t) is None
+        )
+
     def prefetch(self, texts: list[str]) -> None:
         """Run spaCy once over the short texts of several conversations (e.g. every turn of a batch of
         records), so that ``detect_turns`` finds their artifacts remembered (``memo.py``) instead of making
         one small ``nlp.pipe`` call per conversation. Only texts the memo keeps are run (at most as many
-        as it holds); a failure here is ignored (each conversation then runs spaCy itself)."""
+        as it holds); a failure here is ignored (each conversation then runs spaCy itself). With an NER
+        child, ``send_ahead`` does this instead."""
         memo = self._memo
         if memo is None:
             return
@@ -164,6 +218,11 @@ class Detector:
                 todo.setdefault(text, []).append(i)
         if not todo:
             return out
+        if self.overlapped:  # sent ahead by ``send_ahead`` (or now): each is waited for when analysed
+            from transforms.detection.ner_child import Waiting
+
+            self._child.ahead.submit(todo, again=False)
+            return Waiting(out, todo, self._child.ahead, memo.keep_artifacts)
         try:
             docs = self.engine.nlp_engine.process_batch(list(todo), "en", batch_size=self.batch_size)
             for (text, where), (_, art) in zip(todo.items(), docs, strict=True):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from transforms import reasons
 from transforms.canonical_text import Canonicalizer
 from transforms.config import RunConfig
+from transforms.detection.ner_child import Held
 from transforms.detection.offsets import canonicalize_mapped
 from transforms.detection.spans import resolve_overlaps
 from transforms.errors import RecordError
@@ -31,11 +32,12 @@ class Detected:
 class DetectionService:
     """Canonicalize + detect + map back. Heavy (loads the model): build once."""
 
-    def __init__(self, cfg: RunConfig, detector=None) -> None:
+    def __init__(self, cfg: RunConfig, detector=None, ner_child: bool = False) -> None:
+        """``ner_child``: spaCy runs in a child process, a batch ahead of the rest (same spans)."""
         from transforms.detection.detector import Detector
 
         self.canon = Canonicalizer(cfg.canonicalization.special_tokens)
-        self.detector = detector or Detector(cfg.detection)
+        self.detector = detector or Detector(cfg.detection, ner_child=ner_child)
         self.engines = None
         if cfg.detection.engines:  # the same engines and handler code path as RunNerEngines
             from transforms.ner import NerModelHandler
@@ -43,18 +45,23 @@ class DetectionService:
             self.engines = NerModelHandler(cfg.detection.engines).load_model()
 
     def detect_texts(self, items: Iterable[tuple[str, str]], batch_size: int = 64) -> Iterator[Detected]:
-        """``items`` = (id, input text). Yields one ``Detected`` per item, in order."""
-        batch: list[tuple[str, str]] = []
-        for item in items:
-            batch.append(item)
-            if len(batch) >= batch_size:
-                yield from self._run(batch)
-                batch = []
-        if batch:
-            yield from self._run(batch)
+        """``items`` = (id, input text). Yields one ``Detected`` per item, in order. With an NER child
+        (``Detector.overlapped``) a batch's texts go to it before the previous batch is analysed."""
+        held: Held = Held(1)  # (batch, mapped) sent to the NER child, analysed once the next one is sent
+        for batch in _batches(items, batch_size):
+            mapped = [canonicalize_mapped(self.canon, text) for _, text in batch]
+            if not self.detector.overlapped:  # in process (or the child stopped: what it had is analysed here)
+                for due in held.flush():
+                    yield from self._run(*due)
+                yield from self._run(batch, mapped)
+                continue
+            self.detector.send_ahead([canonical for canonical, _ in mapped], [])
+            for due in held.push((batch, mapped)):
+                yield from self._run(*due)
+        for due in held.flush():
+            yield from self._run(*due)
 
-    def _run(self, batch: list[tuple[str, str]]) -> Iterator[Detected]:
-        mapped = [canonicalize_mapped(self.canon, text) for _, text in batch]
+    def _run(self, batch: list[tuple[str, str]], mapped: list) -> Iterator[Detected]:
         texts = [canonical for canonical, _ in mapped]
         hits = self._ner_hits(texts)
         if hits is None:
@@ -81,3 +88,14 @@ class DetectionService:
         from transforms.ner import infer
 
         return [h[0] if h is not None else None for h in infer(self.engines, [[t] for t in texts])]
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import os
 import signal
 import subprocess
 import sys
@@ -35,9 +34,9 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from transforms.child_process import STOP_GRACE_S, exited, spawn, stop, usable_cores
 from transforms.errors import GateFailure
 from transforms.gates import sampling
 from transforms.gates.ner_sample import NerSample, from_texts
@@ -49,20 +48,8 @@ if TYPE_CHECKING:  # the child process does not import the configuration's modul
 Cells = list[NerResidual | None]
 RESULT_TIMEOUT_S = 3600.0  # the scan reads a bounded sample (or a small version): far below this
 POLL_S = 1.0  # between checks that the child still lives while waiting for its result
-STOP_GRACE_S = 5.0  # after SIGTERM, before SIGKILL
 CHILD_SCAN = "transforms.gates.ner_check:ner_check"  # what the child runs, ``module:function`` (tests swap it)
 CHILD_WARM = "transforms.gates.ner_check:warm_up"  # what it runs before the sample arrives (tests swap it)
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the child imports this same code
-# what the child's environment keeps: locale, paths, Python's and the numeric libraries' settings; never
-# the driver's credentials (cloud and KMS variables), which a spaCy scan has no use for
-_CHILD_ENV_NAMES = frozenset({"PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "VIRTUAL_ENV"})
-_CHILD_ENV_PREFIXES = ("LC_", "PYTHON", "OMP_", "OPENBLAS_", "MKL_", "SPACY_", "THINC_")
-
-
-def _child_env() -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if k in _CHILD_ENV_NAMES or k.startswith(_CHILD_ENV_PREFIXES)}
-    keep["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, os.environ.get("PYTHONPATH")) if p)
-    return keep
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,40 +176,12 @@ def _exit_on_term(_signum, _frame) -> None:
     raise SystemExit(128 + signal.SIGTERM)
 
 
-def _exited(pid: int, within: float) -> bool:
-    """Has child ``pid`` exited within ``within`` seconds? It is not reaped (``WNOWAIT``), so its pid,
-    hence its process-group id, cannot be reused while the caller still signals that group."""
-    deadline = time.monotonic() + within
-    while True:
-        try:
-            if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
-                return True
-        except ChildProcessError:  # already reaped
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.05)
-
-
-def usable_cores() -> int:
-    """Cores this process may run on (its CPU affinity where the platform says, else the core count)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 def overlaps(processes: int = 1) -> bool:
     """Should a job started before it is needed (``redact run``'s early child) get a child process? Yes with
     several workers or a second core: the child's model load and scan then overlap other work. A job
     started when it is needed (``NerJob(child=None)``) gets one only with several workers; on one worker
     it runs inline, in a process that has the model already (``redact gate``, purge, tests)."""
     return processes > 1 or usable_cores() > 1
-
-
-def _signal_group(pgid: int, sig: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):  # the group is empty (all have exited)
-        os.killpg(pgid, sig)
 
 
 class NerJob:
@@ -283,30 +242,7 @@ class NerJob:
 
     def _start(self, n_process: int) -> None:
         self._started = True
-        child_in, feed = os.pipe()
-        result, child_out = os.pipe()
-        env = _child_env()
-        # -P: the driver's working directory is not put on sys.path (a ``transforms/`` or ``spacy.py``
-        # lying there would shadow this code)
-        argv = [sys.executable, "-P", "-m", __name__, CHILD_SCAN, CHILD_WARM, str(child_in), str(child_out)]
-        try:  # its own process group from the start: ``close`` stops it with spaCy's workers
-            self._proc = subprocess.Popen(
-                argv,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                pass_fds=(child_in, child_out),
-                env=env,
-                process_group=0,
-            )
-        except BaseException:
-            for fd in (feed, result):
-                os.close(fd)
-            raise
-        finally:
-            os.close(child_in)
-            os.close(child_out)
-        self._recv = Connection(result, writable=False)
-        self._feed = Connection(feed, readable=False)
+        self._proc, self._recv, self._feed = spawn(__name__, CHILD_SCAN, CHILD_WARM)
         # the header is a few hundred bytes: the empty pipe takes it without blocking; a child that has
         # gone already is reported by ``result``
         with contextlib.suppress(OSError):
@@ -341,7 +277,7 @@ class NerJob:
         deadline = time.monotonic() + self._timeout
         try:
             while not self._recv.poll(max(0.0, min(POLL_S, deadline - time.monotonic()))):
-                if _exited(self._proc.pid, 0) and not self._recv.poll(0):  # spaCy's workers may hold the pipe
+                if exited(self._proc.pid, 0) and not self._recv.poll(0):  # spaCy's workers may hold the pipe
                     raise GateFailure("the gate's NER scan process ended without a result")
                 if time.monotonic() >= deadline:
                     raise GateFailure(f"the gate's NER scan did not finish within {self._timeout:g} s")
@@ -364,11 +300,7 @@ class NerJob:
         if self._feed is not None:  # never submitted: the closed pipe tells a waiting child to end
             self._feed.close()
             self._feed = None
-        if not _exited(proc.pid, wait):
-            _signal_group(proc.pid, signal.SIGTERM)
-            _exited(proc.pid, STOP_GRACE_S)
-        _signal_group(proc.pid, signal.SIGKILL)  # any straggler; the child is unreaped, so the id is still its
-        proc.wait()
+        stop(proc, wait)
         self._recv.close()
         if self._feeder is not None:
             self._feeder.join(STOP_GRACE_S)  # its write fails once the child is gone (bounded regardless)

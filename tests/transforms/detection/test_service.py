@@ -10,6 +10,8 @@ from transforms.record import Span
 class _FakeDetector:
     """Finds the canonical word "John"; fails on texts containing "boom"."""
 
+    overlapped = False  # no NER child
+
     def detect_many(self, texts):
         out = []
         for t in texts:

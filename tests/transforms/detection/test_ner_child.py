@@ -1,0 +1,284 @@
+"""spaCy in a child process (``ner_child.py``): the same spans as in process, and no loss when it fails.
+
+The detector with ``ner_child=True`` is driven the way ``DetectPII`` and ``redact detect`` drive it: a
+batch's texts are sent ahead (``send_ahead``), and the previous batch is analysed meanwhile."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+
+import pytest
+import spacy
+from spacy.tokens import DocBin
+
+from tests.bench.corpus_loader import bench_module
+from transforms.config import DetectionConfig
+from transforms.detection.detector import Detector
+from transforms.detection.ner_child import KEEP_BATCHES, ChildUsers, Lookahead
+from transforms.errors import RecordError
+
+EDGE_TEXTS = [
+    "",
+    "   ",
+    "x",
+    "Call +44 20 7946 0958 or write to ana.lopez@example.org",
+    "Ünïcödé Łukasz Żółć in Kraków",
+]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return bench_module("corpus").generate(60, seed=11)
+
+
+def _plain(result):
+    if isinstance(result, RecordError):
+        return ("error", result.reason)
+    return [(s.start, s.end, s.label, round(s.score, 6)) for s in result]
+
+
+def _documents(det: Detector, texts: list[str], batch: int = 16) -> list:
+    """Batches sent ahead and analysed one batch behind, as ``DetectPII`` does."""
+    out, held = [], None
+    for i in range(0, len(texts), batch):
+        current = texts[i : i + batch]
+        if det.overlapped:
+            det.send_ahead(current, [])
+        if held is not None:
+            out.extend(det.detect_many(held))
+        held = current
+    return out + (det.detect_many(held) if held else [])
+
+
+def _conversations(det: Detector, chats: list[list[str]]) -> list:
+    det.send_ahead([], chats)
+    return [[_plain(s) for s in det.detect_turns(turns)] for turns in chats]
+
+
+@pytest.fixture(scope="module")
+def inline():
+    return Detector(DetectionConfig(), batch_size=8)
+
+
+@pytest.fixture
+def child():
+    det = Detector(DetectionConfig(), batch_size=8, ner_child=True)
+    yield det
+    det.close()
+
+
+def test_documents_and_conversations_get_the_same_spans(inline, child, corpus):
+    texts = [d["text"] for d in corpus.docs] + EDGE_TEXTS
+    chats = [[m["content"] for m in c["messages"]] for c in corpus.chats]
+    expected = [_plain(r) for r in inline.detect_many(texts)]
+    assert [_plain(r) for r in _documents(child, texts)] == expected
+    assert _conversations(child, chats) == [[_plain(s) for s in inline.detect_turns(t)] for t in chats]
+    assert sum(len(e) for e in expected if isinstance(e, list)) > 100  # detection really ran
+    assert child.overlapped and child._child.ahead.received >= len(texts) // 2  # and spaCy ran in the child
+
+
+def test_model_lemmas_cross_too(corpus):
+    """With the tagger's lemmas (``context_lemmas: tagger``) more token attributes cross the pipe."""
+    cfg = DetectionConfig(context_lemmas="tagger")
+    texts = [d["text"] for d in corpus.docs[:25]]
+    expected = [_plain(r) for r in Detector(cfg).detect_many(texts)]
+    det = Detector(cfg, ner_child=True)
+    try:
+        assert [_plain(r) for r in _documents(det, texts, batch=8)] == expected
+        assert det._child.ahead.received > 0
+    finally:
+        det.close()
+
+
+def test_a_child_that_dies_midway_loses_nothing(inline, child, corpus, caplog):
+    texts = [d["text"] for d in corpus.docs[:30]]
+    child.send_ahead(texts, [])
+    os.killpg(child._child.ahead.child._proc.pid, signal.SIGKILL)
+    with caplog.at_level(logging.WARNING):
+        got = child.detect_many(texts)
+    assert [_plain(r) for r in got] == [_plain(r) for r in inline.detect_many(texts)]
+    assert not child.overlapped  # spaCy runs in process from now on
+    warned = [r.getMessage() for r in caplog.records if "NER child" in r.getMessage()]
+    assert warned and not any(t[:12] in w for t in texts if t for w in warned)
+    assert _documents(child, texts[:5]) == inline.detect_many(texts[:5])
+
+
+def test_a_chunk_without_result_runs_in_process(inline, child, corpus, monkeypatch):
+    texts = [d["text"] for d in corpus.docs[:20]]
+    real = child._child.ahead.child.receive
+    calls = []
+
+    def first_fails():
+        chunk, payload = real()
+        calls.append(len(chunk))
+        return chunk, (None if len(calls) == 1 else payload)
+
+    monkeypatch.setattr(child._child.ahead.child, "receive", first_fails)
+    child.send_ahead(texts, [])
+    assert [_plain(r) for r in child.detect_many(texts)] == [_plain(r) for r in inline.detect_many(texts)]
+    assert calls and child.overlapped  # one chunk failed; the child is still used
+
+
+def test_close_stops_the_child_and_garbage_collection_does_too():
+    det = Detector(DetectionConfig(), ner_child=True)
+    pid = det._child.ahead.child._proc.pid
+    det.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    det = Detector(DetectionConfig(), ner_child=True)
+    pid = det._child.ahead.child._proc.pid
+    del det
+    import gc
+
+    gc.collect()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+class _FakeChild:
+    """Answers each chunk with blank-pipeline ``Doc``s, in order (no process)."""
+
+    def __init__(self, nlp, ready: bool = False) -> None:
+        self.nlp, self.sent, self.alive, self.ready = nlp, [], True, ready  # ready: answers are back at once
+
+    @property
+    def outstanding(self):
+        return len(self.sent)
+
+    def has_result(self):
+        return self.ready and bool(self.sent)
+
+    def send(self, texts):
+        self.sent.append(list(texts))
+        return True
+
+    def receive(self):
+        texts = self.sent.pop(0)
+        return texts, DocBin(docs=[self.nlp(t) for t in texts]).to_bytes()
+
+
+def test_lookahead_sends_each_text_once_and_forgets_what_no_batch_took():
+    nlp = spacy.blank("en")
+    fake = _FakeChild(nlp)
+    ahead = Lookahead(fake, lambda doc: ("artifacts", doc.text), nlp.vocab, chunk=2)
+    ahead.new_batch()
+    ahead.submit(["a b", "c", "a b", "d"])
+    ahead.submit(["c"])  # asked for again: taken twice
+    assert fake.sent == [["a b", "c"], ["d"]]  # once each, in order, in chunks of two
+    assert ahead.take("c") == ("artifacts", "c")
+    assert ahead.take("c") == ("artifacts", "c")
+    assert ahead.take("c") is None  # two takes were expected
+    assert ahead.take("never sent") is None
+    ahead.new_batch()
+    ahead.submit(["e"], again=False)
+    for _ in range(KEEP_BATCHES - 2):
+        ahead.new_batch()
+    assert ahead.take("b c") is None  # never sent
+    assert "a b" in ahead._arrived  # received, untaken, kept so far
+    ahead.new_batch()  # "a b" (first batch, received) was never taken: dropped KEEP_BATCHES batches later
+    assert ahead.take("a b") is None
+    assert ahead.take("d") == ("artifacts", "d")  # still on its way then: kept
+    assert ahead.take("e") == ("artifacts", "e")
+    assert ahead.received == 4
+
+
+def test_the_child_runs_from_its_first_user_to_its_last():
+    started, stopped = [], []
+
+    class _Child:
+        alive = True
+
+        def close(self):
+            self.alive = False
+            stopped.append(self)
+
+    class _Ahead:
+        def __init__(self):
+            self.child = _Child()
+            started.append(self)
+
+        @property
+        def alive(self):
+            return self.child.alive
+
+    users = ChildUsers(_Ahead)
+    users.attach()
+    users.attach()  # a second DoFn instance shares the running child
+    assert len(started) == 1
+    users.detach()
+    assert not stopped and users.ahead is started[0]
+    users.detach()  # the last user: stopped
+    assert stopped == [started[0].child] and users.ahead is None
+    users.attach()  # a later pipeline in the same process gets a new child
+    started[1].child.alive = False  # ... which then died: the next user starts another
+    users.attach()
+    assert len(started) == 3
+    users.close()
+    assert users.ahead is None
+
+
+class _CountingChild(_FakeChild):
+    def __init__(self, nlp) -> None:
+        super().__init__(nlp, ready=True)
+        self.texts_sent = 0
+
+    def send(self, texts):
+        self.texts_sent += len(texts)
+        return super().send(texts)
+
+
+def test_a_text_asked_for_again_later_is_not_sent_again():
+    nlp = spacy.blank("en")
+    fake = _CountingChild(nlp)
+    ahead = Lookahead(fake, lambda doc: doc.text, nlp.vocab, chunk=4)
+    ahead.new_batch()
+    ahead.submit(["boilerplate", "one"])
+    for _ in range(KEEP_BATCHES - 1):
+        ahead.new_batch()
+        ahead.submit(["filler"], again=False)
+    ahead.submit(["boilerplate"])  # a later batch wants it too: counted, and kept for that batch
+    ahead.new_batch()
+    assert ahead.take("boilerplate") == "boilerplate" and ahead.take("boilerplate") == "boilerplate"
+    assert fake.texts_sent == 3  # "boilerplate" once
+
+
+def test_results_nobody_asked_for_are_read_and_dropped_at_each_batch():
+    nlp = spacy.blank("en")
+    fake = _CountingChild(nlp)
+    ahead = Lookahead(fake, lambda doc: doc.text, nlp.vocab, chunk=2)
+    for batch in range(10):
+        ahead.new_batch()
+        ahead.submit([f"unused {batch} {i}" for i in range(6)])  # never taken (their analysis was remembered)
+        assert len(ahead._arrived) <= KEEP_BATCHES * 6
+    ahead.new_batch()
+    assert fake.outstanding == 0  # every answer back has been read
+
+
+def test_threads_sharing_a_detector_keep_their_own_batches(corpus):
+    """Beam may run DoFn copies on threads that share the process's detector: one thread's batches must
+    not age out the results another thread has not analysed yet (they would be sent again)."""
+    import threading
+
+    det = Detector(DetectionConfig(), ner_child=True)
+    sent = []
+    real_send = det._child.ahead.child.send
+    det._child.ahead.child.send = lambda texts: sent.extend(texts) or real_send(texts)
+    texts = [d["text"] for d in corpus.docs]
+    halves = [texts[0::2], texts[1::2]]
+    results: list = [None, None]
+
+    def drive(k):
+        results[k] = [_plain(r) for r in _documents(det, halves[k], batch=4)]
+
+    try:
+        threads = [threading.Thread(target=drive, args=(k,)) for k in (0, 1)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(600)
+        assert results == [[_plain(r) for r in Detector(DetectionConfig()).detect_many(h)] for h in halves]
+        assert len(sent) == len(set(texts))  # each text went to the child once
+    finally:
+        det.close()
