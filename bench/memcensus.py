@@ -14,7 +14,10 @@ which makes a whole run far too slow):
 * ``memos``: entries of the detector's bounded memos; ``spacy_strings``: spaCy StringStore sizes;
 * ``arrow_mb``: bytes held by Arrow's default memory pool.
 
-Prints one JSON line per sample and writes them with the run's summary to ``--out``. Usage:
+Extra samples are taken when a shuffle's input is complete (``at: shuffle_read``, the local runner's
+grouping table at its fullest), when the pipeline ends and after ``release_pipeline_memory``. The census
+itself costs some memory (its samples, a list of the gc's objects every fourth sample). Prints one JSON
+line per sample and writes them with the run's summary to ``--out``. Usage:
 ``nice .venv/bin/python bench/memcensus.py --mb 2 --out /tmp/census-2.json``.
 """
 
