@@ -1,4 +1,11 @@
-"""Writers: training rows, vault rows and sealed quarantine rows to Parquet with explicit schemas."""
+"""Writers: training rows, vault rows and sealed quarantine rows to Parquet with explicit schemas.
+
+Memory: each open Parquet file buffers its rows as Arrow record batches until a row group is full
+(``ROW_GROUP_BYTES`` of uncompressed Arrow data, plus one batch of ``RECORD_BATCH_ROWS`` rows as Python
+values), then writes the row group and frees the buffer. Beam's default (64 MiB) kept a worker's memory
+growing with the corpus up to a corpus of about 25 MB of text, and made every reader that decodes one
+row group at a time (the gate, the card, the vault collision check) hold that much.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +20,18 @@ from transforms.record import QuarantineItem
 from transforms.schemas import QUARANTINE_SCHEMA, TRAINING_SCHEMA, VAULT_SCHEMA, quarantine_row, training_row
 from transforms.subjects import subject_token
 
+ROW_GROUP_BYTES = 16 << 20  # uncompressed Arrow bytes buffered per open file before a row group is written
+RECORD_BATCH_ROWS = 1000  # rows converted from Python values to Arrow at a time (Beam's default)
+
 
 class WriteParquet(beam.PTransform):
-    """Rows (dicts) -> ``<prefix>-SSSSS-of-NNNNN.parquet`` with the given schema."""
+    """Rows (dicts) -> ``<prefix>-SSSSS-of-NNNNN.parquet`` with the given schema, in row groups of about
+    ``ROW_GROUP_BYTES`` of uncompressed data (``row_group_bytes``; the last one smaller)."""
 
-    def __init__(self, prefix: str, schema, num_shards: int = 0) -> None:
+    def __init__(self, prefix: str, schema, num_shards: int = 0, row_group_bytes: int = ROW_GROUP_BYTES) -> None:
         super().__init__()
         self.prefix, self.schema, self.num_shards = prefix, schema, num_shards
+        self.row_group_bytes = row_group_bytes
 
     def expand(self, rows):
         return rows | "Parquet" >> beam.io.WriteToParquet(
@@ -28,6 +40,8 @@ class WriteParquet(beam.PTransform):
             file_name_suffix=".parquet",
             num_shards=self.num_shards,
             codec="zstd",
+            row_group_buffer_size=self.row_group_bytes,
+            record_batch_size=RECORD_BATCH_ROWS,
         )
 
 

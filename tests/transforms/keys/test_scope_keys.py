@@ -14,7 +14,7 @@ from tink import daead
 from transforms.errors import KeyAccessError, ShreddedScopeError
 from transforms.keys import KeysetStore, ScopeKeys
 from transforms.keys.lifecycle import shred_scope
-from transforms.keys.scope_keys import token_ad
+from transforms.keys.scope_keys import TOKEN_MEMO_SIZE, token_ad
 
 NAME = "grace hopper"  # synthetic test value
 
@@ -48,6 +48,15 @@ def test_same_key_same_token_across_opens(store, kek_uri, keys):
     assert again.tokenize("PERSON", NAME) == (token, ct)
     assert len(token) == 16 and int(token, 16) >= 0
     assert again.reveal("PERSON", ct) == NAME
+
+
+def test_token_memo_stays_small_and_answers_like_the_cipher(keys):
+    # memory per worker: about 0.4 KB an entry, so the memo must stay small whatever the corpus holds
+    values = [f"person {i:06d}" for i in range(3 * TOKEN_MEMO_SIZE)]
+    first = [keys.tokenize("PERSON", v) for v in values]
+    assert keys._memo.cache_info().currsize == TOKEN_MEMO_SIZE <= 4_096
+    assert [keys.tokenize("PERSON", v) for v in values] == first  # evicted or remembered: same tokens
+    assert first[:50] == [keys._tokenize("PERSON", v) for v in values[:50]]
 
 
 def test_type_and_scope_change_the_token(store, kek_uri, keys):
