@@ -94,6 +94,7 @@ def test_model_lemmas_cross_too(corpus):
 
 def test_a_child_that_dies_midway_loses_nothing(inline, child, corpus, caplog):
     texts = [d["text"] for d in corpus.docs[:30]]
+    child._child.ahead._here = None  # every chunk goes to the child (the worker runs none itself)
     child.send_ahead(texts, [])
     os.killpg(child._child.ahead.child._proc.pid, signal.SIGKILL)
     with caplog.at_level(logging.WARNING):
@@ -116,9 +117,21 @@ def test_a_chunk_without_result_runs_in_process(inline, child, corpus, monkeypat
         return chunk, (None if len(calls) == 1 else payload)
 
     monkeypatch.setattr(child._child.ahead.child, "receive", first_fails)
+    monkeypatch.setattr(child._child.ahead, "_here", None)  # every chunk goes to the child
     child.send_ahead(texts, [])
     assert [_plain(r) for r in child.detect_many(texts)] == [_plain(r) for r in inline.detect_many(texts)]
     assert calls and child.overlapped  # one chunk failed; the child is still used
+
+
+def test_rather_than_wait_the_worker_runs_chunks_the_child_has_not_got_yet(inline, child, corpus):
+    """At most ``IN_FLIGHT`` chunks are in the child's pipe; while it is busy the worker runs the newest of
+    the others itself (same model, same components): both do part of the work, the spans do not change."""
+    texts = [d["text"] for d in corpus.docs] + [m["content"] for c in corpus.chats for m in c["messages"]]
+    expected = [_plain(r) for r in inline.detect_many(texts)]
+    child.send_ahead(texts, [])  # about ten chunks at once; the child answers the oldest first
+    assert [_plain(r) for r in child.detect_many(texts)] == expected
+    ahead = child._child.ahead
+    assert ahead.ran_here > 0 and ahead.received > 0 and child.overlapped
 
 
 def test_close_stops_the_child_and_garbage_collection_does_too():
