@@ -15,7 +15,7 @@ from apache_beam.utils.windowed_value import WindowedValue
 from transforms import reasons
 from transforms.config import DetectionConfig
 from transforms.counters import NS
-from transforms.detection.ner_child import AHEAD_BATCHES, Held
+from transforms.detection.ner_ahead import AHEAD_BATCHES, Held
 from transforms.errors import RecordError
 from transforms.known_pii import add_known_spans
 from transforms.record import Record, to_quarantine

@@ -87,7 +87,7 @@ class Detector:
         self._logger.addHandler(self._watch)
         if self._logger.getEffectiveLevel() > logging.WARNING:
             self._logger.setLevel(logging.WARNING)
-        from transforms.detection.ner_child import ChildUsers, start_lookahead
+        from transforms.detection.ner_ahead import ChildUsers, start_lookahead
 
         self._child = ChildUsers(partial(start_lookahead, self.engine.nlp_engine, cfg.nlp.name, cfg.nlp.hashes_file))
         if ner_child:
@@ -219,7 +219,7 @@ class Detector:
         if not todo:
             return out
         if self.overlapped:  # sent ahead by ``send_ahead`` (or now): each is waited for when analysed
-            from transforms.detection.ner_child import Waiting
+            from transforms.detection.ner_ahead import Waiting
 
             self._child.ahead.submit(todo, again=False)
             return Waiting(out, todo, self._child.ahead, memo.keep_artifacts)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from transforms import reasons
 from transforms.canonical_text import Canonicalizer
 from transforms.config import RunConfig
-from transforms.detection.ner_child import Held
+from transforms.detection.ner_ahead import Held
 from transforms.detection.offsets import canonicalize_mapped
 from transforms.detection.spans import resolve_overlaps
 from transforms.errors import RecordError
