@@ -105,7 +105,7 @@ class Detector:
 
     @property
     def overlapped(self) -> bool:
-        """Does a child process run spaCy ahead of the analysis (``prefetch`` every text of a batch)?"""
+        """Does a child process run spaCy ahead of the analysis (``send_ahead`` every text of a batch)?"""
         ahead = self._child.ahead
         return ahead is not None and ahead.alive
 
@@ -162,7 +162,7 @@ class Detector:
         conversation's turns, in the order detection will ask for them) goes to the child now, except
         those whose analysis or spaCy artifacts are remembered; returns at once. Nothing otherwise."""
         ahead, memo = self._child.ahead, self._memo
-        if not self.overlapped or memo is None:
+        if ahead is None or not ahead.alive or memo is None:
             return
         texts, contexts = list(documents), [None] * len(documents)
         for turns in conversations:
@@ -218,11 +218,12 @@ class Detector:
                 todo.setdefault(text, []).append(i)
         if not todo:
             return out
-        if self.overlapped:  # sent ahead by ``send_ahead`` (or now): each is waited for when analysed
+        ahead = self._child.ahead
+        if ahead is not None and ahead.alive:  # sent ahead by ``send_ahead`` (or now): each waited for when analysed
             from transforms.detection.ner_ahead import Waiting
 
-            self._child.ahead.submit(todo, again=False)
-            return Waiting(out, todo, self._child.ahead, memo.keep_artifacts)
+            ahead.submit(todo, again=False)
+            return Waiting(out, todo, ahead, memo.keep_artifacts)
         try:
             docs = self.engine.nlp_engine.process_batch(list(todo), "en", batch_size=self.batch_size)
             for (text, where), (_, art) in zip(todo.items(), docs, strict=True):
