@@ -135,8 +135,8 @@ def _redact(args: list[str], work: Path, label: str, profile: bool) -> dict:
     raw = work / f"{label}.pyspy.txt"
     spy = stages.py_spy() if profile else None
     if spy:
-        cmd = [spy, "record", "--nonblocking", "--idle", "--threads", "-r", "50", "--format", "raw", "-o", str(raw)]
-        cmd += ["--", *redact_cmd(), *args]
+        record = [spy, "record", "--nonblocking", "--idle", "--threads", "-r", "50", "--format", "raw", "-o", str(raw)]
+        cmd = [*record, "--", *cmd]
     res = procmon.run(cmd)
     if res.returncode:  # keep the other measurements; the failure is recorded in the result
         print(f"redact {label} failed (exit {res.returncode}):\n{res.stderr_tail}", file=sys.stderr)

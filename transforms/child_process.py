@@ -69,6 +69,17 @@ def spawn(module: str, *args: str) -> tuple[subprocess.Popen, Connection, Connec
     return proc, Connection(result, writable=False), Connection(feed, readable=False)
 
 
+def exit_on_term() -> None:
+    """In a child: SIGTERM (``stop``) becomes ``SystemExit``, so ``finally`` blocks run (spaCy stops its
+    own worker processes, pipes are closed)."""
+    import signal
+
+    def _raise(_signum, _frame) -> None:
+        raise SystemExit(128 + signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, _raise)
+
+
 def exited(pid: int, within: float) -> bool:
     """Has child ``pid`` exited within ``within`` seconds? It is not reaped (``WNOWAIT``), so its pid,
     hence its process-group id, cannot be reused while the caller still signals that group."""

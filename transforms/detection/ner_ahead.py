@@ -127,37 +127,46 @@ class Lookahead:
         texts = self.child.steal() if self._here is not None else None
         if texts is None:
             return False
-        marks = [self._pending.pop(t) for t in texts]
-        try:
-            docs = self._here(texts)
-            for t, mark, d in zip(texts, marks, docs, strict=True):
-                self._arrived[t] = (mark, self._to_artifacts(d))
+        if self._settle(texts, lambda: self._here(texts)) is None:
             self.ran_here += len(texts)
-        except Exception:  # nothing kept: each of these texts then runs through spaCy on its own
-            for t in texts:
-                self._wanted.pop(t, None)
         return True
 
     def _receive_one(self) -> None:
+        texts, payload = self.child.receive()
+        if payload is None:  # the child failed on it or has gone (``NerChild.receive`` said so)
+            self._settle(texts, None)
+            return
+        failure = self._settle(texts, lambda: self._docs_of(payload, texts))
+        if failure is None:
+            self.received += len(texts)
+        else:
+            log.warning("an NER child result could not be read (%s); spaCy runs in process for it", failure)
+
+    def _docs_of(self, payload: bytes, texts: list[str]) -> list[Doc]:
         from spacy.tokens import DocBin
 
-        texts, payload = self.child.receive()
+        docs = list(DocBin().from_bytes(payload).get_docs(self._vocab))
+        if len(docs) != len(texts) or any(d.text != t for d, t in zip(docs, texts, strict=True)):
+            raise ValueError("chunk mismatch")
+        return docs
+
+    def _settle(self, texts: list[str], docs: Callable[[], list[Doc]] | None) -> str | None:
+        """A chunk is back (or was run here): its texts are no longer pending; with ``docs``, one ``Doc`` per
+        text, their artifacts wait to be taken. Without, or when ``docs`` fails, nothing is kept: each of
+        those texts then goes through spaCy on its own, in process. Returns why nothing was kept (an
+        exception's type name only: a message could quote a text), or None."""
         marks = [self._pending.pop(t) for t in texts]
-        if payload is None:
-            for t in texts:
-                self._wanted.pop(t, None)
-            return
-        try:
-            docs = list(DocBin().from_bytes(payload).get_docs(self._vocab))
-            if len(docs) != len(texts) or any(d.text != t for d, t in zip(docs, texts, strict=True)):
-                raise ValueError("chunk mismatch")
-            for t, mark, d in zip(texts, marks, docs, strict=True):
-                self._arrived[t] = (mark, self._to_artifacts(d))
-            self.received += len(texts)
-        except Exception as exc:  # nothing kept: those texts run in process
-            for t in texts:
-                self._wanted.pop(t, None)
-            log.warning("an NER child result could not be read (%s); spaCy runs in process for it", type(exc).__name__)
+        why = "no result"
+        if docs is not None:
+            try:
+                made = zip(texts, marks, docs(), strict=True)
+                self._arrived.update({t: (mark, self._to_artifacts(d)) for t, mark, d in made})
+                return None
+            except Exception as exc:  # nothing of the chunk was kept (the update comes last)
+                why = type(exc).__name__
+        for t in texts:
+            self._wanted.pop(t, None)
+        return why
 
 
 def start_lookahead(nlp_engine, model: str, hashes_file: str | None) -> Lookahead | None:

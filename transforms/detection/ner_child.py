@@ -34,7 +34,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
-import signal
 import sys
 import threading
 import time
@@ -44,7 +43,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
-from transforms.child_process import exited, spawn, stop
+from transforms.child_process import exit_on_term, exited, spawn, stop
 
 if TYPE_CHECKING:  # spaCy is imported when a child starts, not with this module
     from spacy.language import Language
@@ -102,7 +101,7 @@ def _serve(recv: Connection, send: Connection) -> None:
 
 def _child_main(argv: list[str]) -> int:
     in_fd, out_fd = int(argv[0]), int(argv[1])
-    signal.signal(signal.SIGTERM, _exit_on_term)
+    exit_on_term()
     send = Connection(out_fd, readable=False)
     try:
         with Connection(in_fd, writable=False) as recv:
@@ -115,10 +114,6 @@ def _child_main(argv: list[str]) -> int:
     finally:
         send.close()
     return 0
-
-
-def _exit_on_term(_signum, _frame) -> None:
-    raise SystemExit(128 + signal.SIGTERM)
 
 
 class _Channel:

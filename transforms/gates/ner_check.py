@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import signal
 import subprocess
 import sys
 import threading
@@ -36,7 +35,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
-from transforms.child_process import STOP_GRACE_S, exited, spawn, stop, usable_cores
+from transforms.child_process import STOP_GRACE_S, exit_on_term, exited, spawn, stop, usable_cores
 from transforms.errors import GateFailure
 from transforms.gates import sampling
 from transforms.gates.ner_sample import NerSample, from_texts
@@ -143,7 +142,7 @@ def _child_main(argv: list[str]) -> int:
     """The child: read ``(spec, n_process)`` from one pipe and warm up, then ``(sample, seed)``; send the
     outcome on the other pipe. The input pipe closing first (the driver gave up) ends it quietly."""
     target, warm, in_fd, out_fd = argv[0], argv[1], int(argv[2]), int(argv[3])
-    signal.signal(signal.SIGTERM, _exit_on_term)  # spaCy's ``finally`` then stops its workers itself
+    exit_on_term()  # spaCy's ``finally`` then stops its workers itself
     send = Connection(out_fd, readable=False)
     try:
         with Connection(in_fd, writable=False) as recv:
@@ -170,10 +169,6 @@ def _feed(conn: Connection, args: tuple) -> None:
         pass
     finally:
         conn.close()
-
-
-def _exit_on_term(_signum, _frame) -> None:
-    raise SystemExit(128 + signal.SIGTERM)
 
 
 def overlaps(processes: int = 1) -> bool:
