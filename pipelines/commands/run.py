@@ -36,12 +36,17 @@ def register(sub) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from pipelines.beam_runner import local_workers, ner_child_wanted, runs_locally
+
+    cfg = config_from_args(args)
+    if local_workers(args.extra) > 1:  # workers forked from one warm process, started before the rest
+        from pipelines import warm_workers
+
+        warm_workers.start()
     from pipelines.progress import run_progress
     from pipelines.run import RunRequest, run
     from pipelines.run_gate import RunGate
     from transforms.errors import GateFailure, PipelineFailure
 
-    cfg = config_from_args(args)
     req = RunRequest(
         inputs=args.input,
         output=args.output,
