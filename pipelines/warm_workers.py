@@ -19,12 +19,9 @@ folder of ``multiprocessing``'s own, named at random; environments travel over O
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import os
 import threading
-
-log = logging.getLogger(__name__)
 
 URN = "redact:env:forked_subprocess:v1"  # our environment: Beam's subprocess worker, forked warm
 
@@ -48,7 +45,8 @@ _context: multiprocessing.context.BaseContext | None = None
 
 def start() -> None:
     """Start the fork server now (its imports run beside the launcher's own start-up). Idempotent. Where
-    the platform has no fork server (Windows), nothing starts and workers are spawned as before."""
+    the platform has no fork server (Windows), or its socket would not be a private file (Pythons before
+    the fix of CVE-2022-42919), nothing starts and workers are spawned as before."""
     global _context
     with _lock:
         if _context is not None:
@@ -57,6 +55,10 @@ def start() -> None:
             ctx = multiprocessing.get_context("forkserver")
         except ValueError:
             return
+        from multiprocessing import connection
+
+        if connection.arbitrary_address("AF_UNIX").startswith("\0"):
+            return  # an abstract socket has no file permissions: any local user could reach it (CVE-2022-42919)
         ctx.set_forkserver_preload(PRELOAD)
         from multiprocessing import forkserver
 

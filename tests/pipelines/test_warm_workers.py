@@ -60,6 +60,15 @@ def test_only_a_started_server_switches_our_worker_environment(monkeypatch):
     assert envs["embedded"].urn == python_urns.EMBEDDED_PYTHON
 
 
+def test_no_server_where_its_socket_would_not_be_a_private_file(monkeypatch):
+    from multiprocessing import connection
+
+    monkeypatch.setattr(warm_workers, "_context", None)
+    monkeypatch.setattr(connection, "arbitrary_address", lambda family: "\0listener-1")
+    warm_workers.start()
+    assert not warm_workers.started()
+
+
 def test_a_forked_worker_gets_exactly_the_environment_beam_gives_it(monkeypatch):
     from pipelines import beam_worker
 
