@@ -43,6 +43,29 @@ _lock = threading.Lock()
 _context: multiprocessing.context.BaseContext | None = None
 
 
+_LOCAL_RUNNERS = (None, "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner")
+
+
+def wanted(beam_args: list[str]) -> bool:
+    """Will the run have several local worker processes? Read from the three Beam options that decide it,
+    without importing Beam (a second of the launcher's start-up, which the server's start overlaps); it
+    agrees with ``pipelines.beam_runner.local_workers(beam_args) > 1`` (a test holds them together)."""
+    import argparse
+
+    p = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    p.add_argument("--runner")
+    p.add_argument("--direct_running_mode")
+    p.add_argument("--direct_num_workers", type=int, default=1)
+    try:
+        known, _ = p.parse_known_args(beam_args)
+    except SystemExit:  # a malformed value: Beam reports it, in its own words
+        return False
+    if known.runner not in _LOCAL_RUNNERS or known.direct_running_mode != "multi_processing":
+        return False
+    cores = os.cpu_count() or 1
+    return min(known.direct_num_workers or cores, cores) > 1
+
+
 def start() -> None:
     """Start the fork server now (its imports run beside the launcher's own start-up). Idempotent. Where
     the platform has no fork server (Windows), or its socket would not be a private file (Pythons before

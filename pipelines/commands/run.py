@@ -35,18 +35,17 @@ def register(sub) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pipelines.beam_runner import local_workers, ner_child_wanted, runs_locally
+    from pipelines import warm_workers
 
-    cfg = config_from_args(args)
-    if local_workers(args.extra) > 1:  # workers forked from one warm process, started before the rest
-        from pipelines import warm_workers
-
+    if warm_workers.wanted(args.extra):  # workers forked from one warm server, started before anything else
         warm_workers.start()
+    from pipelines.beam_runner import local_workers, ner_child_wanted, runs_locally
     from pipelines.progress import run_progress
     from pipelines.run import RunRequest, run
     from pipelines.run_gate import RunGate
     from transforms.errors import GateFailure, PipelineFailure
 
+    cfg = config_from_args(args)
     req = RunRequest(
         inputs=args.input,
         output=args.output,
