@@ -32,7 +32,7 @@ from transforms import fs
 Keyed = tuple[str, tuple]
 
 SPILL_ENTRIES = 50_000  # distinct entries a worker buffers before writing a run (about 25 MB of Python)
-RUN_ROWS = 4_096  # rows per row group and per batch read back: what one open run costs at merge time
+RUN_ROWS = 1_024  # rows per row group, read back one at a time: what one open run costs at merge time
 MAX_FAN_IN = 32  # runs merged at once; more are merged in passes into intermediate runs
 
 RUN_SCHEMA = pa.schema(
@@ -91,12 +91,19 @@ def write_run(path: str, entries: Iterable[Keyed]) -> int:
 
 
 def read_run(path: str) -> Iterator[Keyed]:
-    """A run's entries in file order (sorted by token), one batch of ``RUN_ROWS`` decoded at a time."""
+    """A run's entries in file order (sorted by token), one row group (``RUN_ROWS``) decoded at a time.
+
+    Row group by row group, not ``ParquetFile.iter_batches``: its reader keeps about 4 MB per open file
+    whatever the batch size, which a merge of ``MAX_FAN_IN`` runs would pay that many times."""
     with fs.open_read(path) as fh:
-        for batch in pq.ParquetFile(fh).iter_batches(batch_size=RUN_ROWS):
-            columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+        pf = pq.ParquetFile(fh)
+        for i in range(pf.num_row_groups):
+            group = pf.read_row_group(i, use_threads=False)
+            columns = [group.column(c).to_pylist() for c in range(group.num_columns)]
+            del group
             for token, *rest in zip(*columns, strict=True):
                 yield token, tuple(rest)
+            del columns  # before the next row group is decoded
 
 
 def merge_runs(paths: list[str], scratch: str, fan_in: int = MAX_FAN_IN) -> Iterator[Keyed]:
