@@ -11,7 +11,9 @@ in passes), whatever the corpus size.
 Privacy contract: a run holds exactly what the vault holds (tokens, AES-SIV ciphertexts, key scope and
 id, doc ids, subject refs and placeholders), never a record's text or a plaintext value. Runs live under
 the run's staging folder (restricted, deleted by the driver when the run ends, success or failure);
-their names are random (``uuid4``), never derived from values.
+their names are random (``uuid4``), never derived from values. A bundle that fails and is retried may
+leave runs behind: only the paths a committed bundle emitted are merged, and the staging folder's
+deletion removes the rest.
 """
 
 from __future__ import annotations
