@@ -10,6 +10,8 @@ which makes a whole run far too slow):
   waiting as Python objects and bytes of Arrow record batches waiting for a row group;
 * ``shuffles``: per local-runner ``GroupingBuffer`` (a GroupByKey's input, held decoded): keys, values and
   the deep size of a sample of values scaled to all of them;
+* ``vault_spill``: per vault spill step (``transforms.vault._SpillFn``, the local runners' vault build),
+  distinct entries buffered before the next sorted run is written (``SPILL_ENTRIES`` at most);
 * ``list_buffers``: encoded bytes handed between the local runner's stages;
 * ``memos``: entries of the detector's bounded memos; ``spacy_strings``: spaCy StringStore sizes;
 * ``arrow_mb``: bytes held by Arrow's default memory pool.
@@ -46,6 +48,7 @@ _REGISTRY: dict[str, list] = {
     "lists": [],
     "memos": [],
     "channels": [],
+    "spills": [],
 }
 
 
@@ -86,6 +89,7 @@ def install() -> None:
 
     from transforms.detection.memo import BoundedMemo
     from transforms.keys.scope_keys import ScopeKeys
+    from transforms.vault import _SpillFn
 
     _register(ScopeKeys, "scope_keys")
     _register_on_call(parquetio._RowDictionariesToArrowTable, "_flush_buffer", "converters")
@@ -103,6 +107,7 @@ def install() -> None:
     _register(execution.ListBuffer, "lists")
     _register(BoundedMemo, "memos")
     _register(data_plane.InMemoryDataChannel, "channels")
+    _register_on_call(_SpillFn, "start_bundle", "spills")
 
 
 def deep_size(obj, seen: set | None = None) -> int:
@@ -166,6 +171,7 @@ def sample(t0: float, with_spacy: bool) -> dict:
         est = values * per_value + len(table) * (per_key + 30)  # + the dict's slot per key
         shuffles.append({"keys": len(table), "values": values, "est_mb": round(est / 1e6, 1)})
     out["shuffles"] = shuffles
+    out["vault_spill"] = [len(getattr(f, "buffer", ())) for f in _live("spills")]
     out["list_buffers_mb"] = round(
         sum(sum(len(b) for b in lb._inputs) for lb in _live("lists") if not lb.cleared) / 1e6, 1
     )

@@ -68,6 +68,29 @@ def ner_child_wanted(choice: str, beam_args: list[str]) -> bool:
     return runs_locally(beam_args) and local_workers(beam_args) == 1 and usable_cores() > 1
 
 
+# Runners that hold a GroupByKey's data in their own memory: Beam's FnApiRunner behind the DirectRunner
+# family, and Prism (Beam's local runner in Go). The PortableRunner too when its job service is embedded.
+_IN_MEMORY_RUNNERS = ("directrunner", "bundlebaseddirectrunner", "switchingdirectrunner", "prismrunner")
+
+
+def shuffles_in_memory(beam_args: list[str]) -> bool:
+    """Would a ``GroupByKey`` be held in one process's memory? True for the local runners (the DirectRunner
+    family, Prism) and for the PortableRunner with an embedded job service (``--job_endpoint=embed``, or
+    none); False for everything else (Dataflow, Flink, Spark, a portable job service elsewhere): those
+    shuffle outside the workers, and a single-process step would be a bottleneck there."""
+    from apache_beam.options.pipeline_options import PortableOptions
+
+    options = pipeline_options(beam_args)
+    name = (options.view_as(StandardOptions).runner or "DirectRunner").rsplit(".", 1)[-1].lower()
+    if not name.endswith("runner"):
+        name += "runner"  # Beam accepts "direct" for "DirectRunner"
+    if name in _IN_MEMORY_RUNNERS:
+        return True
+    if name == "portablerunner":
+        return options.view_as(PortableOptions).job_endpoint in (None, "", "embed")
+    return False
+
+
 def _is_local(options) -> bool:
     runner = options.view_as(StandardOptions).runner or "DirectRunner"
     return runner in ("DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner")

@@ -35,6 +35,9 @@ class GraphSpec:
     layout: Layout
     policy: RetentionPolicy = field(default_factory=default_policy)
     ner_child: bool = False  # spaCy's NER in a child process beside each worker's detection
+    # the vault by external sort in the staging folder instead of a GroupByKey (runners that would hold
+    # the shuffle in memory: ``pipelines.beam_runner.shuffles_in_memory``); same rows either way
+    vault_spill: bool = False
 
 
 def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
@@ -70,15 +73,17 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
     # Canary records, in the training schema, beside (never inside) the training output.
     canary | "WriteCanaries" >> WriteTraining(layout.prefix(CANARIES, ctx.version), counter="canaries.written")
     # Canary tokens go to their own vault next to the canary output: the real vault references real records only.
+    staging = layout.staging(ctx.run_id)
+    spill = spec.vault_spill
     real_vault, canary_vault = tokenized.vault | "SplitCanaryVault" >> beam.Partition(lambda e, _: int(e.canary), 2)
     (
         real_vault
-        | "BuildVault" >> BuildVault(ctx.version)
+        | "BuildVault" >> BuildVault(ctx.version, fs.join(staging, "vault-runs") if spill else None)
         | "WriteVault" >> WriteVault(layout.prefix(VAULT, ctx.version, ctx.key_scope))
     )
     (
         canary_vault
-        | "BuildCanaryVault" >> BuildVault(ctx.version)
+        | "BuildCanaryVault" >> BuildVault(ctx.version, fs.join(staging, "canary-vault-runs") if spill else None)
         | "WriteCanaryVault" >> WriteVault(layout.prefix(CANARY_VAULT, ctx.version))
     )
     (
@@ -92,7 +97,6 @@ def build_graph(p: beam.Pipeline, spec: GraphSpec) -> None:
             quarantine_expiry(ctx.ingested_at, cfg.retention.quarantine_days),
         )
     )
-    staging = layout.staging(ctx.run_id)
     write_jsonl(read.sources | "SourceRows" >> beam.MapTuple(_source_row), fs.join(staging, "sources"), "Sources")
     drops = (read.drops, minimized.drops) | "AllDrops" >> beam.Flatten()
     write_jsonl(drops | "DropRows" >> beam.Map(_drop_row), fs.join(staging, "drops"), "Drops")

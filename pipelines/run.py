@@ -7,6 +7,7 @@ version untouched; a version directory without a manifest is never read.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pipelines.audit import append_event, refuse_if_shredded
-from pipelines.beam_runner import pipeline_options, run_beam
+from pipelines.beam_runner import pipeline_options, run_beam, shuffles_in_memory
 from pipelines.card import retention_summary, write_card
 from pipelines.dataset import (
     QUARANTINE,
@@ -158,6 +159,8 @@ def prepare(req: RunRequest) -> tuple[GraphSpec, ScopeKeys]:
     spec = GraphSpec(
         patterns=patterns, cfg=cfg, ctx=ctx, keys=keys_ref, layout=layout, policy=policy, ner_child=req.ner_child
     )
+    if shuffles_in_memory(req.beam_args):  # the vault by external sort: memory flat in corpus size
+        spec = dataclasses.replace(spec, vault_spill=True)
     return spec, keys
 
 

@@ -6,7 +6,7 @@ import apache_beam as beam
 import pytest
 from apache_beam.runners.portability import prism_runner
 
-from pipelines.beam_runner import LocalRunner, make_pipeline, run_beam
+from pipelines.beam_runner import LocalRunner, make_pipeline, run_beam, shuffles_in_memory
 from transforms.counters import NS
 
 
@@ -122,3 +122,23 @@ def test_multi_processing_workers_run_our_entry_point():
     args = ["--direct_num_workers=2", "--direct_running_mode=multi_processing"]
     counters = run_beam(_count_entry_points, args, "test run")
     assert counters.get("via_beam_worker") == 4 and "elsewhere" not in counters
+
+
+@pytest.mark.parametrize(
+    ("args", "in_memory"),
+    [
+        ([], True),  # the default: our LocalRunner (Beam's FnApiRunner)
+        (["--direct_num_workers=2", "--direct_running_mode=multi_processing"], True),
+        (["--runner=direct"], True),
+        (["--runner=apache_beam.runners.direct.direct_runner.BundleBasedDirectRunner"], True),
+        (["--runner=PrismRunner"], True),
+        (["--runner=PortableRunner", "--job_endpoint=embed"], True),
+        (["--runner=PortableRunner", "--job_endpoint=localhost:8099"], False),
+        (["--runner=DataflowRunner"], False),
+        (["--runner=FlinkRunner"], False),
+        (["--runner=SparkRunner"], False),
+    ],
+)
+def test_which_runners_hold_a_shuffle_in_memory(args, in_memory):
+    """The vault is built by external sort exactly where a GroupByKey would sit in one process's memory."""
+    assert shuffles_in_memory(args) is in_memory

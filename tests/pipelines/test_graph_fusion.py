@@ -58,3 +58,16 @@ def test_canaries_ride_the_record_path_without_a_flatten_of_records(tmp_path):
     # detection is fed by the read units' reshuffle alone (the canaries join as units before it)
     feeding = {n.split("/Read")[0] for n in stages[main] if n.endswith("/Read")}
     assert feeding == {"ReadRecords/SpreadUnits/ReshufflePerKey/GroupByKey"}, feeding
+
+
+def test_local_vault_spills_inside_the_record_path(tmp_path):
+    """On the local runner the vault's entries never cross a stage: they are spilled to sorted runs by a
+    step fused into the record path (only run paths reach the next stage); no GroupByKey by token."""
+    stages = _stages(tmp_path)
+    (main,) = _stages_of(stages, "DetectPII/Detect/")
+    for label in ("BuildVault/SpillRuns", "BuildCanaryVault/SpillRuns"):
+        assert _stages_of(stages, label) == {main}, label
+    assert not _stages_of(stages, "BuildVault/GroupByToken")
+    assert _stages_of(stages, "BuildVault/MergeRuns") == _stages_of(
+        stages, "WriteVault/Write/Parquet/Write/WriteImpl/WriteBundles"
+    )

@@ -2,7 +2,9 @@
 LOOPBACK workers) and through the DirectRunner with two worker processes (``multi_processing``) gives the
 same training rows and counts as the in-process DirectRunner: no runner-specific code in the transforms,
 and batching/worker-local caches (detector, token memo) do not change results; nor does spaCy running in a
-child process beside each worker (``--ner-child``)."""
+child process beside each worker (``--ner-child``). The vault too: the reference run builds it with a
+``GroupByKey``, every other run (all on runners that would hold that shuffle in memory) by external sort
+(``BuildVault(spill_prefix=...)``), here with small runs so that the merge reads many."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import shutil
 import pyarrow.parquet as pq
 import pytest
 
+from pipelines.beam_runner import shuffles_in_memory
 from pipelines.run import RunRequest, run
 from tests.conftest import REPO
 from transforms.config import load_config
@@ -27,6 +30,12 @@ def _rows(summary: dict) -> list[tuple]:
     return sorted((r["doc_id"], r["text"], str(r["turns"]), str(r["entity_counts"])) for r in rows)
 
 
+def _vault(summary: dict, kind: str) -> list[tuple]:
+    """Vault (or canary vault) rows, but for the dataset version (each run has its own)."""
+    rows = [r for f in summary["outputs"]["files"][kind] for r in pq.read_table(f).to_pylist()]
+    return sorted(tuple((k, str(v)) for k, v in sorted(r.items()) if k != "dataset_version") for r in rows)
+
+
 MULTI_PROCESSING = ["--direct_num_workers=2", "--direct_running_mode=multi_processing"]
 
 
@@ -35,7 +44,9 @@ def direct(tmp_path_factory, session_kek_uri):
     root = tmp_path_factory.mktemp("scale")
     cfg = load_config(None, **{"keys.kek_uri": session_kek_uri})
     corpus = str(REPO / "examples" / "corpus" / "*.jsonl")
-    summary = run(RunRequest(inputs=[corpus], output=str(root / "direct"), config=cfg))
+    with pytest.MonkeyPatch.context() as mp:  # the reference vault: by GroupByKey
+        mp.setattr("pipelines.run.shuffles_in_memory", lambda _args: False)
+        summary = run(RunRequest(inputs=[corpus], output=str(root / "direct"), config=cfg))
     return root, cfg, corpus, summary
 
 
@@ -56,9 +67,14 @@ def test_scaled_out_run_matches_in_process_run(direct, name, beam_args, ner_chil
 
         monkeypatch.setattr(warm_workers, "_context", None)  # started for this run only
         warm_workers.start()
+    assert shuffles_in_memory(beam_args)  # so this run's vault is built by external sort
+    monkeypatch.setattr("transforms.vault.SPILL_ENTRIES", 8)  # many runs, merged in passes
     shutil.copytree(root / "direct" / "keys", root / name / "keys")  # same scope keys
     req = RunRequest(inputs=[corpus], output=str(root / name), config=cfg, beam_args=beam_args, ner_child=ner_child)
     got = run(req)
     assert expected["status"] == got["status"] == "complete"
     assert expected["counts"] == got["counts"]
     assert _rows(expected) == _rows(got) != []
+    for kind in ("vault", "canary_vault"):
+        assert _vault(expected, kind) == _vault(got, kind), kind
+    assert _vault(got, "vault") != []
