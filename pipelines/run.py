@@ -200,6 +200,9 @@ def release_pipeline_memory() -> None:
     import pyarrow as pa
     from apache_beam.utils.shared import Shared
 
+    from pipelines import warm_workers
+
+    warm_workers.stop()  # the workers' fork server (several local worker processes): its detector too
     Shared().acquire(_Released, tag="released")
     gc.collect()
     pa.default_memory_pool().release_unused()

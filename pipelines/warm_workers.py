@@ -89,6 +89,22 @@ def start() -> None:
         _context = ctx
 
 
+def stop() -> None:
+    """Stop the server (once its workers have exited) and the resource tracker ``multiprocessing``
+    started beside it; later runs in this process spawn their workers cold unless ``start()`` runs again.
+    The CLI calls it when the pipeline is done, so the gate does not stack on the server's memory."""
+    global _context
+    with _lock:
+        if _context is None:
+            return
+        _context = None
+        from multiprocessing import forkserver, resource_tracker
+
+        # multiprocessing's own stop methods (what its tests use); both wait for their process to exit
+        forkserver._forkserver._stop()
+        resource_tracker._resource_tracker._stop()
+
+
 def started() -> bool:
     return _context is not None
 

@@ -71,7 +71,11 @@ def test_scaled_out_run_matches_in_process_run(direct, name, beam_args, ner_chil
     monkeypatch.setattr("transforms.vault.SPILL_ENTRIES", 8)  # many runs, merged in passes
     shutil.copytree(root / "direct" / "keys", root / name / "keys")  # same scope keys
     req = RunRequest(inputs=[corpus], output=str(root / name), config=cfg, beam_args=beam_args, ner_child=ner_child)
-    got = run(req)
+    try:
+        got = run(req)
+    finally:
+        if name == "multi_forked":
+            warm_workers.stop()
     assert expected["status"] == got["status"] == "complete"
     assert expected["counts"] == got["counts"]
     assert _rows(expected) == _rows(got) != []

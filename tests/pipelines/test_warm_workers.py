@@ -13,6 +13,7 @@ from apache_beam.portability import python_urns
 
 from pipelines import warm_workers
 from pipelines.beam_runner import WORKER_MODULE, run_beam
+from tests.processes import descendants
 from transforms.counters import NS
 
 MULTI_2 = ["--direct_num_workers=2", "--direct_running_mode=multi_processing"]
@@ -24,7 +25,8 @@ def warm(monkeypatch):
     monkeypatch.setattr(warm_workers, "_context", None)
     warm_workers.start()
     yield warm_workers
-    # monkeypatch resets _context; the server itself exits with this process (multiprocessing's alive pipe)
+    warm_workers.stop()
+    assert descendants(os.getpid()) == set()  # the server and its resource tracker are gone
 
 
 def _proto(envs: dict[str, tuple[str, bytes]]):
