@@ -120,7 +120,11 @@ def _fn_api_runner() -> type:
 
     class _FnApiRunner(fn_runner.FnApiRunner):
         def run_via_runner_api(self, pipeline_proto, options):
+            from pipelines import warm_workers
+
             use_prompt_exit_workers(pipeline_proto)
+            if warm_workers.use_forked_workers(pipeline_proto, WORKER_MODULE):
+                warm_workers.register()
             return super().run_via_runner_api(pipeline_proto, options)
 
     return _FnApiRunner

@@ -22,6 +22,8 @@ from transforms.record import Record, to_quarantine
 
 log = logging.getLogger(__name__)
 
+DEFAULT_BATCH = 64  # records per spaCy batch
+
 
 class DetectPII(beam.PTransform):
     """Outputs ``records`` (spans attached) and ``quarantine``.
@@ -33,7 +35,7 @@ class DetectPII(beam.PTransform):
     ``ner_child``), for a worker with a core the runner leaves idle; the spans are the same."""
 
     def __init__(
-        self, cfg: DetectionConfig, progress_every: int = 1000, batch_size: int = 64, ner_child: bool = False
+        self, cfg: DetectionConfig, progress_every: int = 1000, batch_size: int = DEFAULT_BATCH, ner_child: bool = False
     ) -> None:
         super().__init__()
         self.cfg, self.progress_every, self.batch_size, self.ner_child = cfg, progress_every, batch_size, ner_child
@@ -50,13 +52,32 @@ class DetectPII(beam.PTransform):
 
 
 _SHARED = Shared()  # one handle per process; pickled with the DoFn, so every copy finds the same detector
+_PREBUILT: dict[tuple[str, int], object] = {}  # (config sha256, batch size) -> a detector built ahead (prebuild)
+# What a prebuilt detector runs once, so its lazy caches are filled too: a fixed sentence, no one's data.
+_WARM_TEXT = "Please call the front desk at extension 4 on Monday, or write to the office."
+
+
+def prebuild(cfg: DetectionConfig | None = None, batch_size: int = DEFAULT_BATCH) -> None:
+    """Build (and run once) the detector for ``cfg`` now, for a process that forks workers later
+    (``pipelines.warm_workers``): each fork's ``DetectPII`` with the same config and batch size takes it
+    instead of building its own. Any failure leaves nothing behind; the worker then builds as usual and
+    meets the same error there, where it is reported."""
+    from transforms.detection.detector import Detector
+
+    cfg = cfg or DetectionConfig()
+    try:
+        detector = Detector(cfg, batch_size=batch_size)
+        detector.detect_many([_WARM_TEXT])
+    except Exception:  # reported by the worker that builds it again
+        return
+    _PREBUILT[(cfg.sha256(), batch_size)] = detector
 
 
 class _DetectFn(beam.DoFn):
     _held: Held | None = None  # (batch, window, timestamp) sent to the NER child, not analysed yet
 
     def __init__(
-        self, cfg: DetectionConfig, progress_every: int = 1000, batch_size: int = 64, ner_child: bool = False
+        self, cfg: DetectionConfig, progress_every: int = 1000, batch_size: int = DEFAULT_BATCH, ner_child: bool = False
     ) -> None:
         self.cfg, self.progress_every, self.batch_size, self.ner_child = cfg, progress_every, batch_size, ner_child
         self.detected = Metrics.counter(NS, "detected")
@@ -76,7 +97,8 @@ class _DetectFn(beam.DoFn):
     def _build(self):
         from transforms.detection.detector import Detector
 
-        return Detector(self.cfg, batch_size=self.batch_size)
+        prebuilt = _PREBUILT.pop((self.cfg.sha256(), self.batch_size), None)
+        return prebuilt if prebuilt is not None else Detector(self.cfg, batch_size=self.batch_size)
 
     def start_bundle(self) -> None:
         self._held = Held(AHEAD_BATCHES)

@@ -35,6 +35,10 @@ def register(sub) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from pipelines import warm_workers
+
+    if warm_workers.wanted(args.extra):  # workers forked from one warm server, started before anything else
+        warm_workers.start()
     from pipelines.beam_runner import local_workers, ner_child_wanted, runs_locally
     from pipelines.progress import run_progress
     from pipelines.run import RunRequest, run

@@ -12,21 +12,34 @@ from pipelines.beam_runner import local_workers
 CORES = os.cpu_count() or 1
 
 
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        ([], 1),
-        (["--direct_num_workers=2"], 1),  # in-process threads: the default running mode
-        (["--direct_num_workers=2", "--direct_running_mode=multi_threading"], 1),
-        (["--direct_num_workers", "1", "--direct_running_mode", "multi_processing"], 1),
-        (["--direct_num_workers", "2", "--direct_running_mode", "multi_processing"], min(2, CORES)),
-        (["--direct_num_workers=0", "--direct_running_mode=multi_processing"], CORES),
-        (["--direct_num_workers=64", "--direct_running_mode=multi_processing"], CORES),
-        (["--runner=PortableRunner", "--direct_num_workers=2", "--direct_running_mode=multi_processing"], 1),
-    ],
-)
+WORKER_TABLE = [
+    ([], 1),
+    (["--direct_num_workers=2"], 1),  # in-process threads: the default running mode
+    (["--direct_num_workers=2", "--direct_running_mode=multi_threading"], 1),
+    (["--direct_num_workers", "1", "--direct_running_mode", "multi_processing"], 1),
+    (["--direct_num_workers", "2", "--direct_running_mode", "multi_processing"], min(2, CORES)),
+    (["--direct_num_workers=0", "--direct_running_mode=multi_processing"], CORES),
+    (["--direct_num_workers=64", "--direct_running_mode=multi_processing"], CORES),
+    (["--runner=PortableRunner", "--direct_num_workers=2", "--direct_running_mode=multi_processing"], 1),
+    (
+        ["--runner", "DirectRunner", "--direct_running_mode", "multi_processing", "--direct_num_workers=2"],
+        min(2, CORES),
+    ),
+    (["--runner=DataflowRunner", "--direct_num_workers=2", "--direct_running_mode=multi_processing"], 1),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), WORKER_TABLE)
 def test_local_workers(args, expected):
     assert local_workers(args) == expected
+
+
+@pytest.mark.parametrize(("args", "expected"), WORKER_TABLE)
+def test_the_warm_server_starts_exactly_when_there_are_local_worker_processes(args, expected):
+    """``warm_workers.wanted`` reads the options without Beam; it must agree with Beam's reading."""
+    from pipelines import warm_workers
+
+    assert warm_workers.wanted(args) is (expected > 1)
 
 
 MULTI_2 = ["--direct_num_workers", "2", "--direct_running_mode", "multi_processing"]

@@ -57,10 +57,16 @@ def direct(tmp_path_factory, session_kek_uri):
         ("multi", MULTI_PROCESSING, False),
         ("child", [], True),  # spaCy in a child process beside the in-process worker (``--ner-child``)
         ("multi_child", MULTI_PROCESSING, True),  # and beside each of two worker processes
+        ("multi_forked", MULTI_PROCESSING, False),  # two workers forked from the warm server (the CLI's way)
     ],
 )
 def test_scaled_out_run_matches_in_process_run(direct, name, beam_args, ner_child, monkeypatch):
     root, cfg, corpus, expected = direct
+    if name == "multi_forked":
+        from pipelines import warm_workers
+
+        monkeypatch.setattr(warm_workers, "_context", None)  # started for this run only
+        warm_workers.start()
     assert shuffles_in_memory(beam_args)  # so this run's vault is built by external sort
     monkeypatch.setattr("transforms.vault.SPILL_ENTRIES", 8)  # many runs, merged in passes
     shutil.copytree(root / "direct" / "keys", root / name / "keys")  # same scope keys

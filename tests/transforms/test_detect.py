@@ -118,3 +118,44 @@ def _ner_children() -> list[int]:
         if ppid == os.getpid() and b"transforms.detection.ner_child" in cmd:
             found.append(int(stat.parent.name))
     return found
+
+
+def test_a_prebuilt_detector_is_taken_once_by_the_first_matching_setup(monkeypatch):
+    """``prebuild`` (the warm worker server) leaves one detector for the config and batch size it was built
+    for; a DoFn with other settings builds its own; the first matching one takes it, and it is gone."""
+    from transforms import detect
+    from transforms.detection import detector as detector_mod
+
+    built = []
+
+    class Fake:
+        def __init__(self, cfg, batch_size):
+            built.append((cfg.sha256(), batch_size))
+
+        def detect_many(self, texts):
+            return [[] for _ in texts]
+
+    monkeypatch.setattr(detector_mod, "Detector", Fake)
+    monkeypatch.setattr(detect, "_PREBUILT", {})
+    cfg = DetectionConfig()
+    detect.prebuild(cfg, batch_size=7)
+    assert len(built) == 1
+    other_batch = _DetectFn(cfg, batch_size=8)._build()
+    assert len(built) == 2 and other_batch is not None  # no match: built anew
+    first = _DetectFn(cfg, batch_size=7)._build()
+    assert len(built) == 2 and isinstance(first, Fake)  # taken, not built
+    second = _DetectFn(cfg, batch_size=7)._build()
+    assert len(built) == 3 and second is not first  # taken once only
+
+
+def test_a_prebuild_that_fails_leaves_nothing(monkeypatch):
+    from transforms import detect
+    from transforms.detection import detector as detector_mod
+
+    def broken(cfg, batch_size):
+        raise OSError("model files missing")
+
+    monkeypatch.setattr(detector_mod, "Detector", broken)
+    monkeypatch.setattr(detect, "_PREBUILT", {})
+    detect.prebuild(DetectionConfig())
+    assert detect._PREBUILT == {}

@@ -1,0 +1,208 @@
+"""Local multi-processing workers forked from one warm process instead of each starting cold.
+
+A cold local worker (``python -m pipelines.beam_worker``) spends about 4 CPU-seconds before its first
+record: Beam's harness, our transforms, Presidio and spaCy imported, the model loaded. With two workers
+on two cores that is paid twice, on the critical path. Here the launcher starts Python's own fork server
+(``multiprocessing`` "forkserver" context) as its first step, while it is still parsing options and
+building the graph; the server imports those modules once (``PRELOAD``), and each worker is then a
+``fork()`` of it: same code, already imported, ready in milliseconds.
+
+The server is one single-threaded process that forks on request and nothing else (no gRPC channel, no
+thread is started before a fork). A worker gets exactly the environment Beam gives a subprocess worker
+(the launcher's environment plus the control/logging endpoints and pipeline options) and runs the same
+entry point (``pipelines.beam_worker.main``). Only runs that asked for it (``start()``) use it: every other
+run, and every other runner, starts its workers as before.
+
+Privacy contract: nothing is logged or written here; the server's socket lies in a private (0700) temp
+folder of ``multiprocessing``'s own, named at random; environments travel over OS pipes only.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+
+URN = "redact:env:forked_subprocess:v1"  # our environment: Beam's subprocess worker, forked warm
+
+# What a worker of the main job imports before its first record (module names only; a missing one is
+# skipped by the server, and the worker then imports it as usual).
+PRELOAD = [
+    "apache_beam.runners.worker.sdk_worker_main",
+    "pipelines.beam_worker",
+    "pipelines.graph",
+    "transforms.detection.detector",
+    "presidio_analyzer",
+    "spacy",
+    "pyarrow.parquet",
+    "tink.daead",
+    "pipelines.warm_detector",  # last: builds the default detector (spaCy model, recognizers) in the server
+]
+
+_lock = threading.Lock()
+_context: multiprocessing.context.BaseContext | None = None
+
+
+_LOCAL_RUNNERS = (None, "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner")
+
+
+def wanted(beam_args: list[str]) -> bool:
+    """Will the run have several local worker processes? Read from the three Beam options that decide it,
+    without importing Beam (a second of the launcher's start-up, which the server's start overlaps); it
+    agrees with ``pipelines.beam_runner.local_workers(beam_args) > 1`` (a test holds them together)."""
+    import argparse
+
+    p = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    p.add_argument("--runner")
+    p.add_argument("--direct_running_mode")
+    p.add_argument("--direct_num_workers", type=int, default=1)
+    try:
+        known, _ = p.parse_known_args(beam_args)
+    except SystemExit:  # a malformed value: Beam reports it, in its own words
+        return False
+    if known.runner not in _LOCAL_RUNNERS or known.direct_running_mode != "multi_processing":
+        return False
+    cores = os.cpu_count() or 1
+    return min(known.direct_num_workers or cores, cores) > 1
+
+
+def start() -> None:
+    """Start the fork server now (its imports run beside the launcher's own start-up). Idempotent. Where
+    the platform has no fork server (Windows), or its socket would not be a private file (Pythons before
+    the fix of CVE-2022-42919), nothing starts and workers are spawned as before."""
+    global _context
+    with _lock:
+        if _context is not None:
+            return
+        try:
+            ctx = multiprocessing.get_context("forkserver")
+        except ValueError:
+            return
+        from multiprocessing import connection
+
+        if connection.arbitrary_address("AF_UNIX").startswith("\0"):
+            return  # an abstract socket has no file permissions: any local user could reach it (CVE-2022-42919)
+        ctx.set_forkserver_preload(PRELOAD)
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+        _context = ctx
+
+
+def started() -> bool:
+    return _context is not None
+
+
+def use_forked_workers(pipeline_proto, worker_module: str) -> int:
+    """Switch the subprocess environments that run ``worker_module`` to ``URN`` (same payload), so their
+    workers are forked from the warm server. Returns how many were switched; none unless ``start()`` ran."""
+    from apache_beam.portability import python_urns
+
+    if _context is None:
+        return 0
+    changed = 0
+    for env in pipeline_proto.components.environments.values():
+        if env.urn == python_urns.SUBPROCESS_SDK and env.payload.endswith(f" -m {worker_module}".encode()):
+            env.urn = URN
+            changed += 1
+    return changed
+
+
+def _worker_main(env: dict[str, str]) -> None:
+    """In the forked worker: Beam's environment, then the usual entry point (exits the process)."""
+    os.environ.clear()
+    os.environ.update(env)
+    from pipelines import beam_worker
+
+    beam_worker.main(["pipelines.beam_worker"])
+
+
+class ForkedProcess:
+    """The little of ``subprocess.Popen`` that Beam's worker runner uses, for a forked worker."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        assert _context is not None, "warm_workers.start() was not called"
+        self._proc = _context.Process(target=_worker_main, args=(env,), name="beam-worker", daemon=False)
+        self._proc.start()
+
+    @property
+    def returncode(self) -> int | None:
+        return self._proc.exitcode
+
+    def poll(self) -> int | None:
+        return self._proc.exitcode
+
+    def wait(self) -> int | None:
+        self._proc.join()
+        return self._proc.exitcode
+
+    def kill(self) -> None:
+        self._proc.kill()
+        self._proc.join(5)
+
+
+def register() -> None:
+    """Register ``URN``'s worker handler with Beam's FnApiRunner (once; imports Beam's runner modules)."""
+    global _registered
+    with _lock:
+        if _registered:
+            return
+        _register_handler()
+        _registered = True
+
+
+_registered = False
+
+
+def _register_handler() -> None:
+    import grpc
+    from apache_beam.portability.api import beam_fn_api_pb2_grpc, endpoints_pb2
+    from apache_beam.runners.portability import local_job_service
+    from apache_beam.runners.portability.fn_api_runner import worker_handlers
+    from apache_beam.utils import thread_pool_executor
+    from google.protobuf import json_format, text_format
+
+    class ForkedSdkWorker(local_job_service.SubprocessSdkWorker):
+        """Beam's ``SubprocessSdkWorker.run`` with the process forked from the warm server, not spawned."""
+
+        def run(self) -> None:
+            options = [("grpc.http2.max_pings_without_data", 0), ("grpc.http2.max_ping_strikes", 0)]
+            logging_server = grpc.server(thread_pool_executor.shared_unbounded_instance(), options=options)
+            logging_port = logging_server.add_insecure_port("localhost:0")
+            logging_server.start()
+            beam_fn_api_pb2_grpc.add_BeamFnLoggingServicer_to_server(
+                local_job_service.BeamFnLoggingServicer(), logging_server
+            )
+            env = dict(
+                os.environ,
+                CONTROL_API_SERVICE_DESCRIPTOR=text_format.MessageToString(
+                    endpoints_pb2.ApiServiceDescriptor(url=self._control_address)
+                ),
+                LOGGING_API_SERVICE_DESCRIPTOR=text_format.MessageToString(
+                    endpoints_pb2.ApiServiceDescriptor(url=f"localhost:{logging_port}")
+                ),
+                PIPELINE_OPTIONS=json_format.MessageToJson(self._provision_info.provision_info.pipeline_options),
+            )
+            if self._worker_id:
+                env["WORKER_ID"] = self._worker_id
+            with worker_handlers.SUBPROCESS_LOCK:
+                p = ForkedProcess(env)
+            try:
+                p.wait()
+                if p.returncode:
+                    raise RuntimeError(f"Worker subprocess exited with return code {p.returncode}")
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                logging_server.stop(0)
+
+    @worker_handlers.WorkerHandler.register_environment(URN, bytes)
+    class ForkedSdkWorkerHandler(worker_handlers.SubprocessSdkWorkerHandler):
+        def start_worker(self) -> None:
+            self.worker = ForkedSdkWorker(
+                self._worker_command_line, self.control_address, self.provision_info, self.worker_id
+            )
+            self.worker_thread = threading.Thread(name="run_worker", target=self.worker.run)
+            self.worker_thread.start()
+
+    del ForkedSdkWorkerHandler  # registered; nothing refers to it by name
