@@ -57,6 +57,18 @@ def runs_locally(beam_args: list[str]) -> bool:
     return _is_local(pipeline_options(beam_args))
 
 
+def dofns_run_here(beam_args: list[str]) -> bool:
+    """Do the pipeline's DoFns run in this process (the DirectRunner with one worker, in-process or in
+    threads; the PortableRunner with LOOPBACK workers)? Then their live counts (``transforms.progress``)
+    are seen here; with worker processes or a remote runner only Beam's metrics at the end are."""
+    from apache_beam.options.pipeline_options import PortableOptions
+
+    options = pipeline_options(beam_args)
+    if _is_local(options):
+        return local_workers(beam_args) == 1
+    return (options.view_as(PortableOptions).environment_type or "").upper() == "LOOPBACK"
+
+
 def ner_child_wanted(choice: str, beam_args: list[str]) -> bool:
     """``--ner-child``: ``on``/``off`` as said; ``auto``: yes where the runner does not parallelise and a
     core would stay idle: the pipeline runs here, with one worker (or in-process threads, which share one

@@ -49,8 +49,17 @@ def _duration(seconds: float | None) -> str:
     return f"{h}h{m:02d}m{s:02d}s" if h else f"{m}m{s:02d}s" if m else f"{s}s"
 
 
-def progress_line(records: int, files: int, total: int | None, elapsed: float, done: bool = False) -> str:
-    """``progress: 3 of 10 files, 1234 records, 150.0 records/s, elapsed 8s, ETA 19s``."""
+ELSEWHERE = "records are counted when the pipeline ends: its workers run in other processes"
+
+
+def progress_line(
+    records: int, files: int, total: int | None, elapsed: float, done: bool = False, live: bool = True
+) -> str:
+    """``progress: 3 of 10 files, 1234 records, 150.0 records/s, elapsed 8s, ETA 19s``; where the counts
+    cannot be seen from here (``live=False``), elapsed time only, and why."""
+    if not live:
+        head = "progress (pipeline finished): " if done else "progress: "
+        return f"{head}elapsed {_duration(elapsed)}" + ("" if done else f" ({ELSEWHERE})")
     rate = records / elapsed if elapsed > 0 else 0.0
     parts = [
         f"{files} of {total if total is not None else '?'} files",
@@ -64,18 +73,18 @@ def progress_line(records: int, files: int, total: int | None, elapsed: float, d
 
 
 class _LogDisplay:
-    def __init__(self, total: int | None, every_records: int, every_seconds: float) -> None:
-        self.total, self.every_records, self.every_seconds = total, every_records, every_seconds
+    def __init__(self, total: int | None, every_records: int, every_seconds: float, live: bool = True) -> None:
+        self.total, self.every_records, self.every_seconds, self.live = total, every_records, every_seconds, live
         self.last_time, self.last_records = 0.0, 0
 
     def update(self, records: int, files: int, elapsed: float) -> None:
         if elapsed - self.last_time >= self.every_seconds or records - self.last_records >= self.every_records:
-            log.info(progress_line(records, files, self.total, elapsed))
+            log.info(progress_line(records, files, self.total, elapsed, live=self.live))
             self.last_time, self.last_records = elapsed, records
 
     def close(self, records: int, files: int, elapsed: float, finished: bool) -> None:
         if finished:
-            log.info(progress_line(records, files, self.total, elapsed, done=True))
+            log.info(progress_line(records, files, self.total, elapsed, done=True, live=self.live))
 
 
 class _BarDisplay:
@@ -112,14 +121,17 @@ def run_progress(
     every_seconds: float = 30.0,
     tty: bool | None = None,
     poll_seconds: float = 0.5,
+    live: bool = True,
 ) -> Iterator[None]:
-    """Show progress while the body runs (a terminal bar, or periodic log lines)."""
+    """Show progress while the body runs (a terminal bar, or periodic log lines). ``live=False``: the
+    pipeline's DoFns run in other processes (local worker processes, a remote runner), whose counts this
+    process cannot see until the end: periodic log lines of elapsed time only, on a terminal too."""
     from transforms.progress import TRACKER
 
-    total = count_input_files(inputs)
+    total = count_input_files(inputs) if live else None
     TRACKER.reset()
     tty = is_tty(sys.stderr) if tty is None else tty
-    display = _BarDisplay(total) if tty else _LogDisplay(total, every_records, every_seconds)
+    display = _BarDisplay(total) if tty and live else _LogDisplay(total, every_records, every_seconds, live)
     started = time.monotonic()
     stop = threading.Event()
 

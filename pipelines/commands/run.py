@@ -39,7 +39,7 @@ def main(args: argparse.Namespace) -> int:
 
     if warm_workers.wanted(args.extra):  # workers forked from one warm server, started before anything else
         warm_workers.start()
-    from pipelines.beam_runner import local_workers, ner_child_wanted, runs_locally
+    from pipelines.beam_runner import dofns_run_here, local_workers, ner_child_wanted, runs_locally
     from pipelines.progress import run_progress
     from pipelines.run import RunRequest, run
     from pipelines.run_gate import RunGate
@@ -56,10 +56,12 @@ def main(args: argparse.Namespace) -> int:
         ner_child=ner_child_wanted(args.ner_child, args.extra),
     )
     started = time.monotonic()
-    with run_progress(args.input, every_records=cfg.progress_every):
-        workers = local_workers(args.extra)  # the gate runs alone after the pipeline: its NER scan may use them
-        with RunGate(cfg, n_process=workers, early=runs_locally(args.extra)) as gate:
-            summary = run(req, gate=gate)
+    workers = local_workers(args.extra)  # the gate runs alone after the pipeline: its NER scan may use them
+    with (
+        run_progress(args.input, every_records=cfg.progress_every, live=dofns_run_here(args.extra)),
+        RunGate(cfg, n_process=workers, early=runs_locally(args.extra)) as gate,
+    ):
+        summary = run(req, gate=gate)
     summary["elapsed_seconds"] = round(time.monotonic() - started, 2)
     if args.summary_json:
         Path(args.summary_json).write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")

@@ -142,6 +142,19 @@ def test_progress_line_and_log_display(caplog):
     ]
 
 
+def test_progress_where_the_counts_are_not_seen_says_elapsed_time_only(caplog):
+    """Local worker processes or a remote runner: the launcher's tracker stays at zero, so the display
+    does not show it as a count."""
+    display = _LogDisplay(total=None, every_records=100, every_seconds=30, live=False)
+    with caplog.at_level(logging.INFO, logger="redact.progress"):
+        display.update(0, 0, 31.0)
+        display.close(0, 0, 45.0, finished=True)
+    assert [r.getMessage() for r in caplog.records] == [
+        "progress: elapsed 31s (records are counted when the pipeline ends: its workers run in other processes)",
+        "progress (pipeline finished): elapsed 45s",
+    ]
+
+
 def test_run_progress_counts_files_from_the_listing(tmp_path, caplog):
     from transforms.progress import TRACKER
 

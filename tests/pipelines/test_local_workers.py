@@ -66,3 +66,20 @@ def test_ner_child_where_the_runner_does_not_parallelise(monkeypatch, choice, ar
 
     monkeypatch.setattr(child_process, "usable_cores", lambda: cores)
     assert ner_child_wanted(choice, args) is expected
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], True),
+        (["--direct_num_workers=2"], True),  # threads of this process
+        (MULTI_2, CORES < 2),  # worker processes (one, on a one-core machine: then in process)
+        (["--runner=PortableRunner", "--job_endpoint=embed", "--environment_type=LOOPBACK"], True),
+        (["--runner=PortableRunner", "--job_endpoint=embed"], False),
+        (["--runner=DataflowRunner"], False),
+    ],
+)
+def test_live_progress_counts_only_where_the_dofns_run_in_this_process(args, expected):
+    from pipelines.beam_runner import dofns_run_here
+
+    assert dofns_run_here(args) is expected
