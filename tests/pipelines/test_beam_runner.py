@@ -7,6 +7,7 @@ import pytest
 from apache_beam.runners.portability import prism_runner
 
 from pipelines.beam_runner import LocalRunner, make_pipeline, run_beam, shuffles_in_memory
+from tests.pipelines.beam_protos import proto_with
 from transforms.counters import NS
 
 
@@ -48,16 +49,6 @@ def test_other_runners_are_left_to_beam():
     assert not isinstance(make_pipeline(["--runner=BundleBasedDirectRunner"]).runner, LocalRunner)
 
 
-def _proto_with(envs: dict[str, tuple[str, bytes]]):
-    from apache_beam.portability.api import beam_runner_api_pb2
-
-    proto = beam_runner_api_pb2.Pipeline()
-    for env_id, (urn, payload) in envs.items():
-        proto.components.environments[env_id].urn = urn
-        proto.components.environments[env_id].payload = payload
-    return proto
-
-
 def test_multi_processing_workers_start_through_our_entry_point():
     """Beam's default subprocess worker command becomes ``pipelines.beam_worker``; nothing else changes."""
     import sys
@@ -68,7 +59,7 @@ def test_multi_processing_workers_start_through_our_entry_point():
 
     beam_cmd = f"{sys.executable} -m apache_beam.runners.worker.sdk_worker_main".encode()
     custom = b"/opt/python -m my.worker"
-    proto = _proto_with(
+    proto = proto_with(
         {
             "default": (python_urns.SUBPROCESS_SDK, beam_cmd),
             "custom": (python_urns.SUBPROCESS_SDK, custom),

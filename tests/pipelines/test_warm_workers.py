@@ -13,6 +13,7 @@ from apache_beam.portability import python_urns
 
 from pipelines import warm_workers
 from pipelines.beam_runner import WORKER_MODULE, run_beam
+from tests.pipelines.beam_protos import proto_with
 from tests.processes import descendants
 from transforms.counters import NS
 
@@ -29,16 +30,6 @@ def warm(monkeypatch):
     assert descendants(os.getpid()) == set()  # the server and its resource tracker are gone
 
 
-def _proto(envs: dict[str, tuple[str, bytes]]):
-    from apache_beam.portability.api import beam_runner_api_pb2
-
-    proto = beam_runner_api_pb2.Pipeline()
-    for env_id, (urn, payload) in envs.items():
-        proto.components.environments[env_id].urn = urn
-        proto.components.environments[env_id].payload = payload
-    return proto
-
-
 def _envs():
     return {
         "ours": (python_urns.SUBPROCESS_SDK, f"{sys.executable} -m {WORKER_MODULE}".encode()),
@@ -49,7 +40,7 @@ def _envs():
 
 def test_only_a_started_server_switches_our_worker_environment(monkeypatch):
     monkeypatch.setattr(warm_workers, "_context", None)
-    proto = _proto(_envs())
+    proto = proto_with(_envs())
     assert warm_workers.use_forked_workers(proto, WORKER_MODULE) == 0
     assert proto.components.environments["ours"].urn == python_urns.SUBPROCESS_SDK
 
