@@ -231,3 +231,20 @@ def sweep_incomplete(layout: Layout, *, failed: bool = False, dry_run: bool = Fa
         for name in names:
             delete_version(layout, name)
     return names
+
+
+def sweep_staging(layout: Layout) -> list[str]:
+    """Delete the staging folders (``OUT/.runs/<run_id>``) of runs no longer in flight: those of killed
+    runs, whose own ``finally`` never ran. They hold dropped records' ids and, on local runners, the
+    vault's sorted runs (ciphertexts, doc ids), which must not outlive their run. A live run's folder is
+    left alone. Returns the run ids whose folders were deleted."""
+    live = {o.run_id for o in live_runs(layout, clean=False)}
+    root = fs.join(layout.out, ".runs")
+    found: set[str] = set()
+    for depth in ("*", "*/*", "*/*/*"):  # staging files lie at most two folders below a run's folder
+        for path in fs.list_files(fs.join(root, depth)):
+            found.add(path[len(root) :].lstrip("/").split("/", 1)[0])
+    dead = sorted(found - live - {""})
+    for run_id in dead:
+        fs.delete_tree(layout.staging(run_id))
+    return dead

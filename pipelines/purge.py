@@ -7,7 +7,9 @@ The published version stays intact and published until the new one is complete; 
 a crash at any step finish correctly on the next run. ``dry_run`` writes nothing and reports.
 
 Privacy contract: raw subject ids exist only in memory, long enough to tokenize them with each
-version's key scope; logs, staging, manifests, cards and the audit event hold ids, hashes and counts.
+version's key scope; logs, staging, manifests, cards and the audit event hold ids, hashes and counts
+(a run's staging on a local runner also holds the vault's sorted runs: ciphertexts, doc ids; killed runs'
+staging is deleted here and at each run's start).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from pipelines.dataset import (
     version_names,
     write_manifest,
 )
-from pipelines.locks import purge_lock, sweep_incomplete
+from pipelines.locks import purge_lock, sweep_incomplete, sweep_staging
 from pipelines.purge_cleanup import marker_dir, pending_markers, recover, remove_marker, write_marker
 from pipelines.purge_graph import PurgeGraphSpec, build_purge_graph
 from pipelines.purge_manifest import audit_event, derive_version, new_manifest
@@ -122,6 +124,8 @@ def _purge(req: PurgeRequest, layout: Layout) -> dict:
     recovered = [] if req.dry_run else recover(layout)
     # Versions of killed runs (no manifest) and failed runs, in every root: they hold rows too.
     incomplete = sweep_incomplete(layout, failed=True, dry_run=req.dry_run)
+    if not req.dry_run:  # killed runs' staging: the vault's sorted runs hold ciphertexts of doc ids purged here
+        sweep_staging(layout)
     current = published_version(layout)
     versions = complete_versions(layout)
     if current is not None and current not in versions:

@@ -30,7 +30,7 @@ from pipelines.dataset import (
 )
 from pipelines.dataset.vault_collisions import check_vault_collisions
 from pipelines.graph import GraphSpec, build_graph
-from pipelines.locks import run_marker, sweep_incomplete
+from pipelines.locks import run_marker, sweep_incomplete, sweep_staging
 from pipelines.storage import configure_filesystems, prepare_roots, secure_outputs
 from transforms import PIPELINE_VERSION, fs
 from transforms.config import RunConfig
@@ -263,6 +263,7 @@ def _run(req: RunRequest, gate) -> dict:
     try:
         with run_marker(layout, ctx.run_id, ctx.version):  # refuses while a purge holds the dataset
             swept = sweep_incomplete(layout)
+            sweep_staging(layout)  # killed runs' staging (vault runs, dropped ids); ours has its marker
             if swept:
                 log.warning("deleted %d incomplete version(s) left by killed runs: %s", len(swept), ", ".join(swept))
                 append_event(layout, "cleanup", {"by": "run", "run_id": ctx.run_id, "incomplete_versions": swept})

@@ -7,11 +7,12 @@ on two cores that is paid twice, on the critical path. Here the launcher starts 
 building the graph; the server imports those modules once (``PRELOAD``), and each worker is then a
 ``fork()`` of it: same code, already imported, ready in milliseconds.
 
-The server is one single-threaded process that forks on request and nothing else (no gRPC channel, no
-thread is started before a fork). A worker gets exactly the environment Beam gives a subprocess worker
+The server is one process that forks on request and nothing else: no thread of ours and no gRPC
+channel exist in it before a fork (the allocator's own background thread does). A worker gets exactly the environment Beam gives a subprocess worker
 (the launcher's environment plus the control/logging endpoints and pipeline options) and runs the same
 entry point (``pipelines.beam_worker.main``). Only runs that asked for it (``start()``) use it: every other
-run, and every other runner, starts its workers as before.
+run, and every other runner, starts its workers as before; so does a worker the server fails to fork
+(the server could not import its modules, or was killed): Beam's own spawn, with a warning.
 
 Privacy contract: nothing is logged or written here; the server's socket lies in a private (0700) temp
 folder of ``multiprocessing``'s own, named at random; environments travel over OS pipes only.
@@ -19,9 +20,14 @@ folder of ``multiprocessing``'s own, named at random; environments travel over O
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import multiprocessing
 import os
+import signal
 import threading
+
+log = logging.getLogger(__name__)
 
 URN = "redact:env:forked_subprocess:v1"  # our environment: Beam's subprocess worker, forked warm
 
@@ -89,20 +95,34 @@ def start() -> None:
         _context = ctx
 
 
-def stop() -> None:
+def stop(kill: bool = False) -> None:
     """Stop the server (once its workers have exited) and the resource tracker ``multiprocessing``
-    started beside it; later runs in this process spawn their workers cold unless ``start()`` runs again.
-    The CLI calls it when the pipeline is done, so the gate does not stack on the server's memory."""
+    started beside it, and remove their temp folder; later runs in this process spawn their workers cold
+    unless ``start()`` runs again. The CLI calls it when the pipeline is done, so the gate does not stack
+    on the server's memory, and with ``kill`` when the command ends early (a bad config, a held lock), so
+    the server does not go on importing for seconds after the launcher has gone."""
     global _context
     with _lock:
         if _context is None:
             return
         _context = None
-        from multiprocessing import forkserver, resource_tracker
+        from multiprocessing import forkserver, process, resource_tracker, util
 
         # multiprocessing's own stop methods (what its tests use); both wait for their process to exit
-        forkserver._forkserver._stop()
-        resource_tracker._resource_tracker._stop()
+        server = forkserver._forkserver
+        if kill and server._forkserver_pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(server._forkserver_pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):  # ChildProcessError: a dead server already reaped by a restart
+            server._stop()
+        with contextlib.suppress(OSError):
+            resource_tracker._resource_tracker._stop()
+        # the launcher ends with os._exit, which skips multiprocessing's clean-up of its temp folder: run
+        # that clean-up (a registered finalizer) now; a later start makes a new folder
+        for finalizer in list(util._finalizer_registry.values()):
+            if getattr(finalizer, "_callback", None) is util._remove_temp_dir:
+                finalizer()
+        process.current_process()._config.pop("tempdir", None)
 
 
 def started() -> bool:
@@ -201,8 +221,14 @@ def _register_handler() -> None:
             )
             if self._worker_id:
                 env["WORKER_ID"] = self._worker_id
-            with worker_handlers.SUBPROCESS_LOCK:
-                p = ForkedProcess(env)
+            try:
+                with worker_handlers.SUBPROCESS_LOCK:
+                    p = ForkedProcess(env)
+            except Exception as exc:  # the server died or cannot start (a preload module failed): spawn cold
+                logging_server.stop(0)
+                log.warning("the warm worker server could not fork a worker (%s); starting it cold", type(exc).__name__)
+                super().run()
+                return
             try:
                 p.wait()
                 if p.returncode:

@@ -98,7 +98,10 @@ class _DetectFn(beam.DoFn):
         from transforms.detection.detector import Detector
 
         prebuilt = _PREBUILT.pop((self.cfg.sha256(), self.batch_size), None)
-        return prebuilt if prebuilt is not None else Detector(self.cfg, batch_size=self.batch_size)
+        if prebuilt is not None:
+            return prebuilt
+        _PREBUILT.clear()  # built for other settings: never taken in this worker, so not kept either
+        return Detector(self.cfg, batch_size=self.batch_size)
 
     def start_bundle(self) -> None:
         self._held = Held(AHEAD_BATCHES)

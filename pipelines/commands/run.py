@@ -39,6 +39,13 @@ def main(args: argparse.Namespace) -> int:
 
     if warm_workers.wanted(args.extra):  # workers forked from one warm server, started before anything else
         warm_workers.start()
+    try:
+        return _main(args)
+    finally:  # a command that ended early: the server must not go on importing (no-op after the pipeline)
+        warm_workers.stop(kill=True)
+
+
+def _main(args: argparse.Namespace) -> int:
     from pipelines.beam_runner import dofns_run_here, local_workers, ner_child_wanted, runs_locally
     from pipelines.progress import run_progress
     from pipelines.run import RunRequest, run

@@ -92,6 +92,23 @@ def test_sweep_deletes_killed_runs_in_every_root_but_not_runs_in_flight(tmp_path
     assert {i.name for i in D.discover(lay)} == {c.version, "v-alive"}
 
 
+def test_the_staging_of_killed_runs_is_swept_but_not_a_live_runs(tmp_path):
+    """A killed run's ``finally`` never ran: its staging (the vault's sorted runs: ciphertexts, doc ids)
+    must not outlive it. The next run's start (and a purge) deletes it; a run in flight keeps its own."""
+    lay = Crafted(tmp_path).write().layout
+    for run_id in ("r-killed", "r-alive"):
+        runs = Path(lay.staging(run_id)) / "vault-runs"
+        runs.mkdir(parents=True)
+        (runs / "run-0.parquet").write_bytes(b"PAR1")
+        (Path(lay.staging(run_id)) / "sources-00000-of-00001.jsonl").write_text("{}\n")
+    _marker(lay, "run-a.json", pid=_dead_pid(), run_id="r-killed", version="v-killed")
+    _marker(lay, "run-b.json", pid=__import__("os").getpid(), run_id="r-alive", version="v-alive")
+    assert locks.sweep_staging(lay) == ["r-killed"]
+    assert not Path(lay.staging("r-killed")).exists()
+    assert (Path(lay.staging("r-alive")) / "vault-runs" / "run-0.parquet").is_file()
+    assert locks.sweep_staging(lay) == []
+
+
 def test_purge_of_a_root_without_any_version_is_refused_without_leaving_a_lock(tmp_path):
     from transforms.errors import InputError
 

@@ -100,3 +100,34 @@ def test_a_forked_worker_that_fails_reports_its_status(warm):
     proc = warm_workers.ForkedProcess({"PATH": os.environ.get("PATH", "")})  # no control endpoint: Beam exits
     assert proc.wait() not in (0, None)
     assert proc.poll() == proc.returncode != 0
+
+
+@pytest.mark.slow
+def test_workers_start_cold_when_the_server_cannot_fork_them(monkeypatch, tmp_path, caplog):
+    """A server that dies (here: a preload module fails with something other than ImportError, which
+    multiprocessing does not catch) must not hang the run: each worker is spawned as Beam would."""
+    (tmp_path / "broken_at_import.py").write_text("raise ValueError('broken at import')\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setattr(warm_workers, "PRELOAD", ["broken_at_import"])
+    monkeypatch.setattr(warm_workers, "_context", None)
+    warm_workers.start()
+    try:
+        counters = run_beam(_where, MULTI_2, "test run")
+    finally:
+        warm_workers.stop()
+    assert counters.get("elsewhere") == 4 and "forked" not in counters
+    assert "could not fork a worker" in caplog.text
+    assert descendants(os.getpid()) == set()
+
+
+def test_an_early_end_kills_the_server_and_removes_its_folder(monkeypatch):
+    """``stop(kill=True)`` (the CLI's ``finally``): no process and no temp folder left, at once."""
+    from multiprocessing import process
+
+    monkeypatch.setattr(warm_workers, "_context", None)
+    warm_workers.start()
+    tempdir = process.current_process()._config.get("tempdir")
+    warm_workers.stop(kill=True)
+    assert not warm_workers.started()
+    assert descendants(os.getpid()) == set()
+    assert tempdir is None or not os.path.exists(tempdir)

@@ -140,12 +140,15 @@ def test_a_prebuilt_detector_is_taken_once_by_the_first_matching_setup(monkeypat
     cfg = DetectionConfig()
     detect.prebuild(cfg, batch_size=7)
     assert len(built) == 1
-    other_batch = _DetectFn(cfg, batch_size=8)._build()
-    assert len(built) == 2 and other_batch is not None  # no match: built anew
     first = _DetectFn(cfg, batch_size=7)._build()
-    assert len(built) == 2 and isinstance(first, Fake)  # taken, not built
+    assert len(built) == 1 and isinstance(first, Fake)  # taken, not built
     second = _DetectFn(cfg, batch_size=7)._build()
-    assert len(built) == 3 and second is not first  # taken once only
+    assert len(built) == 2 and second is not first  # taken once only
+
+    detect.prebuild(cfg, batch_size=7)
+    other_batch = _DetectFn(cfg, batch_size=8)._build()
+    assert len(built) == 4 and other_batch is not None  # no match: built anew
+    assert detect._PREBUILT == {}  # and the unused one is not kept
 
 
 def test_a_prebuild_that_fails_leaves_nothing(monkeypatch):
