@@ -62,7 +62,7 @@ class BuildVault(beam.PTransform):
       entries under ``spill_prefix`` and emits their paths only; the paths are gathered (tiny) and
       ``MergeRuns`` merges the runs by token (``transforms.vault_spill``), yielding rows one at a time.
       Memory stays flat in corpus size; the merge is one process, so remote runners keep the shuffle.
-      ``spill_prefix`` must lie in the run's staging folder (restricted; deleted when the run ends):
+      ``spill_prefix`` must lie in the run's staging folder (restricted; deleted when the run ends, or swept after a killed one):
       the runs hold what the vault holds, never text or plaintext values.
     """
 

@@ -10,7 +10,8 @@ in passes), whatever the corpus size.
 
 Privacy contract: a run holds exactly what the vault holds (tokens, AES-SIV ciphertexts, key scope and
 id, doc ids, subject refs and placeholders), never a record's text or a plaintext value. Runs live under
-the run's staging folder (restricted, deleted by the driver when the run ends, success or failure);
+the run's staging folder (restricted, deleted by the driver when the run ends, success or failure; a
+killed run's by the next run's start or a purge: ``pipelines.locks.sweep_staging``);
 their names are random (``uuid4``), never derived from values. A bundle that fails and is retried may
 leave runs behind: only the paths a committed bundle emitted are merged, and the staging folder's
 deletion removes the rest.
