@@ -73,11 +73,9 @@ def ner_child_wanted(choice: str, beam_args: list[str]) -> bool:
     """``--ner-child``: ``on``/``off`` as said; ``auto``: yes where the runner does not parallelise and a
     core would stay idle: the pipeline runs here, with one worker (or in-process threads, which share one
     core's worth of Python), on a machine with another core. Remote runners run a worker per core."""
-    from transforms.child_process import usable_cores
+    from transforms.child_process import child_wanted
 
-    if choice != "auto":
-        return choice == "on"
-    return runs_locally(beam_args) and local_workers(beam_args) == 1 and usable_cores() > 1
+    return child_wanted(choice, helps=runs_locally(beam_args) and local_workers(beam_args) == 1)
 
 
 # Runners that hold a GroupByKey's data in their own memory: Beam's FnApiRunner behind the DirectRunner

@@ -8,9 +8,9 @@ building the graph; the server imports those modules once (``PRELOAD``), and eac
 ``fork()`` of it: same code, already imported, ready in milliseconds.
 
 The server is one process that forks on request and nothing else: no thread of ours and no gRPC
-channel exist in it before a fork (the allocator's own background thread does). A worker gets exactly the environment Beam gives a subprocess worker
-(the launcher's environment plus the control/logging endpoints and pipeline options) and runs the same
-entry point (``pipelines.beam_worker.main``). Only runs that asked for it (``start()``) use it: every other
+channel exist in it before a fork (the allocator's own background thread does). A worker gets exactly
+the environment Beam gives a subprocess worker (the launcher's environment plus the control/logging
+endpoints and pipeline options) and runs the same entry point (``pipelines.beam_worker.main``). Only runs that asked for it (``start()``) use it: every other
 run, and every other runner, starts its workers as before; so does a worker the server fails to fork
 (the server could not import its modules, or was killed): Beam's own spawn, with a warning.
 
@@ -47,6 +47,7 @@ PRELOAD = [
 
 _lock = threading.Lock()
 _context: multiprocessing.context.BaseContext | None = None
+_registered = False  # URN's worker handler registered with Beam (``register``)
 
 
 _LOCAL_RUNNERS = (None, "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner")
@@ -185,9 +186,6 @@ def register() -> None:
             return
         _register_handler()
         _registered = True
-
-
-_registered = False
 
 
 def _register_handler() -> None:

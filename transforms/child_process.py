@@ -43,6 +43,14 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+def child_wanted(choice: str, helps: bool = True) -> bool:
+    """An ``auto|on|off`` choice of a helper child process (``--ner-child``): ``on``/``off`` as said;
+    ``auto``: where it ``helps`` (nothing else fills this process's other cores) and there is another core."""
+    if choice != "auto":
+        return choice == "on"
+    return helps and usable_cores() > 1
+
+
 def spawn(module: str, *args: str) -> tuple[subprocess.Popen, Connection, Connection]:
     """Start ``python -P -m module <args> <in_fd> <out_fd>`` in its own process group; return the process,
     the connection its results arrive on and the one that feeds it. ``-P``: the caller's working directory

@@ -66,13 +66,12 @@ def _open(path: str):
 
 
 def main(args: argparse.Namespace) -> int:
-    from transforms.child_process import usable_cores
+    from transforms.child_process import child_wanted
     from transforms.detection.service import DetectionService
 
     cfg = config_from_args(args)
     texts = read_texts(args.input, cfg.input.text_field, cfg.input.id_field)
-    ner_child = args.ner_child == "on" or (args.ner_child == "auto" and usable_cores() > 1)
-    service = DetectionService(cfg, ner_child=ner_child)
+    service = DetectionService(cfg, ner_child=child_wanted(args.ner_child))  # detect runs in this process
     if args.output == "-":  # stdout stays open (the entry point flushes it); logs go to stderr
         failed = _write_spans(service, texts, sys.stdout)
         sys.stdout.flush()

@@ -83,3 +83,15 @@ def test_live_progress_counts_only_where_the_dofns_run_in_this_process(args, exp
     from pipelines.beam_runner import dofns_run_here
 
     assert dofns_run_here(args) is expected
+
+
+@pytest.mark.parametrize(
+    ("choice", "cores", "expected"),
+    [("auto", 2, True), ("auto", 1, False), ("on", 1, True), ("off", 2, False)],
+)
+def test_redact_detect_takes_the_same_ner_child_rule_for_its_own_process(monkeypatch, choice, cores, expected):
+    """``redact detect`` runs detection in its own process: ``auto`` asks only for another core."""
+    from transforms import child_process
+
+    monkeypatch.setattr(child_process, "usable_cores", lambda: cores)
+    assert child_process.child_wanted(choice) is expected
