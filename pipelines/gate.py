@@ -53,7 +53,8 @@ from transforms.errors import GateFailure, RedactError
 from transforms.gates import frames as F
 from transforms.gates import ner_sample, sampling
 from transforms.gates.canaries import canaries_digest, load_canaries
-from transforms.gates.ge_runner import default_expectations_dir, load_suites, preload_ge, validate
+from transforms.gates.distinct import Digests
+from transforms.gates.ge_runner import default_expectations_dir, load_suites, validate
 from transforms.gates.ner_check import NerJob
 from transforms.schemas import TRAINING_SCHEMA, VAULT_SCHEMA
 
@@ -76,7 +77,7 @@ def gate_version(
 
     ``n_process``: the run's worker count (the gate runs alone after the pipeline). Above 1 the NER
     residual scan runs in a child process (spaCy there with ``n_process - 1`` processes) while this one
-    builds the other frames and imports Great Expectations (``ner_check.NerJob``); with one worker it
+    imports Great Expectations and validates the other frames (``ner_check.NerJob``); with one worker it
     runs inline, unless ``job`` brings a child. ``job``: that scan's job started earlier (``NerJob.ready``,
     e.g. before the run's pipeline, so the model is loaded by now); the gate submits its sample and
     closes it, whatever happens."""
@@ -146,8 +147,9 @@ def _scan_texts(paths: list[str], surfaces: dict[str, frozenset[str]]) -> Iterat
 
 
 def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now: datetime, job: NerJob) -> dict:
-    """Streams every output in record batches: memory holds the frames (derived numbers and hashes per
-    row), the vault's tokens and the NER check's bounded sample, never a whole file's texts."""
+    """Streams every output in record batches, and GE validates the frames chunk by chunk: memory holds
+    one chunk's frames, digests of the version's doc ids, contents and vault tokens (16 bytes each,
+    ``distinct.Digests``) and the NER check's bounded sample, never a whole file's texts or frames."""
     gcfg = cfg.gates
     scope = manifest.keys.scope or cfg.keys.scope
     key_id = manifest.keys.key_id
@@ -161,50 +163,64 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
     vault_schemas = [parquet_footer(p)[0] for p in vault_files]
     surfaces = F.surfaces_of(_batches(vault_files, _present("surfaces")))  # surrogate/date_shift stand-ins
     seed = sampling.sample_seed(version, [n for n, _ in _file_ids(on_disk)])
-    total = sum(rows for _, rows in training_footers)
-    sample = ner_sample.collect(total, gcfg.ner_sample_records, seed, lambda: _scan_texts(training_files, surfaces))
+    sample = ner_sample.collect(
+        sum(rows for _, rows in training_footers),
+        gcfg.ner_sample_records,
+        seed,
+        lambda: _scan_texts(training_files, surfaces),
+    )
     job.submit(sample, seed)
-    with job:  # a child process scans meanwhile (when the job has one)
-        vault_tokens: set[str] = set()
-        vault_parts, clear = [], 0
+    vault_tokens = Digests()
+    totals = F.TrainingTotals(gcfg.min_text_chars)
+    clear = 0  # residual findings in clear columns of every output
+    built: dict[str, pd.DataFrame] = {}
+
+    def vault() -> Iterator[pd.DataFrame]:
+        nonlocal clear
         for batch in _batches(vault_files, _except("surfaces")):  # the recorded stand-ins are synthetic
-            vault_parts.append(F.vault_frame(batch))
-            vault_tokens.update(t for t in vault_parts[-1]["token"] if t)  # the frame's own strings, not copies
+            frame = F.vault_frame(batch)
+            vault_tokens.add(frame["token"].dropna())
             clear += F.clear_residual([batch])
-        vault = _concat(vault_parts, [*F.VAULT_COLUMNS, "type_matches_token"])
-        parts = [  # one frame per file, as the NER cells are split
-            _concat([F.training_frame(b, vault_tokens, None, surfaces) for b in _batches([p])], F.training_columns())
-            for p in training_files
-        ]
-        canary_table = read_output(layout, CANARIES, version)
-        canary_vault = [read_parquet(p) for p in layout.files(CANARY_VAULT, version)]
-        canary_tokens = F.tokens_of(canary_vault) | vault_tokens
-        canary = F.canary_frame(canary_table, canaries, canary_tokens, F.surfaces_of(canary_vault))
-        other_scopes = [s for s in vault_scopes(layout) if s != scope and layout.files(VAULT, version, s)]
-        clear += F.clear_residual(_batches(layout.files(QUARANTINE, version), _strings_only))
-        clear += F.clear_residual([canary_table], skip=("text", "turns", "messages"))  # canary texts: the canaries
-        if job.parallel:
-            preload_ge()  # its import overlaps the scan
-        cells, shares = job.result()
-    parts = [F.with_ner(f, c) for f, c in zip(parts, _split(cells, [len(f) for f in parts]), strict=True)]
-    training = _concat(parts, F.training_columns())
-    facts = {
-        "clear_columns_pii_free": clear == 0,
-        "training_schema_ok": all(_same_schema(schema, TRAINING_SCHEMA) for schema, _ in training_footers),
-        "vault_schema_ok": all(_same_schema(schema, VAULT_SCHEMA) for schema in vault_schemas),
-        "files_match_manifest": bool(declared) and _file_ids(declared) == _file_ids(on_disk),
-        "vault_single_scope": not other_scopes,
-    }
-    metrics = F.metrics_frame(training, canary, gcfg.min_text_chars, facts, shares)
-    params = _params(version, manifest, scope, key_id, gcfg, len(canaries), now)
-    with tempfile.TemporaryDirectory(prefix="redact-gate-") as tmp:
-        results = validate(
-            {"training": training, "vault": vault, "canaries": canary, "gate_metrics": metrics},
-            suites,
-            params,
-            tmp,
+            yield frame
+        yield pd.DataFrame(columns=[*F.VAULT_COLUMNS, "type_matches_token"])  # without files, still a frame
+
+    def training() -> Iterator[pd.DataFrame]:  # after the vault: its tokens are all known by now
+        for batch in _batches(training_files):
+            frame = F.training_frame(batch, vault_tokens, surfaces)
+            totals.add(frame)
+            yield frame
+        yield pd.DataFrame(columns=F.training_columns())  # without files, still a frame (left out otherwise)
+
+    canary_table = read_output(layout, CANARIES, version)
+    canary_vault = [read_parquet(p) for p in layout.files(CANARY_VAULT, version)]
+
+    def canary() -> list[pd.DataFrame]:  # after the vault: a canary's token may be one of the version's
+        built["canaries"] = F.canary_frame(
+            canary_table, canaries, [F.tokens_of(canary_vault), vault_tokens], F.surfaces_of(canary_vault)
         )
+        return [built["canaries"]]
+
+    def metrics() -> list[pd.DataFrame]:  # last: the other sources have been read, the NER scan is done
+        nonlocal clear
+        clear += F.clear_residual(_batches(layout.files(QUARANTINE, version), _strings_only))
+        clear += F.clear_residual([canary_table], skip=("text", "turns", "messages"))  # canary texts: canaries
+        facts = {
+            "clear_columns_pii_free": clear == 0,
+            "training_schema_ok": all(_same_schema(schema, TRAINING_SCHEMA) for schema, _ in training_footers),
+            "vault_schema_ok": all(_same_schema(schema, VAULT_SCHEMA) for schema in vault_schemas),
+            "files_match_manifest": bool(declared) and _file_ids(declared) == _file_ids(on_disk),
+            "vault_single_scope": not other_scopes,
+        }
+        built["metrics"] = F.metrics_frame(totals, built["canaries"], facts, job.result()[1], vault_tokens)
+        return [built["metrics"]]
+
+    other_scopes = [s for s in vault_scopes(layout) if s != scope and layout.files(VAULT, version, s)]
+    params = _params(version, manifest, scope, key_id, gcfg, len(canaries), now)
+    sources = {"vault": vault, "training": training, "canaries": canary, "gate_metrics": metrics}
+    with job, tempfile.TemporaryDirectory(prefix="redact-gate-") as tmp:  # the NER scan runs meanwhile
+        results = validate(sources, suites, params, tmp, gcfg.chunk_rows)
         docs_index = _copy_docs(tmp, fs.join(layout.gate_dir(version), DOCS_NAME))
+    shares = job.result()[1]
     failed = [
         f"{name}: {r['expectation']}({r['column'] or ''})"
         for name, res in results.items()
@@ -220,19 +236,21 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
         "failed": failed,
         "dataset": {
             "training_files": [{"name": n, "sha256": h} for n, h in _file_ids(on_disk)],
-            "rows": len(training),
+            "rows": totals.rows,
             "key_scope": scope,
             "key_id": key_id,
             "run_id": manifest.run_id or None,
         },
-        "metrics": {k: _plain(v) for k, v in metrics.iloc[0].to_dict().items()},
+        "metrics": {k: _plain(v) for k, v in built["metrics"].iloc[0].to_dict().items()},
         "ner_scan": _ner_summary(shares, gcfg.ner_sample_records, seed),
         "canaries": {
             "expected": len(canaries),
             "set_sha256": canaries_digest(canaries),
-            "not_found": [r.canary_id for r in canary.itertuples() if not r.found],
+            "not_found": [r.canary_id for r in built["canaries"].itertuples() if not r.found],
             "leaking": [
-                r.canary_id for r in canary.itertuples() if r.found and (r.values_leaked or r.residual_structured)
+                r.canary_id
+                for r in built["canaries"].itertuples()
+                if r.found and (r.values_leaked or r.residual_structured)
             ],
         },
         "thresholds": gcfg.model_dump(exclude={"canaries"}),
@@ -256,14 +274,6 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
         "report": summary["report"],
         "data_docs": docs_index,
     }
-
-
-def _split(cells: list, sizes: list[int]) -> list[list]:
-    out, start = [], 0
-    for size in sizes:
-        out.append(cells[start : start + size])
-        start += size
-    return out
 
 
 def _ner_summary(shares: sampling.NerShares, configured: int, seed: str) -> dict:
@@ -309,10 +319,6 @@ def ner_scan_line(shares: sampling.NerShares) -> str:
         f"and {shares.windows} position windows read; each check passes a share above its threshold with "
         f"probability at most {1 - sampling.CONFIDENCE:.0%}"
     )
-
-
-def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 
 
 def _params(version, manifest, scope, key_id, gcfg, n_canaries: int, now: datetime) -> dict:

@@ -243,6 +243,12 @@ class GatesConfig(_Strict):
         f"stages: a quarter first); 0: all records, else at least {NER_SAMPLE_MIN}",
     )
     max_duplicate_fraction: float = Field(1.0, ge=0.0, le=1.0, description="1.0: duplicates are only reported")
+    chunk_rows: int = Field(
+        10_000,
+        ge=1,
+        description="rows of each chunk Great Expectations validates (memory holds one chunk's frames; a "
+        "suite with expectations over the whole table, e.g. uniqueness, is validated whole)",
+    )
     min_canary_recall: float = Field(1.0, ge=0.0, le=1.0)
     canaries: list[CanaryConfig] | None = Field(None, description="None: the built-in synthetic canaries")
     canaries_file: str | None = Field(None, description="YAML/JSON list of canaries; replaces ``canaries``")

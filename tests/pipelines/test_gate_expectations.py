@@ -140,14 +140,14 @@ def _duplicates(c):
 
 
 CASES: list[tuple[str, Callable, dict, set[str]]] = [
-    ("doc_id_unique", _dup_doc_id, {}, {f"{T}: expect_column_values_to_be_unique(doc_id_sha256)"}),
+    ("doc_id_unique", _dup_doc_id, {}, {f"{M}: expect_column_values_to_be_between(doc_id_duplicates)"}),
     (
         "content_type",
         _set("content_type", "spreadsheet"),
         {},
         {f"{T}: expect_column_values_to_be_in_set(content_type)"},
     ),
-    ("min_rows", _no_rows, {}, {f"{T}: expect_table_row_count_to_be_between()"}),
+    ("min_rows", _no_rows, {}, {f"{M}: expect_column_values_to_be_between(rows)"}),
     ("run_id_missing", _set("lineage.run_id", ""), {}, {f"{T}: expect_column_values_to_not_be_null(lineage_run_id)"}),
     *[
         (f"{f}_missing", _set(f"lineage.{f}", ""), {}, {f"{T}: expect_column_values_to_not_be_null(lineage_{f})"})
@@ -365,7 +365,12 @@ CASES: list[tuple[str, Callable, dict, set[str]]] = [
             f"{M}: expect_column_values_to_be_in_set(vault_schema_ok)",
         },
     ),
-    ("vault_token_dup", _vault(lambda v: v.append(dict(v[0]))), {}, {f"{V}: expect_column_values_to_be_unique(token)"}),
+    (
+        "vault_token_dup",
+        _vault(lambda v: v.append(dict(v[0]))),
+        {},
+        {f"{M}: expect_column_values_to_be_between(vault_token_duplicates)"},
+    ),
     (
         "vault_type_mismatch",
         _vault(lambda v: v[0].update(entity_type="EMAIL_ADDRESS")),

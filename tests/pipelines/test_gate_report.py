@@ -54,7 +54,7 @@ def test_planted_pii_fails_checks_but_never_reaches_the_report(planted_report):
         "redact.training: expect_column_values_to_be_between(residual_email)",
         "redact.training: expect_column_values_to_be_between(residual_credit_card)",
         "redact.training: expect_column_values_to_match_regex(lineage_source_uri)",
-        "redact.training: expect_column_values_to_be_unique(doc_id_sha256)",
+        "redact.gate_metrics: expect_column_values_to_be_between(doc_id_duplicates)",
         "redact.training: expect_column_values_to_be_in_set(subject_ref_valid)",
         "redact.gate_metrics: expect_column_values_to_be_between(canary_recall)",
     ):

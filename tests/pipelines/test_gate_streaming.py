@@ -1,5 +1,6 @@
-"""The gate reads its inputs in record batches: the same summary whatever the batch size, and the NER
-check is handed the bounded sample, not every text."""
+"""The gate reads its inputs in record batches and GE validates chunks of them: the same summary whatever
+the batch and chunk sizes, no chunk above its size, and the NER check is handed the bounded sample, not
+every text."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pipelines.dataset import versions
 from pipelines.gate import gate_version
 from tests.pipelines import gate_data as D
 from transforms.config import load_config
+from transforms.gates import ge_runner
 from transforms.gates.ner_sample import NerSample
 
 NER = "Yesterday John Smith flew from Berlin to Paris with Maria Lopez."
@@ -29,13 +31,14 @@ def _crafted(out: Path) -> D.Crafted:
     return c.write()
 
 
-def _summary(tmp: Path, monkeypatch, batch_rows: int | None) -> dict:
+def _summary(tmp: Path, monkeypatch, batch_rows: int | None, chunk_rows: int = 10_000) -> dict:
     if batch_rows:
         monkeypatch.setattr(versions, "BATCH_ROWS", batch_rows)
     c = _crafted(tmp)
-    cfg = load_config(None, **{"gates.ner_sample_records": 200})
+    cfg = load_config(None, **{"gates.ner_sample_records": 200, "gates.chunk_rows": chunk_rows})
     result = gate_version(c.layout, c.version, c.manifest(), cfg, datetime(2030, 6, 1, tzinfo=UTC))
     summary = json.loads(Path(result["summary"]).read_text())
+    del summary["thresholds"]["chunk_rows"]
     return {k: v for k, v in summary.items() if k not in ("report", "data_docs")}
 
 
@@ -45,6 +48,25 @@ def test_the_summary_does_not_depend_on_the_batch_size(tmp_path, monkeypatch):
     assert whole["ner_scan"]["sampled"] and whole["metrics"]["rows"] == 300
     assert not whole["success"]  # the e-mails in metadata: the checks still bite
     assert batched == whole
+
+
+def test_the_summary_does_not_depend_on_the_chunk_size(tmp_path, monkeypatch):
+    sizes = []
+    real = ge_runner.chunked
+
+    def spy(frames, rows):
+        for chunk in real(frames, rows):
+            sizes.append(len(chunk))
+            yield chunk
+
+    monkeypatch.setattr(ge_runner, "chunked", spy)
+    whole = _summary(tmp_path / "whole", monkeypatch, 7)
+    assert max(sizes) == 300  # the default chunk holds every training row
+    sizes.clear()
+    chunked = _summary(tmp_path / "chunked", monkeypatch, 7, chunk_rows=60)
+    assert chunked == whole
+    # memory holds one chunk: at most chunk_rows + a batch - 1 rows (300 training rows: 5 chunks)
+    assert max(sizes) <= 60 + 7 - 1 and sizes.count(0) == 0 and len(sizes) > 5
 
 
 def test_the_ner_check_gets_the_sample_not_every_text(tmp_path, monkeypatch):

@@ -7,6 +7,10 @@ the same for the clear columns of the vault, quarantine and canary outputs. Valu
 taken for PII: a derived ``doc_id`` is recomputed from its lineage and skipped only if it matches, and
 the hash in a hashed source URI is masked.
 
+Frames are derived per record batch (GE validates them in chunks); what spans the whole version (row
+count, duplicates, the vault's tokens) is accumulated as counts and digests (``TrainingTotals``,
+``distinct.Digests``) and checked in the one-row metrics frame.
+
 Privacy by construction: free-text columns (``text``, ``turns``, ``metadata`` values, ``doc_id``) never
 enter a frame. They are represented by derived numbers (lengths, residual-PII counts per type, token
 counts) and hashes. Only structured metadata columns (lineage, retention, content type) are passed
@@ -18,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
 
@@ -28,8 +32,8 @@ import pyarrow as pa
 from transforms.config import CanaryConfig
 from transforms.gates import pii_scan
 from transforms.gates.canaries import canary_doc_id, leaked_values
-from transforms.gates.ner_scan import NerResidual
-from transforms.gates.sampling import NerShares, ner_shares
+from transforms.gates.distinct import Digests
+from transforms.gates.sampling import NerShares
 from transforms.keys.tokens import TOKEN_RE
 from transforms.periods import format_instant
 from transforms.schemas import kv_dict
@@ -180,21 +184,22 @@ def ner_texts(table: pa.Table, surfaces: dict[str, frozenset[str]]) -> list[str]
 
 def training_frame(
     table: pa.Table,
-    vault_tokens: set[str],
-    ner: list[NerResidual | None] | None,
+    vault_tokens: Digests,
     surfaces: dict[str, frozenset[str]] | None = None,
 ) -> pd.DataFrame:
     """One row per training record; see the module docstring for what is (not) included.
 
-    ``ner``: the NER scan's result per row, ``None`` for a row the sampled scan did not read (its
-    ``ner_*`` cells stay empty); ``None`` for all: filled in later by ``with_ner``."""
+    ``vault_tokens``: every token of the version's vault (``tokens_unresolved`` counts the text's tokens
+    that are not among them). The NER residual check is a sampled, dataset-level check: its shares are
+    in the metrics frame, not per row."""
     surfaces = surfaces or {}
-    rows = []
-    for row, n in zip(table.to_pylist(), ner or [None] * table.num_rows, strict=True):
+    rows, tokens_per_row = [], []
+    for row in table.to_pylist():
         text = row.get("text") or ""
         lin, ret = row.get("lineage") or {}, row.get("retention") or {}
         model = lin.get("nlp_model") or {}
         tokens, malformed = pii_scan.token_stats(text)
+        tokens_per_row.append(tokens)
         residual = pii_scan.scan(_scan_texts(row, surfaces))
         out = {
             "doc_id_sha256": sha256_hex(row["doc_id"]) if row.get("doc_id") else None,
@@ -212,31 +217,29 @@ def training_frame(
                 row, ("text", "metadata", "turns", "messages"), _derived_id_ok(row)
             ),
             "tokens_total": len(tokens),
-            "tokens_unresolved": sum(1 for t in tokens if t not in vault_tokens),
             "tokens_malformed": malformed,
             "subject_ref_valid": _subject_ok(row.get("subject_ref")),
-            "ner_entities": n.entities if n else None,
-            "ner_chars": n.chars if n else None,
-            "ner_scanned_chars": n.scanned_chars if n else None,
         }
         rows.append(out)
     frame = pd.DataFrame(rows, columns=training_columns())
+    frame["tokens_unresolved"] = _unresolved(tokens_per_row, vault_tokens)
     return frame.drop(columns=_columns_without_source(table.schema.names))
 
 
-def with_ner(frame: pd.DataFrame, ner: list[NerResidual | None]) -> pd.DataFrame:
-    """``frame`` (from ``training_frame(..., None)``) with the NER scan's cells of its rows."""
-    if "ner_entities" in frame.columns:  # left out when the table has no text column
-        frame["ner_entities"] = [n.entities if n else None for n in ner]
-        frame["ner_chars"] = [n.chars if n else None for n in ner]
-        frame["ner_scanned_chars"] = [n.scanned_chars if n else None for n in ner]
-    return frame
+def _unresolved(tokens_per_row: list[list[str]], vault_tokens: Digests) -> list[int]:
+    """Per row: its tokens that are not in the vault (one vectorised lookup for the whole batch)."""
+    found = vault_tokens.contains_many([t for tokens in tokens_per_row for t in tokens])
+    out, at = [], 0
+    for tokens in tokens_per_row:
+        out.append(int(len(tokens) - found[at : at + len(tokens)].sum()))
+        at += len(tokens)
+    return out
 
 
 _DERIVED_FROM = {
     "doc_id": ("doc_id_sha256",),
     "content_type": ("content_type",),
-    "text": ("text_chars", "content_sha256", *[f"residual_{t}" for t in pii_scan.TYPES], "tokens_", "ner_"),
+    "text": ("text_chars", "content_sha256", *[f"residual_{t}" for t in pii_scan.TYPES], "tokens_"),
     "lineage": ("lineage_",),
     "retention": ("retention_",),
     "subject_ref": ("subject_ref_valid",),
@@ -266,9 +269,6 @@ def training_columns() -> list[str]:
         "tokens_unresolved",
         "tokens_malformed",
         "subject_ref_valid",
-        "ner_entities",
-        "ner_chars",
-        "ner_scanned_chars",
     ]
 
 
@@ -302,7 +302,7 @@ def _type_matches(token: str | None, entity_type: str | None) -> bool:
 def canary_frame(
     table: pa.Table | None,
     canaries: list[CanaryConfig],
-    vault_tokens: set[str],
+    token_sets: Sequence[Container[str]],
     surfaces: dict[str, frozenset[str]] | None = None,
 ) -> pd.DataFrame:
     """One row per configured canary: found in the canary output? values leaked? residual PII?
@@ -327,7 +327,7 @@ def canary_frame(
                 "values_planted": len(c.values),
                 "values_leaked": len(c.values) if text is None else leaked_values(text, c),
                 "residual_structured": sum(pii_scan.scan(text or "").values()),
-                "tokens_unresolved": sum(1 for t in tokens if t not in vault_tokens),
+                "tokens_unresolved": sum(1 for t in tokens if not any(t in known for known in token_sets)),
             }
         )
     cols = ["canary_id", "found", "values_planted", "values_leaked", "residual_structured", "tokens_unresolved"]
@@ -338,53 +338,63 @@ def fraction(n: float, d: float) -> float:
     return float(n) / float(d) if d else 0.0
 
 
+class TrainingTotals:
+    """What the metrics frame needs of every training row, added one chunk's frame at a time: counts and
+    the digests of doc ids and contents (``distinct.Digests``), never the rows."""
+
+    def __init__(self, min_text_chars: int) -> None:
+        self.min_text_chars = min_text_chars
+        self.rows = self.empty = self.short = 0
+        self.doc_ids, self.contents = Digests(), Digests()
+
+    def add(self, frame: pd.DataFrame) -> None:
+        self.rows += len(frame)
+        if "text_chars" in frame.columns:  # left out of a file without text: its columns check fails
+            self.empty += int((frame["text_chars"] == 0).sum())
+            self.short += int((frame["text_chars"] < self.min_text_chars).sum())
+        if "doc_id_sha256" in frame.columns:
+            self.doc_ids.add(frame["doc_id_sha256"].dropna())
+        if "content_sha256" in frame.columns:
+            self.contents.add(frame["content_sha256"].dropna())
+
+
 def metrics_frame(
-    training: pd.DataFrame,
+    totals: TrainingTotals,
     canaries: pd.DataFrame,
-    min_text_chars: int,
     facts: dict[str, bool],
-    ner: NerShares | None = None,
+    ner: NerShares,
+    vault_tokens: Digests,
 ) -> pd.DataFrame:
-    """The one-row table of dataset-level rates and facts (thresholds live in the suite parameters).
+    """The one-row table of dataset-level counts, rates and facts (thresholds live in the suite parameters).
 
     ``ner_record_fraction`` / ``ner_char_fraction`` are what the suite checks: the exact shares when
     every record was scanned, their one-sided upper confidence bounds when the scan was sampled
-    (``ner``; the point estimates are ``*_sample``). Without ``ner``, computed from the frame's rows."""
-    n = len(training)
+    (``ner``; the point estimates are ``*_sample``). Uniqueness of doc ids and vault tokens is checked
+    here, on the whole version, as counts of repeated values."""
+    n = totals.rows
     planted = int(canaries["values_planted"].sum()) if len(canaries) else 0
     leaked = int(canaries["values_leaked"].sum()) if len(canaries) else 0
+    duplicates = totals.contents.duplicates()
     row = {
         **facts,
         "rows": n,
-        "empty_text_fraction": fraction((training["text_chars"] == 0).sum(), n),
-        "short_text_fraction": fraction((training["text_chars"] < min_text_chars).sum(), n),
-        **_ner_metrics(training, ner),
-        "duplicate_records": int(n - training["content_sha256"].nunique()),
-        "duplicate_fraction": fraction(n - training["content_sha256"].nunique(), n),
+        "doc_id_duplicates": totals.doc_ids.duplicates(),
+        "vault_token_duplicates": vault_tokens.duplicates(),
+        "empty_text_fraction": fraction(totals.empty, n),
+        "short_text_fraction": fraction(totals.short, n),
+        "ner_record_fraction": ner.record_fraction_upper,
+        "ner_char_fraction": ner.char_fraction_upper,
+        "ner_record_fraction_sample": ner.record_fraction,
+        "ner_char_fraction_sample": ner.char_fraction,
+        "ner_records_scanned": ner.scanned,
+        "duplicate_records": duplicates,
+        "duplicate_fraction": fraction(duplicates, n),
         "canaries_found": int(canaries["found"].sum()) if len(canaries) else 0,
         "canary_values_planted": planted,
         "canary_values_leaked": leaked,
         "canary_recall": fraction(planted - leaked, planted) if planted else 1.0,
     }
     return pd.DataFrame([row])
-
-
-def _ner_metrics(training: pd.DataFrame, ner: NerShares | None) -> dict:
-    if ner is None:
-        scanned = training[training["ner_entities"].notna()]
-        ner = ner_shares(
-            scanned["ner_entities"].tolist(),
-            scanned["ner_chars"].tolist(),
-            scanned["ner_scanned_chars"].tolist(),
-            len(scanned),  # without the gate's shares: the exact shares of the rows scanned
-        )
-    return {
-        "ner_record_fraction": ner.record_fraction_upper,
-        "ner_char_fraction": ner.char_fraction_upper,
-        "ner_record_fraction_sample": ner.record_fraction,
-        "ner_char_fraction_sample": ner.char_fraction,
-        "ner_records_scanned": ner.scanned,
-    }
 
 
 def tokens_of(tables: Iterable[pa.Table]) -> set[str]:

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -69,11 +70,6 @@ def load_suites(directory: str | None) -> dict[str, dict]:
     return suites
 
 
-def preload_ge() -> None:
-    """Import Great Expectations now (a few seconds), e.g. while another process works."""
-    import great_expectations  # noqa: F401
-
-
 def _context(docs_dir: str):
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
@@ -101,37 +97,179 @@ def _context(docs_dir: str):
     return ctx
 
 
-def validate(frames: dict[str, pd.DataFrame], suites: dict[str, dict], params: dict, docs_dir: str) -> dict:
-    """Validate each frame against the suite of the same asset; Data Docs go to ``docs_dir``.
+def validate(
+    sources: Mapping[str, Callable[[], Iterable[pd.DataFrame]]],
+    suites: dict[str, dict],
+    params: dict,
+    docs_dir: str,
+    chunk_rows: int,
+) -> dict:
+    """Validate each asset's frames against the suite of the same asset; Data Docs go to ``docs_dir``.
 
-    Returns ``{suite_name: scrubbed result}``. Every asset with a suite must have a frame.
-    """
+    ``sources``: per asset, a function returning its frames (at least one, maybe empty). They are called
+    and read in this order, so one may depend on what an earlier one accumulated while it was read; an
+    asset without a suite is read all the same. A suite that is ``chunk_safe`` is validated on chunks of
+    about ``chunk_rows`` rows (whole frames joined until they reach it) and the chunks' results merged
+    (``merge_results``): memory holds one chunk, not the asset. Any other suite is validated once, on all
+    of its frames joined. Returns ``{suite_name: scrubbed result}`` in the suites' order; every asset with
+    a suite must have a source."""
     import great_expectations as gx
     from great_expectations.core.expectation_suite import ExpectationSuite
 
-    missing = sorted(set(suites) - set(frames))
+    missing = sorted(set(suites) - set(sources))
     if missing:
         raise ConfigError(f"no gate frame for expectation suite asset(s): {', '.join(missing)}")
     ctx = _context(docs_dir)
-    source = ctx.data_sources.add_pandas("redact")
-    definitions = []
+    data = ctx.data_sources.add_pandas("redact")
+    definitions = {}
     for asset, suite_json in suites.items():
         suite = ctx.suites.add(ExpectationSuite(**_suite_kwargs(suite_json)))
-        batch_def = source.add_dataframe_asset(asset).add_batch_definition_whole_dataframe(asset)
-        definitions.append(
-            ctx.validation_definitions.add(gx.ValidationDefinition(name=asset, data=batch_def, suite=suite))
+        batch_def = data.add_dataframe_asset(asset).add_batch_definition_whole_dataframe(asset)
+        definitions[asset] = ctx.validation_definitions.add(
+            gx.ValidationDefinition(name=asset, data=batch_def, suite=suite)
         )
     out = {}
-    for vd in definitions:
+    for asset, source in sources.items():
+        frames = source()
+        vd = definitions.get(asset)
+        if vd is None:
+            for _ in frames:  # read all the same: a later source may need what this one accumulates
+                pass
+            continue
+        chunks = chunked(frames, chunk_rows) if chunk_safe(suites[asset]) else [_joined(list(frames))]
         # A Checkpoint run takes one dataframe for all definitions; each frame differs, so run each
         # definition (results land in the context's validation store) and render the site once.
-        result = vd.run(
-            batch_parameters={"dataframe": frames[vd.data.data_asset.name]},
-            expectation_parameters=params,
-            result_format=RESULT_FORMAT,
-        )
-        out[vd.suite.name] = scrub_validation(result.to_json_dict())
+        results = [
+            scrub_validation(
+                vd.run(
+                    batch_parameters={"dataframe": chunk}, expectation_parameters=params, result_format=RESULT_FORMAT
+                ).to_json_dict()
+            )
+            for chunk in chunks
+        ]
+        out[asset] = merge_results(results)
     ctx.build_data_docs(site_names=[SITE])
+    return {definitions[asset].suite.name: out[asset] for asset in suites}
+
+
+# Expectations whose verdict over a table is the verdict over any split of its rows (each row passes or
+# fails on its own, or only the column names and types are checked): validated chunk by chunk, their
+# counts summed. Uniqueness, row counts and aggregates are not; they need the whole table.
+CHUNK_SAFE = frozenset(
+    {
+        "expect_column_to_exist",
+        "expect_table_columns_to_match_ordered_list",
+        "expect_table_columns_to_match_set",
+        "expect_column_values_to_be_of_type",
+        "expect_column_values_to_be_in_type_list",
+        "expect_column_values_to_be_null",
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_not_be_in_set",
+        "expect_column_values_to_be_between",
+        "expect_column_values_to_match_regex",
+        "expect_column_values_to_not_match_regex",
+        "expect_column_values_to_match_regex_list",
+        "expect_column_values_to_not_match_regex_list",
+        "expect_column_value_lengths_to_be_between",
+        "expect_column_value_lengths_to_equal",
+    }
+)
+
+
+def chunk_safe(suite_json: dict) -> bool:
+    """Only ``CHUNK_SAFE`` expectations, none with ``mostly`` below 1 (a share of the whole table)."""
+    return all(
+        e.get("type") in CHUNK_SAFE and (e.get("kwargs") or {}).get("mostly", 1) == 1
+        for e in suite_json.get("expectations", [])
+    )
+
+
+def chunked(frames: Iterable[pd.DataFrame], rows: int) -> Iterator[pd.DataFrame]:
+    """Consecutive frames joined into chunks of at least ``rows`` rows (the last may be smaller); at
+    least one chunk, empty when every frame is (its columns: theirs, ``_joined``)."""
+    held: list[pd.DataFrame] = []
+    size, sent = 0, False
+    for frame in frames:
+        held.append(frame)
+        size += len(frame)
+        if size >= rows:
+            yield _joined(held)
+            held, size, sent = [], 0, True
+    if held and (size or not sent):
+        yield _joined(held)
+    elif not sent:
+        yield pd.DataFrame()
+
+
+def _joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """One frame of ``frames``' rows. Frames without rows are left out when others have rows: pandas
+    would give every column of the join the type ``object`` (an empty frame's columns have no type)."""
+    with_rows = [f for f in frames if len(f)] or frames
+    return with_rows[0] if len(with_rows) == 1 else pd.concat(with_rows, ignore_index=True)
+
+
+def merge_results(results: list[dict]) -> dict:
+    """One suite's scrubbed results over chunks of its table -> the result over the whole table: an
+    expectation succeeds when it did on every chunk; counts are summed and GE's percentages recomputed
+    from them; an observed value (column names, a type) is the first failing chunk's, else the first's."""
+    if len(results) == 1:
+        return results[0]
+    merged = []
+    for per_chunk in zip(*(sorted(r["results"], key=_identity) for r in results), strict=True):
+        first = per_chunk[0]
+        failing = [r for r in per_chunk if not r["success"]]
+        result = _merged_counts([r["result"] for r in per_chunk])
+        shown = (failing or per_chunk)[0]["result"]
+        if "observed_value" in shown:
+            result["observed_value"] = shown["observed_value"]
+        merged.append(
+            {
+                **first,
+                "success": not failing,
+                "result": result,
+                "raised_exception": any(r["raised_exception"] for r in per_chunk),
+            }
+        )
+    order = {_identity(r): i for i, r in enumerate(results[0]["results"])}
+    merged.sort(key=lambda r: order[_identity(r)])  # as one chunk's result lists them
+    passed = sum(r["success"] for r in merged)
+    return {
+        "success": all(r["success"] for r in results) and passed == len(merged),
+        "statistics": {
+            "evaluated_expectations": len(merged),
+            "successful_expectations": passed,
+            "unsuccessful_expectations": len(merged) - passed,
+            "success_percent": passed / len(merged) * 100 if merged else None,
+        },
+        "results": merged,
+    }
+
+
+def _identity(result: dict) -> str:
+    """What pairs an expectation's results across chunks (GE's own order of results is not the suite's)."""
+    return json.dumps([result["expectation"], result["kwargs"]], sort_keys=True, default=str)
+
+
+def _merged_counts(results: list[dict]) -> dict:
+    """GE's map-expectation counts (``_format_map_output``) over the union of the chunks."""
+    if not all("element_count" in r for r in results):
+        return {}
+    out: dict = {"element_count": sum(r["element_count"] for r in results)}
+    for key in ("unexpected_count", "missing_count"):
+        if all(r.get(key) is not None for r in results):
+            out[key] = sum(r[key] for r in results)
+    n, bad, missing = out["element_count"], out.get("unexpected_count"), out.get("missing_count")
+    if bad is None:
+        return out
+    total = bad / n * 100 if n else None
+    if missing is None:
+        out["unexpected_percent"] = total
+        return out
+    nonnull = n - missing
+    out["missing_percent"] = missing / n * 100 if n else None
+    out["unexpected_percent_total"] = total
+    out["unexpected_percent_nonmissing"] = out["unexpected_percent"] = bad / nonnull * 100 if nonnull else None
     return out
 
 
