@@ -19,6 +19,7 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
 from apache_beam.runners.runner import PipelineRunner
 
+from pipelines import runner_names
 from pipelines.failures import explain_runner_failure
 from pipelines.storage import with_storage_env
 from transforms.counters import NS
@@ -80,7 +81,7 @@ def ner_child_wanted(choice: str, beam_args: list[str]) -> bool:
 
 # Runners that hold a GroupByKey's data in their own memory: Beam's FnApiRunner behind the DirectRunner
 # family, and Prism (Beam's local runner in Go). The PortableRunner too when its job service is embedded.
-_IN_MEMORY_RUNNERS = ("directrunner", "bundlebaseddirectrunner", "switchingdirectrunner", "prismrunner")
+_IN_MEMORY_RUNNERS = (*runner_names.DIRECT, runner_names.PRISM)
 
 
 def shuffles_in_memory(beam_args: list[str]) -> bool:
@@ -91,19 +92,16 @@ def shuffles_in_memory(beam_args: list[str]) -> bool:
     from apache_beam.options.pipeline_options import PortableOptions
 
     options = pipeline_options(beam_args)
-    name = (options.view_as(StandardOptions).runner or "DirectRunner").rsplit(".", 1)[-1].lower()
-    if not name.endswith("runner"):
-        name += "runner"  # Beam accepts "direct" for "DirectRunner"
+    name = runner_names.runner_key(options.view_as(StandardOptions).runner)
     if name in _IN_MEMORY_RUNNERS:
         return True
-    if name == "portablerunner":
+    if name == runner_names.PORTABLE:
         return options.view_as(PortableOptions).job_endpoint in (None, "", "embed")
     return False
 
 
 def _is_local(options) -> bool:
-    runner = options.view_as(StandardOptions).runner or "DirectRunner"
-    return runner in ("DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner")
+    return runner_names.is_direct(options.view_as(StandardOptions).runner)
 
 
 class LocalRunner(PipelineRunner):
@@ -156,9 +154,10 @@ def use_prompt_exit_workers(pipeline_proto) -> int:
 
 
 def make_pipeline(beam_args: list[str]) -> beam.Pipeline:
-    """A ``beam.Pipeline`` for ``beam_args``; the (default) DirectRunner becomes ``LocalRunner``."""
+    """A ``beam.Pipeline`` for ``beam_args``; the (default) DirectRunner, however spelled (``direct``),
+    becomes ``LocalRunner``: Beam's own would first try Prism, downloading it from GitHub."""
     options = pipeline_options(beam_args)
-    if options.view_as(StandardOptions).runner in ("DirectRunner", "SwitchingDirectRunner"):
+    if runner_names.runner_key(options.view_as(StandardOptions).runner) in ("directrunner", "switchingdirectrunner"):
         return beam.Pipeline(runner=LocalRunner(), options=options)
     return beam.Pipeline(options=options)
 

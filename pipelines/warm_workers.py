@@ -27,6 +27,8 @@ import os
 import signal
 import threading
 
+from pipelines import runner_names
+
 log = logging.getLogger(__name__)
 
 URN = "redact:env:forked_subprocess:v1"  # our environment: Beam's subprocess worker, forked warm
@@ -50,9 +52,6 @@ _context: multiprocessing.context.BaseContext | None = None
 _registered = False  # URN's worker handler registered with Beam (``register``)
 
 
-_LOCAL_RUNNERS = (None, "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner")
-
-
 def wanted(beam_args: list[str]) -> bool:
     """Will the run have several local worker processes? Read from the three Beam options that decide it,
     without importing Beam (a second of the launcher's start-up, which the server's start overlaps); it
@@ -67,7 +66,7 @@ def wanted(beam_args: list[str]) -> bool:
         known, _ = p.parse_known_args(beam_args)
     except SystemExit:  # a malformed value: Beam reports it, in its own words
         return False
-    if known.runner not in _LOCAL_RUNNERS or known.direct_running_mode != "multi_processing":
+    if not runner_names.is_direct(known.runner) or known.direct_running_mode != "multi_processing":
         return False
     cores = os.cpu_count() or 1
     return min(known.direct_num_workers or cores, cores) > 1

@@ -8,6 +8,8 @@
   exit 2 before anything is read or changed, naming the closest known option.
 - ``--template_location`` is refused too: it stages a job graph instead of running it, and ``run`` and
   ``purge`` wait for their pipeline to finish before they write the manifest, gate, publish or delete.
+- ``--runner=PrismRunner`` without a local ``--prism_location`` is refused: Beam would download Prism
+  from GitHub at run time (``pipelines/runner_names.py``).
 """
 
 from __future__ import annotations
@@ -147,6 +149,12 @@ def check_extra_args(extra: list[str], ours: list[str], beam: bool) -> None:
                 "pipeline (the manifest, gate and publish follow it): run it with --runner=DataflowRunner from a "
                 "container job instead; nothing was changed"
             )
+        if beam and fetches_prism(extra):
+            raise UsageError(
+                "--runner=PrismRunner downloads Beam's Prism binary from GitHub at run time, and this tool makes "
+                "no network call but to its KMS and storage: pass --prism_location=<a local Prism binary or "
+                "zip>, or use the DirectRunner (the default); nothing was changed"
+            )
         return
     bad = unknown[0]
     if not bad.startswith("-"):
@@ -193,6 +201,14 @@ def staging_only(extra: list[str]) -> str | None:
     """The first staging-only Beam option set in ``extra`` (``--template_location``), if any."""
     known, _unknown = _beam_parser().parse_known_args(list(extra))
     return next((f"--{dest}" for dest in _STAGING_ONLY if getattr(known, dest, None)), None)
+
+
+def fetches_prism(extra: list[str]) -> bool:
+    """Would the run download Prism (``--runner=PrismRunner`` without a local ``--prism_location``)?"""
+    from pipelines.runner_names import downloads_prism
+
+    known, _unknown = _beam_parser().parse_known_args(list(extra))
+    return downloads_prism(getattr(known, "runner", None), getattr(known, "prism_location", None))
 
 
 def unknown_beam_args(extra: list[str]) -> list[str]:

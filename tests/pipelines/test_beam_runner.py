@@ -31,7 +31,17 @@ def _count(p: beam.Pipeline) -> None:
     _ = p | beam.Create(range(5)) | beam.Map(inc)
 
 
-@pytest.mark.parametrize("args", [[], ["--runner=DirectRunner"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--runner=DirectRunner"],
+        ["--runner=direct"],  # Beam's loose spellings name the same runner (and would try Prism first)
+        ["--runner", "directrunner"],
+        ["--runner=apache_beam.runners.direct.direct_runner.DirectRunner"],
+        ["--runner=SwitchingDirectRunner"],
+    ],
+)
 def test_default_and_direct_runner_skip_prism(prism_calls, args):
     assert isinstance(make_pipeline(args).runner, LocalRunner)
     counters = run_beam(_count, args, "test run")

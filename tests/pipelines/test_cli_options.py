@@ -69,6 +69,29 @@ def test_beam_options_are_refused_where_no_beam_pipeline_runs():
         check_extra_args(["--runner", "DirectRunner"], ["--output"], beam=False)
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--runner=PrismRunner"],
+        ["--runner", "prism"],
+        ["--runner=PrismRunner", "--prism_location=https://github.com/apache/beam/releases/x.zip"],
+    ],
+)
+def test_a_runner_that_would_download_prism_is_refused(args):
+    with pytest.raises(UsageError, match="downloads Beam's Prism binary from GitHub"):
+        check_extra_args(args, ["--output"], beam=True)
+
+
+def test_prism_with_a_local_binary_is_accepted():
+    check_extra_args(["--runner=PrismRunner", "--prism_location=/opt/beam/prism"], ["--output"], beam=True)
+
+
+def test_run_refuses_prism_before_reading(tmp_path):
+    proc = run_cli("run", "--input", str(tmp_path / "missing"), "--output", str(tmp_path / "o"), "--runner=prism")
+    assert proc.returncode == 2 and "--prism_location" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and not (tmp_path / "o").exists()
+
+
 def test_bad_value_of_a_beam_option_is_refused():
     with pytest.raises(UsageError, match="direct_num_workers"):
         check_extra_args(["--direct_num_workers", "many"], [], beam=True)

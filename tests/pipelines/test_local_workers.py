@@ -26,6 +26,9 @@ WORKER_TABLE = [
         min(2, CORES),
     ),
     (["--runner=DataflowRunner", "--direct_num_workers=2", "--direct_running_mode=multi_processing"], 1),
+    (["--runner=direct", "--direct_num_workers=2", "--direct_running_mode=multi_processing"], min(2, CORES)),
+    (["--runner=directrunner", "--direct_num_workers=2", "--direct_running_mode=multi_processing"], min(2, CORES)),
+    (["--runner=dataflow", "--direct_num_workers=2", "--direct_running_mode=multi_processing"], 1),
 ]
 
 
