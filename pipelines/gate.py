@@ -174,34 +174,48 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
     totals = F.TrainingTotals(gcfg.min_text_chars)
     clear = 0  # residual findings in clear columns of every output
     built: dict[str, pd.DataFrame] = {}
+    read: set[str] = set()  # sources read to their end: what the ones after them rely on
 
     def vault() -> Iterator[pd.DataFrame]:
         nonlocal clear
+        empty = True
         for batch in _batches(vault_files, _except("surfaces")):  # the recorded stand-ins are synthetic
-            frame = F.vault_frame(batch)
+            frame, empty = F.vault_frame(batch), False
             vault_tokens.add(frame["token"].dropna())
             clear += F.clear_residual([batch])
             yield frame
-        yield pd.DataFrame(columns=[*F.VAULT_COLUMNS, "type_matches_token"])  # without files, still a frame
+        if empty:  # no vault file: still a frame to validate
+            yield pd.DataFrame(columns=[*F.VAULT_COLUMNS, "type_matches_token"])
+        read.add("vault")
 
-    def training() -> Iterator[pd.DataFrame]:  # after the vault: its tokens are all known by now
+    def training() -> Iterator[pd.DataFrame]:
+        _after("vault")  # its tokens are all known by now
+        empty = True
         for batch in _batches(training_files):
-            frame = F.training_frame(batch, vault_tokens, surfaces)
+            frame, empty = F.training_frame(batch, vault_tokens, surfaces), False
             totals.add(frame)
             yield frame
-        yield pd.DataFrame(columns=F.training_columns())  # without files, still a frame (left out otherwise)
+        if empty:  # no training file: still a frame to validate
+            yield pd.DataFrame(columns=F.training_columns())
+        read.add("training")
+
+    def _after(*sources: str) -> None:
+        if not read.issuperset(sources):  # a programming error: fail closed rather than count too little
+            raise RuntimeError(f"gate source read before {', '.join(sorted(set(sources) - read))}")
 
     canary_table = read_output(layout, CANARIES, version)
     canary_vault = [read_parquet(p) for p in layout.files(CANARY_VAULT, version)]
 
-    def canary() -> list[pd.DataFrame]:  # after the vault: a canary's token may be one of the version's
+    def canary() -> list[pd.DataFrame]:
+        _after("vault")  # a canary's token may be one of the version's
         built["canaries"] = F.canary_frame(
             canary_table, canaries, [F.tokens_of(canary_vault), vault_tokens], F.surfaces_of(canary_vault)
         )
         return [built["canaries"]]
 
-    def metrics() -> list[pd.DataFrame]:  # last: the other sources have been read, the NER scan is done
+    def metrics() -> list[pd.DataFrame]:  # last: the NER scan is done by now, or runs inline here
         nonlocal clear
+        _after("vault", "training")
         clear += F.clear_residual(_batches(layout.files(QUARANTINE, version), _strings_only))
         clear += F.clear_residual([canary_table], skip=("text", "turns", "messages"))  # canary texts: canaries
         facts = {
@@ -253,7 +267,7 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
                 if r.found and (r.values_leaked or r.residual_structured)
             ],
         },
-        "thresholds": gcfg.model_dump(exclude={"canaries"}),
+        "thresholds": gcfg.model_dump(exclude={"canaries", "chunk_rows"}),
         "suites": {name: {**res, **_suite_file(name, gcfg.expectations_dir)} for name, res in results.items()},
         "data_docs": docs_index,
     }

@@ -244,7 +244,7 @@ class GatesConfig(_Strict):
     )
     max_duplicate_fraction: float = Field(1.0, ge=0.0, le=1.0, description="1.0: duplicates are only reported")
     chunk_rows: int = Field(
-        10_000,
+        20_000,
         ge=1,
         description="rows of each chunk Great Expectations validates (memory holds one chunk's frames; a "
         "suite with expectations over the whole table, e.g. uniqueness, is validated whole)",

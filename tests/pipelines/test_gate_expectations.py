@@ -508,6 +508,16 @@ def test_bad_dataset_fails_exactly_its_expectations(tmp_path, name, mutate, gate
     assert set(result["failed"]) == expected
 
 
+def test_an_empty_file_without_a_field_still_fails_the_columns_check(tmp_path):
+    def mutate(c):
+        _no_rows(c)
+        _drop_field("subject_ref")(c)
+
+    failed = set(_gate(tmp_path, mutate)["failed"])
+    assert f"{T}: expect_table_columns_to_match_ordered_list()" in failed
+    assert f"{M}: expect_column_values_to_be_between(rows)" in failed
+
+
 def test_files_changed_after_manifest_fail(tmp_path):
     def tamper(c):
         extra = Path(c.layout.data_dir("training", c.version)) / "part-extra.parquet"

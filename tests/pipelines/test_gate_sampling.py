@@ -224,7 +224,7 @@ def test_hits_at_masks_each_record_once_with_the_same_judgements_as_window():
 
 def test_gate_with_a_scan_process_gives_the_same_result(tmp_path):
     """The NER check in a child process, started early (``redact run`` with a second core) or by the gate
-    (after a several-worker run), while the gate builds the other frames: same shares, same summary, same
+    (after a several-worker run), while the gate validates the other frames: same shares, same summary, same
     verdicts as inline (sampled and whole scans), no process left over."""
     for name, mutate, gates in (
         ("whole", _two_of_ten, {"max_ner_char_fraction": 1.0, "max_ner_record_fraction": 0.19}),

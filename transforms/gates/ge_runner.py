@@ -2,7 +2,8 @@
 
 Real GE 1.x: an ephemeral context (nothing persisted but the Data Docs site we configure, no
 analytics), a pandas data source with one dataframe asset per frame, a ``ValidationDefinition`` per
-suite (each run on its own frame), then ``build_data_docs`` once for the whole site. Result format is ``SUMMARY`` with
+suite (run on each chunk of its asset's frames, the chunks' results merged), then ``build_data_docs``
+once for the whole site. Result format is ``SUMMARY`` with
 ``partial_unexpected_count: 0`` and no unexpected rows, so GE records counts, never values; the JSON
 we keep is additionally reduced to an allow-list of count fields (``scrub_result``).
 """
@@ -139,22 +140,25 @@ def validate(
         chunks = chunked(frames, chunk_rows) if chunk_safe(suites[asset]) else [_joined(list(frames))]
         # A Checkpoint run takes one dataframe for all definitions; each frame differs, so run each
         # definition (results land in the context's validation store) and render the site once.
-        results = [
-            scrub_validation(
-                vd.run(
-                    batch_parameters={"dataframe": chunk}, expectation_parameters=params, result_format=RESULT_FORMAT
-                ).to_json_dict()
+        results, dtypes = [], []
+        for chunk in chunks:
+            dtypes.append({str(c): str(t) for c, t in chunk.dtypes.items()})
+            run = vd.run(
+                batch_parameters={"dataframe": chunk}, expectation_parameters=params, result_format=RESULT_FORMAT
             )
-            for chunk in chunks
-        ]
-        out[asset] = merge_results(results)
+            results.append(scrub_validation(run.to_json_dict()))
+            del chunk, run  # the next chunk is built while nothing holds this one
+        out[asset] = merge_results(results, dtypes)
     ctx.build_data_docs(site_names=[SITE])
     return {definitions[asset].suite.name: out[asset] for asset in suites}
 
 
 # Expectations whose verdict over a table is the verdict over any split of its rows (each row passes or
-# fails on its own, or only the column names and types are checked): validated chunk by chunk, their
-# counts summed. Uniqueness, row counts and aggregates are not; they need the whole table.
+# fails on its own, or only the column names are checked): validated chunk by chunk, their counts summed.
+# The type checks too, with a condition: GE checks a column's type once unless it is ``object``, and a
+# chunk's column type can differ from the whole table's (an all-null chunk is ``object``), so where the
+# chunks' types of a column differ the merged type check fails (``merge_results``). Uniqueness, row
+# counts and aggregates need the whole table.
 CHUNK_SAFE = frozenset(
     {
         "expect_column_to_exist",
@@ -193,13 +197,20 @@ def chunked(frames: Iterable[pd.DataFrame], rows: int) -> Iterator[pd.DataFrame]
     for frame in frames:
         held.append(frame)
         size += len(frame)
+        del frame
         if size >= rows:
-            yield _joined(held)
-            held, size, sent = [], 0, True
+            size, sent = 0, True
+            yield _joined(_take(held))  # nothing here holds the frames while the chunk is validated
     if held and (size or not sent):
-        yield _joined(held)
+        yield _joined(_take(held))
     elif not sent:
         yield pd.DataFrame()
+
+
+def _take(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    taken = frames[:]
+    frames.clear()
+    return taken
 
 
 def _joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -209,30 +220,44 @@ def _joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return with_rows[0] if len(with_rows) == 1 else pd.concat(with_rows, ignore_index=True)
 
 
-def merge_results(results: list[dict]) -> dict:
+_TYPE_CHECKS = ("expect_column_values_to_be_of_type", "expect_column_values_to_be_in_type_list")
+
+
+def merge_results(results: list[dict], dtypes: list[dict[str, str]] | None = None) -> dict:
     """One suite's scrubbed results over chunks of its table -> the result over the whole table: an
     expectation succeeds when it did on every chunk; counts are summed and GE's percentages recomputed
-    from them; an observed value (column names, a type) is the first failing chunk's, else the first's."""
+    from them; an observed value (column names, a type) is the first failing chunk's, else the first's.
+    ``dtypes``: each chunk's column types; a type check of a column whose type differs between chunks
+    fails (fail closed: the whole table's type is not any chunk's), observing the types seen."""
     if len(results) == 1:
         return results[0]
     merged = []
     for per_chunk in zip(*(sorted(r["results"], key=_identity) for r in results), strict=True):
         first = per_chunk[0]
+        if any(_identity(r) != _identity(first) for r in per_chunk):
+            raise ValueError("chunk results of one suite list different expectations")
         failing = [r for r in per_chunk if not r["success"]]
         result = _merged_counts([r["result"] for r in per_chunk])
         shown = (failing or per_chunk)[0]["result"]
         if "observed_value" in shown:
             result["observed_value"] = shown["observed_value"]
+        seen = sorted({d[first["column"]] for d in dtypes or [] if first["column"] in d})
+        mixed = first["expectation"] in _TYPE_CHECKS and len(seen) > 1
+        if mixed:
+            result = {"observed_value": seen}
         merged.append(
             {
                 **first,
-                "success": not failing,
+                "success": not failing and not mixed,
                 "result": result,
                 "raised_exception": any(r["raised_exception"] for r in per_chunk),
             }
         )
-    order = {_identity(r): i for i, r in enumerate(results[0]["results"])}
-    merged.sort(key=lambda r: order[_identity(r)])  # as one chunk's result lists them
+    order: dict[str, list[int]] = {}
+    for i, r in enumerate(results[0]["results"]):
+        order.setdefault(_identity(r), []).append(i)
+    at = {key: iter(positions) for key, positions in order.items()}
+    merged.sort(key=lambda r: next(at[_identity(r)]))  # as one chunk's result lists them (sort calls once each)
     passed = sum(r["success"] for r in merged)
     return {
         "success": all(r["success"] for r in results) and passed == len(merged),

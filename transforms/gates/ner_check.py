@@ -6,7 +6,7 @@ sample and the character positions of ``sampling`` (positions in sampled records
 record's scan, the others on their own window, ``ner_scan.window``, cut by the driver while it
 streamed the texts), so neither the driver nor the child holds every text of a large version.
 ``NerJob`` runs it inline, or, when the machine has a second core (or the run had several workers),
-in one child process while the driver builds the other gate frames and imports Great Expectations (the
+in one child process while the driver imports Great Expectations and validates the other gate frames (the
 two halves of the gate's work overlap on two cores). ``NerJob.ready`` starts that child before the
 sample exists (``redact run``: before its pipeline), so its imports and model load overlap the
 pipeline; it then waits for ``submit``.

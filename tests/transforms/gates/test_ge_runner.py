@@ -119,3 +119,29 @@ def test_merged_percentages_are_over_the_whole():
         "unsuccessful_expectations": 1,
         "success_percent": 0.0,
     }
+
+
+def test_a_type_check_over_chunks_of_different_column_types_fails(tmp_path):
+    """GE checks an ``int64`` column's type once but an ``object`` column's values one by one: an all-null
+    chunk passes alone; the whole column (``object``, with nulls) would not be ``int64``: fail closed."""
+    suite = {"name": "t.type", "meta": {"asset": "rows"}, "expectations": [ROW_WISE["expectations"][4]]}
+    frames = [_frame([1, 2], ["a", "b"]), pd.DataFrame({"n": [None, None], "s": ["c", "d"]})]
+    (r,) = _run(tmp_path, suite, frames, 2)["results"]
+    assert r["success"] is False and r["result"] == {"observed_value": ["int64", "object"]}
+    same = _run(tmp_path / "same", suite, [_frame([1, 2], ["a", "b"]), _frame([3], ["c"])], 2)
+    assert same["success"] is True  # one type in every chunk: the whole column's type
+
+
+def test_repeated_expectations_keep_their_places():
+    def res(kind, column, ok):
+        return {"expectation": kind, "column": column, "kwargs": {"column": column}, "notes": None,
+                "success": ok, "raised_exception": False, "result": {}}  # fmt: skip
+
+    a, b = "expect_column_values_to_not_be_null", "expect_column_to_exist"
+    chunk1 = {"success": True, "statistics": {}, "results": [res(a, "x", True), res(b, "x", True), res(a, "x", True)]}
+    chunk2 = {"success": False, "statistics": {}, "results": [res(b, "x", True), res(a, "x", True), res(a, "x", False)]}
+    merged = merge_results([chunk1, chunk2])
+    assert [r["expectation"] for r in merged["results"]] == [a, b, a]
+    assert merged["statistics"]["unsuccessful_expectations"] == 1 and merged["success"] is False
+    with pytest.raises(ValueError, match="different expectations"):
+        merge_results([chunk1, {**chunk2, "results": [res(b, "y", True), res(a, "x", True), res(a, "x", True)]}])
