@@ -211,11 +211,12 @@ def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now:
         built["canaries"] = F.canary_frame(
             canary_table, canaries, [F.tokens_of(canary_vault), vault_tokens], F.surfaces_of(canary_vault)
         )
+        read.add("canaries")
         return [built["canaries"]]
 
     def metrics() -> list[pd.DataFrame]:  # last: the NER scan is done by now, or runs inline here
         nonlocal clear
-        _after("vault", "training")
+        _after("vault", "training", "canaries")
         clear += F.clear_residual(_batches(layout.files(QUARANTINE, version), _strings_only))
         clear += F.clear_residual([canary_table], skip=("text", "turns", "messages"))  # canary texts: canaries
         facts = {
