@@ -124,6 +124,30 @@ def test_surrogate_never_equals_a_real_value_of_the_document(keys, monkeypatch):
     assert real in out.text and out.text.count(real) == 1  # the real (undetected) one only
 
 
+def test_a_person_surrogate_keeps_no_part_of_a_real_name(keys, monkeypatch):
+    from transforms.replacement import state as state_mod
+
+    draws = iter(["Emily Bradford", "Nora Carter", "Alan Turing"])  # a real first name, then a real last name
+    monkeypatch.setattr(state_mod, "surrogate", lambda *a, **k: next(draws))
+    rec = Record(doc_id="d", content_type="document", text="Emily Carter called.", spans=[Span(0, 12, "PERSON", 0.9)])
+    redactor = Redactor(keys, ReplacementConfig(mode="surrogate"))
+    out, _ = redactor.redact_record(rec)
+    assert out.text == "Alan Turing called." and redactor.last_state.collisions == 2
+
+
+@pytest.mark.parametrize("name", ["Emily Carter", "James Smith", "Maria Garcia", "Michael Johnson", "Linda Brown"])
+def test_person_surrogates_share_no_word_with_the_value_whatever_the_key(tmp_path, kek_uri, name):
+    """Common first and last names, 20 fresh keys each: the drawn surrogate never repeats a part of it."""
+    for i in range(20):
+        k = ScopeKeys.open(KeysetStore(str(tmp_path / f"k{i}")), "test", kek_uri, create=True)
+        rec = Record(
+            doc_id="d", content_type="document", text=f"{name} called.", spans=[Span(0, len(name), "PERSON", 0.9)]
+        )
+        out, _ = Redactor(k, ReplacementConfig(mode="surrogate")).redact_record(rec)
+        words = {w.casefold() for w in name.split()}
+        assert not words & {w.casefold() for w in re.findall(r"\w+", out.text)}, out.text
+
+
 def test_date_shift_keeps_intervals_within_a_subject(keys):
     text = "Admitted 2021-03-14, discharged 2021-03-20."
     spans = [Span(9, 19, "DATE_TIME", 0.9), Span(32, 42, "DATE_TIME", 0.9)]

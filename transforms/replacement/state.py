@@ -15,7 +15,8 @@ Privacy contract per mode:
 * ``surrogate``: a realistic value of the same type and format (``surrogates``); vault as for indexed.
   Collision guard: a surrogate that equals any detected value of the document, occurs as a whole word
   anywhere in the document's raw text, or equals the surrogate of another value in the document is re-drawn (next draw
-  number, still deterministic); ``collisions`` counts re-draws. After ``MAX_DRAWS`` the token is used.
+  number, still deterministic), and so is a person's surrogate that keeps a word of any detected value
+  (a real first or last name); ``collisions`` counts re-draws. After ``MAX_DRAWS`` the token is used.
 * ``date_shift``: the date moved by the subject's offset (``dates``); vault as for indexed. Values that do
   not parse as dates get the token.
 """
@@ -34,6 +35,7 @@ from transforms.replacement.dates import shift_date
 from transforms.replacement.surrogates import surrogate
 
 MAX_DRAWS = 16
+_WORD = re.compile(r"[^\W\d_]{2,}")  # a run of two or more letters
 MAX_SHIFT_DAYS = 365
 
 
@@ -62,6 +64,7 @@ class DocumentReplacements:
     _surfaces: dict[str, str] = field(default_factory=dict)  # token -> surface in this document
     _taken: dict[str, str] = field(default_factory=dict)  # casefolded surface -> token
     _offset: int | None = None
+    _detected_words: set[str] | None = None  # words of the detected values (casefolded), made on first use
 
     def see(self, entity_type: str, value: str) -> None:
         """Register a value in document order before replacing (Presidio's engine replaces from the end):
@@ -103,7 +106,7 @@ class DocumentReplacements:
             return token
         for draw in range(MAX_DRAWS):
             candidate = surrogate(entity_type, value, token, draw)
-            if candidate.strip() and self._free(candidate):
+            if candidate.strip() and self._free(candidate) and not self._shares_a_name(entity_type, candidate):
                 return candidate
             self.collisions += 1
         self.fallbacks += 1
@@ -116,6 +119,16 @@ class DocumentReplacements:
             return False
         pattern = re.compile(r"(?<!\w)" + re.escape(c) + r"(?!\w)")  # as a whole word (not "ann" in "annual")
         return not any(c in t and pattern.search(t) for t in self.raw_texts)
+
+    def _shares_a_name(self, entity_type: str, candidate: str) -> bool:
+        """A person's surrogate must not keep a part of a real name: "Emily Bradford" for "Emily Carter"
+        would leave the real first name in the text. True when a word of ``candidate`` (letters, two or
+        more) is a word of any detected value of the document."""
+        if entity_type != "PERSON":
+            return False
+        if self._detected_words is None:
+            self._detected_words = {w for v in self.detected for w in _WORD.findall(v)}
+        return any(w in self._detected_words for w in _WORD.findall(candidate.casefold()))
 
     def date_offset(self) -> int:
         """The subject's shift in days, in [-365, -1] or [1, 365]: a keyed PRF of the subject."""
