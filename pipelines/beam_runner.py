@@ -157,7 +157,7 @@ def make_pipeline(beam_args: list[str]) -> beam.Pipeline:
     """A ``beam.Pipeline`` for ``beam_args``; the (default) DirectRunner, however spelled (``direct``),
     becomes ``LocalRunner``: Beam's own would first try Prism, downloading it from GitHub."""
     options = pipeline_options(beam_args)
-    if runner_names.runner_key(options.view_as(StandardOptions).runner) in ("directrunner", "switchingdirectrunner"):
+    if runner_names.runner_key(options.view_as(StandardOptions).runner) in runner_names.TRIES_PRISM_FIRST:
         return beam.Pipeline(runner=LocalRunner(), options=options)
     return beam.Pipeline(options=options)
 

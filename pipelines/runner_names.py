@@ -10,6 +10,8 @@ compare ``runner_key`` values, never the spelling given. Unset means the DirectR
 from __future__ import annotations
 
 DIRECT = ("directrunner", "bundlebaseddirectrunner", "switchingdirectrunner")  # the DirectRunner family
+# Beam's "DirectRunner" is the switching one: it first tries Prism (downloading it), then the FnApiRunner
+TRIES_PRISM_FIRST = ("directrunner", "switchingdirectrunner")
 PRISM = "prismrunner"  # Beam's local runner in Go: a binary Beam downloads unless told where it is
 PORTABLE = "portablerunner"
 

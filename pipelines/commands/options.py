@@ -140,16 +140,16 @@ def check_extra_args(extra: list[str], ours: list[str], beam: bool) -> None:
     if shadowing:
         name = shadowing[0].split("=", 1)[0]
         raise UsageError(f"unknown option {name} (did you mean {mine[_norm(name)]}?); nothing was changed")
-    unknown = unknown_beam_args(extra) if beam else list(extra)
+    known, unknown = parse_beam_args(extra) if beam else (None, list(extra))
     if not unknown:
-        staged = beam and staging_only(extra)
+        staged = known is not None and staging_only(known)
         if staged:
             raise UsageError(
                 f"{staged} stages a Dataflow job graph instead of running it, but this command waits for its "
                 "pipeline (the manifest, gate and publish follow it): run it with --runner=DataflowRunner from a "
                 "container job instead; nothing was changed"
             )
-        if beam and fetches_prism(extra):
+        if known is not None and fetches_prism(known):
             raise UsageError(
                 "--runner=PrismRunner downloads Beam's Prism binary from GitHub at run time, and this tool makes "
                 "no network call but to its KMS and storage: pass --prism_location=<a local Prism binary or "
@@ -197,24 +197,23 @@ def beam_option_strings() -> list[str]:
 _STAGING_ONLY = ("template_location",)
 
 
-def staging_only(extra: list[str]) -> str | None:
-    """The first staging-only Beam option set in ``extra`` (``--template_location``), if any."""
-    known, _unknown = _beam_parser().parse_known_args(list(extra))
+def staging_only(known: argparse.Namespace) -> str | None:
+    """The first staging-only Beam option set (``--template_location``), if any; ``known``: from
+    ``parse_beam_args``."""
     return next((f"--{dest}" for dest in _STAGING_ONLY if getattr(known, dest, None)), None)
 
 
-def fetches_prism(extra: list[str]) -> bool:
+def fetches_prism(known: argparse.Namespace) -> bool:
     """Would the run download Prism (``--runner=PrismRunner`` without a local ``--prism_location``)?"""
     from pipelines.runner_names import downloads_prism
 
-    known, _unknown = _beam_parser().parse_known_args(list(extra))
     return downloads_prism(getattr(known, "runner", None), getattr(known, "prism_location", None))
 
 
-def unknown_beam_args(extra: list[str]) -> list[str]:
-    """The leftovers Beam would discard (with only a warning) from ``extra``."""
+def parse_beam_args(extra: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    """``extra`` as Beam parses it: the known options, and the leftovers Beam would discard (with only a
+    warning). A bad value of a known option is refused."""
     try:
-        _known, unknown = _beam_parser().parse_known_args(list(extra))
+        return _beam_parser().parse_known_args(list(extra))
     except _Refused as exc:
         raise UsageError(f"bad Beam pipeline option: {exc}; nothing was changed") from None
-    return unknown
