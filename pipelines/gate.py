@@ -148,8 +148,9 @@ def _scan_texts(paths: list[str], surfaces: dict[str, frozenset[str]]) -> Iterat
 
 def _gate(layout: Layout, version: str, manifest: Manifest, cfg: RunConfig, now: datetime, job: NerJob) -> dict:
     """Streams every output in record batches, and GE validates the frames chunk by chunk: memory holds
-    one chunk's frames, digests of the version's doc ids, contents and vault tokens (16 bytes each,
-    ``distinct.Digests``) and the NER check's bounded sample, never a whole file's texts or frames."""
+    about two chunks' frames (GE keeps the last), digests of the version's doc ids, contents and vault
+    tokens (16 bytes each, ``distinct.Digests``) and the NER check's bounded sample, never a whole file's
+    texts or frames."""
     gcfg = cfg.gates
     scope = manifest.keys.scope or cfg.keys.scope
     key_id = manifest.keys.key_id

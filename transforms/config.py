@@ -246,7 +246,7 @@ class GatesConfig(_Strict):
     chunk_rows: int = Field(
         20_000,
         ge=1,
-        description="rows of each chunk Great Expectations validates (memory holds one chunk's frames; a "
+        description="rows of each chunk Great Expectations validates (memory holds about two chunks' frames; a "
         "suite with expectations over the whole table, e.g. uniqueness, is validated whole)",
     )
     min_canary_recall: float = Field(1.0, ge=0.0, le=1.0)

@@ -64,7 +64,7 @@ def test_the_summary_does_not_depend_on_the_chunk_size(tmp_path, monkeypatch):
     sizes.clear()
     chunked = _summary(tmp_path / "chunked", monkeypatch, 7, chunk_rows=60)
     assert chunked == whole
-    # memory holds one chunk: at most chunk_rows + a batch - 1 rows (300 training rows: 5 chunks)
+    # each chunk is bounded: at most chunk_rows + a batch - 1 rows (300 training rows: 5 chunks)
     assert max(sizes) <= 60 + 7 - 1 and sizes.count(0) == 0 and len(sizes) > 5
 
 

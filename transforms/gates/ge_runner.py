@@ -111,7 +111,7 @@ def validate(
     and read in this order, so one may depend on what an earlier one accumulated while it was read; an
     asset without a suite is read all the same. A suite that is ``chunk_safe`` is validated on chunks of
     about ``chunk_rows`` rows (whole frames joined until they reach it) and the chunks' results merged
-    (``merge_results``): memory holds one chunk, not the asset. Any other suite is validated once, on all
+    (``merge_results``): memory holds a chunk or two, not the asset. Any other suite is validated once, on all
     of its frames joined. Returns ``{suite_name: scrubbed result}`` in the suites' order; every asset with
     a suite must have a source."""
     import great_expectations as gx
