@@ -7,7 +7,8 @@ then only sends it the sample and overlaps its scan with the other frames and Gr
 On a machine with one core and a one-worker run nothing starts early (the check runs inline later), nor
 when ``early`` is false: the command passes ``early`` only for pipelines that run on this machine, since a
 remote job (Dataflow, Flink) can run for hours while an idle child would hold the model in the launcher's
-memory; there the child starts when the gate does.
+memory; there the child starts when the gate does. The child loads its model at the lowest CPU priority
+(``ner_check``): beside workers that fill every core it waits for an idle one instead of slowing them.
 
 ``close`` stops that child (its whole process group) on every path: a pipeline failure, a run that
 stops before its gate, a gate that fails. Privacy contract: the child receives nothing before the gate

@@ -99,8 +99,10 @@ def stop(kill: bool = False) -> None:
     """Stop the server (once its workers have exited) and the resource tracker ``multiprocessing``
     started beside it, and remove their temp folder; later runs in this process spawn their workers cold
     unless ``start()`` runs again. The CLI calls it when the pipeline is done, so the gate does not stack
-    on the server's memory, and with ``kill`` when the command ends early (a bad config, a held lock), so
-    the server does not go on importing for seconds after the launcher has gone."""
+    on the server's memory, and when the command ends early (a bad config, a held lock), so the server does
+    not go on importing for seconds after the launcher has gone; both with ``kill``: SIGKILL rather than
+    its clean exit, which only frees its memory (a loaded model: seconds of CPU the caller would wait for;
+    it holds no file to flush, and its workers have exited or are killed with the run)."""
     global _context
     with _lock:
         if _context is None:

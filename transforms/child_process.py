@@ -88,6 +88,35 @@ def exit_on_term() -> None:
     signal.signal(signal.SIGTERM, _raise)
 
 
+LOWEST_PRIORITY = 19  # the largest nice value
+
+
+def at_lowest_priority(fn, *args) -> None:
+    """Run ``fn(*args)`` in a thread of its own at the lowest CPU priority, and wait for it; its exception
+    is raised here. Linux nice values are per thread: the work takes only a core that nothing else of
+    normal priority wants (a child warming up beside a pipeline that fills the cores), and what the
+    caller does afterwards runs at the priority it had (an unprivileged process could not raise it back).
+    Where priorities cannot be set, ``fn`` simply runs. The thread is a daemon: a ``SystemExit`` raised
+    while waiting (``exit_on_term``) ends the process without waiting for it."""
+    import threading
+
+    failure: list[BaseException] = []
+
+    def body() -> None:
+        with contextlib.suppress(AttributeError, OSError):  # not Linux, or not allowed: normal priority
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOWEST_PRIORITY)
+        try:
+            fn(*args)
+        except BaseException as exc:  # re-raised in the caller's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=body, name="lowest-priority", daemon=True)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
 def exited(pid: int, within: float) -> bool:
     """Has child ``pid`` exited within ``within`` seconds? It is not reaped (``WNOWAIT``), so its pid,
     hence its process-group id, cannot be reused while the caller still signals that group."""

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from pipelines.commands.common import add_config_options, config_from_args
 from pipelines.commands.options import add_ner_child, add_output_root
+
+log = logging.getLogger(__name__)
 
 
 def register(sub) -> None:
@@ -31,21 +36,29 @@ def register(sub) -> None:
     p.add_argument("--summary-json", metavar="FILE", help="write a machine-readable run summary here")
     p.add_argument("--no-publish", action="store_true", help="write, check and gate the version but do not publish it")
     add_ner_child(p, auto="when the pipeline runs here with one worker and the machine has another core")
-    p.set_defaults(func=main, beam=True)
+    p.set_defaults(func=main, beam=True, early=warm_server)
 
 
-def main(args: argparse.Namespace) -> int:
+@contextlib.contextmanager
+def warm_server(extra: list[str]) -> Iterator[None]:
+    """The CLI enters this before anything else, Beam's check of ``extra`` included (it imports Beam: a
+    second or two): with several local worker processes, the server they are forked from starts now and
+    imports beside the launcher's start-up (``pipelines.warm_workers``). However the command ends, the
+    server is killed, so it does not go on importing (a no-op once the pipeline has stopped it)."""
     from pipelines import warm_workers
 
-    if warm_workers.wanted(args.extra):  # workers forked from one warm server, started before anything else
-        warm_workers.start()
+    if warm_workers.wanted(extra):
+        try:
+            warm_workers.start()
+        except Exception as exc:  # the run goes on; Beam spawns its workers cold, as without the server
+            log.warning("the warm worker server did not start (%s); workers start cold", type(exc).__name__)
     try:
-        return _main(args)
-    finally:  # a command that ended early: the server must not go on importing (no-op after the pipeline)
+        yield
+    finally:
         warm_workers.stop(kill=True)
 
 
-def _main(args: argparse.Namespace) -> int:
+def main(args: argparse.Namespace) -> int:
     from pipelines.beam_runner import dofns_run_here, local_workers, ner_child_wanted, runs_locally
     from pipelines.progress import run_progress
     from pipelines.run import RunRequest, run

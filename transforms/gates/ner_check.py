@@ -35,7 +35,15 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
-from transforms.child_process import STOP_GRACE_S, exit_on_term, exited, spawn, stop, usable_cores
+from transforms.child_process import (
+    STOP_GRACE_S,
+    at_lowest_priority,
+    exit_on_term,
+    exited,
+    spawn,
+    stop,
+    usable_cores,
+)
 from transforms.errors import GateFailure
 from transforms.gates import sampling
 from transforms.gates.ner_sample import NerSample, from_texts
@@ -147,7 +155,10 @@ def _child_main(argv: list[str]) -> int:
     try:
         with Connection(in_fd, writable=False) as recv:
             spec, n_process = recv.recv()
-            _target(warm)(spec)
+            # at the lowest priority: started beside a pipeline that fills every core, the warm-up then
+            # waits for an idle one (the pipeline's tail, the launcher's serial steps) instead of taking
+            # CPU from the workers; the scan itself runs at the child's own priority
+            at_lowest_priority(_target(warm), spec)
             sample, seed = recv.recv()
         send.send(("ok", _target(target)(sample, spec, seed, n_process)))
     except (SystemExit, EOFError):  # stopped by the driver, or it gave up before sending the sample

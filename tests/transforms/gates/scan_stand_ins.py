@@ -69,3 +69,21 @@ def warm_with_worker(_spec):
 
 def warm_raises_with_text(_spec):
     raise ValueError("Maria Lopez")
+
+
+_warm_priority: list[int] = []  # the warm-up's nice value, for the scan of the same child to report
+
+
+def _nice() -> int:
+    import threading
+
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())  # Linux: per thread
+
+
+def warm_notes_priority(_spec):
+    _warm_priority.append(_nice())
+
+
+def priorities(_texts, _cfg, _seed, _n_process):
+    """The warm-up's nice value and the scan's."""
+    return _warm_priority[0], _nice()

@@ -12,6 +12,7 @@ import pytest
 
 from tests.processes import descendants, group_members, stat
 from tests.transforms.gates import scan_stand_ins
+from transforms.child_process import LOWEST_PRIORITY
 from transforms.config import load_config
 from transforms.errors import GateFailure
 from transforms.gates import ner_check as ner_check_mod
@@ -171,6 +172,20 @@ def test_a_warm_up_failure_fails_the_gate_with_the_type_name_only(warm):
         job.result()
     assert "Maria" not in str(err.value)
     assert descendants(os.getpid()) == set() and group_members(group) == []
+
+
+def test_the_warm_up_runs_at_the_lowest_priority_and_the_scan_at_the_childs_own(warm, stand_in):
+    """Started beside a pipeline that fills the cores, the model load waits for an idle one; the scan,
+    when the gate needs it, does not."""
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    if own >= LOWEST_PRIORITY:
+        pytest.skip("this process already runs at the lowest priority")
+    warm("warm_notes_priority")
+    stand_in("priorities")
+    job = NerJob.ready(load_config(None), processes=1, child=True)
+    job.submit(["text"], "seed")
+    with job:
+        assert job.result() == (LOWEST_PRIORITY, own)
 
 
 def test_one_worker_runs_inline_and_result_needs_the_sample(monkeypatch):
