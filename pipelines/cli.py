@@ -76,19 +76,16 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(args.debug, args.quiet, args.log_format)
     name = " ".join(filter(None, [args.command, getattr(args, "keys_command", None)]))
     early = getattr(args, "early", None)  # what a command starts before its options are checked (``run``)
-    with early(extra) if early else contextlib.nullcontext():
-        return _checked_run(args, extra, name, own_options(_command_parser(parser, args)))
-
-
-def _checked_run(args: argparse.Namespace, extra: list[str], name: str, ours: list[str]) -> int:
-    try:
-        check_extra_args(extra, ours, getattr(args, "beam", False))
-    except UsageError as exc:
-        print(f"redact {name}: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    args.extra = extra
-    try:
-        return int(args.func(args) or 0)
+    ours = own_options(_command_parser(parser, args))
+    try:  # the early hook inside: its start and its clean-up fail in one line too
+        with early(extra) if early else contextlib.nullcontext():
+            try:
+                check_extra_args(extra, ours, getattr(args, "beam", False))
+            except UsageError as exc:
+                print(f"redact {name}: error: {exc}", file=sys.stderr)
+                return exc.exit_code
+            args.extra = extra
+            return int(args.func(args) or 0)
     except RedactError as exc:
         print(f"redact: error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -7,8 +7,9 @@ then only sends it the sample and overlaps its scan with the other frames and Gr
 On a machine with one core and a one-worker run nothing starts early (the check runs inline later), nor
 when ``early`` is false: the command passes ``early`` only for pipelines that run on this machine, since a
 remote job (Dataflow, Flink) can run for hours while an idle child would hold the model in the launcher's
-memory; there the child starts when the gate does. The child loads its model at the lowest CPU priority
-(``ner_check``): beside workers that fill every core it waits for an idle one instead of slowing them.
+memory; there the child starts when the gate does. Where the run has a worker process per core, the
+child loads its model at the lowest CPU priority (``NerJob``'s ``yield_cores``): it waits for an idle core
+instead of slowing the workers.
 
 ``close`` stops that child (its whole process group) on every path: a pipeline failure, a run that
 stops before its gate, a gate that fails. Privacy contract: the child receives nothing before the gate
@@ -17,6 +18,7 @@ sends it the sample (see ``transforms/gates/ner_check.py``).
 
 from __future__ import annotations
 
+from transforms.child_process import usable_cores
 from transforms.config import RunConfig
 from transforms.gates.ner_check import NerJob, overlaps
 
@@ -34,7 +36,12 @@ class RunGate:
     def start(self) -> None:
         """Start the NER check's child now (idempotent; nothing after ``close`` or when not ``early``)."""
         if self._early and self._job is None and not self._closed:
-            self._job = NerJob.ready(self._cfg, processes=self._n_process, child=overlaps(self._n_process))
+            self._job = NerJob.ready(
+                self._cfg,
+                processes=self._n_process,
+                child=overlaps(self._n_process),
+                yield_cores=self._n_process >= usable_cores(),  # a worker process per core
+            )
 
     @property
     def started(self) -> bool:

@@ -5,7 +5,8 @@ check (``transforms/gates/ner_check.py``) and detection's NER when the runner do
 (``transforms/detection/ner_child.py``). This module owns what they share: how the child is started (a
 fresh ``python -P -m <module>`` of this same code, not a fork: a process holding gRPC's threads and locks
 can abort in gRPC's fork handlers when a forked copy forks again), which environment it gets, how many
-cores there are, and how its whole process group is stopped.
+cores there are, how work of a child yields its cores (``at_lowest_priority``), and how its whole
+process group is stopped.
 
 Privacy contract: a child gets data only over the pipes (memory only: no file, no temp file, no
 argument or environment variable), and its environment keeps locale, paths and the numeric libraries'
@@ -96,15 +97,16 @@ def at_lowest_priority(fn, *args) -> None:
     is raised here. Linux nice values are per thread: the work takes only a core that nothing else of
     normal priority wants (a child warming up beside a pipeline that fills the cores), and what the
     caller does afterwards runs at the priority it had (an unprivileged process could not raise it back).
-    Where priorities cannot be set, ``fn`` simply runs. The thread is a daemon: a ``SystemExit`` raised
+    Off Linux, or where priorities cannot be set, ``fn`` simply runs. The thread is a daemon: a ``SystemExit`` raised
     while waiting (``exit_on_term``) ends the process without waiting for it."""
     import threading
 
     failure: list[BaseException] = []
 
     def body() -> None:
-        with contextlib.suppress(AttributeError, OSError):  # not Linux, or not allowed: normal priority
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOWEST_PRIORITY)
+        if sys.platform == "linux":  # elsewhere the id would name a process, not this thread
+            with contextlib.suppress(OSError):  # not allowed: normal priority
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOWEST_PRIORITY)
         try:
             fn(*args)
         except BaseException as exc:  # re-raised in the caller's thread

@@ -122,3 +122,14 @@ def test_only_pipelines_on_this_machine_start_the_child_early(beam_args, local):
     from pipelines.beam_runner import runs_locally
 
     assert runs_locally(beam_args) is local
+
+
+@pytest.mark.parametrize(("workers", "cores", "yields"), [(1, 2, False), (2, 2, True), (2, 4, False), (4, 4, True)])
+def test_the_early_child_yields_the_cores_only_to_a_worker_process_per_core(monkeypatch, workers, cores, yields):
+    import pipelines.run_gate as run_gate_mod
+
+    seen = []
+    monkeypatch.setattr(run_gate_mod, "usable_cores", lambda: cores)
+    monkeypatch.setattr(run_gate_mod.NerJob, "ready", classmethod(lambda cls, *a, **kw: seen.append(kw)))
+    RunGate(load_config(None), n_process=workers).start()
+    assert [kw["yield_cores"] for kw in seen] == [yields]

@@ -19,7 +19,9 @@ MULTI_2 = ["--direct_num_workers=2", "--direct_running_mode=multi_processing"]
 
 @pytest.fixture
 def calls(monkeypatch):
-    """``warm_workers.start``/``stop`` and Beam's option parse, recorded in order (none of them runs)."""
+    """``warm_workers.start``/``stop`` and Beam's option parse, recorded in order (none of them runs), on
+    a machine with two cores (two workers are then two processes)."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     seen: list[str] = []
     monkeypatch.setattr(warm_workers, "start", lambda: seen.append("start"))
     monkeypatch.setattr(warm_workers, "stop", lambda kill=False: seen.append(f"stop(kill={kill})"))
@@ -43,6 +45,29 @@ def test_no_server_for_a_one_worker_run(tmp_path, calls):
     argv = ["run", "--input", str(tmp_path), "--output", str(tmp_path / "out"), "--direct_num_wrkers=3"]
     assert cli.main(argv) == 2
     assert calls == ["parse", "stop(kill=True)"]  # stop: a no-op without a server
+
+
+@pytest.mark.parametrize(
+    ("failure", "code", "line"),
+    [
+        (KeyboardInterrupt, 130, "redact: interrupted; nothing was published"),
+        (OSError, 70, "redact: internal error (OSError); nothing was published"),
+    ],
+)
+def test_a_failing_server_stop_ends_in_one_line(tmp_path, monkeypatch, capsys, failure, code, line):
+    """The early hook's clean-up runs inside the CLI's handlers: a second Ctrl-C or a folder that cannot be
+    removed while the server stops is one line and an exit code, not a traceback."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(warm_workers, "start", lambda: None)
+
+    def stop(kill=False):
+        raise failure("/tmp/pymp-secret")
+
+    monkeypatch.setattr(warm_workers, "stop", stop)
+    argv = ["run", "--input", str(tmp_path), "--output", str(tmp_path / "out"), *MULTI_2, "--direct_num_wrkers=3"]
+    assert cli.main(argv) == code
+    err = capsys.readouterr().err
+    assert line in err and "Traceback" not in err and "secret" not in err
 
 
 def test_a_server_that_cannot_start_leaves_the_run_to_cold_workers(monkeypatch, caplog):

@@ -27,7 +27,7 @@ def test_the_work_runs_at_the_lowest_priority_in_another_thread_and_the_caller_k
     [(total, nice, thread)] = seen
     assert (total, nice) == (3, LOWEST_PRIORITY)
     assert thread != threading.get_ident()
-    assert _nice() == before
+    assert _nice() == before  # the caller's thread (a process-wide setting would have changed it)
 
 
 def test_a_failure_is_raised_in_the_caller():

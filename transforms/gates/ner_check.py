@@ -9,7 +9,8 @@ streamed the texts), so neither the driver nor the child holds every text of a l
 in one child process while the driver imports Great Expectations and validates the other gate frames (the
 two halves of the gate's work overlap on two cores). ``NerJob.ready`` starts that child before the
 sample exists (``redact run``: before its pipeline), so its imports and model load overlap the
-pipeline; it then waits for ``submit``.
+pipeline (at the lowest CPU priority when the pipeline's workers fill every core: ``yield_cores``); it
+then waits for ``submit``.
 
 The child is a fresh interpreter (``python -m transforms.gates.ner_check``), not a fork of the driver:
 after a multi-worker run the driver holds gRPC's threads and locks (Beam's workers, a KMS client), and
@@ -147,18 +148,23 @@ def _target(name: str):
 
 
 def _child_main(argv: list[str]) -> int:
-    """The child: read ``(spec, n_process)`` from one pipe and warm up, then ``(sample, seed)``; send the
+    """The child: read ``(spec, n_process, yield_cores)`` from one pipe and warm up, then ``(sample, seed)``; send the
     outcome on the other pipe. The input pipe closing first (the driver gave up) ends it quietly."""
     target, warm, in_fd, out_fd = argv[0], argv[1], int(argv[2]), int(argv[3])
     exit_on_term()  # spaCy's ``finally`` then stops its workers itself
     send = Connection(out_fd, readable=False)
     try:
         with Connection(in_fd, writable=False) as recv:
-            spec, n_process = recv.recv()
-            # at the lowest priority: started beside a pipeline that fills every core, the warm-up then
-            # waits for an idle one (the pipeline's tail, the launcher's serial steps) instead of taking
-            # CPU from the workers; the scan itself runs at the child's own priority
-            at_lowest_priority(_target(warm), spec)
+            spec, n_process, yield_cores = recv.recv()
+            if yield_cores:  # beside workers that fill every core: wait for an idle one (their tail, the
+                # launcher's serial steps) instead of taking CPU from them. numpy and scipy's BLAS start
+                # their thread pools first, here, so the scan's native threads keep the child's priority
+                import numpy  # noqa: F401
+                import scipy.linalg  # noqa: F401
+
+                at_lowest_priority(_target(warm), spec)
+            else:
+                _target(warm)(spec)
             sample, seed = recv.recv()
         send.send(("ok", _target(target)(sample, spec, seed, n_process)))
     except (SystemExit, EOFError):  # stopped by the driver, or it gave up before sending the sample
@@ -212,8 +218,10 @@ class NerJob:
         processes: int = 1,
         timeout: float = RESULT_TIMEOUT_S,
         child: bool | None = None,
+        yield_cores: bool = False,
     ) -> None:
         self._spec = NerSpec.of(cfg)
+        self._yield_cores = yield_cores
         self._args: tuple[NerSample | list[str], str] | None = None
         self._timeout = timeout
         self._proc: subprocess.Popen | None = None
@@ -231,10 +239,17 @@ class NerJob:
 
     @classmethod
     def ready(
-        cls, cfg: RunConfig, processes: int = 1, timeout: float = RESULT_TIMEOUT_S, child: bool | None = None
+        cls,
+        cfg: RunConfig,
+        processes: int = 1,
+        timeout: float = RESULT_TIMEOUT_S,
+        child: bool | None = None,
+        yield_cores: bool = False,
     ) -> NerJob:
-        """A job without its sample yet: its child (if it has one) starts and loads the model now."""
-        return cls(None, cfg, None, processes, timeout, child)
+        """A job without its sample yet: its child (if it has one) starts and loads the model now.
+        ``yield_cores``: the child warms up at the lowest CPU priority (``at_lowest_priority``), for a
+        caller whose other processes fill every core meanwhile; its scan runs at its own priority."""
+        return cls(None, cfg, None, processes, timeout, child, yield_cores)
 
     def submit(self, sample: NerSample | list[str], seed: str) -> None:
         """Give the job what it checks (once); a child gets it through a thread (``_feed``)."""
@@ -252,7 +267,7 @@ class NerJob:
         # the header is a few hundred bytes: the empty pipe takes it without blocking; a child that has
         # gone already is reported by ``result``
         with contextlib.suppress(OSError):
-            self._feed.send((self._spec, n_process))
+            self._feed.send((self._spec, n_process, self._yield_cores))
 
     @property
     def parallel(self) -> bool:

@@ -174,18 +174,21 @@ def test_a_warm_up_failure_fails_the_gate_with_the_type_name_only(warm):
     assert descendants(os.getpid()) == set() and group_members(group) == []
 
 
-def test_the_warm_up_runs_at_the_lowest_priority_and_the_scan_at_the_childs_own(warm, stand_in):
-    """Started beside a pipeline that fills the cores, the model load waits for an idle one; the scan,
-    when the gate needs it, does not."""
+@pytest.mark.parametrize("yield_cores", [True, False])
+def test_a_warm_up_that_yields_the_cores_runs_at_the_lowest_priority_and_the_scan_at_the_childs_own(
+    warm, stand_in, yield_cores
+):
+    """Started beside workers that fill the cores, the model load waits for an idle one; the scan, when
+    the gate needs it, does not; without ``yield_cores`` both run at the child's own priority."""
     own = os.getpriority(os.PRIO_PROCESS, 0)
     if own >= LOWEST_PRIORITY:
         pytest.skip("this process already runs at the lowest priority")
     warm("warm_notes_priority")
     stand_in("priorities")
-    job = NerJob.ready(load_config(None), processes=1, child=True)
+    job = NerJob.ready(load_config(None), processes=1, child=True, yield_cores=yield_cores)
     job.submit(["text"], "seed")
     with job:
-        assert job.result() == (LOWEST_PRIORITY, own)
+        assert job.result() == (LOWEST_PRIORITY if yield_cores else own, own)
 
 
 def test_one_worker_runs_inline_and_result_needs_the_sample(monkeypatch):
