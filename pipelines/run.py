@@ -203,7 +203,8 @@ def release_pipeline_memory() -> None:
     from pipelines import warm_workers
 
     # the workers' fork server (several local worker processes) and its detector: killed, since its clean
-    # exit only frees memory, for seconds of CPU the gate would wait for (1.7 s on the benchmark's machine)
+    # exit only frees memory, for seconds of CPU the gate would wait for (1.7 CPU-s on the slower machine
+    # of the README's "Performance")
     warm_workers.stop(kill=True)
     Shared().acquire(_Released, tag="released")
     gc.collect()

@@ -96,8 +96,8 @@ def start() -> None:
 
 
 def stop(kill: bool = False) -> None:
-    """Stop the server (once its workers have exited; at once with ``kill``) and the resource tracker ``multiprocessing``
-    started beside it, and remove their temp folder; later runs in this process spawn their workers cold
+    """Stop the server (once its workers have exited; at once with ``kill``) and the resource tracker
+    ``multiprocessing`` started beside it, and remove their temp folder; later runs in this process spawn their workers cold
     unless ``start()`` runs again. The CLI calls it when the pipeline is done, so the gate does not stack
     on the server's memory, and when the command ends early (a bad config, a held lock), so the server does
     not go on importing for seconds after the launcher has gone; both with ``kill``: SIGKILL rather than

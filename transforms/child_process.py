@@ -97,8 +97,8 @@ def at_lowest_priority(fn, *args) -> None:
     is raised here. Linux nice values are per thread: the work takes only a core that nothing else of
     normal priority wants (a child warming up beside a pipeline that fills the cores), and what the
     caller does afterwards runs at the priority it had (an unprivileged process could not raise it back).
-    Off Linux, or where priorities cannot be set, ``fn`` simply runs. The thread is a daemon: a ``SystemExit`` raised
-    while waiting (``exit_on_term``) ends the process without waiting for it."""
+    Off Linux, or where priorities cannot be set, ``fn`` simply runs. The thread is a daemon: a
+    ``SystemExit`` raised while waiting (``exit_on_term``) ends the process without waiting for it."""
     import threading
 
     failure: list[BaseException] = []

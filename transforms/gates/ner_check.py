@@ -148,8 +148,9 @@ def _target(name: str):
 
 
 def _child_main(argv: list[str]) -> int:
-    """The child: read ``(spec, n_process, yield_cores)`` from one pipe and warm up, then ``(sample, seed)``; send the
-    outcome on the other pipe. The input pipe closing first (the driver gave up) ends it quietly."""
+    """The child: read ``(spec, n_process, yield_cores)`` from one pipe and warm up, then ``(sample,
+    seed)``; send the outcome on the other pipe. The input pipe closing first (the driver gave up) ends it
+    quietly."""
     target, warm, in_fd, out_fd = argv[0], argv[1], int(argv[2]), int(argv[3])
     exit_on_term()  # spaCy's ``finally`` then stops its workers itself
     send = Connection(out_fd, readable=False)
