@@ -34,8 +34,9 @@ bench: setup
 
 # Throughput benchmark (bench/perf.py): vanilla Presidio, NER floor, redact detect/run, 2 workers.
 PERF_DOCS ?= 2000
+PERF_REPEAT ?= 1
 perf: setup
-	nice $(VENV)/python bench/perf.py --docs $(PERF_DOCS)
+	nice $(VENV)/python bench/perf.py --docs $(PERF_DOCS) --repeat $(PERF_REPEAT)
 
 # Per-method ablation (bench/ablation.py): the four dev sets and probes v1-v4, the default config and each
 # `methods:` key switched off in turn, in one process; markdown table on stdout, JSON in bench/results/.

@@ -20,6 +20,8 @@ also has ``cpu_s``, the user + system CPU seconds of the whole process tree (Bea
 child; not measured, ``None``, for a run profiled by py-spy, which may exit before reaping the process it
 profiles): on a shared machine, compare variants by it. A quick A/B of the runs
 alone: ``--only run run_2_workers --no-profile --repeat 2`` (alternating; ``wall_s_each``/``cpu_s_each``).
+The scaling ratios of repeated runs are also taken pair by pair (``*_each``, ``*_median``): the ratio
+to read on a machine whose speed drifts between rows (``make perf PERF_REPEAT=3``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import statistics
 import sys
 import tempfile
 import time
@@ -261,12 +264,35 @@ def derive(report: dict) -> dict:
         ratios["run_2_workers_vs_run"] = round(res["run"]["wall_s"] / res["run_2_workers"]["wall_s"], 2)
     if "run_2_workers" in res and "run_inline" in res:  # scaling: two workers against one worker on one core
         ratios["run_2_workers_vs_run_inline"] = round(res["run_inline"]["wall_s"] / res["run_2_workers"]["wall_s"], 2)
+    ratios.update(paired_ratios(res))
     det = res.get("run", {}).get("stage_s", {}).get("detect")
     if "ner_floor" in res and det:
         ratios["run_detect_stage_vs_ner_floor"] = round(res["ner_floor"]["process_s"] / det, 2)
     if "ner_floor" in res and "run" in res:
         ratios["run_vs_ner_floor_whole_process"] = round(res["ner_floor"]["wall_s"] / res["run"]["wall_s"], 2)
     return {"table": table, "ratios": ratios}
+
+
+# (faster row, slower row): the scaling ratios, taken pair by pair when the runs were repeated
+SCALING = {
+    "run_2_workers_vs_run_inline": ("run_2_workers", "run_inline"),
+    "run_2_workers_vs_run": ("run_2_workers", "run"),
+}
+
+
+def paired_ratios(res: dict) -> dict:
+    """With ``--repeat`` > 1, each scaling ratio of every alternated pair (the i-th run of one row against
+    the i-th of the other, run back to back) and their median. On a shared machine the speed drifts by
+    more than the effect over the minutes between two rows; a pair sees about the same machine, so the
+    median of the pairs is the ratio to read, not the ratio of the last runs."""
+    out = {}
+    for name, (fast, slow) in SCALING.items():
+        a, b = res.get(fast, {}).get("wall_s_each", []), res.get(slow, {}).get("wall_s_each", [])
+        if len(a) > 1 and len(a) == len(b):
+            each = [round(s / f, 2) for f, s in zip(a, b, strict=True)]
+            out[f"{name}_each"] = each
+            out[f"{name}_median"] = round(statistics.median(each), 2)
+    return out
 
 
 def main() -> None:

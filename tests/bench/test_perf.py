@@ -89,3 +89,19 @@ def test_stage_shares_are_of_the_main_threads_samples_waits_included(tmp_path):
         "thread (2): Thread-3 (_feed);_feed (transforms/detection/ner_child.py:120) 40\n"
     )
     assert stages.split(raw) == {"detect": 0.75, "tokenize": 0.25}
+
+
+def test_scaling_ratios_of_repeated_runs_are_taken_pair_by_pair():
+    """The i-th 2-worker run against the i-th one-core run (back to back), and their median; the ratio of
+    the last runs stays as it was. A single run has no pairs."""
+    perf = bench_module("perf")
+    res = {
+        "run_inline": {"wall_s_each": [100.0, 120.0, 90.0]},
+        "run_2_workers": {"wall_s_each": [50.0, 80.0, 60.0]},
+        "run": {"wall_s_each": [70.0]},
+    }
+    assert perf.paired_ratios(res) == {
+        "run_2_workers_vs_run_inline_each": [2.0, 1.5, 1.5],
+        "run_2_workers_vs_run_inline_median": 1.5,
+    }
+    assert perf.paired_ratios({"run_inline": {"wall_s_each": [1.0]}, "run_2_workers": {"wall_s_each": [1.0]}}) == {}
