@@ -13,7 +13,7 @@ import pytest
 
 from tests.bench.corpus_loader import bench_module
 from transforms.config import DetectionConfig
-from transforms.detection.detector import Detector
+from transforms.detection.detector import PREPARED_BATCHES, Detector
 from transforms.errors import RecordError
 
 EDGE_TEXTS = [
@@ -74,6 +74,24 @@ def test_documents_and_conversations_get_the_same_spans(inline, child, corpus):
     assert _conversations(child, chats) == [[_plain(s) for s in inline.detect_turns(t)] for t in chats]
     assert sum(len(e) for e in expected if isinstance(e, list)) > 100  # detection really ran
     assert child.overlapped and child._child.ahead.received >= len(texts) // 2  # and spaCy ran in the child
+
+
+def test_texts_sent_ahead_are_prepared_once(inline, child, corpus, monkeypatch):
+    """``send_ahead`` prepares a batch's texts (casing) for the child; their analysis a batch later takes
+    that form instead of preparing each text again. Same spans; an older batch is simply prepared again."""
+    texts = [d["text"] for d in corpus.docs[:32]]
+    expected = [_plain(r) for r in inline.detect_many(texts)]
+    prepared = []
+    real = child._prepare
+    monkeypatch.setattr(child, "_prepare", lambda text: prepared.append(text) or real(text))
+    assert [_plain(r) for r in _documents(child, texts, batch=8)] == expected
+    assert sorted(prepared) == sorted(texts)  # once each (the corpus's notes are distinct)
+    prepared.clear()
+    child.send_ahead(texts[:8], [])
+    for n in range(PREPARED_BATCHES):  # as many batches again, none analysed: the first is no longer kept
+        child.send_ahead([f"Batch {n}, note {i}: nothing to see." for i in range(8)], [])
+    child.detect_many(texts[:8])
+    assert len(prepared) == 8 + PREPARED_BATCHES * 8 + 8
 
 
 def test_model_lemmas_cross_too(corpus):
