@@ -211,8 +211,11 @@ def bench(args: argparse.Namespace) -> dict:
                 )
                 _check_written(work / "s2.json", n)
             for name in ("run", "run_inline", "run_2_workers"):
-                if name in results and "failed" not in results[name]:
-                    each.setdefault(name, []).append((results[name]["wall_s"], results[name]["cpu_s"]))
+                if name in results:  # a failed run keeps its place (None), so the i-th runs stay pairs
+                    ok = "failed" not in results[name]
+                    each.setdefault(name, []).append(
+                        (results[name]["wall_s"], results[name]["cpu_s"]) if ok else (None, None)
+                    )
         for name, runs in each.items():
             results[name]["wall_s_each"] = [w for w, _ in runs]
             results[name]["cpu_s_each"] = [c for _, c in runs]
@@ -273,7 +276,8 @@ def derive(report: dict) -> dict:
     return {"table": table, "ratios": ratios}
 
 
-# (faster row, slower row): the scaling ratios, taken pair by pair when the runs were repeated
+# (faster row, slower row): the scaling ratios, taken pair by pair when the runs were repeated (each round
+# runs `run`, `run_inline`, `run_2_workers` in this order)
 SCALING = {
     "run_2_workers_vs_run_inline": ("run_2_workers", "run_inline"),
     "run_2_workers_vs_run": ("run_2_workers", "run"),
@@ -281,17 +285,19 @@ SCALING = {
 
 
 def paired_ratios(res: dict) -> dict:
-    """With ``--repeat`` > 1, each scaling ratio of every alternated pair (the i-th run of one row against
-    the i-th of the other, run back to back) and their median. On a shared machine the speed drifts by
-    more than the effect over the minutes between two rows; a pair sees about the same machine, so the
-    median of the pairs is the ratio to read, not the ratio of the last runs."""
+    """With ``--repeat`` > 1, each scaling ratio of every round (the i-th run of one row against the i-th
+    of the other, in the same round; a pair with a failed run is left out) and their median. On a shared
+    machine the speed drifts by more than the effect over the minutes between two rounds; the runs of one
+    round see about the same machine, so the median of the pairs is the ratio to read, not the ratio of
+    the last runs."""
     out = {}
     for name, (fast, slow) in SCALING.items():
         a, b = res.get(fast, {}).get("wall_s_each", []), res.get(slow, {}).get("wall_s_each", [])
         if len(a) > 1 and len(a) == len(b):
-            each = [round(s / f, 2) for f, s in zip(a, b, strict=True)]
-            out[f"{name}_each"] = each
-            out[f"{name}_median"] = round(statistics.median(each), 2)
+            each = [round(s / f, 2) for f, s in zip(a, b, strict=True) if f and s]
+            if each:
+                out[f"{name}_each"] = each
+                out[f"{name}_median"] = round(statistics.median(each), 2)
     return out
 
 

@@ -92,8 +92,8 @@ def test_stage_shares_are_of_the_main_threads_samples_waits_included(tmp_path):
 
 
 def test_scaling_ratios_of_repeated_runs_are_taken_pair_by_pair():
-    """The i-th 2-worker run against the i-th one-core run (back to back), and their median; the ratio of
-    the last runs stays as it was. A single run has no pairs."""
+    """The i-th 2-worker run against the i-th one-core run (the same round), and their median; a round
+    with a failed run is left out, and a single run has no pairs."""
     perf = bench_module("perf")
     res = {
         "run_inline": {"wall_s_each": [100.0, 120.0, 90.0]},
@@ -105,3 +105,8 @@ def test_scaling_ratios_of_repeated_runs_are_taken_pair_by_pair():
         "run_2_workers_vs_run_inline_median": 1.5,
     }
     assert perf.paired_ratios({"run_inline": {"wall_s_each": [1.0]}, "run_2_workers": {"wall_s_each": [1.0]}}) == {}
+    failed = {"run_inline": {"wall_s_each": [100.0, None, 90.0]}, "run_2_workers": {"wall_s_each": [None, 60.0, 60.0]}}
+    assert perf.paired_ratios(failed) == {
+        "run_2_workers_vs_run_inline_each": [1.5],
+        "run_2_workers_vs_run_inline_median": 1.5,
+    }

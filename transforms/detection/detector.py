@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import deque
 from functools import partial
 
 from transforms import reasons
@@ -63,11 +62,6 @@ class _TimeoutWatch(logging.Handler):
         return getattr(self.local, "hit", False)
 
 
-# How many batches sent ahead keep their prepared texts (``Detector.send_ahead``); ``DetectPII`` analyses a
-# batch two batches after sending it. Only a bound: a text of an older batch is prepared again.
-PREPARED_BATCHES = 4
-
-
 class Detector:
     """Heavy object (spaCy + Presidio): build once per worker, e.g. in ``DoFn.setup()``."""
 
@@ -82,8 +76,6 @@ class Detector:
         self.batch_size, self.optimized = batch_size, optimized
         self._lean = LeanAnalyzer(self.engine, "en", cfg.entities) if optimized else None
         self._memo = AnalysisMemo() if optimized else None  # repeated short texts are analysed once
-        # what ``send_ahead`` prepared, per batch sent, for the analysis of that batch a few batches later
-        self._sent: deque[dict[str, str]] = deque(maxlen=PREPARED_BATCHES)
         self._allow = {w.casefold() for w in cfg.allow_list}
         regions = self.rules.predefined.params.get("PhoneRecognizer", {}).get("supported_regions", ["US"])
         self.guards = Guards(self.rules.guards, self.rules.methods, regions, self.rules.location)
@@ -95,8 +87,9 @@ class Detector:
         self._logger.addHandler(self._watch)
         if self._logger.getEffectiveLevel() > logging.WARNING:
             self._logger.setLevel(logging.WARNING)
-        from transforms.detection.ner_ahead import ChildUsers, start_lookahead
+        from transforms.detection.ner_ahead import ChildUsers, Prepared, start_lookahead
 
+        self._sent = Prepared()  # a batch sent ahead is analysed a few batches later
         self._child = ChildUsers(partial(start_lookahead, self.engine.nlp_engine, cfg.nlp.name, cfg.nlp.hashes_file))
         if ner_child:
             self.attach_child()
@@ -110,6 +103,7 @@ class Detector:
     def detach_child(self) -> None:
         """One user fewer (``DetectPII``'s ``teardown``); the last one stops the child."""
         self._child.detach()
+        self._sent.clear()  # no text outlives the bundles that sent it (a batch still due is prepared again)
 
     @property
     def overlapped(self) -> bool:
@@ -135,7 +129,7 @@ class Detector:
     ) -> list[list[Span] | RecordError]:
         """One result per independent document; spaCy runs batched. Failures are returned, not raised.
         ``ner_hits``: precomputed hits of the extra NER engines, one list per text (or None)."""
-        prepared = [self._prepared_of(t) for t in texts]
+        prepared = [self._sent.of(t, self._prepare) for t in texts]
         artifacts = self._nlp_batch(prepared)
         out: list[list[Span] | RecordError] = []
         for i, text in enumerate(texts):
@@ -152,7 +146,7 @@ class Detector:
     ) -> list[list[Span]]:
         """Spans per turn; propagation spans all turns, and each turn sees the previous turn as context.
         All turns go through spaCy in one batch. Raises ``RecordError``."""
-        prepared = [self._prepared_of(t) for t in texts]
+        prepared = [self._sent.of(t, self._prepare) for t in texts]
         contexts = self.turn_contexts(texts)
         artifacts = self._nlp_batch(prepared, contexts)
         per_turn = []
@@ -177,14 +171,7 @@ class Detector:
         for turns in conversations:
             texts += turns
             contexts += self.turn_contexts(turns)
-        sent: dict[str, str] = {}
-        self._sent.append(sent)
-
-        def prepare(text: str) -> str:
-            if text not in sent:
-                sent[text] = self._prepare(text)
-            return sent[text]
-
+        prepare = self._sent.batch(self._prepare)
         ahead.new_batch()
         ahead.submit(
             t
@@ -249,15 +236,6 @@ class Detector:
         except Exception:  # fall back to one text at a time; a failing text then fails alone
             pass
         return out
-
-    def _prepared_of(self, text: str) -> str:
-        """``_prepare(text)``, as ``send_ahead`` prepared it if it sent the text (it is a pure function of
-        the text and the rules: the analysis of a batch sent ahead does not prepare its texts twice)."""
-        for sent in reversed(self._sent):
-            prepared = sent.get(text)
-            if prepared is not None:
-                return prepared
-        return self._prepare(text)
 
     def _prepare(self, text: str) -> str:
         """The text spaCy sees: same length and offsets, casing normalized (see ``truecase``)."""

@@ -2,7 +2,7 @@
 
 ``Lookahead`` tracks the texts sent to the child and turns its answers into Presidio's artifacts (or,
 when the child is busy, runs a queued chunk itself); ``Held`` keeps the batches a caller sent ahead until
-they are due; ``ChildUsers`` starts the child for a detector's first user and stops it with its last;
+they are due; ``Prepared`` keeps the casing it prepared them in; ``ChildUsers`` starts the child for a detector's first user and stops it with its last;
 ``Waiting`` is ``Detector._nlp_batch``'s answer that waits per text. Beam-free. Privacy: texts and their
 artifacts stay in this process's memory, bounded by a few batches (see ``Lookahead``); nothing here logs
 a text.
@@ -167,6 +167,44 @@ class Lookahead:
         for t in texts:
             self._wanted.pop(t, None)
         return why
+
+
+class Prepared:
+    """The form (``prepare(text)``, the casing spaCy sees) of each text of a caller's last ``KEEP_BATCHES``
+    batches sent ahead, so their analysis a few batches later does not prepare them again. Per caller
+    thread, like ``Lookahead``'s batches: threads sharing one detector neither evict nor see each other's
+    batches. ``prepare`` must be a pure function of the text (the detector's casing rules are fixed), so a
+    form taken from here is the one ``prepare`` would return now; it is passed in, not held (the detector
+    owns this object). Memory only; ``clear`` drops all."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def batch(self, prepare: Callable[[str], str]) -> Callable[[str], str]:
+        """A new batch of the calling thread: ``prepare``, remembering what it prepared."""
+        batches = getattr(self._local, "batches", None)
+        if batches is None:
+            batches = self._local.batches = deque(maxlen=KEEP_BATCHES)
+        sent: dict[str, str] = {}
+        batches.append(sent)
+
+        def remembered(text: str) -> str:
+            if text not in sent:
+                sent[text] = prepare(text)
+            return sent[text]
+
+        return remembered
+
+    def of(self, text: str, prepare: Callable[[str], str]) -> str:
+        """``prepare(text)``: as prepared for one of the calling thread's kept batches, else now."""
+        for sent in reversed(getattr(self._local, "batches", ())):
+            prepared = sent.get(text)
+            if prepared is not None:
+                return prepared
+        return prepare(text)
+
+    def clear(self) -> None:
+        self._local = threading.local()
 
 
 def start_lookahead(nlp_engine, model: str, hashes_file: str | None) -> Lookahead | None:

@@ -13,7 +13,8 @@ import pytest
 
 from tests.bench.corpus_loader import bench_module
 from transforms.config import DetectionConfig
-from transforms.detection.detector import PREPARED_BATCHES, Detector
+from transforms.detection.detector import Detector
+from transforms.detection.ner_ahead import KEEP_BATCHES
 from transforms.errors import RecordError
 
 EDGE_TEXTS = [
@@ -78,7 +79,8 @@ def test_documents_and_conversations_get_the_same_spans(inline, child, corpus):
 
 def test_texts_sent_ahead_are_prepared_once(inline, child, corpus, monkeypatch):
     """``send_ahead`` prepares a batch's texts (casing) for the child; their analysis a batch later takes
-    that form instead of preparing each text again. Same spans; an older batch is simply prepared again."""
+    that form instead of preparing each text again. Same spans; an older batch is prepared again."""
+    assert child.overlapped
     texts = [d["text"] for d in corpus.docs[:32]]
     expected = [_plain(r) for r in inline.detect_many(texts)]
     prepared = []
@@ -88,10 +90,40 @@ def test_texts_sent_ahead_are_prepared_once(inline, child, corpus, monkeypatch):
     assert sorted(prepared) == sorted(texts)  # once each (the corpus's notes are distinct)
     prepared.clear()
     child.send_ahead(texts[:8], [])
-    for n in range(PREPARED_BATCHES):  # as many batches again, none analysed: the first is no longer kept
+    for n in range(KEEP_BATCHES):  # as many batches again, none analysed: the first is no longer kept
         child.send_ahead([f"Batch {n}, note {i}: nothing to see." for i in range(8)], [])
-    child.detect_many(texts[:8])
-    assert len(prepared) == 8 + PREPARED_BATCHES * 8 + 8
+    assert [_plain(r) for r in child.detect_many(texts[:8])] == expected[:8]
+    assert len(prepared) == 8 + KEEP_BATCHES * 8 + 8
+
+
+def test_threads_sharing_a_detector_keep_their_own_prepared_texts(inline, child, corpus, monkeypatch):
+    """Two threads send and analyse their own batches on one detector (as Beam's DoFn copies may): each
+    text is still prepared once, and neither thread's batches push out the other's."""
+    import threading
+
+    halves = [[d["text"] for d in corpus.docs[:40:2]], [d["text"] for d in corpus.docs[1:40:2]]]
+    expected = [[_plain(r) for r in inline.detect_many(h)] for h in halves]
+    prepared, lock = [], threading.Lock()
+    real = child._prepare
+
+    def counted(text):
+        with lock:
+            prepared.append(text)
+        return real(text)
+
+    monkeypatch.setattr(child, "_prepare", counted)
+    results: list = [None, None]
+
+    def work(k: int) -> None:
+        results[k] = [_plain(r) for r in _documents(child, halves[k], batch=4)]
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert results == expected
+    assert sorted(prepared) == sorted(halves[0] + halves[1])
 
 
 def test_model_lemmas_cross_too(corpus):
