@@ -2,10 +2,10 @@
 
 ``Lookahead`` tracks the texts sent to the child and turns its answers into Presidio's artifacts (or,
 when the child is busy, runs a queued chunk itself); ``Held`` keeps the batches a caller sent ahead until
-they are due; ``Prepared`` keeps the casing it prepared them in; ``ChildUsers`` starts the child for a detector's first user and stops it with its last;
-``Waiting`` is ``Detector._nlp_batch``'s answer that waits per text. Beam-free. Privacy: texts and their
-artifacts stay in this process's memory, bounded by a few batches (see ``Lookahead``); nothing here logs
-a text.
+they are due; ``Prepared`` keeps the casing it prepared them in; ``ChildUsers`` starts the child for a
+detector's first user and stops it with its last; ``Waiting`` is ``Detector._nlp_batch``'s answer that
+waits per text. Beam-free. Privacy: texts and their artifacts stay in this process's memory, bounded by
+a few batches (see ``Lookahead``); nothing here logs a text.
 """
 
 from __future__ import annotations
