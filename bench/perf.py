@@ -8,8 +8,9 @@ Same machine, same pinned spaCy model, same seeded corpus (``bench/corpus.py``),
 3. ``redact detect`` and ``redact run`` end to end as subprocesses (whole process wall time), with the
    per-stage split of the run from a py-spy sampling profile when py-spy is installed (``stages.py``).
 4. ``redact run --direct_num_workers 2 --direct_running_mode multi_processing``.
-5. ``redact run --ner-child off``: one worker on one core (``run`` itself, ``--ner-child auto``, runs
-   spaCy in a child process on the second core); the 2-worker scaling ratio is taken against it.
+5. ``redact run --ner-child off``: one worker on one core (``run`` itself, ``--ner-child auto``, shares
+   its batches with a detection child process on the second core); the 2-worker scaling ratio is taken
+   against it.
 
 Every process is timed from the outside (start-up, model load and all) and its peak RSS read from
 /proc; vanilla and the floor also report their in-process time after the model is loaded. Prints a
@@ -352,7 +353,7 @@ LABELS = {
     "vanilla": "vanilla Presidio (analyze + anonymize per text)",
     "ner_floor": "NER floor (spaCy `nlp.pipe`, NER only)",
     "detect": "`redact detect`",
-    "run": "`redact run`, 1 worker (NER child on the 2nd core)",
+    "run": "`redact run`, 1 worker (detection child on the 2nd core)",
     "run_inline": "`redact run --ner-child off`, 1 worker, 1 core",
     "run_2_workers": "`redact run`, 2 worker processes",
 }

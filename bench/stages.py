@@ -93,7 +93,7 @@ def _lines(raw_profile: Path) -> list[str]:
     ``perf.py`` records with ``--idle --threads``: the main thread runs the whole command (the local
     runner processes bundles on it), so its samples, waits included, cover the wall time once, and a
     stage's share of them is its share of the wall time even while the process waits for a child (the
-    NER child, the gate's scan). Other threads (Beam's, the NER child's feeder) mostly wait."""
+    detection child, the gate's scan). Other threads (Beam's, the child's feeder) mostly wait."""
     lines = raw_profile.read_text().splitlines()
     if any(line.startswith("thread (") for line in lines):
         return [line for line in lines if line.split(";", 1)[0].endswith("MainThread")]

@@ -34,7 +34,7 @@ class GraphSpec:
     keys: KeysRef
     layout: Layout
     policy: RetentionPolicy = field(default_factory=default_policy)
-    ner_child: bool = False  # spaCy's NER in a child process beside each worker's detection
+    ner_child: bool = False  # a detection child process beside each worker, sharing its batches (batch_child.py)
     # the vault by external sort in the staging folder instead of a GroupByKey (runners that would hold
     # the shuffle in memory: ``pipelines.beam_runner.shuffles_in_memory``); same rows either way
     vault_spill: bool = False

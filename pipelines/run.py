@@ -55,7 +55,7 @@ class RunRequest:
     publish: bool = True
     # a process that runs one pipeline (the CLI): free the pipeline's per-process caches before the gate
     release_after_pipeline: bool = False
-    # spaCy's NER in a child process beside each worker's detection (``Detector``'s ``ner_child``)
+    # a detection child process beside each worker, sharing its batches (``transforms/detection/batch_child.py``)
     ner_child: bool = False
 
 

@@ -12,10 +12,17 @@ from apache_beam.utils.shared import Shared
 from apache_beam.utils.timestamp import Timestamp
 from apache_beam.utils.windowed_value import WindowedValue
 
-from transforms import reasons
 from transforms.config import DetectionConfig
 from transforms.counters import NS
-from transforms.detection.ner_ahead import AHEAD_BATCHES, Held
+from transforms.detection.batch_child import (
+    BatchChild,
+    Convs,
+    Docs,
+    Results,
+    detect_batch,
+    reason_of,
+    start_batch_child,
+)
 from transforms.errors import RecordError
 from transforms.known_pii import add_known_spans
 from transforms.record import Record, to_quarantine
@@ -31,8 +38,9 @@ class DetectPII(beam.PTransform):
     Records are batched (``BatchElements``) so spaCy sees ``batch_size`` documents per ``nlp.pipe``
     call; a conversation's turns go through spaCy together. The detector (spaCy + Presidio) is built
     once per worker process (``Shared``), whatever the number of DoFn instances or stages using it.
-    ``ner_child``: spaCy runs in a child process ahead of the rest of detection (``Detector``'s
-    ``ner_child``), for a worker with a core the runner leaves idle; the spans are the same."""
+    ``ner_child``: each DoFn instance shares its batches with a detection child process that builds the
+    same detector (``batch_child.py``), for a worker with a core the runner leaves idle; the spans are
+    the same."""
 
     def __init__(
         self, cfg: DetectionConfig, progress_every: int = 1000, batch_size: int = DEFAULT_BATCH, ner_child: bool = False
@@ -74,7 +82,7 @@ def prebuild(cfg: DetectionConfig | None = None, batch_size: int = DEFAULT_BATCH
 
 
 class _DetectFn(beam.DoFn):
-    _held: Held | None = None  # (batch, window, timestamp) sent to the NER child, not analysed yet
+    _child: BatchChild | None = None  # this instance's detection child (``ner_child``), from setup to teardown
 
     def __init__(
         self, cfg: DetectionConfig, progress_every: int = 1000, batch_size: int = DEFAULT_BATCH, ner_child: bool = False
@@ -84,15 +92,14 @@ class _DetectFn(beam.DoFn):
         self._shared = _SHARED
 
     def setup(self) -> None:
+        if self.ner_child:  # one per DoFn instance: its batches never reach another instance's bundles
+            self._child = start_batch_child(self.cfg, self.batch_size)  # first: it builds while we do
         self.detector = self._shared.acquire(self._build, tag=self.cfg.sha256())
-        if self.ner_child:  # the child runs while a DoFn using it is set up
-            self.detector.attach_child()
         self.seen = 0
 
     def teardown(self) -> None:
-        detector = getattr(self, "detector", None)  # None: setup failed before it had one
-        if self.ner_child and detector is not None:
-            detector.detach_child()
+        if self._child is not None:
+            self._child.close()
 
     def _build(self):
         from transforms.detection.detector import Detector
@@ -103,81 +110,67 @@ class _DetectFn(beam.DoFn):
         _PREBUILT.clear()  # built for other settings: never taken in this worker, so not kept either
         return Detector(self.cfg, batch_size=self.batch_size)
 
-    def start_bundle(self) -> None:
-        self._held = Held(AHEAD_BATCHES)
-
     def process(self, batch: list[Record], window=beam.DoFn.WindowParam, timestamp=beam.DoFn.TimestampParam):
         """Never mutates an input record: every output is a copy with spans attached.
 
-        With an NER child (``overlapped``), a batch's texts go to the child at once and the batch is
-        analysed ``AHEAD_BATCHES`` batches later (or at the bundle's end), so the child always has work
-        queued; its outputs keep their own window and timestamp."""
-        if self._held is None:
-            self._held = Held(AHEAD_BATCHES)
-        if not self.detector.overlapped:  # in process (or the child stopped: what it had is analysed here)
-            for held in self._held.flush():
-                yield from self._detect(*held)
-            yield from self._detect(batch)
+        With a detection child (``batch_child.py``) the batch is queued for it; the worker detects the
+        batches queued beyond what the child needs next (newest first) and emits those the child has
+        answered. Outputs keep their own batch's window and timestamp."""
+        child = self._child
+        if child is None or not child.submit((batch, window, timestamp), *_payload(batch)):
+            yield from self._rest()  # a child that stopped: the batches it held are detected here
+            yield from self._emit(batch)
             return
-        chats = [[t.text for t in r.turns] for r in batch if r.turns is not None]
-        self.detector.send_ahead([r.text for r in batch if r.turns is None], chats)
-        for held in self._held.push((batch, window, timestamp)):
-            yield from self._detect(*held)
+        while (job := child.spare()) is not None:
+            yield from self._emit(*job)
+        for job, results in child.answered():
+            yield from self._emit(*job, results=results)
 
     def finish_bundle(self):
-        for held in self._held.flush() if self._held is not None else []:
-            yield from self._detect(*held)
+        yield from self._rest()
 
-    def _detect(self, batch: list[Record], window=None, timestamp=None):
-        docs = [r for r in batch if r.turns is None]
-        results = detect_documents(self.detector, docs) if docs else []
-        chats = [r for r in batch if r.turns is not None]
-        if len(chats) > 1 and not self.detector.overlapped:  # one spaCy pass over all their turns
-            self.detector.prefetch([t.text for r in chats for t in r.turns])
-        by_id = {id(r): res for r, res in zip(docs, results, strict=True)}
+    def _rest(self):
+        for job, results in self._child.rest() if self._child is not None else ():
+            yield from self._emit(*job, results=results)
+
+    def _emit(self, batch: list[Record], window=None, timestamp=None, results: Results | None = None):
+        """The batch's records, each a copy with its spans (``results``: the child's; None: detected here,
+        now, by the same ``detect_batch``), or to quarantine with the reason its detection failed."""
+        if results is None:
+            results = detect_batch(self.detector, *_payload(batch))
+        found = iter(results[0]), iter(results[1])  # documents, conversations: each in the batch's order
         for record in batch:
-            res = by_id.get(id(record)) if record.turns is None else detect_conversation(self.detector, record)
-            if isinstance(res, Exception):
-                reason = res.reason if isinstance(res, RecordError) else reasons.DETECT_ERROR
+            res = next(found[record.turns is not None])
+            if isinstance(res, str):
+                out: Record | Exception = RecordError(res, "detection failed")
+            else:
+                out = _with_spans(record, **{"spans" if record.turns is None else "turn_spans": res})
+            if isinstance(out, Exception):
+                reason = reason_of(out)
                 Metrics.counter(NS, f"quarantined.{reason}").inc()
-                out = to_quarantine(record, reason, "detect")
-                yield beam.pvalue.TaggedOutput("quarantine", _windowed(out, window, timestamp))
+                quarantined = to_quarantine(record, reason, "detect")
+                yield beam.pvalue.TaggedOutput("quarantine", _windowed(quarantined, window, timestamp))
                 continue
             self.detected.inc()
             self.seen += 1
             if self.seen % self.progress_every == 0:
                 log.info("detection: %d records on this worker", self.seen)
-            yield _windowed(res, window, timestamp)
+            yield _windowed(out, window, timestamp)
+
+
+def _payload(batch: list[Record]) -> tuple[Docs, Convs]:
+    """What ``detect_batch`` reads of a batch: documents, then conversations, in the batch's order."""
+    docs = [(r.text, r.ner_hits[0] if r.ner_hits else None) for r in batch if r.turns is None]
+    convs = [
+        ([t.text for t in r.turns], [t.speaker for t in r.turns], r.ner_hits) for r in batch if r.turns is not None
+    ]
+    return docs, convs
 
 
 def _windowed(value: object, window: BoundedWindow | None, timestamp: Timestamp | None) -> object:
-    """``value`` in the window and at the timestamp of the batch it came from (a held batch's outputs
-    leave with a later element, or from ``finish_bundle``); as is when that batch is the current one."""
+    """``value`` in the window and at the timestamp of the batch it came from (a batch the child detected
+    leaves with a later element, or from ``finish_bundle``); as is when that batch is the current one."""
     return value if window is None else WindowedValue(value, timestamp, [window])
-
-
-def detect_documents(detector, records: list[Record]) -> list[Record | Exception]:
-    """Documents in one batch (``Detector.detect_many``): a copy of each with spans, or its failure."""
-    hits = [r.ner_hits[0] if r.ner_hits else [] for r in records]
-    try:
-        found = detector.detect_many([r.text for r in records], ner_hits=hits if any(hits) else None)
-    except Exception as exc:  # a failing batch fails each of its records (fail closed)
-        return [exc] * len(records)
-    out: list[Record | Exception] = []
-    for record, spans in zip(records, found, strict=True):
-        out.append(spans if isinstance(spans, RecordError) else _with_spans(record, spans=spans))
-    return out
-
-
-def detect_conversation(detector, record: Record) -> Record | Exception:
-    """One conversation (``Detector.detect_turns``, propagation across turns): a copy, or its failure."""
-    try:
-        turn_spans = detector.detect_turns(
-            [t.text for t in record.turns], [t.speaker for t in record.turns], ner_hits=record.ner_hits
-        )
-        return _with_spans(record, turn_spans=turn_spans)
-    except Exception as exc:  # any failure (ours or a library's) quarantines the record: fail closed
-        return exc
 
 
 def _with_spans(record: Record, **spans) -> Record | Exception:

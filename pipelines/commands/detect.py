@@ -34,7 +34,11 @@ def register(sub) -> None:
         help='JSONL file of spans ("-" = stdout); a file, not an output root (contract of DESIGN.md section 3)',
     )
     add_config_options(p)
-    add_ner_child(p, auto="when the machine has another core")
+    add_ner_child(
+        p,
+        auto="when the machine has another core",
+        what="run spaCy's NER in a child process while the rest of detection runs",
+    )
     p.set_defaults(func=main)
 
 

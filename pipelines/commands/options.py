@@ -23,14 +23,14 @@ from transforms.errors import ConfigError
 NER_CHILD_CHOICES = ("auto", "on", "off")
 
 
-def add_ner_child(p: argparse.ArgumentParser, auto: str) -> None:
-    """``--ner-child``: spaCy's NER in a child process, overlapped with the rest of detection (same spans)."""
+def add_ner_child(p: argparse.ArgumentParser, auto: str, what: str) -> None:
+    """``--ner-child``: part of detection in a child process on another core (same spans); ``what`` says
+    which part for this command (``redact run``: whole batches; ``redact detect``: spaCy's NER ahead)."""
     p.add_argument(
         "--ner-child",
         choices=NER_CHILD_CHOICES,
         default="auto",
-        help=f"run spaCy's NER in a child process while the rest of detection runs (same spans, one more "
-        f"core); auto: {auto}",
+        help=f"{what} (same spans, one more core); auto: {auto}",
     )
 
 

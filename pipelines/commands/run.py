@@ -35,7 +35,11 @@ def register(sub) -> None:
     add_config_options(p)
     p.add_argument("--summary-json", metavar="FILE", help="write a machine-readable run summary here")
     p.add_argument("--no-publish", action="store_true", help="write, check and gate the version but do not publish it")
-    add_ner_child(p, auto="when the pipeline runs here with one worker and the machine has another core")
+    add_ner_child(
+        p,
+        auto="when the pipeline runs here with one worker and the machine has another core",
+        what="detect whole batches in a child process too, beside the worker's own",
+    )
     p.set_defaults(func=main, beam=True, early=warm_server)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 
 import pytest
 from apache_beam.pvalue import TaggedOutput
@@ -63,16 +64,7 @@ def _spans_of(r: Record):
     return [[(s.start, s.end, s.label) for s in ts] for ts in r.turn_spans]
 
 
-def test_an_ner_child_gives_the_same_records_each_in_its_own_window(fn):
-    """With the NER child, a batch is analysed when the next one arrives (or at the bundle's end): its
-    outputs must keep their own window and timestamp, and the spans must not change."""
-    import apache_beam as beam
-    from apache_beam.testing.test_pipeline import TestPipeline
-    from apache_beam.testing.util import assert_that, equal_to
-    from apache_beam.transforms.window import FixedWindows, TimestampedValue
-
-    from transforms.detect import DetectPII
-
+def _mixed_records() -> list[Record]:
     texts = [
         "Write to lena.berg@example.com about the refund.",
         "Margaret Wójcik from Kraków called on 020 7946 0958.",
@@ -81,7 +73,20 @@ def test_an_ner_child_gives_the_same_records_each_in_its_own_window(fn):
     ]
     records = [Record(doc_id=f"d{i:02d}", content_type="document", text=texts[i % 4]) for i in range(17)]
     turns = [Turn("user", "I'm Tomasz Kowalski."), Turn("agent", "Hi")]
-    records += [Record(doc_id=f"c{i:02d}", content_type="chat", turns=turns) for i in range(4)]
+    return records + [Record(doc_id=f"c{i:02d}", content_type="chat", turns=turns) for i in range(4)]
+
+
+def test_a_detection_child_gives_the_same_records_each_in_its_own_window(fn):
+    """With the detection child, a batch the child detects leaves with a later element (or at the bundle's
+    end): its outputs must keep their own window and timestamp, and the spans must not change."""
+    import apache_beam as beam
+    from apache_beam.testing.test_pipeline import TestPipeline
+    from apache_beam.testing.util import assert_that, equal_to
+    from apache_beam.transforms.window import FixedWindows, TimestampedValue
+
+    from transforms.detect import DetectPII
+
+    records = _mixed_records()
     inline = {r.doc_id: _spans_of(r) for r in fn.process(copy.deepcopy(records))}  # no child, no Beam runner
     # BatchElements stamps a batch with its window's last moment: the outputs keep it
     expected = [(r.doc_id, (i // 5) * 5, (i // 5) * 5 + 4, inline[r.doc_id]) for i, r in enumerate(records)]
@@ -100,12 +105,42 @@ def test_an_ner_child_gives_the_same_records_each_in_its_own_window(fn):
         )
         assert_that(out.records | beam.Map(described), equal_to(expected), label="records")
         assert_that(out.quarantine, equal_to([]), label="no quarantine")
-    assert _ner_children() == []  # torn down with the pipeline's DoFns
+    assert _detection_children() == []  # torn down with the pipeline's DoFns
 
 
-def _ner_children() -> list[int]:
-    """This process's child processes running detection's NER child."""
-    import os
+@pytest.mark.parametrize("kill_after", [None, 2])
+def test_the_child_and_the_worker_share_the_batches_and_lose_none(fn, kill_after):
+    """Driven as a runner drives it: every record comes out once with the spans detection in process
+    gives, whether the child detected its share or was killed midway (the worker then detects what it
+    held); teardown stops it."""
+    import signal
+
+    records = _mixed_records()
+    inline = {r.doc_id: _spans_of(r) for r in fn.process(copy.deepcopy(records))}
+    child_fn = _DetectFn(DetectionConfig(), progress_every=1000, batch_size=3, ner_child=True)
+    child_fn.setup()
+    try:
+        child = child_fn._child
+        out = []
+        for n, i in enumerate(range(0, len(records), 3)):
+            out += list(child_fn.process(records[i : i + 3], window=None, timestamp=None))
+            if n == kill_after:
+                os.killpg(child.child._proc.pid, signal.SIGKILL)
+        out += list(child_fn.finish_bundle())
+        assert sorted(r.doc_id for r in out) == sorted(inline)
+        assert {r.doc_id: _spans_of(r) for r in out} == inline
+        assert child.sent >= 1
+        if kill_after is None:
+            assert child.sent - child.taken_back >= 1  # the child detected at least the batch in its pipe
+        else:
+            assert not child.alive
+    finally:
+        child_fn.teardown()
+    assert _detection_children() == []
+
+
+def _detection_children() -> list[int]:
+    """This process's child processes running detection's batch child."""
     from pathlib import Path
 
     found = []
@@ -115,7 +150,7 @@ def _ner_children() -> list[int]:
             cmd = (stat.parent / "cmdline").read_bytes()
         except (OSError, ValueError, IndexError):
             continue
-        if ppid == os.getpid() and b"transforms.detection.ner_child" in cmd:
+        if ppid == os.getpid() and b"transforms.detection.batch_child" in cmd:
             found.append(int(stat.parent.name))
     return found
 

@@ -39,6 +39,7 @@ import threading
 import time
 import weakref
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
@@ -99,13 +100,15 @@ def _serve(recv: Connection, send: Connection) -> None:
         send.send(out)
 
 
-def _child_main(argv: list[str]) -> int:
+def _child_main(argv: list[str], serve: Callable[[Connection, Connection], None] = _serve) -> int:
+    """A child's life: ``serve`` (this module's spaCy loop, or another child module's) on the two pipes
+    named by ``argv``, until the worker closes its side; a failure is sent as its type name only."""
     in_fd, out_fd = int(argv[0]), int(argv[1])
     exit_on_term()
     send = Connection(out_fd, readable=False)
     try:
         with Connection(in_fd, writable=False) as recv:
-            _serve(recv, send)
+            serve(recv, send)
     except (SystemExit, EOFError, BrokenPipeError):  # stopped, or the worker closed its side
         pass
     except BaseException as exc:  # e.g. the model failed to load: the worker then runs spaCy itself
@@ -121,7 +124,8 @@ class _Channel:
     not answered, under one condition. At most ``IN_FLIGHT`` chunks are in the pipe at a time, so the
     ones behind them stay in the worker, where it can run one itself (``NerChild.steal``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, in_flight: int) -> None:
+        self.limit = in_flight  # chunks in the pipe at a time
         self.cond = threading.Condition()
         self.unsent: deque[list[str]] = deque()
         self.sent: deque[list[str]] = deque()  # in the order the child answers
@@ -131,15 +135,18 @@ class _Channel:
     def in_flight(self) -> int:
         return len(self.sent) - self.answered
 
+    def may_send(self) -> bool:
+        return bool(self.unsent) and self.in_flight() < self.limit
+
 
 def _feed(conn: Connection, channel: _Channel, spec: ChildSpec) -> None:
     """The worker's side of the child's input pipe (a thread): the spec, then each queued chunk as soon as
-    fewer than ``IN_FLIGHT`` are in the pipe, while the worker goes on analysing."""
+    fewer than the channel's ``limit`` (``IN_FLIGHT``) are in the pipe, while the worker goes on analysing."""
     try:
         conn.send(spec)
         while True:
             with channel.cond:
-                while not channel.closing and not (channel.unsent and channel.in_flight() < IN_FLIGHT):
+                while not channel.closing and not channel.may_send():
                     channel.cond.wait(POLL_S)  # bounded waits; woken by ``send`` and the reader
                 if channel.closing:
                     return
@@ -181,12 +188,26 @@ def _shutdown(proc, channel: _Channel, threads: tuple[threading.Thread, ...]) ->
 
 
 class NerChild:
-    """One child process running the model's pipeline on chunks of texts, answering in order."""
+    """One child process running the model's pipeline on chunks of texts, answering in order.
 
-    def __init__(self, spec: ChildSpec, timeout: float = RESULT_TIMEOUT_S) -> None:
-        self._timeout = timeout
-        self._proc, results, feed = spawn(__name__)
-        self._channel = _Channel()
+    The pipes, threads, timeouts and stealing are the same for any child that answers one message per
+    message in order: ``module`` names another child (its ``__main__`` runs ``_child_main`` with its own
+    ``serve``; ``batch_child.py``), ``spec`` is whatever that child reads first, and a "chunk" is then
+    whatever it is sent (``send``, ``steal`` and ``receive`` hand back the same object); ``name`` and
+    ``instead`` word its warnings."""
+
+    def __init__(
+        self,
+        spec: object,
+        timeout: float = RESULT_TIMEOUT_S,
+        module: str = __name__,
+        in_flight: int | None = None,
+        name: str = "the NER child process",
+        instead: str = "spaCy runs in process",
+    ) -> None:
+        self._timeout, self._name, self._instead = timeout, name, instead
+        self._proc, results, feed = spawn(module)
+        self._channel = _Channel(IN_FLIGHT if in_flight is None else in_flight)
         self._inbox: queue.SimpleQueue = queue.SimpleQueue()  # answers received (``_drain``)
         threads = (
             threading.Thread(target=_feed, args=(feed, self._channel, spec), daemon=True, name="ner-child-feed"),
@@ -218,6 +239,12 @@ class NerChild:
         with self._channel.cond:
             return len(self._channel.sent) + len(self._channel.unsent)
 
+    @property
+    def in_flight(self) -> int:
+        """Chunks in the child's pipe: sent, not answered yet."""
+        with self._channel.cond:
+            return self._channel.in_flight()
+
     def has_result(self) -> bool:
         """Has an answer (or the news that the child has gone) arrived, so ``receive`` will not wait?"""
         return not self._inbox.empty()
@@ -238,7 +265,7 @@ class NerChild:
             if status != "error":  # gone, timed out or failed to start: never used again
                 self._give_up(status, payload)
             else:
-                log.warning("the NER child process failed on a chunk (%s); spaCy runs in process for it", payload)
+                log.warning("%s failed on a chunk (%s); %s for it", self._name, payload, self._instead)
             return texts, None
         return texts, payload
 
@@ -264,7 +291,7 @@ class NerChild:
                 return "gone", f"no answer within {self._timeout:g} s"
 
     def _give_up(self, status: str, why: object) -> None:
-        log.warning("the NER child process %s (%s); spaCy runs in process from now on", status, why)
+        log.warning("%s %s (%s); %s from now on", self._name, status, why, self._instead)
         self.close()
 
     def close(self) -> None:
