@@ -1,5 +1,5 @@
 """How many processes the gate's NER scan may use after a run (the local DirectRunner's workers only), and where
-detection's NER runs in a child process (`--ner-child auto`)."""
+detection runs a child process beside the worker (`--ner-child auto`)."""
 
 from __future__ import annotations
 

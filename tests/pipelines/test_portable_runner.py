@@ -1,8 +1,8 @@
 """Scale-out gives the same rows: the pipeline through Beam's PortableRunner (embedded job service,
 LOOPBACK workers) and through the DirectRunner with two worker processes (``multi_processing``) gives the
 same training rows and counts as the in-process DirectRunner: no runner-specific code in the transforms,
-and batching/worker-local caches (detector, token memo) do not change results; nor does spaCy running in a
-child process beside each worker (``--ner-child``). The vault too: the reference run builds it with a
+and batching/worker-local caches (detector, token memo) do not change results; nor does a detection child
+process sharing each worker's batches (``--ner-child``). The vault too: the reference run builds it with a
 ``GroupByKey``, every other run (all on runners that would hold that shuffle in memory) by external sort
 (``BuildVault(spill_prefix=...)``), here with small runs so that the merge reads many."""
 
@@ -55,7 +55,7 @@ def direct(tmp_path_factory, session_kek_uri):
     [
         ("portable", PORTABLE, False),
         ("multi", MULTI_PROCESSING, False),
-        ("child", [], True),  # spaCy in a child process beside the in-process worker (``--ner-child``)
+        ("child", [], True),  # a detection child beside the in-process worker (``--ner-child``)
         ("multi_child", MULTI_PROCESSING, True),  # and beside each of two worker processes
         ("multi_forked", MULTI_PROCESSING, False),  # two workers forked from the warm server (the CLI's way)
     ],
