@@ -1,8 +1,9 @@
 """Fresh-interpreter helper processes that talk over anonymous pipes (Beam-free, Linux-checked).
 
-Two stages run spaCy in a child process beside the work of their own process: the gate's NER residual
-check (``transforms/gates/ner_check.py``) and detection's NER when the runner does not parallelise
-(``transforms/detection/ner_child.py``). This module owns what they share: how the child is started (a
+Three stages run a child process beside the work of their own process: the gate's NER residual check
+(``transforms/gates/ner_check.py``), ``redact run``'s detection when the runner does not parallelise
+(``transforms/detection/batch_child.py``) and ``redact detect``'s NER (``transforms/detection/ner_child.py``);
+the last two through ``transforms/detection/ordered_child.py``. This module owns what they share: how the child is started (a
 fresh ``python -P -m <module>`` of this same code, not a fork: a process holding gRPC's threads and locks
 can abort in gRPC's fork handlers when a forked copy forks again), which environment it gets, how many
 cores there are, how work of a child yields its cores (``at_lowest_priority``), and how its whole

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import replace
 
 import apache_beam as beam
@@ -23,7 +24,6 @@ from transforms.detection.batch_child import (
     reason_of,
     start_batch_child,
 )
-from transforms.errors import RecordError
 from transforms.known_pii import add_known_spans
 from transforms.record import Record, to_quarantine
 
@@ -60,6 +60,7 @@ class DetectPII(beam.PTransform):
 
 
 _SHARED = Shared()  # one handle per process; pickled with the DoFn, so every copy finds the same detector
+_CHILD_SLOT = threading.Lock()  # held by the DoFn instance that runs this process's detection child
 _PREBUILT: dict[tuple[str, int], object] = {}  # (config sha256, batch size) -> a detector built ahead (prebuild)
 # What a prebuilt detector runs once, so its lazy caches are filled too: a fixed sentence, no one's data.
 _WARM_TEXT = "Please call the front desk at extension 4 on Monday, or write to the office."
@@ -92,14 +93,21 @@ class _DetectFn(beam.DoFn):
         self._shared = _SHARED
 
     def setup(self) -> None:
-        if self.ner_child:  # one per DoFn instance: its batches never reach another instance's bundles
+        # One child per worker process, for the first instance set up: its batches never reach another
+        # instance's bundles, and instances on threads (which share one core's worth of Python) do not
+        # start one each.
+        if self.ner_child and _CHILD_SLOT.acquire(blocking=False):
             self._child = start_batch_child(self.cfg, self.batch_size)  # first: it builds while we do
+            if self._child is None:
+                _CHILD_SLOT.release()
         self.detector = self._shared.acquire(self._build, tag=self.cfg.sha256())
         self.seen = 0
 
     def teardown(self) -> None:
         if self._child is not None:
             self._child.close()
+            self._child = None
+            _CHILD_SLOT.release()
 
     def _build(self):
         from transforms.detection.detector import Detector
@@ -110,21 +118,28 @@ class _DetectFn(beam.DoFn):
         _PREBUILT.clear()  # built for other settings: never taken in this worker, so not kept either
         return Detector(self.cfg, batch_size=self.batch_size)
 
+    def start_bundle(self) -> None:
+        if self._child is not None and self._child.outstanding:  # left by a bundle that failed: the
+            self._child.close()  # runner retries its records, so none of them may come out here
+            self._child = start_batch_child(self.cfg, self.batch_size)
+            if self._child is None:
+                _CHILD_SLOT.release()
+
     def process(self, batch: list[Record], window=beam.DoFn.WindowParam, timestamp=beam.DoFn.TimestampParam):
         """Never mutates an input record: every output is a copy with spans attached.
 
-        With a detection child (``batch_child.py``) the batch is queued for it; the worker detects the
-        batches queued beyond what the child needs next (newest first) and emits those the child has
-        answered. Outputs keep their own batch's window and timestamp."""
+        With a detection child (``batch_child.py``) the batch is queued for it; the worker emits the
+        batches the child has answered, then detects those queued beyond what the child needs next
+        (newest first). Outputs keep their own batch's window and timestamp."""
         child = self._child
         if child is None or not child.submit((batch, window, timestamp), *_payload(batch)):
             yield from self._rest()  # a child that stopped: the batches it held are detected here
             yield from self._emit(batch)
             return
-        while (job := child.spare()) is not None:
-            yield from self._emit(*job)
         for job, results in child.answered():
             yield from self._emit(*job, results=results)
+        while (job := child.spare()) is not None:
+            yield from self._emit(*job)
 
     def finish_bundle(self):
         yield from self._rest()
@@ -136,17 +151,20 @@ class _DetectFn(beam.DoFn):
     def _emit(self, batch: list[Record], window=None, timestamp=None, results: Results | None = None):
         """The batch's records, each a copy with its spans (``results``: the child's; None: detected here,
         now, by the same ``detect_batch``), or to quarantine with the reason its detection failed."""
-        if results is None:
-            results = detect_batch(self.detector, *_payload(batch))
-        found = iter(results[0]), iter(results[1])  # documents, conversations: each in the batch's order
+        docs = [r for r in batch if r.turns is None]
+        chats = [r for r in batch if r.turns is not None]
+        doc_results, chat_results = results if results is not None else detect_batch(self.detector, *_payload(batch))
+        found = dict(zip(map(id, docs), doc_results, strict=True))
+        found.update(zip(map(id, chats), chat_results, strict=True))
         for record in batch:
-            res = next(found[record.turns is not None])
-            if isinstance(res, str):
-                out: Record | Exception = RecordError(res, "detection failed")
+            res = found[id(record)]
+            if isinstance(res, str):  # the reason code its detection failed with
+                out: Record | Exception | None = None
+                reason = res
             else:
-                out = _with_spans(record, **{"spans" if record.turns is None else "turn_spans": res})
-            if isinstance(out, Exception):
-                reason = reason_of(out)
+                out = _with_spans(record, **{"turn_spans" if record.turns is not None else "spans": res})
+                reason = reason_of(out) if isinstance(out, Exception) else None
+            if reason is not None:
                 Metrics.counter(NS, f"quarantined.{reason}").inc()
                 quarantined = to_quarantine(record, reason, "detect")
                 yield beam.pvalue.TaggedOutput("quarantine", _windowed(quarantined, window, timestamp))

@@ -51,7 +51,7 @@ MULTI_2 = ["--direct_num_workers", "2", "--direct_running_mode", "multi_processi
 @pytest.mark.parametrize(
     ("choice", "args", "cores", "expected"),
     [
-        ("auto", [], 2, True),  # one in-process worker and an idle core: the child runs spaCy
+        ("auto", [], 2, True),  # one in-process worker and an idle core: the child shares the detection
         ("auto", [], 1, False),  # no second core: nothing to overlap with
         ("auto", ["--direct_num_workers=2"], 2, True),  # threads share one core's worth of Python
         ("auto", ["--direct_num_workers=1", "--direct_running_mode=multi_processing"], 2, True),

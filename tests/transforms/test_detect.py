@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import time
 
 import pytest
 from apache_beam.pvalue import TaggedOutput
@@ -65,6 +66,7 @@ def _spans_of(r: Record):
 
 
 def _mixed_records() -> list[Record]:
+    """Documents and chats interleaved, one document with an extra engine's hit."""
     texts = [
         "Write to lena.berg@example.com about the refund.",
         "Margaret Wójcik from Kraków called on 020 7946 0958.",
@@ -72,8 +74,11 @@ def _mixed_records() -> list[Record]:
         "Invoice 4471 for Quillon Vantreck, 12 Elm Street, Springfield.",
     ]
     records = [Record(doc_id=f"d{i:02d}", content_type="document", text=texts[i % 4]) for i in range(17)]
+    records[5] = Record(doc_id="d05", content_type="document", text=texts[3], ner_hits=[[NerHit(17, 33, "PER", 0.99)]])
     turns = [Turn("user", "I'm Tomasz Kowalski."), Turn("agent", "Hi")]
-    return records + [Record(doc_id=f"c{i:02d}", content_type="chat", turns=turns) for i in range(4)]
+    for i in range(4):
+        records.insert(1 + 5 * i, Record(doc_id=f"c{i:02d}", content_type="chat", turns=turns))
+    return records
 
 
 def test_a_detection_child_gives_the_same_records_each_in_its_own_window(fn):
@@ -121,6 +126,10 @@ def test_the_child_and_the_worker_share_the_batches_and_lose_none(fn, kill_after
     child_fn.setup()
     try:
         child = child_fn._child
+        deadline = time.monotonic() + 300
+        while not child.child.ready and time.monotonic() < deadline:  # built: batches may go to it now
+            time.sleep(0.05)
+        assert child.child.ready
         out = []
         for n, i in enumerate(range(0, len(records), 3)):
             out += list(child_fn.process(records[i : i + 3], window=None, timestamp=None))
@@ -137,6 +146,22 @@ def test_the_child_and_the_worker_share_the_batches_and_lose_none(fn, kill_after
     finally:
         child_fn.teardown()
     assert _detection_children() == []
+
+
+def test_a_reason_code_from_the_child_quarantines_only_its_record(fn):
+    """The child's answer for a failed record is its reason code: that record goes to quarantine with it,
+    in its batch's window; the others of the batch come out with their spans."""
+    from transforms import reasons
+
+    records = _mixed_records()[:3]  # document, chat, document
+    docs_ok = [r for r in records if r.turns is None]
+    results = ([reasons.DETECT_REGEX_TIMEOUT, []], [[[], []]])
+    out = list(fn._emit(records, None, None, results=results))
+    quarantined = [o.value for o in out if isinstance(o, TaggedOutput)]
+    assert [(q.doc_id, q.reason) for q in quarantined] == [(docs_ok[0].doc_id, reasons.DETECT_REGEX_TIMEOUT)]
+    assert sorted(o.doc_id for o in out if not isinstance(o, TaggedOutput)) == sorted(
+        [records[1].doc_id, docs_ok[1].doc_id]
+    )
 
 
 def _detection_children() -> list[int]:

@@ -95,13 +95,13 @@ class Detector:
             self.attach_child()
 
     def attach_child(self) -> None:
-        """One more user of an NER child (``DetectPII``'s ``setup``): one starts if none runs. Needs
-        ``optimized``; a child that cannot start leaves spaCy in process."""
+        """One more user of an NER child (``redact detect``'s service, or anything sharing this detector):
+        one starts if none runs. Needs ``optimized``; a child that cannot start leaves spaCy in process."""
         if self.optimized:
             self._child.attach()
 
     def detach_child(self) -> None:
-        """One user fewer (``DetectPII``'s ``teardown``); the last one stops the child."""
+        """One user fewer; the last one stops the child."""
         self._child.detach()
         self._sent.clear()  # no text outlives the bundles that sent it (a batch still due is prepared again)
 

@@ -26,7 +26,7 @@ T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
-AHEAD_BATCHES = 2  # batches a caller sends ahead of the one it analyses (``DetectPII``)
+AHEAD_BATCHES = 2  # batches a caller sends ahead of the one it analyses
 KEEP_BATCHES = AHEAD_BATCHES + 1  # untaken artifacts are dropped this many batches after they were sent
 
 
@@ -256,8 +256,8 @@ class ChildUsers:
 
 
 class Held(Generic[T]):
-    """Batches sent ahead to the NER child and analysed ``depth`` batches later (``DetectPII``, ``redact
-    detect``): ``push`` returns those now due, oldest first; ``flush`` all the rest."""
+    """Batches sent ahead to the NER child and analysed ``depth`` batches later (``redact detect``'s
+    service): ``push`` returns those now due, oldest first; ``flush`` all the rest."""
 
     def __init__(self, depth: int = AHEAD_BATCHES) -> None:
         self.depth, self._items = depth, deque()
