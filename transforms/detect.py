@@ -38,9 +38,9 @@ class DetectPII(beam.PTransform):
     Records are batched (``BatchElements``) so spaCy sees ``batch_size`` documents per ``nlp.pipe``
     call; a conversation's turns go through spaCy together. The detector (spaCy + Presidio) is built
     once per worker process (``Shared``), whatever the number of DoFn instances or stages using it.
-    ``ner_child``: each DoFn instance shares its batches with a detection child process that builds the
-    same detector (``batch_child.py``), for a worker with a core the runner leaves idle; the spans are
-    the same."""
+    ``ner_child``: the first DoFn instance set up in a worker process shares its batches with a
+    detection child process that builds the same detector (``batch_child.py``), for a worker with a core
+    the runner leaves idle; the spans are the same."""
 
     def __init__(
         self, cfg: DetectionConfig, progress_every: int = 1000, batch_size: int = DEFAULT_BATCH, ner_child: bool = False
@@ -100,14 +100,20 @@ class _DetectFn(beam.DoFn):
             self._child = start_batch_child(self.cfg, self.batch_size)  # first: it builds while we do
             if self._child is None:
                 _CHILD_SLOT.release()
-        self.detector = self._shared.acquire(self._build, tag=self.cfg.sha256())
+        try:
+            self.detector = self._shared.acquire(self._build, tag=self.cfg.sha256())
+        except BaseException:  # Beam does not tear down a DoFn whose setup failed: the child and slot go now
+            self.teardown()
+            raise
         self.seen = 0
 
     def teardown(self) -> None:
-        if self._child is not None:
-            self._child.close()
-            self._child = None
-            _CHILD_SLOT.release()
+        child, self._child = self._child, None
+        if child is not None:
+            try:
+                child.close()
+            finally:
+                _CHILD_SLOT.release()
 
     def _build(self):
         from transforms.detection.detector import Detector

@@ -171,7 +171,7 @@ class BatchChild:
         return self._take_back() if self.child.queued > SPARE else None
 
     def answered(self) -> Iterator[tuple[object, Results | None]]:
-        """(job, results) of each batch whose answer has come, oldest first; never waits."""
+        """(job, results) of each batch whose answer has come, oldest first; never waits for an answer."""
         while self.child.outstanding and self.child.has_result():
             yield self._receive()
 
@@ -195,10 +195,11 @@ class BatchChild:
         job = self._jobs.pop(number)
         if answer is None:
             return job, None
-        if not (
-            isinstance(answer, tuple) and len(answer) == 2 and answer[0] == number and fits(answer[1], docs, convs)
-        ):
+        if not (isinstance(answer, tuple) and len(answer) == 2 and answer[0] == number):
             self.child.give_up("sent an answer that is not its batch's", "out of step")  # nor any later one
+            return job, None
+        if not fits(answer[1], docs, convs):
+            self.child.give_up("sent an answer that is not its batch's", "wrong shape")
             return job, None
         return job, answer[1]
 

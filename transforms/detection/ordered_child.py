@@ -74,7 +74,7 @@ class _Channel:
         return self.ready and bool(self.unsent) and self.in_flight() < self.limit
 
 
-def _feed(conn: Connection, channel: _Channel, spec: object) -> None:
+def _feed(conn: Connection, channel: _Channel, spec: object, inbox: queue.SimpleQueue) -> None:
     """The worker's side of the child's input pipe (a thread): the spec, then each queued chunk as soon as
     fewer than the channel's ``limit`` are in the pipe (and the child is ready), while the worker goes on."""
     try:
@@ -90,6 +90,8 @@ def _feed(conn: Connection, channel: _Channel, spec: object) -> None:
             conn.send(chunk)
     except OSError:  # the child has gone; ``OrderedChild.receive`` reports that
         pass
+    except Exception as exc:  # e.g. a chunk that cannot be pickled: the child is not used any more
+        inbox.put(("gone", f"could not be sent a chunk, {type(exc).__name__}"))
     finally:
         conn.close()
 
@@ -152,7 +154,9 @@ class OrderedChild:
         self._inbox: queue.SimpleQueue = queue.SimpleQueue()  # answers received (``_drain``)
         tag = module.rsplit(".", 1)[-1].replace("_", "-")
         threads = (
-            threading.Thread(target=_feed, args=(feed, self._channel, spec), daemon=True, name=f"{tag}-feed"),
+            threading.Thread(
+                target=_feed, args=(feed, self._channel, spec, self._inbox), daemon=True, name=f"{tag}-feed"
+            ),
             threading.Thread(
                 target=_drain, args=(results, self._inbox, self._channel), daemon=True, name=f"{tag}-drain"
             ),
@@ -213,7 +217,10 @@ class OrderedChild:
         failure). Waits at most ``timeout`` seconds; a child that ended or timed out is stopped."""
         if not self.alive:
             return self._oldest(answered=False), None
-        status, payload = self._wait()
+        answer = self._wait()
+        if not (isinstance(answer, tuple) and len(answer) == 2 and isinstance(answer[0], str)):
+            answer = ("gone", "unreadable answer")  # not one of the child's messages: not trusted any more
+        status, payload = answer
         chunk = self._oldest(answered=status in ("ok", "error"))
         if status != "ok":
             if status != "error":  # gone, timed out or failed to start: never used again

@@ -28,6 +28,9 @@ def _serve(recv, send) -> None:
             number += 1
         elif mode == "short":
             results = (results[0][1:], results[1])
+        elif mode == "garbage":
+            send.send("not a message")
+            continue
         send.send(("ok", (number, results)))
 
 
