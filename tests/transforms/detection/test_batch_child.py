@@ -14,6 +14,7 @@ import time
 import pytest
 
 from tests.bench.corpus_loader import bench_module
+from tests.transforms.detection.edge_texts import EDGE_TEXTS
 from transforms import reasons
 from transforms.config import DetectionConfig
 from transforms.detection.batch_child import SPARE, BatchChild, BatchSpec, detect_batch, fits
@@ -22,13 +23,6 @@ from transforms.detection.engines.base import NerHit
 from transforms.errors import RecordError
 from transforms.record import Span
 
-EDGE_TEXTS = [
-    "",
-    "   ",
-    "x",
-    "Call +44 20 7946 0958 or write to ana.lopez@example.org",
-    "Ünïcödé Łukasz Żółć in Kraków",
-]
 STAND_IN = "tests.transforms.detection.stand_in_batch_child"
 
 

@@ -12,18 +12,11 @@ import signal
 import pytest
 
 from tests.bench.corpus_loader import bench_module
+from tests.transforms.detection.edge_texts import EDGE_TEXTS
 from transforms.config import DetectionConfig
 from transforms.detection.detector import Detector
 from transforms.detection.ner_ahead import KEEP_BATCHES
 from transforms.errors import RecordError
-
-EDGE_TEXTS = [
-    "",
-    "   ",
-    "x",
-    "Call +44 20 7946 0958 or write to ana.lopez@example.org",
-    "Ünïcödé Łukasz Żółć in Kraków",
-]
 
 
 @pytest.fixture(scope="module")
