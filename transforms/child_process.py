@@ -3,11 +3,11 @@
 Three stages run a child process beside the work of their own process: the gate's NER residual check
 (``transforms/gates/ner_check.py``), ``redact run``'s detection when the runner does not parallelise
 (``transforms/detection/batch_child.py``) and ``redact detect``'s NER (``transforms/detection/ner_child.py``);
-the last two through ``transforms/detection/ordered_child.py``. This module owns what they share: how the child is started (a
-fresh ``python -P -m <module>`` of this same code, not a fork: a process holding gRPC's threads and locks
-can abort in gRPC's fork handlers when a forked copy forks again), which environment it gets, how many
-cores there are, how work of a child yields its cores (``at_lowest_priority``), and how its whole
-process group is stopped.
+the last two through ``transforms/detection/ordered_child.py``. This module owns what they share: how the
+child is started (a fresh ``python -P -m <module>`` of this same code, not a fork: a process holding gRPC's
+threads and locks can abort in gRPC's fork handlers when a forked copy forks again), which environment it
+gets, how many cores there are, how work of a child yields its cores (``at_lowest_priority``), and how its
+whole process group is stopped.
 
 Privacy contract: a child gets data only over the pipes (memory only: no file, no temp file, no
 argument or environment variable), and its environment keeps locale, paths and the numeric libraries'

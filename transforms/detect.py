@@ -97,9 +97,7 @@ class _DetectFn(beam.DoFn):
         # instance's bundles, and instances on threads (which share one core's worth of Python) do not
         # start one each.
         if self.ner_child and _CHILD_SLOT.acquire(blocking=False):
-            self._child = start_batch_child(self.cfg, self.batch_size)  # first: it builds while we do
-            if self._child is None:
-                _CHILD_SLOT.release()
+            self._start_child()  # first: it builds while we do
         try:
             self.detector = self._shared.acquire(self._build, tag=self.cfg.sha256())
         except BaseException:  # Beam does not tear down a DoFn whose setup failed: the child and slot go now
@@ -127,9 +125,14 @@ class _DetectFn(beam.DoFn):
     def start_bundle(self) -> None:
         if self._child is not None and self._child.outstanding:  # left by a bundle that failed: the
             self._child.close()  # runner retries its records, so none of them may come out here
-            self._child = start_batch_child(self.cfg, self.batch_size)
-            if self._child is None:
-                _CHILD_SLOT.release()
+            self._start_child()
+
+    def _start_child(self) -> None:
+        """A detection child for this instance, which holds ``_CHILD_SLOT``; the slot goes back when none
+        could start (the worker then detects every batch)."""
+        self._child = start_batch_child(self.cfg, self.batch_size)
+        if self._child is None:
+            _CHILD_SLOT.release()
 
     def process(self, batch: list[Record], window=beam.DoFn.WindowParam, timestamp=beam.DoFn.TimestampParam):
         """Never mutates an input record: every output is a copy with spans attached.

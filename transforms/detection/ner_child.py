@@ -5,17 +5,17 @@ are ``ordered_child.py``'s); ``ner_ahead.py`` is the worker's bookkeeping of wha
 (``Lookahead``, ``Held``, ``ChildUsers``). ``redact run`` shares whole batches with another child instead
 (``batch_child.py``).
 
-On a machine with a second core (``redact detect``), spaCy and Presidio's recognizers can run at the same time: detection submits the
-texts of a batch ahead (``ner_ahead.Lookahead.submit``), one child process runs the model's enabled components
-over them in chunks of ``CHUNK_TEXTS``, and the worker analyses each text as soon as its chunk is back
-(``Lookahead.take``) while the child runs the next ones. At most ``IN_FLIGHT`` chunks are in the
-child's pipe; when the worker would wait for the child, it runs the newest chunk still queued on its
-own side through its own pipeline instead (``Lookahead._run_here``), so the two share the NER when the
-rules run out of work (on the bench corpus the worker's wait fell from about 5 to 1.6 s of 16 s). The child sends each chunk's ``Doc``s as a
-``DocBin`` (its default token attributes: text, whitespace, tags, lemmas, morphology, parse, sentence
-starts, entities; no user data, which nothing in detection sets or reads); the worker rebuilds them on its own vocabulary
-(the same verified model) and makes Presidio's artifacts from them exactly as ``nlp.pipe`` in process
-would, so spans are the same either way (a test compares them).
+On a machine with a second core (``redact detect``), spaCy and Presidio's recognizers can run at the same
+time: detection submits the texts of a batch ahead (``ner_ahead.Lookahead.submit``), one child process runs
+the model's enabled components over them in chunks of ``CHUNK_TEXTS``, and the worker analyses each text as
+soon as its chunk is back (``Lookahead.take``) while the child runs the next ones. At most ``IN_FLIGHT``
+chunks are in the child's pipe; when the worker would wait for the child, it runs the newest chunk still
+queued on its own side through its own pipeline instead (``Lookahead._run_here``), so the two share the NER
+when the rules run out of work (on the bench corpus the worker's wait fell from about 5 to 1.6 s of 16 s). The
+child sends each chunk's ``Doc``s as a ``DocBin`` (its default token attributes: text, whitespace, tags,
+lemmas, morphology, parse, sentence starts, entities; no user data, which nothing in detection sets or reads);
+the worker rebuilds them on its own vocabulary (the same verified model) and makes Presidio's artifacts from
+them exactly as ``nlp.pipe`` in process would, so spans are the same either way (a test compares them).
 
 Failure never loses or changes a result: a chunk the child fails on, a child that ends, or one that
 does not answer within ``RESULT_TIMEOUT_S`` gives no artifacts, and detection runs spaCy in process for
