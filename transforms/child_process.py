@@ -79,12 +79,28 @@ def spawn(module: str, *args: str) -> tuple[subprocess.Popen, Connection, Connec
     return proc, Connection(result, writable=False), Connection(feed, readable=False)
 
 
+TERM_EXIT_S = 1  # after SIGTERM, a child whose ``SystemExit`` was swallowed ends itself (``exit_on_term``)
+
+
 def exit_on_term() -> None:
     """In a child: SIGTERM (``stop``) becomes ``SystemExit``, so ``finally`` blocks run (spaCy stops its
-    own worker processes, pipes are closed)."""
+    own worker processes, pipes are closed).
+
+    Python cannot raise an exception out of a ``__del__`` or a weakref callback: a SIGTERM that lands in
+    one (the child stopped while it imports or loads its model) is printed as "Exception ignored in ...",
+    with a traceback, and the child goes on. So a stopped child first points its stderr at ``/dev/null``
+    (what an interrupted library prints on the way out is noise, and would reach the caller's stderr),
+    and arms an alarm that ends it ``TERM_EXIT_S`` later if the exit did not happen, instead of waiting
+    for ``stop``'s SIGKILL."""
     import signal
 
     def _raise(_signum, _frame) -> None:
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)  # its default action ends the process
+        signal.alarm(TERM_EXIT_S)
         raise SystemExit(128 + signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, _raise)

@@ -1,15 +1,18 @@
-"""``transforms.child_process.at_lowest_priority``: work in a thread of its own at the lowest CPU
-priority, the caller's own priority untouched, failures raised in the caller."""
+"""``transforms.child_process``: ``at_lowest_priority`` (work in a thread of its own at the lowest CPU
+priority, the caller's own priority untouched, failures raised in the caller) and ``exit_on_term`` (a
+stopped child prints nothing and ends, even when the signal lands where Python cannot raise)."""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 import threading
 
 import pytest
 
-from transforms.child_process import LOWEST_PRIORITY, at_lowest_priority
+from transforms.child_process import LOWEST_PRIORITY, PACKAGE_ROOT, at_lowest_priority
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="per-thread nice values are Linux's")
 
@@ -36,3 +39,53 @@ def test_a_failure_is_raised_in_the_caller():
 
     with pytest.raises(ValueError, match="boom"):
         at_lowest_priority(fails)
+
+
+# A child whose SIGTERM arrives inside a ``__del__`` (where Python only prints an exception and goes on),
+# as when a regex object is collected while spaCy loads: it then sleeps far longer than any test waits.
+_STOPPED_IN_DEL = """
+import sys, time
+from transforms.child_process import exit_on_term
+exit_on_term()
+class Slow:
+    def __del__(self):
+        print("in __del__", flush=True)
+        time.sleep(5)
+s = Slow()
+del s
+print("went on", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_child_stopped_inside_a_del_prints_nothing_and_ends_without_a_kill():
+    env = {**os.environ, "PYTHONPATH": PACKAGE_ROOT}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _STOPPED_IN_DEL], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert proc.stdout.readline() == "in __del__\n"
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)  # far below the child's own 60 s: it ended itself
+    finally:
+        proc.kill()
+        proc.wait()
+    assert err == ""  # without the fix: "Exception ignored in ... Traceback ... SystemExit: 143"
+    assert proc.returncode == -signal.SIGALRM  # the swallowed exit, then the alarm
+    assert out == "went on\n"
+
+
+def test_a_child_stopped_elsewhere_exits_with_sigterm_s_code():
+    code = "from transforms.child_process import exit_on_term\nimport time\nexit_on_term()\nprint('up', flush=True)\ntime.sleep(60)"
+    env = {**os.environ, "PYTHONPATH": PACKAGE_ROOT}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert proc.stdout.readline() == "up\n"
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert (proc.returncode, err) == (128 + signal.SIGTERM, "")
