@@ -58,34 +58,31 @@ time.sleep(60)
 """
 
 
-def test_a_child_stopped_inside_a_del_prints_nothing_and_ends_without_a_kill():
-    env = {**os.environ, "PYTHONPATH": PACKAGE_ROOT}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _STOPPED_IN_DEL], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-    )
-    try:
-        assert proc.stdout.readline() == "in __del__\n"
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)  # far below the child's own 60 s: it ended itself
-    finally:
-        proc.kill()
-        proc.wait()
-    assert err == ""  # without the fix: "Exception ignored in ... Traceback ... SystemExit: 143"
-    assert proc.returncode == -signal.SIGALRM  # the swallowed exit, then the alarm
-    assert out == "went on\n"
-
-
-def test_a_child_stopped_elsewhere_exits_with_sigterm_s_code():
-    code = "from transforms.child_process import exit_on_term\nimport time\nexit_on_term()\nprint('up', flush=True)\ntime.sleep(60)"
+def _stopped(code: str, first_line: str) -> tuple[int, str, str]:
+    """Run ``code`` in a child, send it SIGTERM once it printed ``first_line``; its exit code, the rest of
+    its stdout, and its stderr. The wait is bounded far below the child's own sleep."""
     env = {**os.environ, "PYTHONPATH": PACKAGE_ROOT}
     proc = subprocess.Popen(
         [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
     try:
-        assert proc.stdout.readline() == "up\n"
+        assert proc.stdout.readline() == first_line
         proc.send_signal(signal.SIGTERM)
-        _out, err = proc.communicate(timeout=30)
+        out, err = proc.communicate(timeout=30)  # the child sleeps 60 s unless it ends itself
     finally:
         proc.kill()
         proc.wait()
-    assert (proc.returncode, err) == (128 + signal.SIGTERM, "")
+    return proc.returncode, out, err
+
+
+def test_a_child_stopped_inside_a_del_prints_nothing_and_ends_without_a_kill():
+    code, out, err = _stopped(_STOPPED_IN_DEL, "in __del__\n")
+    assert err == ""  # without the fix: "Exception ignored in ... Traceback ... SystemExit: 143"
+    assert code == -signal.SIGALRM  # the swallowed exit, then the alarm
+    assert out == "went on\n"
+
+
+def test_a_child_stopped_elsewhere_exits_with_sigterm_s_code():
+    body = "from transforms.child_process import exit_on_term\nimport time\nexit_on_term()\n"
+    code, _out, err = _stopped(body + "print('up', flush=True)\ntime.sleep(60)", "up\n")
+    assert (code, err) == (128 + signal.SIGTERM, "")
