@@ -196,12 +196,13 @@ class BatchChild:
         if answer is None:
             return job, None
         if not (isinstance(answer, tuple) and len(answer) == 2 and answer[0] == number):
-            self.child.give_up("sent an answer that is not its batch's", "out of step")  # nor any later one
-            return job, None
-        if not fits(answer[1], docs, convs):
-            self.child.give_up("sent an answer that is not its batch's", "wrong shape")
-            return job, None
-        return job, answer[1]
+            why = "out of step"
+        elif not fits(answer[1], docs, convs):
+            why = "wrong shape"
+        else:
+            return job, answer[1]
+        self.child.give_up("sent an answer that is not its batch's", why)  # nor any later one
+        return job, None
 
 
 def start_batch_child(cfg: DetectionConfig, batch_size: int) -> BatchChild | None:
