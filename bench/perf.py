@@ -22,7 +22,9 @@ child; not measured, ``None``, for a run profiled by py-spy, which may exit befo
 profiles): on a shared machine, compare variants by it. A quick A/B of the runs
 alone: ``--only run run_2_workers --no-profile --repeat 2`` (alternating; ``wall_s_each``/``cpu_s_each``).
 The scaling ratios of repeated runs are also taken pair by pair (``*_each``, ``*_median``): the ratio
-to read on a machine whose speed drifts between rows (``make perf PERF_REPEAT=3``).
+to read on a machine whose speed drifts between rows (``make perf PERF_REPEAT=3``). Repeated and
+profiled, each round also runs the NER floor again just before its ``run``, and the detect stage is read
+against that round's floor (``run_detect_stage_vs_ner_floor_each``, ``_median``).
 """
 
 from __future__ import annotations
@@ -192,12 +194,20 @@ def bench(args: argparse.Namespace) -> dict:
             )
         run = ["run", "--input", str(paths["run"]), *kek, "--summary-json"]
         each: dict[str, list[tuple[float, float]]] = {}
+        # repeated and profiled: each round measures the floor again just before its `run`, whose detect
+        # stage is read against it (the machine's speed drifts over the minutes between rounds)
+        paired_floor = args.repeat > 1 and args.profile and {"run", "ner_floor"} <= wanted
+        floors: list[float] = []
+        detect_stages: list[float | None] = []
         for _ in range(args.repeat):  # alternating 1- and 2-worker runs; the last of each is kept
             if "run" in wanted:
+                if paired_floor:
+                    floors.append(_role("floor", texts_file, work)["process_s"])
                 results["run"] = _redact(
                     [*run, str(work / "s1.json"), "--output", str(work / "out1")], work, "run", args.profile
                 )
                 _check_written(work / "s1.json", n)
+                detect_stages.append(results["run"].get("stage_s", {}).get("detect"))
             if "run_inline" in wanted:
                 results["run_inline"] = _redact(
                     [*run, str(work / "s3.json"), "--output", str(work / "out3"), "--ner-child", "off"],
@@ -220,6 +230,9 @@ def bench(args: argparse.Namespace) -> dict:
         for name, runs in each.items():
             results[name]["wall_s_each"] = [w for w, _ in runs]
             results[name]["cpu_s_each"] = [c for _, c in runs]
+        if paired_floor:
+            results["ner_floor"]["process_s_each"] = floors
+            results["run"]["detect_stage_s_each"] = detect_stages
     return {
         "corpus": {
             "records": n,
@@ -290,7 +303,8 @@ def paired_ratios(res: dict) -> dict:
     of the other, in the same round; a pair with a failed run is left out) and their median. On a shared
     machine the speed drifts by more than the effect over the minutes between two rounds; the runs of one
     round see about the same machine, so the median of the pairs is the ratio to read, not the ratio of
-    the last runs."""
+    the last runs. Likewise the profiled `run`'s detect stage against the NER floor measured just before
+    it in its round (``process_s_each``, ``detect_stage_s_each``)."""
     out = {}
     for name, (fast, slow) in SCALING.items():
         a, b = res.get(fast, {}).get("wall_s_each", []), res.get(slow, {}).get("wall_s_each", [])
@@ -299,6 +313,13 @@ def paired_ratios(res: dict) -> dict:
             if each:
                 out[f"{name}_each"] = each
                 out[f"{name}_median"] = round(statistics.median(each), 2)
+    floors = res.get("ner_floor", {}).get("process_s_each", [])
+    detect = res.get("run", {}).get("detect_stage_s_each", [])
+    if len(floors) > 1 and len(floors) == len(detect):  # each round's detect stage against its own floor
+        each = [round(f / d, 2) for f, d in zip(floors, detect, strict=True) if f and d]
+        if each:
+            out["run_detect_stage_vs_ner_floor_each"] = each
+            out["run_detect_stage_vs_ner_floor_median"] = round(statistics.median(each), 2)
     return out
 
 
@@ -395,6 +416,8 @@ def print_table(report: dict) -> None:
         r = report["results"].get(name)
         if r:
             print(f"{name} in-process (after model load): {r['process_s']:.2f} s")
+            if r.get("process_s_each"):
+                print(f"{'':16} again before each run: {r['process_s_each']}")
     if "stage_s" in report["results"].get("run", {}):
         print("run stages (s):", json.dumps(report["results"]["run"]["stage_s"]))
         print("run hot spots (share):", json.dumps(report["results"]["run"]["hotspots"]))

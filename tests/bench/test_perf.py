@@ -110,3 +110,19 @@ def test_scaling_ratios_of_repeated_runs_are_taken_pair_by_pair():
         "run_2_workers_vs_run_inline_each": [1.5],
         "run_2_workers_vs_run_inline_median": 1.5,
     }
+
+
+def test_detect_stage_is_read_against_the_floor_of_its_own_round():
+    """Repeated and profiled, each round's detect stage against the floor measured just before it, and
+    their median; a round whose stage was not measured is left out, and one round has no pairs."""
+    perf = bench_module("perf")
+    res = {
+        "ner_floor": {"process_s": 30.0, "process_s_each": [30.0, 36.0, 33.0]},
+        "run": {"detect_stage_s_each": [40.0, 40.0, None]},
+    }
+    assert perf.paired_ratios(res) == {
+        "run_detect_stage_vs_ner_floor_each": [0.75, 0.9],
+        "run_detect_stage_vs_ner_floor_median": 0.82,
+    }
+    one = {"ner_floor": {"process_s_each": [30.0]}, "run": {"detect_stage_s_each": [40.0]}}
+    assert perf.paired_ratios(one) == {}
