@@ -18,8 +18,9 @@ table with records/s, MB/s and ratios against (1) and (2); writes JSON under ``b
 
 Usage: ``nice .venv/bin/python bench/perf.py --docs 2000`` (or ``--mb 10``); ``make perf``. Each result
 also has ``cpu_s``, the user + system CPU seconds of the whole process tree (Beam's workers, the gate's
-child; not measured, ``None``, for a run profiled by py-spy, which may exit before reaping the process it
-profiles): on a shared machine, compare variants by it. A quick A/B of the runs
+child): on a shared machine, compare variants by it. py-spy is attached to a profiled run by its pid, so
+it is not in that tree (its own sampling, about 2% of a core at 50 Hz, still shares the machine), and a
+py-spy crash loses that run's stage split (``profile_failed``), not the run. A quick A/B of the runs
 alone: ``--only run run_2_workers --no-profile --repeat 2`` (alternating; ``wall_s_each``/``cpu_s_each``).
 The scaling ratios of repeated runs are also taken pair by pair (``*_each``, ``*_median``): the ratio
 to read on a machine whose speed drifts between rows (``make perf PERF_REPEAT=3``). Repeated and
@@ -139,22 +140,22 @@ def _role(role: str, texts_file: Path, work: Path) -> dict:
 def _redact(args: list[str], work: Path, label: str, profile: bool) -> dict:
     cmd = redact_cmd() + args
     raw = work / f"{label}.pyspy.txt"
+    raw.unlink(missing_ok=True)
     spy = stages.py_spy() if profile else None
-    if spy:
-        record = [spy, "record", "--nonblocking", "--idle", "--threads", "-r", "50", "--format", "raw", "-o", str(raw)]
-        cmd = [*record, "--", *cmd]
-    res = procmon.run(cmd)
+
+    def record(pid: int) -> list[str]:  # attached by pid: a py-spy crash loses the profile, not the run
+        rate = ["--nonblocking", "--idle", "--threads", "-r", "50", "--format", "raw", "-o", str(raw)]
+        return [spy, "record", "--pid", str(pid), *rate]
+
+    res = procmon.run(cmd, profiler=record if spy else None)
     if res.returncode:  # keep the other measurements; the failure is recorded in the result
         print(f"redact {label} failed (exit {res.returncode}):\n{res.stderr_tail}", file=sys.stderr)
         return {"failed": res.returncode, "wall_s": round(res.wall_s, 2), "peak_rss_mb": res.peak_rss_mb}
-    out = {
-        "wall_s": round(res.wall_s, 2),
-        # under py-spy the tree's CPU is not measurable: py-spy may exit before reaping the profiled process,
-        # whose CPU then escapes RUSAGE_CHILDREN (seen: 0.70 CPU-s for a 31 s run); None rather than a wrong number
-        "cpu_s": None if spy else res.cpu_s,
-        "peak_rss_mb": {k: v for k, v in res.peak_rss_mb.items() if "py-spy" not in k},
-    }
-    if spy and raw.exists():
+    out = {"wall_s": round(res.wall_s, 2), "cpu_s": res.cpu_s, "peak_rss_mb": res.peak_rss_mb}
+    if spy and (res.profiler_rc or not raw.exists()):
+        print(f"redact {label}: py-spy failed (exit {res.profiler_rc}): no stage split", file=sys.stderr)
+        out["profile_failed"] = res.profiler_rc
+    elif spy:
         PROFILES.mkdir(parents=True, exist_ok=True)
         kept = PROFILES / f"{time.strftime('%Y%m%dT%H%M%S')}-{label}.pyspy.txt"
         kept.write_text(raw.read_text())

@@ -14,6 +14,7 @@ import resource
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ class ProcResult:
     peak_rss_mb: dict[str, float] = field(default_factory=dict)  # "pid name" -> MB
     max_rss_children_mb: float = 0.0
     stderr_tail: str = ""
+    profiler_rc: int | None = None  # the attached profiler's exit status (None: none attached)
 
     @property
     def max_process_rss_mb(self) -> float:
@@ -66,12 +68,28 @@ def _hwm(pid: int) -> tuple[str, float] | None:
     return (name, kb / 1024) if kb is not None else None
 
 
-def run(cmd: list[str], env: dict | None = None, interval: float = 0.2) -> ProcResult:
-    """Run ``cmd`` to completion; stdout is discarded, the stderr tail kept for error messages."""
+PROFILER_WAIT_S = 60.0  # for an attached profiler to write its file once the process it samples has ended
+
+
+def run(
+    cmd: list[str],
+    env: dict | None = None,
+    interval: float = 0.2,
+    profiler: Callable[[int], list[str]] | None = None,
+) -> ProcResult:
+    """Run ``cmd`` to completion; stdout is discarded, the stderr tail kept for error messages.
+
+    ``profiler``: the command of a sampling profiler to attach to the process by its pid (e.g. py-spy
+    ``record --pid``), started right after it. It is not part of the measured tree: its failure (py-spy
+    0.4.2 has crashed mid-run) loses the profile, not the run, and its CPU is not in ``cpu_s``. It is
+    waited for (bounded) after the run's numbers are taken, then killed if it still runs."""
     peaks: dict[str, float] = {}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    spy = None
+    if profiler is not None:
+        spy = subprocess.Popen(profiler(proc.pid), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     done = threading.Event()
 
     def watch() -> None:
@@ -99,7 +117,18 @@ def run(cmd: list[str], env: dict | None = None, interval: float = 0.2) -> ProcR
         peak_rss_mb={k: round(v, 1) for k, v in peaks.items() if v > 20},
         max_rss_children_mb=round(children_kb / 1024, 1),
         stderr_tail=(err or "")[-2000:],
+        profiler_rc=_reap(spy),
     )
+
+
+def _reap(spy: subprocess.Popen | None) -> int | None:
+    if spy is None:
+        return None
+    try:
+        return spy.wait(timeout=PROFILER_WAIT_S)
+    except subprocess.TimeoutExpired:
+        spy.kill()
+        return spy.wait()
 
 
 def nice_env() -> dict:

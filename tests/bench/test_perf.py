@@ -126,3 +126,17 @@ def test_detect_stage_is_read_against_the_floor_of_its_own_round():
     }
     one = {"ner_floor": {"process_s_each": [30.0]}, "run": {"detect_stage_s_each": [40.0]}}
     assert perf.paired_ratios(one) == {}
+
+
+def test_an_attached_profiler_gets_the_pid_and_its_crash_loses_only_the_profile(tmp_path):
+    """The profiler is started with the measured process's pid; when it dies of a signal (py-spy 0.4.2 has
+    crashed mid-run), the run still ends normally and reports it, with the profiler's exit status apart."""
+    procmon = bench_module("procmon")
+    seen = tmp_path / "pid"
+    target = [sys.executable, "-c", "import time; time.sleep(0.5); print('done')"]
+    spy = f"import os, sys; open({str(seen)!r}, 'w').write(sys.argv[1]); os.kill(os.getpid(), 11)"
+    res = procmon.run(target, profiler=lambda pid: [sys.executable, "-c", spy, str(pid)])
+    assert res.returncode == 0
+    assert res.profiler_rc == -11
+    assert seen.read_text().isdigit()
+    assert procmon.run(target).profiler_rc is None
