@@ -36,9 +36,12 @@ bench: setup
 PERF_DOCS ?= 2000
 PERF_REPEAT ?= 1
 # py-spy (the sampling profiler of the per-stage split, bench/stages.py) only here: not in requirements.lock.
+# 0.4.2 is the version this machine's index has (it has crashed mid-run: bench/perf.py attaches it by pid,
+# so a crash loses only that run's stage split). Without it the benchmark runs without the split.
 PY_SPY := py-spy==0.4.2
 perf: setup
-	@$(VENV)/python -m pip show -q py-spy >/dev/null 2>&1 || $(VENV)/python -m pip install -q --disable-pip-version-check $(PY_SPY)
+	@$(VENV)/python -m pip install -q --disable-pip-version-check $(PY_SPY) >/dev/null 2>&1 \
+	  || echo "perf: $(PY_SPY) could not be installed: no per-stage split"
 	nice $(VENV)/python bench/perf.py --docs $(PERF_DOCS) --repeat $(PERF_REPEAT)
 
 # Per-method ablation (bench/ablation.py): the four dev sets and probes v1-v4, the default config and each

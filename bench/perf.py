@@ -20,7 +20,10 @@ Usage: ``nice .venv/bin/python bench/perf.py --docs 2000`` (or ``--mb 10``); ``m
 also has ``cpu_s``, the user + system CPU seconds of the whole process tree (Beam's workers, the gate's
 child): on a shared machine, compare variants by it. py-spy is attached to a profiled run by its pid, so
 it is not in that tree (its own sampling, about 2% of a core at 50 Hz, still shares the machine), and a
-py-spy crash loses that run's stage split (``profile_failed``), not the run. A quick A/B of the runs
+py-spy crash (0.4.2 has crashed mid-run) loses that run's stage split (``profile_failed``), not the run.
+Where Yama forbids attaching to a sibling (``ptrace_scope`` >= 1, not root), py-spy runs the command
+instead, as its parent: then a crash of py-spy ends the run, and its CPU is not measured (``None``:
+py-spy may exit before reaping the process it profiles). A quick A/B of the runs
 alone: ``--only run run_2_workers --no-profile --repeat 2`` (alternating; ``wall_s_each``/``cpu_s_each``).
 The scaling ratios of repeated runs are also taken pair by pair (``*_each``, ``*_median``): the ratio
 to read on a machine whose speed drifts between rows (``make perf PERF_REPEAT=3``). Repeated and
@@ -137,23 +140,43 @@ def _role(role: str, texts_file: Path, work: Path) -> dict:
     return {"wall_s": round(res.wall_s, 2), "cpu_s": res.cpu_s, **_rounded(inner), "peak_rss_mb": res.peak_rss_mb}
 
 
+def _floor_again(texts_file: Path, work: Path) -> float | None:
+    """A round's NER floor (in-process seconds); None if it failed: that round has no pair, the rest stands."""
+    try:
+        return _role("floor", texts_file, work)["process_s"]
+    except SystemExit as exc:
+        print(f"ner_floor (round) {exc}", file=sys.stderr)
+        return None
+
+
 def _redact(args: list[str], work: Path, label: str, profile: bool) -> dict:
     cmd = redact_cmd() + args
     raw = work / f"{label}.pyspy.txt"
     raw.unlink(missing_ok=True)
     spy = stages.py_spy() if profile else None
 
-    def record(pid: int) -> list[str]:  # attached by pid: a py-spy crash loses the profile, not the run
-        rate = ["--nonblocking", "--idle", "--threads", "-r", "50", "--format", "raw", "-o", str(raw)]
-        return [spy, "record", "--pid", str(pid), *rate]
+    options = ["--nonblocking", "--idle", "--threads", "-r", "50", "--format", "raw", "-o", str(raw)]
+    attach = bool(spy) and procmon.can_attach()
+    if spy and not attach:  # Yama lets only a parent trace: py-spy runs the command (its crash ends the run)
+        cmd = [spy, "record", *options, "--", *cmd]
 
-    res = procmon.run(cmd, profiler=record if spy else None)
+    def record(pid: int) -> list[str]:  # attached by pid: a py-spy crash loses the profile, not the run
+        return [spy, "record", "--pid", str(pid), *options]
+
+    res = procmon.run(cmd, profiler=record if attach else None)
     if res.returncode:  # keep the other measurements; the failure is recorded in the result
         print(f"redact {label} failed (exit {res.returncode}):\n{res.stderr_tail}", file=sys.stderr)
         return {"failed": res.returncode, "wall_s": round(res.wall_s, 2), "peak_rss_mb": res.peak_rss_mb}
-    out = {"wall_s": round(res.wall_s, 2), "cpu_s": res.cpu_s, "peak_rss_mb": res.peak_rss_mb}
+    out = {
+        "wall_s": round(res.wall_s, 2),
+        # py-spy as the parent may exit before reaping the process it profiles, whose CPU then escapes
+        # RUSAGE_CHILDREN (seen: 0.70 CPU-s for a 31 s run): None rather than a wrong number
+        "cpu_s": None if spy and not attach else res.cpu_s,
+        "peak_rss_mb": {k: v for k, v in res.peak_rss_mb.items() if "py-spy" not in k},
+    }
     if spy and (res.profiler_rc or not raw.exists()):
-        print(f"redact {label}: py-spy failed (exit {res.profiler_rc}): no stage split", file=sys.stderr)
+        tail = res.profiler_stderr_tail.strip().splitlines()[-1:] or [""]
+        print(f"redact {label}: py-spy failed (exit {res.profiler_rc}): no stage split. {tail[0]}", file=sys.stderr)
         out["profile_failed"] = res.profiler_rc
     elif spy:
         PROFILES.mkdir(parents=True, exist_ok=True)
@@ -197,13 +220,13 @@ def bench(args: argparse.Namespace) -> dict:
         each: dict[str, list[tuple[float, float]]] = {}
         # repeated and profiled: each round measures the floor again just before its `run`, whose detect
         # stage is read against it (the machine's speed drifts over the minutes between rounds)
-        paired_floor = args.repeat > 1 and args.profile and {"run", "ner_floor"} <= wanted
-        floors: list[float] = []
+        paired_floor = args.repeat > 1 and args.profile and stages.py_spy() and {"run", "ner_floor"} <= wanted
+        floors: list[float | None] = []
         detect_stages: list[float | None] = []
         for _ in range(args.repeat):  # alternating 1- and 2-worker runs; the last of each is kept
             if "run" in wanted:
                 if paired_floor:
-                    floors.append(_role("floor", texts_file, work)["process_s"])
+                    floors.append(_floor_again(texts_file, work))
                 results["run"] = _redact(
                     [*run, str(work / "s1.json"), "--output", str(work / "out1")], work, "run", args.profile
                 )
@@ -282,7 +305,7 @@ def derive(report: dict) -> dict:
         ratios["run_2_workers_vs_run"] = round(res["run"]["wall_s"] / res["run_2_workers"]["wall_s"], 2)
     if "run_2_workers" in res and "run_inline" in res:  # scaling: two workers against one worker on one core
         ratios["run_2_workers_vs_run_inline"] = round(res["run_inline"]["wall_s"] / res["run_2_workers"]["wall_s"], 2)
-    ratios.update(paired_ratios(res))
+    ratios.update(paired_ratios(report["results"]))  # failed runs included: only their own pairs are dropped
     det = res.get("run", {}).get("stage_s", {}).get("detect")
     if "ner_floor" in res and det:
         ratios["run_detect_stage_vs_ner_floor"] = round(res["ner_floor"]["process_s"] / det, 2)

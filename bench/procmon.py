@@ -28,6 +28,7 @@ class ProcResult:
     max_rss_children_mb: float = 0.0
     stderr_tail: str = ""
     profiler_rc: int | None = None  # the attached profiler's exit status (None: none attached)
+    profiler_stderr_tail: str = ""
 
     @property
     def max_process_rss_mb(self) -> float:
@@ -89,7 +90,12 @@ def run(
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     spy = None
     if profiler is not None:
-        spy = subprocess.Popen(profiler(proc.pid), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            spy = subprocess.Popen(profiler(proc.pid), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        except BaseException:  # no profiler: do not leave the measured process running
+            proc.kill()
+            proc.wait()
+            raise
     done = threading.Event()
 
     def watch() -> None:
@@ -117,18 +123,34 @@ def run(
         peak_rss_mb={k: round(v, 1) for k, v in peaks.items() if v > 20},
         max_rss_children_mb=round(children_kb / 1024, 1),
         stderr_tail=(err or "")[-2000:],
-        profiler_rc=_reap(spy),
+        **_reap(spy),
     )
 
 
-def _reap(spy: subprocess.Popen | None) -> int | None:
+def _reap(spy: subprocess.Popen | None) -> dict:
+    """The profiler's exit status and stderr tail, once it has written its file (bounded wait, then killed)."""
     if spy is None:
-        return None
+        return {}
     try:
-        return spy.wait(timeout=PROFILER_WAIT_S)
+        _, err = spy.communicate(timeout=PROFILER_WAIT_S)
     except subprocess.TimeoutExpired:
         spy.kill()
-        return spy.wait()
+        _, err = spy.communicate()
+    return {"profiler_rc": spy.returncode, "profiler_stderr_tail": (err or "")[-500:]}
+
+
+YAMA_SCOPE = Path("/proc/sys/kernel/yama/ptrace_scope")
+
+
+def can_attach(scope: Path = YAMA_SCOPE, euid: int | None = None) -> bool:
+    """Whether a profiler started by this process may attach to a sibling by pid: root, or no Yama
+    restriction (``kernel.yama.ptrace_scope`` 0 or absent). Otherwise only a parent may trace its child."""
+    if (os.geteuid() if euid is None else euid) == 0:
+        return True
+    try:
+        return int(scope.read_text()) == 0
+    except (OSError, ValueError):
+        return True
 
 
 def nice_env() -> dict:

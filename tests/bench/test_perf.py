@@ -132,11 +132,51 @@ def test_an_attached_profiler_gets_the_pid_and_its_crash_loses_only_the_profile(
     """The profiler is started with the measured process's pid; when it dies of a signal (py-spy 0.4.2 has
     crashed mid-run), the run still ends normally and reports it, with the profiler's exit status apart."""
     procmon = bench_module("procmon")
-    seen = tmp_path / "pid"
-    target = [sys.executable, "-c", "import time; time.sleep(0.5); print('done')"]
-    spy = f"import os, sys; open({str(seen)!r}, 'w').write(sys.argv[1]); os.kill(os.getpid(), 11)"
+    seen, own = tmp_path / "seen", tmp_path / "own"
+    target = [
+        sys.executable,
+        "-c",
+        f"import os, time; open({str(own)!r}, 'w').write(str(os.getpid())); time.sleep(0.5)",
+    ]
+    spy = (
+        "import os, resource, sys; resource.setrlimit(resource.RLIMIT_CORE, (0, 0)); "
+        f"open({str(seen)!r}, 'w').write(sys.argv[1]); os.kill(os.getpid(), 11)"
+    )
     res = procmon.run(target, profiler=lambda pid: [sys.executable, "-c", spy, str(pid)])
     assert res.returncode == 0
     assert res.profiler_rc == -11
-    assert seen.read_text().isdigit()
+    assert seen.read_text() == own.read_text()
     assert procmon.run(target).profiler_rc is None
+
+
+def test_a_profiler_attaches_by_pid_only_where_yama_allows_it(tmp_path):
+    """Under Yama's ``ptrace_scope`` >= 1 only a parent may trace (unless root): py-spy then wraps the run."""
+    procmon = bench_module("procmon")
+    scope = tmp_path / "ptrace_scope"
+    scope.write_text("1\n")
+    assert not procmon.can_attach(scope, euid=1000)
+    assert procmon.can_attach(scope, euid=0)
+    scope.write_text("0\n")
+    assert procmon.can_attach(scope, euid=1000)
+    assert procmon.can_attach(tmp_path / "absent", euid=1000)
+
+
+def test_a_failed_last_round_drops_only_its_own_pairs():
+    """``derive`` pairs the rounds before a failed last ``run`` (the failed row itself is not tabled)."""
+    perf = bench_module("perf")
+    report = {
+        "corpus": {"records": 10, "mb": 1.0},
+        "results": {
+            "ner_floor": {"wall_s": 30.0, "process_s": 28.0, "process_s_each": [30.0, 36.0, 33.0], "peak_rss_mb": {}},
+            "run": {
+                "failed": 1,
+                "wall_s": 5.0,
+                "wall_s_each": [50.0, 60.0, None],
+                "detect_stage_s_each": [40.0, 40.0, None],
+            },
+            "run_inline": {"wall_s": 90.0, "wall_s_each": [100.0, 90.0, 90.0], "peak_rss_mb": {}},
+        },
+    }
+    derived = perf.derive(report)
+    assert "run" not in derived["table"]
+    assert derived["ratios"]["run_detect_stage_vs_ner_floor_each"] == [0.75, 0.9]
